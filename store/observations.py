@@ -1,0 +1,250 @@
+"""Writing, replacing, rolling back and reading observations.
+
+A write is one transaction: all rows of a batch or none. Rows for a key
+(measure, area, period) that already has a value replace it; the old value is
+kept as *superseded* so that rolling the newer batch back brings it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+
+from common.errors import UserError
+from store import schema
+from store.db import Store, audit, bump_data_version
+
+OBSERVATION_COLUMNS = ["measure_id", "area_code", "period", "count", "denominator", "value"]
+_STAGE = "observation_stage"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    status: str  # "loaded" or "unchanged" (same checksum already loaded)
+    rows_loaded: int
+    rows_replaced: int
+    message: str
+
+
+def find_loaded_batch(conn: sa.Connection, checksum: str) -> int | None:
+    b = schema.import_batch
+    return conn.execute(
+        sa.select(b.c.id).where(b.c.checksum == checksum, b.c.status == "loaded")
+    ).scalar()
+
+
+def write_observations(
+    store: Store,
+    chunks: Iterable[pd.DataFrame],
+    *,
+    source: str,
+    file_name: str,
+    checksum: str,
+    user: str,
+    synthetic: bool = False,
+    rows_total: int | None = None,
+) -> BatchResult:
+    """Load observation chunks as one batch, in one transaction.
+
+    ``chunks`` yield DataFrames with :data:`OBSERVATION_COLUMNS`, already
+    validated. If any chunk raises (e.g. a validation error found late), nothing
+    is written.
+    """
+    with store.engine.begin() as conn:
+        existing = find_loaded_batch(conn, checksum)
+        if existing is not None:
+            return BatchResult(existing, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
+        batch_id = conn.execute(
+            schema.import_batch.insert().values(
+                source=source, kind="observation", file_name=file_name, checksum=checksum,
+                user_name=user, created_at=datetime.now(UTC), rows_total=rows_total or 0,
+                rows_loaded=0, status="loaded", synthetic=synthetic,
+            )
+        ).inserted_primary_key[0]
+        _create_stage(conn)
+        loaded = 0
+        for chunk in chunks:
+            loaded += _stage_chunk(conn, chunk)
+        replaced = _supersede_and_insert(conn, batch_id=batch_id, source=source, synthetic=synthetic)
+        message = f"{loaded} rader inlästa, {replaced} tidigare värden ersatta."
+        conn.execute(
+            schema.import_batch.update().where(schema.import_batch.c.id == batch_id).values(
+                rows_loaded=loaded, rows_replaced=replaced, rows_total=rows_total or loaded,
+                message=message,
+            )
+        )
+        conn.exec_driver_sql("DROP TABLE observation_stage")
+        audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({message})")
+        bump_data_version(conn)
+    return BatchResult(batch_id, "loaded", loaded, replaced, message)
+
+
+def _create_stage(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("DROP TABLE IF EXISTS observation_stage")
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE observation_stage (measure_id VARCHAR(100) NOT NULL, area_code VARCHAR(64) NOT NULL, "
+        "period VARCHAR(16) NOT NULL, count DOUBLE PRECISION, denominator DOUBLE PRECISION, "
+        "value DOUBLE PRECISION)"
+    )
+
+
+def _rows(chunk: pd.DataFrame) -> list[tuple]:
+    frame = chunk[OBSERVATION_COLUMNS].astype(object)
+    frame = frame.where(pd.notna(frame), None)
+    return list(frame.itertuples(index=False, name=None))
+
+
+def _stage_chunk(conn: sa.Connection, chunk: pd.DataFrame) -> int:
+    if chunk.empty:
+        return 0
+    rows = _rows(chunk)
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(
+            "COPY observation_stage (measure_id, area_code, period, count, denominator, value) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.exec_driver_sql(
+            "INSERT INTO observation_stage (measure_id, area_code, period, count, denominator, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
+def _supersede_and_insert(conn: sa.Connection, *, batch_id: int, source: str, synthetic: bool) -> int:
+    dup = conn.exec_driver_sql(
+        "SELECT count(*) FROM (SELECT measure_id, area_code, period FROM observation_stage "
+        "GROUP BY measure_id, area_code, period HAVING count(*) > 1) d"
+    ).scalar()
+    if dup:
+        raise UserError(f"{dup} nycklar (mått, område, period) förekommer mer än en gång.")
+    conn.exec_driver_sql("CREATE INDEX ix_stage_key ON observation_stage (measure_id, area_code, period)")
+    replaced = conn.execute(
+        sa.text(
+            "UPDATE observation SET superseded_by = :batch WHERE superseded_by IS NULL AND EXISTS ("
+            "SELECT 1 FROM observation_stage s WHERE s.measure_id = observation.measure_id "
+            "AND s.area_code = observation.area_code AND s.period = observation.period)"
+        ),
+        {"batch": batch_id},
+    ).rowcount
+    conn.execute(
+        sa.text(
+            "INSERT INTO observation (measure_id, area_code, period, count, denominator, value, "
+            "source, synthetic, batch_id) SELECT measure_id, area_code, period, count, denominator, "
+            "value, :source, :synthetic, :batch FROM observation_stage"
+        ),
+        {"source": source, "synthetic": synthetic, "batch": batch_id},
+    )
+    return int(replaced or 0)
+
+
+def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
+    """Undo a loaded batch: its rows go, the values it replaced come back.
+
+    Raises UserError if the batch does not exist or is already rolled back.
+    """
+    b = schema.import_batch
+    with store.engine.begin() as conn:
+        row = conn.execute(sa.select(b.c.status, b.c.kind).where(b.c.id == batch_id)).first()
+        if row is None:
+            raise UserError(f"Importen {batch_id} finns inte.", message_en=f"No batch {batch_id}.")
+        if row.status != "loaded":
+            raise UserError(f"Importen {batch_id} är redan återställd.",
+                            message_en=f"Batch {batch_id} is already rolled back.")
+        for table in (schema.incident, schema.activity, schema.intervention):
+            conn.execute(table.delete().where(table.c.batch_id == batch_id))
+        conn.execute(schema.observation.delete().where(schema.observation.c.batch_id == batch_id))
+        # A value replaced by this batch is active again unless a later batch replaced it too.
+        conn.execute(
+            sa.text(
+                "UPDATE observation SET superseded_by = (SELECT min(a.batch_id) FROM observation a "
+                "WHERE a.superseded_by IS NULL AND a.measure_id = observation.measure_id "
+                "AND a.area_code = observation.area_code AND a.period = observation.period) "
+                "WHERE superseded_by = :batch"
+            ),
+            {"batch": batch_id},
+        )
+        conn.execute(
+            b.update().where(b.c.id == batch_id).values(
+                status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user
+            )
+        )
+        audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
+        bump_data_version(conn)
+    return f"Import {batch_id} återställd."
+
+
+def read_observations(
+    store: Store,
+    *,
+    measure_ids: Iterable[str] | None = None,
+    area_codes: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Active observations (not superseded, batch loaded) as a tidy DataFrame."""
+    o = schema.observation
+    q = sa.select(
+        o.c.measure_id, o.c.area_code, o.c.period, o.c.count, o.c.denominator, o.c.value,
+        o.c.source, o.c.synthetic, o.c.batch_id,
+    ).where(o.c.superseded_by.is_(None))
+    if measure_ids is not None:
+        q = q.where(o.c.measure_id.in_(list(measure_ids)))
+    if area_codes is not None:
+        q = q.where(o.c.area_code.in_(list(area_codes)))
+    if periods is not None:
+        q = q.where(o.c.period.in_(list(periods)))
+    with store.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(q).mappings().all(), columns=[c.name for c in q.selected_columns])
+    for col in ("count", "denominator", "value"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+    frame["synthetic"] = frame["synthetic"].astype(bool)
+    return frame
+
+
+def list_batches(store: Store) -> pd.DataFrame:
+    b = schema.import_batch
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(b).order_by(b.c.id.desc())).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in b.columns])
+
+
+def freshness(store: Store) -> pd.DataFrame:
+    """Per source: last period loaded, last import date, active rows."""
+    o, b = schema.observation, schema.import_batch
+    q = (
+        sa.select(
+            o.c.source,
+            sa.func.max(o.c.period).label("last_period"),
+            sa.func.max(b.c.created_at).label("last_import"),
+            sa.func.count().label("rows"),
+        )
+        .select_from(o.join(b, o.c.batch_id == b.c.id))
+        .where(o.c.superseded_by.is_(None))
+        .group_by(o.c.source)
+        .order_by(o.c.source)
+    )
+    with store.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(q).mappings().all(),
+                            columns=["source", "last_period", "last_import", "rows"])
+
+
+def has_real_data(store: Store) -> bool:
+    """True once any non-synthetic batch is loaded (the demo banner goes away)."""
+    b = schema.import_batch
+    with store.engine.connect() as conn:
+        return bool(conn.execute(
+            sa.select(sa.func.count()).where(b.c.status == "loaded", b.c.synthetic.is_(False))
+        ).scalar())
+
+
+def is_empty(store: Store) -> bool:
+    with store.engine.connect() as conn:
+        return not conn.execute(sa.select(sa.func.count()).select_from(schema.observation)).scalar()

@@ -1,0 +1,138 @@
+"""Tables of the tidy data model (DESIGN.md "Data model").
+
+Only aggregates live here. Incidents keep a 250 m grid cell, never a point.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+area = sa.Table(
+    "area",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_en", sa.String(200)),
+    sa.Column("official_name", sa.String(200)),
+    sa.Column("level", sa.String(20), nullable=False),
+    sa.Column("parent_code", sa.String(64)),
+    sa.Column("focus", sa.Boolean, nullable=False, default=False),
+    sa.Column("sort_order", sa.Integer, nullable=False, default=0),
+)
+
+import_batch = sa.Table(
+    "import_batch",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False, default="observation"),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("rows_total", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_loaded", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_replaced", sa.Integer, nullable=False, default=0),
+    # loaded | rolled_back
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("message", sa.Text),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("rolled_back_at", sa.DateTime(timezone=True)),
+    sa.Column("rolled_back_by", sa.String(200)),
+)
+
+observation = sa.Table(
+    "observation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("measure_id", sa.String(100), nullable=False),
+    sa.Column("area_code", sa.String(64), nullable=False),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("count", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Float),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id"), nullable=False),
+    # Set when a newer batch replaced this value; the value comes back if that batch is rolled back.
+    sa.Column("superseded_by", sa.Integer),
+)
+sa.Index("ix_observation_key", observation.c.measure_id, observation.c.area_code, observation.c.period)
+sa.Index("ix_observation_batch", observation.c.batch_id)
+sa.Index("ix_observation_superseded", observation.c.superseded_by)
+
+incident = sa.Table(
+    "incident",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("occurred_at", sa.DateTime, nullable=False),
+    sa.Column("iso_week", sa.String(8), nullable=False),
+    sa.Column("type", sa.String(60), nullable=False),
+    sa.Column("partner", sa.String(60), nullable=False),
+    # South-west corner of the 250 m SWEREF 99 TM cell; the raw point is never stored.
+    sa.Column("cell_x", sa.Integer, nullable=False),
+    sa.Column("cell_y", sa.Integer, nullable=False),
+    sa.Column("district_code", sa.String(64), nullable=False),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id")),
+)
+sa.Index("ix_incident_week", incident.c.iso_week)
+sa.Index("ix_incident_time", incident.c.occurred_at)
+
+activity = sa.Table(
+    "activity",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("starts_at", sa.DateTime, nullable=False),
+    sa.Column("ends_at", sa.DateTime),
+    sa.Column("iso_week", sa.String(8), nullable=False),
+    sa.Column("kind", sa.String(60), nullable=False),
+    # planerad | genomford
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("district_code", sa.String(64), nullable=False),
+    sa.Column("cell_x", sa.Integer),
+    sa.Column("cell_y", sa.Integer),
+    sa.Column("organiser", sa.String(100), nullable=False),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id")),
+)
+sa.Index("ix_activity_week", activity.c.iso_week)
+
+intervention = sa.Table(
+    "intervention",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("district_codes", sa.String(500), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=False),
+    sa.Column("end_date", sa.Date),
+    sa.Column("description", sa.Text),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id")),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text),
+)
+
+setting = sa.Table(
+    "setting",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+user_role = sa.Table(
+    "user_role",
+    metadata,
+    sa.Column("subject", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(20), nullable=False),
+)
