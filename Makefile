@@ -1,0 +1,50 @@
+# The verbs of the project. `make run` and `make test` set everything up from a clean clone.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+PORT ?= 8501
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: setup run test bench lint demo system-deps clean
+
+.venv/bin/python:
+	python3 -m venv .venv
+
+# Re-install only when a requirements file changed (stamp files).
+.venv/.req-stamp: requirements.txt | .venv/bin/python
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+.venv/.dev-stamp: requirements-dev.txt requirements.txt .venv/.req-stamp
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+setup: .venv/.req-stamp
+	$(PY) -m store migrate
+
+demo-if-empty: setup
+	$(PY) -m sources.demo --if-empty
+
+run: demo-if-empty
+	.venv/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+system-deps:
+	bash scripts/install_system_deps.sh
+
+test: setup .venv/.dev-stamp system-deps
+	.venv/bin/ruff check .
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: setup .venv/.dev-stamp
+	$(PY) -m benchmarks
+
+lint: .venv/.dev-stamp
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check . || true
+
+demo: setup
+	$(PY) -m sources.demo --rebuild
+
+clean:
+	rm -rf var test-artifacts

@@ -1,0 +1,39 @@
+"""UVTS dashboard entry: navigation, language, shared filters and the demo banner.
+
+``streamlit run dashboard.py`` — no computation here; pages read from indicators/ and geo/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import ui
+
+st.set_page_config(page_title="UVTS – Umeå växer tryggt och säkert", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="expanded")
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "sv"
+english = st.sidebar.toggle("English", key="english", value=st.session_state["lang"] == "en")
+st.session_state["lang"] = "en" if english else "sv"
+if english:
+    st.query_params["lang"] = "en"
+else:
+    st.query_params.pop("lang", None)
+t = ui.t
+
+ui.store()  # stops with a readable message if the database is unreachable
+
+PAGES = [
+    st.Page("pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt", default=True),
+    st.Page("pages/trender.py", title=t("Trender", "Trends"), url_path="trender"),
+]
+nav = st.navigation(PAGES)
+
+st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
+if ui.is_demo():
+    st.warning(t("**Demodata – syntetiska värden.** Inga siffror här beskriver verkliga förhållanden "
+                 "förrän riktiga data har lästs in.",
+                 "**Demo data – synthetic values.** No figure here describes real conditions until "
+                 "real data has been imported."), icon="⚠️")
+nav.run()

@@ -1,0 +1,106 @@
+"""Exports of published (already suppressed) indicator tables.
+
+- Swedish Excel CSV: semicolon, decimal comma, UTF-8 with BOM, '..' for suppressed values,
+  header comment lines with the indicator's definition and source.
+- ``csv-plain``: comma, decimal point, UTF-8, no BOM — the stable machine-readable contract.
+- Excel (.xlsx) with a second sheet describing the indicator; GeoJSON for map data.
+No cell starts with a character a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from indicators.engine import OUTPUT_COLUMNS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SUPPRESSED_MARK = ".."
+
+
+def defuse(text):
+    """Prefix a text cell that a spreadsheet would treat as a formula with an apostrophe.
+
+    >>> defuse("=HYPERLINK(1)"), defuse("Ersboda"), defuse(-1.5)
+    ("'=HYPERLINK(1)", 'Ersboda', -1.5)
+    """
+    if isinstance(text, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _defused(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse)
+    return out
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in OUTPUT_COLUMNS if c in frame.columns]
+    return frame[cols].reset_index(drop=True)
+
+
+def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
+    if not indicator:
+        return []
+    keys = [("Indikator", "name_sv"), ("Indicator", "name_en"), ("Id", "id"), ("Enhet", "unit_sv"),
+            ("Täljare", "numerator_sv"), ("Nämnare", "denominator_sv"), ("Källa", "source"),
+            ("Uppdateras", "update_frequency"), ("Förbehåll", "caveats_sv")]
+    lines = [(label, str(indicator.get(key, ""))) for label, key in keys if indicator.get(key)]
+    lines.append(("Prickning", f"'{SUPPRESSED_MARK}' = prickad uppgift (för få för att visas)"))
+    if indicator.get("synthetic", False):
+        lines.append(("OBS", "Demodata – syntetiska värden"))
+    return lines
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, indicator: dict | None = None, synthetic: bool | None = None) -> bytes:
+    """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator."""
+    tidy = _defused(_tidy(frame))
+    meta = dict(indicator or {})
+    if synthetic is None and "synthetic" in tidy.columns:
+        synthetic = bool(tidy["synthetic"].any())
+    meta["synthetic"] = synthetic
+    header = "".join(f"# {k}: {v}\n" for k, v in metadata_lines(meta))
+    numeric = ["numerator", "denominator", "value", "lower", "upper"]
+    body = tidy.copy()
+    for col in numeric:
+        if col in body.columns:
+            body[col] = body[col].astype(object).where(~body["suppressed"], SUPPRESSED_MARK) \
+                if "suppressed" in body.columns else body[col]
+    text = body.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return ("\ufeff" + header.replace("\n", "\r\n") + text).encode("utf-8")
+
+
+def to_csv_plain(frame: pd.DataFrame) -> bytes:
+    """The machine-readable contract: comma, decimal point, UTF-8, no BOM, empty suppressed cells."""
+    tidy = _defused(_tidy(frame))
+    for col in ("suppressed", "synthetic"):
+        if col in tidy.columns:
+            tidy[col] = tidy[col].map(lambda b: "true" if bool(b) else "false")
+    return tidy.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def to_excel_bytes(frame: pd.DataFrame, *, indicator: dict | None = None) -> bytes:
+    """An .xlsx with the data and a second sheet 'Om indikatorn'."""
+    tidy = _defused(_tidy(frame))
+    buf = io.BytesIO()
+    meta = dict(indicator or {})
+    meta["synthetic"] = bool(tidy["synthetic"].any()) if "synthetic" in tidy.columns else False
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        tidy.to_excel(xl, sheet_name="Data", index=False)
+        pd.DataFrame(metadata_lines(meta), columns=["Fält", "Beskrivning"]).map(defuse).to_excel(
+            xl, sheet_name="Om indikatorn", index=False)
+    return buf.getvalue()
+
+
+def to_geojson_bytes(frame: pd.DataFrame, polygons) -> bytes:
+    """GeoJSON (EPSG:4326) of the published values joined to area polygons (``code`` column)."""
+    tidy = _tidy(frame)
+    gdf = polygons[["code", "geometry"]].merge(tidy, left_on="code", right_on="area_code", how="inner")
+    gdf = gdf.drop(columns="code")
+    data = json.loads(gdf.to_crs(4326).to_json(na="null", drop_id=True))
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

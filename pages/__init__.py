@@ -1,0 +1,1 @@
+"""Streamlit pages: thin views over indicators/ and geo/ (shared pieces in pages.ui)."""

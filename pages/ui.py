@@ -1,0 +1,247 @@
+"""What the pages share: the store handle, cached data keyed on the data version,
+translation, Swedish formatting, selectors synced with the URL, downloads.
+
+Pages stay thin: they call these helpers and lay out the result.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from common.errors import UserError
+from common.fmt import fmt_interval, fmt_number, fmt_period, fmt_value
+
+# ---------------------------------------------------------------- language
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "sv")
+
+
+def t(sv: str, en: str) -> str:
+    """The Swedish text, or the English one when the English toggle is on."""
+    return en if lang() == "en" else sv
+
+
+# ---------------------------------------------------------------- store and data
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None):
+    from store import Store
+
+    store = Store(url)
+    store.check()
+    return store
+
+
+def store():
+    """The shared store; a readable message and a stop if it cannot be reached."""
+    from common.settings import database_url
+
+    try:
+        s = _store(database_url())
+        s.check()
+        return s
+    except UserError as exc:
+        _store.clear()
+        st.error(t(f"Databasen kan inte nås just nu. {exc}",
+                   f"The database cannot be reached right now. {exc.message_en or exc}"))
+        st.info(t("Sidan försöker igen när du laddar om.", "Reload the page to try again."))
+        st.stop()
+
+
+def data_version() -> int:
+    try:
+        return store().data_version()
+    except Exception as exc:  # noqa: BLE001 - the database went away mid-session
+        _store.clear()
+        st.error(t(f"Databasen svarar inte: {exc}", f"The database does not answer: {exc}"))
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _all_values(version: int, url: str) -> pd.DataFrame:
+    from indicators import compute
+
+    return compute(_store(url), levels=("municipality", "district", "stadsdel"))
+
+
+def values(*, levels=("municipality", "district")) -> pd.DataFrame:
+    """Every published indicator value (suppressed), cached until the next import."""
+    from common.settings import database_url
+
+    frame = _all_values(data_version(), database_url())
+    return frame[frame["area_level"].isin(levels)]
+
+
+@st.cache_data(show_spinner=False)
+def catalogue_frame() -> pd.DataFrame:
+    from indicators.catalogue import load_catalogue
+
+    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index("id", drop=False)
+
+
+def indicator_name(ind: pd.Series) -> str:
+    return ind["name_en"] if lang() == "en" else ind["name_sv"]
+
+
+@st.cache_data(show_spinner=False)
+def _areas() -> pd.DataFrame:
+    from geo.areas import read_areas
+
+    return read_areas()
+
+
+def areas() -> pd.DataFrame:
+    return _areas()
+
+
+def focus_districts() -> list[str]:
+    a = areas()
+    return a.loc[(a["level"] == "district") & (a["focus"].astype(int) == 1), "code"].tolist()
+
+
+def is_demo() -> bool:
+    from store.observations import has_real_data
+
+    return not has_real_data(store())
+
+
+# ---------------------------------------------------------------- URL-synced selectors
+
+
+def _query(key: str, default=None):
+    return st.query_params.get(key, default)
+
+
+def _sync(key: str, value) -> None:
+    if isinstance(value, list):
+        st.query_params[key] = ",".join(value)
+    elif value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
+def select_indicator(*, where=st.sidebar, key: str = "ind") -> str:
+    cat = catalogue_frame()
+    ids = cat["id"].tolist()
+    wanted = _query(key)
+    if key not in st.session_state:
+        st.session_state[key] = wanted if wanted in ids else ids[0]
+    choice = where.selectbox(t("Indikator", "Indicator"), ids, key=key,
+                             format_func=lambda i: indicator_name(cat.loc[i]))
+    _sync(key, choice)
+    return choice
+
+
+def available_periods(indicator_id: str) -> list[str]:
+    v = values()
+    periods = v.loc[v["indicator_id"] == indicator_id, "period"].unique().tolist()
+    return sorted((p for p in periods if len(p) == 4), reverse=True)
+
+
+def select_period(indicator_id: str, *, where=st.sidebar, key: str = "period") -> str:
+    """Years, newest first; a link without a period always means the latest data."""
+    periods = available_periods(indicator_id)
+    if not periods:
+        st.warning(t("Inga värden för indikatorn ännu.", "No values for this indicator yet."))
+        st.stop()
+    wanted = _query(key)
+    if st.session_state.get(key) not in periods:
+        st.session_state[key] = wanted if wanted in periods else periods[0]
+    choice = where.selectbox(t("Period", "Period"), periods, key=key,
+                             format_func=lambda p: fmt_period(p, lang=lang()))
+    if choice == periods[0] and wanted is None:
+        st.query_params.pop(key, None)  # latest: keep the link "always newest"
+    else:
+        _sync(key, choice)
+    return choice
+
+
+def select_districts(*, where=st.sidebar, key: str = "areas", default: list[str] | None = None) -> list[str]:
+    a = areas()
+    districts = a[a["level"] == "district"].sort_values("sort_order")
+    codes = districts["code"].tolist()
+    names = dict(zip(districts["code"], districts["name"], strict=True))
+    wanted = [c for c in (_query(key) or "").split(",") if c in codes]
+    if key not in st.session_state:
+        st.session_state[key] = wanted or default or focus_districts()
+    choice = where.multiselect(t("Områden", "Districts"), codes, key=key, format_func=names.get)
+    _sync(key, choice)
+    return choice
+
+
+# ---------------------------------------------------------------- tables
+
+
+VERDICT_SYMBOL = {"higher_worse": "▲", "lower_worse": "▼", "higher_better": "▲", "lower_better": "▼",
+                  "higher": "▲", "lower": "▼", "similar": "●", "not_compared": "", "benchmark": ""}
+
+
+def verdict_text(code) -> str:
+    from indicators.stats import VERDICT_LABELS
+
+    if code is None or (isinstance(code, float) and pd.isna(code)):
+        return "–"
+    if code == "benchmark":
+        return t("Jämförelsevärde", "Benchmark")
+    label = VERDICT_LABELS.get(code, {"sv": code, "en": code})
+    return f"{VERDICT_SYMBOL.get(code, '')} {label[lang()]}".strip()
+
+
+def trend_text(code) -> str:
+    from indicators.trend import TREND_LABELS
+
+    if not isinstance(code, str):
+        return "–"
+    return TREND_LABELS.get(code, {"sv": code, "en": code})[lang()]
+
+
+def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
+    """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
+    lg = lang()
+    out = pd.DataFrame({
+        t("Område", "Area"): frame["area_name"],
+        t("Värde", "Value"): [fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                              for v in frame["value"]],
+        t("95 % KI", "95% CI"): [fmt_interval(lo, hi, kind=ind["kind"], multiplier=ind["multiplier"],
+                                              lang=lg) for lo, hi in zip(frame["lower"], frame["upper"],
+                                                                         strict=True)],
+        t("Täljare", "Numerator"): [fmt_number(v, decimals=0, lang=lg) for v in frame["numerator"]],
+        t("Nämnare", "Denominator"): [fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]],
+        t("Jämfört med Umeå", "Compared with Umeå"): [verdict_text(v) for v in frame["verdict"]],
+        t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
+        t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
+    })
+    return out
+
+
+def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str) -> None:
+    """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
+    from indicators.export import to_csv_bytes, to_excel_bytes
+
+    cols = st.columns(3)
+    cols[0].download_button(t("Ladda ned CSV", "Download CSV"), to_csv_bytes(frame, indicator=ind.to_dict()),
+                            file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv")
+    cols[1].download_button(t("Ladda ned Excel", "Download Excel"),
+                            to_excel_bytes(frame, indicator=ind.to_dict()), file_name=f"{stem}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}-xlsx")
+
+
+@st.cache_data(show_spinner=False)
+def _interventions(version: int, url: str) -> pd.DataFrame:
+    from store.events import read_interventions
+
+    return read_interventions(_store(url))
+
+
+def interventions(districts: list[str]) -> pd.DataFrame:
+    from common.settings import database_url
+
+    frame = _interventions(data_version(), database_url())
+    mask = frame["districts"].apply(lambda ds: bool(set(ds) & set(districts)))
+    return frame[mask]

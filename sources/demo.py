@@ -1,0 +1,228 @@
+"""The synthetic demo dataset: deterministic, calibrated to public totals, loaded through the
+same import path as real data (template CSV files → ``sources.template.import_file``).
+
+Every value it makes is marked synthetic in the store; the app says "Demodata – syntetiska
+värden" until real data is imported. Calibration figures: data/demo/PROVENANCE.md.
+
+``python -m sources.demo [--db URL] [--if-empty | --rebuild] [--out DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from common.cli import run_cli
+from common.settings import ROOT
+
+SEED = 20241  # fixed: the same files byte for byte on every run
+YEARS = range(2015, 2026)
+MUNICIPALITY_POPULATION = 134_000  # facts.md: ≈133 000–134 000 (SCB via sv.wikipedia)
+PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / 72  # 72 DeSO in Umeå (SCB key, DeSO 2025)
+RURAL_DISTRICT_WITHOUT_DESO = 400  # a district no DeSO maps to gets a small population
+SOURCE = "demo"
+
+# Share of the population in each denominator group (synthetic assumptions, PROVENANCE.md).
+AGE_SHARES = {
+    "pop_total": 1.0, "pop_0_17": 0.20, "pop_6_15": 0.11, "pop_7_25": 0.24, "pop_13_19": 0.075,
+    "pop_15_20": 0.07, "pop_16_24": 0.16, "pop_18_24": 0.13, "pupils": 0.105, "pupils_ak9": 0.011,
+    "respondents_pupils": 0.06, "respondents_youth": 0.035, "respondents_adult": 0.03,
+    "households_children": 0.11,
+}
+
+# Municipal base level per indicator (per unit of its kind: proportion 0..1, rate per person,
+# mean score) and its denominator group. Unlisted catalogue entries fall back by kind.
+DEMO_SPEC: dict[str, tuple[float, str]] = {
+    "ej_behoriga_gymnasiet": (0.12, "pupils_ak9"),
+    "problematisk_franvaro": (0.10, "pupils"),
+    "meritvarde_ak9": (232.0, "pupils_ak9"),
+    "godkanda_alla_amnen": (0.76, "pupils_ak9"),
+    "trygghet_skolan": (0.84, "respondents_pupils"),
+    "avstangningar": (0.006, "pupils"),
+    "orosanmalningar": (0.055, "pop_0_17"),
+    "barn_ekonomiskt_utsatta": (0.10, "pop_0_17"),
+    "ekonomiskt_bistand_barnhushall": (0.05, "households_children"),
+    "ungdomsarbetsloshet": (0.06, "pop_18_24"),
+    "unga_uvas": (0.05, "pop_16_24"),
+    "trangboddhet": (0.12, "pop_total"),
+    "flyttrorlighet": (0.15, "pop_total"),
+    "deltagande_fritid": (0.55, "respondents_youth"),
+    "fritidsgard_besok": (2.0, "pop_13_19"),
+    "lovaktiviteter": (0.8, "pop_6_15"),
+    "lok_stod": (14.0, "pop_7_25"),
+    "misstankta_15_20": (0.03, "pop_15_20"),
+    "narkotikabrott": (0.004, "pop_total"),
+    "skadegorelse": (0.010, "pop_total"),
+    "personran": (0.0006, "pop_total"),
+    "vapenbrott": (0.0005, "pop_total"),
+    "upplevd_trygghet": (0.74, "respondents_adult"),
+    "vuxennarvaro": (60.0, "pop_total"),
+}
+FALLBACK = {"proportion": (0.10, "pop_total"), "rate": (0.01, "pop_total"),
+            "mean": (100.0, "pop_total"), "count": (50.0, "pop_total")}
+
+# Dated interventions (illustrative dates, synthetic like the rest) and their demo effect.
+INTERVENTIONS = [
+    {"name": "Ungdomens hus öppnar på Ersboda", "districts": ["d-ersboda"], "start": date(2021, 9, 1),
+     "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+     "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85}},
+    {"name": "Fritidsbanken Ålidhem", "districts": ["d-alidhem"], "start": date(2019, 3, 1),
+     "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+     "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1}},
+    {"name": "Nattvandring och fältarbete förstärks", "districts": ["d-mariehem", "d-tomtebo"],
+     "start": date(2023, 8, 15), "description": "Fler vuxna ute kvällar och helger (demo).",
+     "effect": {"vuxennarvaro": 2.0}},
+]
+
+
+def district_populations(areas: pd.DataFrame, deso: pd.DataFrame) -> pd.Series:
+    """Population per district from the number of DeSO mapped to it (DeSO ≈ 1 860 residents)."""
+    districts = areas.loc[areas["level"] == "district", "code"]
+    latest = deso[deso["deso_version"] == deso["deso_version"].max()]
+    n_deso = latest.groupby("district_code")["deso_code"].nunique()
+    pop = (n_deso.reindex(districts).fillna(0) * PEOPLE_PER_DESO).round()
+    pop[pop == 0] = RURAL_DISTRICT_WITHOUT_DESO
+    return pop.astype(int)
+
+
+def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: dict) -> pd.DataFrame:
+    """All synthetic observations as template rows (omrade, period, matt, antal, namnare, varde, kalla)."""
+    rng = np.random.default_rng(SEED)
+    pop = district_populations(areas, deso)
+    codes = list(pop.index)
+    # A latent place-level strain per district, random (it says nothing about the real district).
+    strain = pd.Series(rng.normal(0, 0.35, len(codes)), index=codes)
+    growth = pd.Series(rng.normal(0.012, 0.004, len(codes)), index=codes)
+    starts = {(d, m): iv["start"].year + (iv["start"].month > 6) * 0.5
+              for iv in INTERVENTIONS for d in iv["districts"] for m in iv["effect"]}
+    effects = {(d, m): f for iv in INTERVENTIONS for d in iv["districts"]
+               for m, f in iv["effect"].items()}
+    rows = []
+    for ind in sorted(catalogue.values(), key=lambda i: i.id):
+        base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
+        sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
+        trend = rng.normal(0, 0.02)
+        terms = ["VT", "HT"] if getattr(ind, "periodicity", "year") == "term" else [None]
+        for d in codes:
+            for year in YEARS:
+                people = pop[d] * (1 + growth[d]) ** (year - 2015) * AGE_SHARES[group]
+                shift = sign * strain[d] + trend * (year - 2020)
+                for term in terms:
+                    t = year + (0.5 if term == "HT" else 0.0)
+                    factor = effects.get((d, ind.id), 1.0) if t >= starts.get((d, ind.id), 1e9) else 1.0
+                    denom = max(int(rng.poisson(people / len(terms))), 0)
+                    period = f"{year}-{term}" if term else str(year)
+                    rows.append(_observation(rng, ind.kind, base, shift + np.log(factor), denom,
+                                             d, period, ind.id))
+    frame = pd.DataFrame(rows, columns=["omrade", "period", "matt", "antal", "namnare", "varde"])
+    frame["kalla"] = SOURCE
+    return frame
+
+
+def _observation(rng, kind: str, base: float, shift: float, denom: int, area: str, period: str,
+                 measure: str):
+    """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale."""
+    if kind == "proportion":
+        p = float(1 / (1 + np.exp(-(np.log(base / (1 - base)) + shift))))
+        return (area, period, measure, int(rng.binomial(denom, p)), denom, None)
+    level = base * float(np.exp(shift))
+    if kind == "rate":
+        return (area, period, measure, int(rng.poisson(level * denom)), denom, None)
+    if kind == "mean":
+        n = max(denom, 0)
+        scores = rng.normal(level, 8.0 / np.sqrt(max(n, 1)))
+        return (area, period, measure, round(float(scores) * n, 1), n, None)
+    return (area, period, measure, int(rng.poisson(level)), None, None)
+
+
+def generate_interventions() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"namn": iv["name"], "omraden": ",".join(iv["districts"]), "startdatum": iv["start"].isoformat(),
+         "slutdatum": "", "beskrivning": iv["description"]}
+        for iv in INTERVENTIONS
+    ])
+
+
+def write_files(out: Path) -> list[Path]:
+    """Write the demo template files; byte-identical on every run."""
+    from geo.areas import read_areas, read_deso_mapping
+    from indicators.catalogue import load_catalogue
+
+    out.mkdir(parents=True, exist_ok=True)
+    obs = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
+    paths = []
+    for family_year, part in obs.groupby(obs["period"].str[:4]):
+        path = out / f"demo_observationer_{family_year}.csv"
+        part.to_csv(path, sep=";", index=False, decimal=",", encoding="utf-8", lineterminator="\n")
+        paths.append(path)
+    path = out / "demo_insatser.csv"
+    generate_interventions().to_csv(path, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    paths.append(path)
+    return paths
+
+
+def load_demo(store, *, out: Path | None = None) -> int:
+    """Generate the demo files and import them through the real import path."""
+    from sources.events import import_interventions
+    from sources.template import import_file
+
+    out = out or ROOT / "var" / "demo"
+    loaded = 0
+    for path in write_files(out):
+        if path.name.startswith("demo_insatser"):
+            import_interventions(store, path, source=SOURCE, user="demo", synthetic=True)
+        else:
+            loaded += import_file(store, path, source=SOURCE, user="demo", synthetic=True).rows_loaded
+    return loaded
+
+
+def main(argv: list[str] | None = None) -> int:
+    from store import Store
+    from store.observations import is_empty
+
+    parser = argparse.ArgumentParser(prog="python -m sources.demo", description="Syntetiska demodata.")
+    parser.add_argument("--db", help="databas-URL")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--if-empty", action="store_true", help="läs bara in om databasen är tom")
+    mode.add_argument("--rebuild", action="store_true", help="bygg om demodatabasen från början")
+    parser.add_argument("--out", type=Path, help="skriv bara mallfilerna hit, ingen import")
+    args = parser.parse_args(argv)
+    if args.out:
+        for p in write_files(args.out):
+            print(p)
+        return 0
+    store = Store(args.db)
+    if args.rebuild:
+        _drop_default_sqlite(store)
+        store = Store(args.db)
+    store.migrate()
+    from geo.areas import read_areas
+    from store.areas import sync_areas
+
+    sync_areas(store, read_areas())
+    if args.if_empty and not is_empty(store):
+        print("Databasen har redan data; demodata läses inte in.")
+        return 0
+    n = load_demo(store)
+    print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    return 0
+
+
+def _drop_default_sqlite(store) -> None:
+    from common.errors import UserError
+
+    if not store.url.startswith("sqlite:///"):
+        raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")
+    store.dispose()
+    path = Path(store.url.removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

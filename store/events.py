@@ -1,0 +1,84 @@
+"""Interventions, EST incidents and activities: written per batch, read as DataFrames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+
+from store import schema
+from store.db import Store, audit, bump_data_version
+from store.observations import BatchResult, find_loaded_batch
+
+_TABLES = {
+    "intervention": (schema.intervention,
+                     ["name", "district_codes", "start_date", "end_date", "description"]),
+    "incident": (schema.incident,
+                 ["occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y", "district_code"]),
+    "activity": (schema.activity,
+                 ["starts_at", "ends_at", "iso_week", "kind", "status", "district_code", "cell_x",
+                  "cell_y", "organiser"]),
+}
+
+
+def write_events(
+    store: Store,
+    kind: str,
+    chunks: Iterable[pd.DataFrame],
+    *,
+    source: str,
+    file_name: str,
+    checksum: str,
+    user: str,
+    synthetic: bool = False,
+) -> BatchResult:
+    """Write intervention/incident/activity rows as one batch in one transaction."""
+    table, columns = _TABLES[kind]
+    with store.engine.begin() as conn:
+        existing = find_loaded_batch(conn, checksum)
+        if existing is not None:
+            return BatchResult(existing, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
+        batch_id = conn.execute(
+            schema.import_batch.insert().values(
+                source=source, kind=kind, file_name=file_name, checksum=checksum, user_name=user,
+                created_at=datetime.now(UTC), rows_total=0, rows_loaded=0, status="loaded",
+                synthetic=synthetic,
+            )
+        ).inserted_primary_key[0]
+        loaded = 0
+        for chunk in chunks:
+            if chunk.empty:
+                continue
+            frame = chunk[columns].astype(object)
+            frame = frame.where(pd.notna(frame), None)
+            records = frame.to_dict("records")
+            for r in records:
+                r["synthetic"] = synthetic
+                r["batch_id"] = batch_id
+            conn.execute(table.insert(), records)
+            loaded += len(records)
+        message = f"{loaded} rader inlästa."
+        conn.execute(schema.import_batch.update().where(schema.import_batch.c.id == batch_id)
+                     .values(rows_total=loaded, rows_loaded=loaded, message=message))
+        audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({kind}, {message})")
+        bump_data_version(conn)
+    return BatchResult(batch_id, "loaded", loaded, 0, message)
+
+
+def read_events(store: Store, kind: str, *, where: sa.ColumnElement | None = None) -> pd.DataFrame:
+    """All rows of one event table (only from loaded batches)."""
+    table, columns = _TABLES[kind]
+    q = sa.select(table.c.id, *[table.c[c] for c in columns], table.c.synthetic)
+    if where is not None:
+        q = q.where(where)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.order_by(table.c.id)).mappings().all()
+    return pd.DataFrame(rows, columns=["id", *columns, "synthetic"])
+
+
+def read_interventions(store: Store) -> pd.DataFrame:
+    frame = read_events(store, "intervention")
+    frame["districts"] = frame["district_codes"].fillna("").str.split(",")
+    return frame

@@ -1,0 +1,194 @@
+"""Shared fixtures: real SQLite and PostgreSQL stores, a demo database, a served app and Chromium.
+
+In CI (``CI=true``) a missing component is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def missing(component: str) -> None:
+    """Skip locally, fail in CI."""
+    message = f"{component} is not available"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: missing components fail the run)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server on a free port; yields a function making fresh databases."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        missing("PostgreSQL server binaries (initdb, pg_ctl)")
+    base = Path(tempfile.mkdtemp(prefix="uvts-pg-"))
+    datadir, sockdir = base / "data", base / "sock"
+    sockdir.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(base, "postgres")
+        shutil.chown(sockdir, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run([*run_as, initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres",
+                    "--no-sync", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
+    opts = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(base / "log"),
+                    "-w", "start"], check=True, capture_output=True)
+    counter = iter(range(10_000))
+
+    def make_database() -> str:
+        import sqlalchemy as sa
+
+        name = f"uvts_{next(counter)}_{os.getpid()}"
+        admin = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+                                 isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+
+    make_database.port = port
+    yield make_database
+    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"],
+                   capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    """A migrated, empty store on SQLite and on a real PostgreSQL server."""
+    from store import Store
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'uvts.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_server")()
+    store = Store(url)
+    store.migrate()
+    yield store
+    store.dispose()
+
+
+# --- Demo database ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """A demo database built once per session through the real import path (read-only use)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    env = {**os.environ, "UVTS_DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "store", "migrate"], check=True, env=env, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "sources.demo", "--if-empty"], check=True, env=env, cwd=ROOT)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db_file, tmp_path):
+    """A private copy of the demo database, safe to write to."""
+    from store import Store
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db_file, copy)
+    store = Store(f"sqlite:///{copy}")
+    yield store
+    store.dispose()
+
+
+# --- Served app and Chromium ----------------------------------------------------------------------
+
+def start_app(db_url: str, *, extra_env: dict | None = None, port: int | None = None):
+    """Start `streamlit run dashboard.py` on a free port; returns (process, base_url)."""
+    port = port or free_port()
+    env = {**os.environ, "UVTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT),
+           **(extra_env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+    raise RuntimeError(f"streamlit did not start:\n{out[-3000:]}")
+
+
+def stop_app(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if not path:
+        missing("Debian chromium (/usr/bin/chromium)")
+    return path
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright (python package)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
