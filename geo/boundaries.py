@@ -2,7 +2,8 @@
 
 Source: Umeå kommun's own 121 stadsdel polygons in SWEREF 99 TM (EPSG:3006), see
 ``data/geo/PROVENANCE.md``.  Districts and the municipality are dissolved from them, so the
-three layers nest exactly.  Everything is computed in EPSG:3006 (metres); ``crs=4326`` gives
+three layers nest (tiny digitising gaps between stadsdelar are filled in the dissolved
+polygons).  Everything is computed in EPSG:3006 (metres); ``crs=4326`` gives
 WGS84 longitude/latitude for maps, simplified by 1 m before reprojection (invisible on a map,
 roughly halves the payload).
 """
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from common.errors import UserError
 from geo import GEO_DATA_DIR
@@ -25,6 +27,18 @@ METRIC_CRS = 3006
 MAP_CRS = 4326
 #: Simplification tolerance (metres) applied before reprojecting to WGS84.
 MAP_SIMPLIFY_TOLERANCE_M = 1.0
+#: Holes smaller than this (m²) in dissolved polygons are digitising gaps between stadsdelar
+#: (115 gaps of at most 57 m² in the source), not real enclaves, and are filled.
+MAX_GAP_AREA_M2 = 10_000.0
+
+
+def _fill_small_holes(geometry: shapely.Geometry, max_area: float = MAX_GAP_AREA_M2):
+    """The geometry with interior rings smaller than ``max_area`` removed."""
+    polygons = []
+    for part in shapely.get_parts(geometry):
+        kept = [ring for ring in part.interiors if shapely.Polygon(ring).area >= max_area]
+        polygons.append(shapely.Polygon(part.exterior, kept))
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def _check_crs(crs: int) -> int:
@@ -76,7 +90,7 @@ def _districts_3006() -> gpd.GeoDataFrame:
             "official_name": districts["official_name"].to_numpy(),
             "focus": districts["focus"].to_numpy(),
         },
-        geometry=dissolved.geometry.to_numpy(),
+        geometry=[_fill_small_holes(g) for g in dissolved.geometry],
         crs=METRIC_CRS,
     )
     return gdf
@@ -85,7 +99,7 @@ def _districts_3006() -> gpd.GeoDataFrame:
 @lru_cache(maxsize=1)
 def _municipality_3006() -> gpd.GeoDataFrame:
     row = read_areas(level="municipality").iloc[0]
-    geometry = _stadsdelar_3006().geometry.union_all()
+    geometry = _fill_small_holes(_stadsdelar_3006().geometry.union_all())
     return gpd.GeoDataFrame(
         {"code": [row["code"]], "name": [row["name"]], "official_name": [row["official_name"]]},
         geometry=[geometry],
@@ -138,7 +152,7 @@ def district_polygons(*, crs: int = METRIC_CRS) -> gpd.GeoDataFrame:
 
 
 def municipality_polygon(*, crs: int = METRIC_CRS) -> gpd.GeoDataFrame:
-    """Umeå kommun as one (multi)polygon: the union of the stadsdelar.
+    """Umeå kommun as one (multi)polygon: the union of the stadsdelar, gaps filled.
 
     Examples
     --------

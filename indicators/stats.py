@@ -302,8 +302,15 @@ def compare_to_benchmark(
             lower_than & better_if_high,
             lower_than,
         ],
-        ["not_compared", "higher_worse", "higher_better", "higher",
-         "lower_better", "lower_worse", "lower"],
+        [
+            "not_compared",
+            "higher_worse",
+            "higher_better",
+            "higher",
+            "lower_better",
+            "lower_worse",
+            "lower",
+        ],
         default="similar",
     )
     return _shaped_like(codes, (lower, upper, benchmark, direction), name="verdict")
@@ -386,8 +393,12 @@ def funnel_limits_rate(
         lower_count = np.maximum(special.gdtrib(1.0, 1.0 - tail, safe_expected) - 1.0, 0.0)
         upper_count = special.gdtrib(1.0, tail, safe_expected)
         with np.errstate(divide="ignore", invalid="ignore"):
-            columns[f"lower_{tag}"] = np.where(positive, lower_count / n_values * multiplier, np.nan)
-            columns[f"upper_{tag}"] = np.where(positive, upper_count / n_values * multiplier, np.nan)
+            columns[f"lower_{tag}"] = np.where(
+                positive, lower_count / n_values * multiplier, np.nan
+            )
+            columns[f"upper_{tag}"] = np.where(
+                positive, upper_count / n_values * multiplier, np.nan
+            )
     return _funnel_frame(n, n_values, baseline, columns)
 
 

@@ -37,13 +37,19 @@ TREND_LABELS: dict[str, dict[str, str]] = {
 
 #: Why :func:`recent_trend` gave its verdict (PHE's ``recent_trend_reason``).
 TREND_REASON_LABELS: dict[str, dict[str, str]] = {
-    "significant": {"sv": "Signifikant trend utan avvikande punkt",
-                    "en": "Significant trend, no outlier"},
+    "significant": {
+        "sv": "Signifikant trend utan avvikande punkt",
+        "en": "Significant trend, no outlier",
+    },
     "not_significant": {"sv": "Ingen signifikant trend", "en": "No significant trend"},
-    "outlier": {"sv": "Avvikande punkt: riktningen vänder när en punkt tas bort",
-                "en": "Outlier found: direction flips when one point is dropped"},
-    "missing_values": {"sv": "Saknade eller skyddade värden bland de senaste punkterna",
-                       "en": "Missing or suppressed values among the latest points"},
+    "outlier": {
+        "sv": "Avvikande punkt: riktningen vänder när en punkt tas bort",
+        "en": "Outlier found: direction flips when one point is dropped",
+    },
+    "missing_values": {
+        "sv": "Saknade eller skyddade värden bland de senaste punkterna",
+        "en": "Missing or suppressed values among the latest points",
+    },
     "too_few_points": {"sv": "För få tidpunkter", "en": "Not enough data points"},
 }
 
@@ -239,7 +245,8 @@ def recent_trend(
         default="no_change",
     )
     reason_valid = np.select(
-        [significant & ~outlier, significant & outlier], ["significant", "outlier"],
+        [significant & ~outlier, significant & outlier],
+        ["significant", "outlier"],
         default="not_significant",
     )
     reason[:] = "missing_values"
@@ -323,9 +330,16 @@ def series_trend_glm(
     keep, y, n, (t,) = _clean_series(counts, denominators, kind, periods)
     y, n, t = y[keep], n[keep], t[keep]
     result: dict[str, Any] = {
-        "trend": "cannot_calculate", "slope": np.nan, "p_value": np.nan,
-        "ratio_kind": _ratio_name(kind), "ratio_per_period": np.nan, "ci": (np.nan, np.nan),
-        "dispersion": np.nan, "scale": np.nan, "quasi_likelihood": False, "n_points": len(y),
+        "trend": "cannot_calculate",
+        "slope": np.nan,
+        "p_value": np.nan,
+        "ratio_kind": _ratio_name(kind),
+        "ratio_per_period": np.nan,
+        "ci": (np.nan, np.nan),
+        "dispersion": np.nan,
+        "scale": np.nan,
+        "quasi_likelihood": False,
+        "n_points": len(y),
     }
     if len(y) < 3 or y.sum() == 0 or (kind == "proportion" and np.all(y == n)):
         return result
@@ -373,8 +387,10 @@ def percent_change(
     [nan, -25.0]
     """
     c0, c1, v0, v1 = np.broadcast_arrays(
-        as_float_array(prev_count), as_float_array(curr_count),
-        as_float_array(prev_value), as_float_array(curr_value),
+        as_float_array(prev_count),
+        as_float_array(curr_count),
+        as_float_array(prev_value),
+        as_float_array(curr_value),
     )
     valid = (c0 >= threshold) & (c1 >= threshold) & np.isfinite(v0) & np.isfinite(v1) & (v0 != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -513,8 +529,10 @@ def difference_in_differences(
 
     effect = _did_effect(means, treated_area, comparison)
     placebo = pd.Series(
-        {area: _did_effect(means, area, [c for c in comparison if c != area])
-         for area in comparison},
+        {
+            area: _did_effect(means, area, [c for c in comparison if c != area])
+            for area in comparison
+        },
         name="placebo_effect",
     )
     at_least = int((placebo.abs() >= abs(effect) - 1e-12).sum())
@@ -527,7 +545,8 @@ def difference_in_differences(
     pre_gap = gap[gap.index < intervention_period].dropna()
     pre_slope = (
         float(np.polyfit(np.arange(len(pre_gap)), pre_gap.to_numpy(dtype=float), 1)[0])
-        if len(pre_gap) >= 3 else np.nan
+        if len(pre_gap) >= 3
+        else np.nan
     )
     comparison_means = means.loc[comparison].mean()
     return {
@@ -543,4 +562,3 @@ def difference_in_differences(
         "pre_trend_gap_slope": pre_slope,
         "assumptions": list(DID_ASSUMPTIONS_SV),
     }
-

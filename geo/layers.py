@@ -1,0 +1,464 @@
+"""pydeck layers and decks for district and grid maps that stay readable without base-map tiles.
+
+Nothing here needs the internet: :func:`deck` sets no map style and no tile provider and puts a
+light, filled municipality polygon under the data, so the map reads the same offline (a page
+may still pass ``map_style`` to get tiles when they are available).  Colours are ColorBrewer's
+colour-blind-safe sequential schemes (and viridis); missing or suppressed values are grey.
+Tooltips use flat field names (``{name}``), which both pydeck and Streamlit look up in a GeoJSON
+feature's ``properties``.  Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pydeck as pdk
+import shapely
+
+from common.errors import UserError
+from geo.boundaries import MAP_CRS, district_polygons, municipality_polygon, representative_points
+from geo.classify import ClassBreaks, class_breaks, legend_labels
+from geo.grid import CELL_SIZE, cell_polygons
+
+RGB = list[int]
+
+#: ColorBrewer 5-class sequential schemes (colour-blind safe) and viridis, light → dark.
+PALETTES: dict[str, list[RGB]] = {
+    "YlOrRd": [[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]],
+    "Blues": [[239, 243, 255], [189, 215, 231], [107, 174, 214], [49, 130, 189], [8, 81, 156]],
+    "Greens": [[237, 248, 233], [186, 228, 179], [116, 196, 118], [49, 163, 84], [0, 109, 44]],
+    "viridis": [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]],
+}
+#: Risk indicators (higher is worse) and protective ones get different hues.
+RISK_PALETTE = "YlOrRd"
+PROTECTIVE_PALETTE = "Blues"
+#: Missing or suppressed values (no hatching in deck.gl, so plain light grey).
+MISSING_COLOR: RGB = [204, 204, 204]
+#: Fill of the municipality under the data, so the map is readable without tiles.
+BACKGROUND_COLOR: RGB = [241, 239, 233]
+BOUNDARY_COLOR: RGB = [90, 90, 90]
+LABEL_COLOR: RGB = [33, 33, 33]
+#: Coordinates sent to the browser are rounded to this many decimals (≈ 0.1 m).
+COORDINATE_DECIMALS = 6
+#: Label of missing/suppressed values in legends.
+MISSING_LABEL = "Uppgift saknas eller dold"
+
+
+def palette_colors(palette: str = RISK_PALETTE, k: int = 5) -> list[RGB]:
+    """``k`` colours from a named palette, light to dark (interpolated when ``k`` > 5).
+
+    Examples
+    --------
+    >>> palette_colors("Blues", 3)
+    [[239, 243, 255], [107, 174, 214], [8, 81, 156]]
+    """
+    if palette not in PALETTES:
+        raise UserError(f"Okänd färgskala '{palette}' (tillåtna: {', '.join(PALETTES)})")
+    base = np.asarray(PALETTES[palette], dtype=float)
+    if k < 1:
+        return []
+    positions = np.linspace(0, len(base) - 1, k)
+    lower = np.floor(positions).astype(int)
+    upper = np.minimum(lower + 1, len(base) - 1)
+    weight = (positions - lower)[:, None]
+    mixed = base[lower] * (1 - weight) + base[upper] * weight
+    return np.rint(mixed).astype(int).tolist()
+
+
+def class_colors(
+    classes: Sequence[int] | np.ndarray,
+    *,
+    k: int,
+    palette: str = RISK_PALETTE,
+    missing: RGB = MISSING_COLOR,
+) -> list[RGB]:
+    """Colour of each class index; −1 (missing or suppressed) → grey.
+
+    Examples
+    --------
+    >>> class_colors([0, 2, -1], k=3, palette="Blues")
+    [[239, 243, 255], [8, 81, 156], [204, 204, 204]]
+    """
+    colours = np.asarray([*palette_colors(palette, k), missing], dtype=int)  # index -1 → missing
+    idx = np.asarray(classes, dtype=int)
+    if idx.size and (idx.max() >= k or idx.min() < -1):
+        raise UserError(f"Klassindex utanför 0…{k - 1}")
+    return colours[idx].tolist()
+
+
+def choropleth_colors(
+    values, *, scheme: str = "quantiles", k: int = 5, palette: str = RISK_PALETTE
+) -> tuple[list[RGB], ClassBreaks]:
+    """Classify values and colour them: ``(colours, breaks)``; NaN (suppressed) → grey.
+
+    Examples
+    --------
+    >>> colours, breaks = choropleth_colors([1.0, 2.0, float("nan")], k=2, palette="Blues")
+    >>> colours
+    [[239, 243, 255], [8, 81, 156], [204, 204, 204]]
+    """
+    breaks = class_breaks(values, scheme=scheme, k=k)
+    return class_colors(breaks.classes, k=max(breaks.k, 1), palette=palette), breaks
+
+
+def legend_entries(breaks: ClassBreaks, *, palette: str = RISK_PALETTE,
+                   decimals: int = 1) -> list[dict]:
+    """Legend rows ``{"label", "color"}``: one per class, then the grey missing/suppressed row.
+
+    Examples
+    --------
+    >>> rows = legend_entries(class_breaks([1, 2, 3, 4], scheme="equal_interval", k=2))
+    >>> [r["label"] for r in rows]
+    ['1,0–2,5', '2,5–4,0', 'Uppgift saknas eller dold']
+    """
+    labels = legend_labels(breaks, decimals=decimals)
+    colours = palette_colors(palette, breaks.k)
+    rows = [{"label": label, "color": colour} for label, colour in zip(labels, colours, strict=True)]
+    return [*rows, {"label": MISSING_LABEL, "color": list(MISSING_COLOR)}]
+
+
+def _to_map_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        raise UserError("Geometrierna saknar koordinatsystem")
+    return gdf if gdf.crs.to_epsg() == MAP_CRS else gdf.to_crs(MAP_CRS)
+
+
+def _json_value(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str],
+                        extra: Mapping[str, Sequence] | None = None) -> dict:
+    """GeoJSON FeatureCollection with only ``columns`` (and ``extra``) as properties."""
+    gdf = _to_map_crs(gdf)
+    geometry = shapely.set_precision(gdf.geometry.to_numpy(), 10.0 ** -COORDINATE_DECIMALS)
+    features = []
+    records = gdf[list(columns)].to_dict(orient="records")
+    for i, (geom, record) in enumerate(zip(geometry, records, strict=True)):
+        properties = {key: _json_value(value) for key, value in record.items()}
+        for key, values in (extra or {}).items():
+            properties[key] = values[i]
+        features.append({"type": "Feature", "properties": properties,
+                         "geometry": json.loads(shapely.to_geojson(geom))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def choropleth_layer(
+    gdf: gpd.GeoDataFrame,
+    value_col: str,
+    colors: Sequence[Sequence[int]],
+    *,
+    tooltip_cols: Sequence[str] = (),
+    layer_id: str = "choropleth",
+    opacity: float = 0.85,
+    line_color: RGB = BOUNDARY_COLOR,
+) -> pdk.Layer:
+    """A pickable GeoJsonLayer filling each area with its colour.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Areas with ``code``, ``name`` and ``value_col`` (any CRS; sent as EPSG:4326).
+    value_col : str
+        The value shown (kept as a property for tooltips).
+    colors : sequence of RGB(A)
+        One colour per row, e.g. from :func:`choropleth_colors`.
+    tooltip_cols : sequence of str
+        Further columns to keep as properties for the tooltip.
+
+    Examples
+    --------
+    >>> d = district_polygons(crs=4326).assign(rate=1.0)
+    >>> layer = choropleth_layer(d, "rate", [[1, 2, 3]] * len(d))
+    >>> layer.type, len(layer.data["features"])
+    ('GeoJsonLayer', 21)
+    """
+    if len(colors) != len(gdf):
+        raise UserError(f"En färg per område krävs ({len(colors)} färger, {len(gdf)} områden)")
+    columns = list(dict.fromkeys(["code", "name", value_col, *tooltip_cols]))
+    missing = [c for c in columns if c not in gdf.columns]
+    if missing:
+        raise UserError(f"Kolumner saknas: {', '.join(missing)}")
+    data = _feature_collection(gdf, columns, {"fill_color": [list(map(int, c)) for c in colors]})
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id=layer_id,
+        pickable=True,
+        auto_highlight=True,
+        stroked=True,
+        filled=True,
+        opacity=opacity,
+        get_fill_color="properties.fill_color",
+        get_line_color=list(line_color),
+        line_width_min_pixels=1,
+    )
+
+
+def boundary_layer(
+    gdf: gpd.GeoDataFrame,
+    *,
+    layer_id: str = "boundaries",
+    line_color: RGB = BOUNDARY_COLOR,
+    line_width_px: float = 1.5,
+) -> pdk.Layer:
+    """Outlines only (no fill, not pickable), e.g. district borders over a grid.
+
+    Examples
+    --------
+    >>> boundary_layer(district_polygons()).type
+    'GeoJsonLayer'
+    """
+    data = _feature_collection(gdf, [c for c in ("code", "name") if c in gdf.columns])
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id=layer_id,
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=list(line_color),
+        line_width_min_pixels=line_width_px,
+    )
+
+
+def background_layer(*, color: RGB = BACKGROUND_COLOR, layer_id: str = "background") -> pdk.Layer:
+    """The municipality filled with a light colour, drawn under everything else.
+
+    Examples
+    --------
+    >>> background_layer().id
+    'background'
+    """
+    data = _feature_collection(municipality_polygon(), ["code", "name"])
+    return pdk.Layer(
+        "GeoJsonLayer",
+        data=data,
+        id=layer_id,
+        pickable=False,
+        stroked=True,
+        filled=True,
+        get_fill_color=list(color),
+        get_line_color=[150, 150, 150],
+        line_width_min_pixels=1,
+    )
+
+
+def label_layer(
+    gdf: gpd.GeoDataFrame,
+    *,
+    text_col: str = "name",
+    layer_id: str = "labels",
+    size_px: int = 14,
+    color: RGB = LABEL_COLOR,
+) -> pdk.Layer:
+    """Area names at representative points (always inside the area).
+
+    Examples
+    --------
+    >>> layer = label_layer(district_polygons())
+    >>> sorted(row["text"] for row in layer.data)[:2]
+    ['Backen-Umedalen', 'Berghem']
+    """
+    points = representative_points(gdf, crs=MAP_CRS)
+    texts = gdf[text_col].astype(str).tolist()
+    data = [
+        {"position": [round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)], "text": t}
+        for x, y, t in zip(points["x"].tolist(), points["y"].tolist(), texts, strict=True)
+    ]
+    # deck.gl renders only the characters in its atlas (ASCII by default): add å, ä, ö, …
+    characters = sorted(set("".join(texts)) | {chr(c) for c in range(32, 127)})
+    return pdk.Layer(
+        "TextLayer",
+        data=data,
+        id=layer_id,
+        pickable=False,
+        get_position="position",
+        get_text="text",
+        get_color=list(color),
+        get_size=size_px,
+        size_units="pixels",
+        get_text_anchor="'middle'",
+        get_alignment_baseline="'center'",
+        font_weight=600,
+        character_set=characters,
+        font_settings={"sdf": True},
+        outline_width=2,
+        outline_color=[255, 255, 255, 220],
+    )
+
+
+def grid_layer(
+    cells: pd.DataFrame,
+    *,
+    value_col: str | None = None,
+    colors: Sequence[Sequence[int]] | None = None,
+    tooltip_cols: Sequence[str] = (),
+    cell_size: int = CELL_SIZE,
+    layer_id: str = "grid",
+    opacity: float = 0.8,
+) -> pdk.Layer:
+    """Grid cells as exact squares (PolygonLayer), from ``cell_x, cell_y`` in EPSG:3006.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        ``cell_x``, ``cell_y`` (south-west corners) and any value columns.
+    value_col, tooltip_cols : str
+        Columns kept for tooltips.
+    colors : sequence of RGB(A), optional
+        One per cell; default a single mid-orange.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"cell_x": [761500], "cell_y": [7092000], "n": [7]})
+    >>> layer = grid_layer(cells, value_col="n")
+    >>> len(layer.data[0]["polygon"]), layer.data[0]["n"]
+    (5, 7)
+    """
+    polygons = cell_polygons(cells["cell_x"], cells["cell_y"], crs=MAP_CRS, cell_size=cell_size)
+    rings = np.round(shapely.get_coordinates(polygons.geometry.exterior.to_numpy()),
+                     COORDINATE_DECIMALS).reshape(len(polygons), 5, 2).tolist()
+    if colors is None:
+        colors = [PALETTES[RISK_PALETTE][2]] * len(cells)
+    if len(colors) != len(cells):
+        raise UserError(f"En färg per ruta krävs ({len(colors)} färger, {len(cells)} rutor)")
+    columns = list(dict.fromkeys([c for c in ("cell_id", value_col, *tooltip_cols)
+                                  if c is not None and c in cells.columns]))
+    records = cells[columns].to_dict(orient="records") if columns else [{}] * len(cells)
+    if "cell_id" not in columns:
+        for record, cell_id in zip(records, polygons["cell_id"].tolist(), strict=True):
+            record["cell_id"] = cell_id
+    data = [
+        {**{k: _json_value(v) for k, v in record.items()}, "polygon": ring,
+         "fill_color": list(map(int, colour))}
+        for record, ring, colour in zip(records, rings, colors, strict=True)
+    ]
+    return pdk.Layer(
+        "PolygonLayer",
+        data=data,
+        id=layer_id,
+        pickable=True,
+        auto_highlight=True,
+        stroked=True,
+        filled=True,
+        opacity=opacity,
+        get_polygon="polygon",
+        get_fill_color="fill_color",
+        get_line_color=[255, 255, 255],
+        line_width_min_pixels=0.5,
+    )
+
+
+def view_state_for_bounds(
+    bounds: Sequence[float], *, width: int = 800, height: int = 600, padding: float = 0.08
+) -> pdk.ViewState:
+    """A ViewState fitting ``(min_lon, min_lat, max_lon, max_lat)`` into a width×height map.
+
+    Examples
+    --------
+    >>> v = view_state_for_bounds((20.0, 63.5, 21.0, 64.5))
+    >>> round(v.latitude, 1), round(v.longitude, 1), 7 < v.zoom < 9
+    (64.0, 20.5, True)
+    """
+    min_lon, min_lat, max_lon, max_lat = bounds
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    y1, y2 = mercator_y(min_lat), mercator_y(max_lat)
+    usable_w, usable_h = width * (1 - 2 * padding), height * (1 - 2 * padding)
+    lon_span = max(max_lon - min_lon, 1e-6)
+    zoom_x = math.log2(usable_w * 360 / (lon_span * 512))
+    zoom_y = math.log2(usable_h * 2 * math.pi / (max(y2 - y1, 1e-9) * 512))
+    centre_lat = math.degrees(2 * math.atan(math.exp((y1 + y2) / 2)) - math.pi / 2)
+    return pdk.ViewState(latitude=centre_lat, longitude=(min_lon + max_lon) / 2,
+                         zoom=round(min(zoom_x, zoom_y), 2), pitch=0, bearing=0)
+
+
+def urban_view_state(*, width: int = 800, height: int = 600) -> pdk.ViewState:
+    """View of Umeå town fitted to the four focus districts (Ersboda, Mariehem, Ålidhem, Tomtebo).
+
+    Examples
+    --------
+    >>> v = urban_view_state()
+    >>> 63.8 < v.latitude < 63.85, 10 < v.zoom < 13
+    (True, True)
+    """
+    districts = district_polygons(crs=MAP_CRS)
+    focus = districts[districts["focus"]]
+    return view_state_for_bounds(focus.total_bounds, width=width, height=height)
+
+
+def municipality_view_state(*, width: int = 800, height: int = 600) -> pdk.ViewState:
+    """View of the whole municipality.
+
+    Examples
+    --------
+    >>> 7 < municipality_view_state().zoom < 10
+    True
+    """
+    bounds = municipality_polygon(crs=MAP_CRS).total_bounds
+    return view_state_for_bounds(bounds, width=width, height=height, padding=0.03)
+
+
+def area_tooltip(fields: Mapping[str, str], *, title_col: str = "name") -> dict:
+    """A deck tooltip: the area name in bold, then ``label: {column}`` lines.
+
+    Examples
+    --------
+    >>> area_tooltip({"Andel": "rate"})["html"]
+    '<b>{name}</b><br/>Andel: {rate}'
+    """
+    lines = [f"<b>{{{title_col}}}</b>", *(f"{label}: {{{col}}}" for label, col in fields.items())]
+    return {"html": "<br/>".join(lines),
+            "style": {"backgroundColor": "white", "color": "#222", "fontSize": "14px"}}
+
+
+def deck(
+    layers: Sequence[pdk.Layer],
+    *,
+    view_state: pdk.ViewState,
+    map_style: str | None = None,
+    tooltip: dict | bool = False,
+    background: bool = True,
+    height: int = 600,
+) -> pdk.Deck:
+    """A Deck readable without base-map tiles: no map style or tile provider unless asked.
+
+    Parameters
+    ----------
+    layers : sequence of pydeck.Layer
+    view_state : pydeck.ViewState
+        E.g. :func:`urban_view_state` or :func:`municipality_view_state`.
+    map_style : str, optional
+        A base-map style; None (default) means no tiles at all.
+    tooltip : dict or bool
+        E.g. from :func:`area_tooltip`.
+    background : bool
+        Put the light municipality polygon (:func:`background_layer`) under the layers.
+
+    Examples
+    --------
+    >>> d = deck([boundary_layer(district_polygons())], view_state=urban_view_state())
+    >>> "http" in d.to_json()
+    False
+    """
+    all_layers = [background_layer(), *layers] if background else list(layers)
+    return pdk.Deck(
+        layers=all_layers,
+        initial_view_state=view_state,
+        map_style=map_style,
+        map_provider="carto" if map_style else None,
+        tooltip=tooltip,
+        height=height,
+    )

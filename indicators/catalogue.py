@@ -1,0 +1,717 @@
+"""The indicator catalogue: metadata as data, validated, and the input registry.
+
+Every indicator family is a module plus a YAML file beside it
+(``indicators/school.py`` + ``indicators/school.meta.yml``, likewise ``leisure``, ``social``,
+``public_space`` and ``demography``). The YAML holds each indicator's metadata (DESIGN.md
+"Indicator metadata"): names, kind, unit, direction, role, numerator and denominator,
+age band, source, rationale with its reference, caveats and the default map classes.
+:func:`load_catalogue` reads and validates all of them; pages, the PDF brief and the
+"Om & metod" page read direction, units, sources and caveats from here, never retyped.
+
+Adding an indicator
+-------------------
+1. Add an entry to ``indicators/<family>.meta.yml`` with every field of :class:`Indicator`.
+2. If its numerator and denominator are simply the stored measure's ``count`` and
+   ``denominator`` (``input: ratio``, the default), that is all. Otherwise write one
+   function in the family module, decorate it with ``@register_input("name")`` and set
+   ``input: name`` in the YAML. ``input: population_denominator`` (built in) takes a
+   missing denominator from the stored population measure named by ``population_measure``.
+
+No page changes are needed: every page iterates over the catalogue.
+
+From stored measures to numerator and denominator
+-------------------------------------------------
+:func:`indicator_inputs` turns store observations (``measure_id, area_code, period, count,
+denominator, value``) into ``area_code, period, numerator, denominator`` for one indicator:
+
+* ``ratio`` (default): rows whose ``measure_id`` equals the indicator id; numerator =
+  ``count``, denominator = ``denominator``. For kind ``mean`` the stored ``count`` is the
+  *sum* of the scores (e.g. the sum of merit values) and ``denominator`` the number of
+  pupils; a row that only has ``value`` (the mean) and ``denominator`` gets numerator =
+  ``value * denominator``. For kind ``count`` the denominator is usually empty (NaN).
+* ``population_denominator``: as ``ratio``, but a row without a denominator takes the
+  population measure (:data:`POPULATION_MEASURES`) of the same area and period, or of the
+  same calendar year (the first four characters of the period) when the population is
+  stored per year and the indicator per term or month.
+* any other name: the function registered under that name in the family module.
+
+The value shown is ``numerator / denominator * multiplier`` (``numerator`` for counts);
+intervals, benchmarks and suppression are computed downstream from these two columns.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from common.errors import Problem, UserError
+
+__all__ = [
+    "DIRECTION_LABELS",
+    "FAMILIES",
+    "FAMILY_LABELS",
+    "INPUT_COLUMNS",
+    "KIND_LABELS",
+    "PERIODICITY_LABELS",
+    "POPULATION_MEASURES",
+    "ROLE_LABELS",
+    "SCHEME_LABELS",
+    "Indicator",
+    "RegisteredInput",
+    "catalogue_inputs",
+    "get_indicator",
+    "indicator_inputs",
+    "indicators_by_family",
+    "known_measures",
+    "load_catalogue",
+    "plain_ratio_inputs",
+    "register_input",
+    "registered_inputs",
+    "with_population_denominator",
+]
+
+INDICATORS_DIR = Path(__file__).resolve().parent
+ROOT = INDICATORS_DIR.parent
+
+Family = Literal["school", "leisure", "social", "public_space", "demography"]
+Kind = Literal["proportion", "rate", "mean", "count"]
+Direction = Literal["higher_is_worse", "higher_is_better"]
+Role = Literal["risk", "protective"]
+Periodicity = Literal["year", "term", "month"]
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+
+#: Families in display order; each is ``indicators/<family>.py`` + ``<family>.meta.yml``.
+FAMILIES: tuple[str, ...] = get_args(Family)
+
+FAMILY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "school": {"sv": "Skola", "en": "School"},
+    "leisure": {"sv": "Fritid", "en": "Leisure"},
+    "social": {"sv": "Socialtjänst", "en": "Social services"},
+    "public_space": {"sv": "Offentlig miljö och brott", "en": "Public space and crime"},
+    "demography": {"sv": "Befolkning och socioekonomi", "en": "Demography and socio-economy"},
+})
+KIND_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "proportion": {"sv": "Andel", "en": "Proportion"},
+    "rate": {"sv": "Kvot per befolkning", "en": "Rate per population"},
+    "mean": {"sv": "Medelvärde", "en": "Mean"},
+    "count": {"sv": "Antal", "en": "Count"},
+})
+DIRECTION_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "higher_is_worse": {"sv": "Högre värde är sämre", "en": "Higher is worse"},
+    "higher_is_better": {"sv": "Högre värde är bättre", "en": "Higher is better"},
+})
+ROLE_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "risk": {"sv": "Riskfaktor", "en": "Risk factor"},
+    "protective": {"sv": "Skyddsfaktor", "en": "Protective factor"},
+})
+PERIODICITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "year": {"sv": "År", "en": "Year"},
+    "term": {"sv": "Termin", "en": "Term"},
+    "month": {"sv": "Månad", "en": "Month"},
+})
+SCHEME_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "quantiles": {"sv": "Kvantiler", "en": "Quantiles"},
+    "natural_breaks": {"sv": "Naturliga brytpunkter", "en": "Natural breaks"},
+    "equal_interval": {"sv": "Lika intervall", "en": "Equal interval"},
+})
+
+#: Stored population measures (SCB, year-end population per area) usable as denominators.
+#: The importer accepts these ids as known measures. Narrow bands (13–19, 15–20, …) need
+#: one-year age classes; SCB's DeSO table has five-year bands only (facts.md).
+POPULATION_MEASURES: Mapping[str, str] = MappingProxyType({
+    "pop_total": "Folkmängd, totalt",
+    "pop_0_17": "Folkmängd 0–17 år",
+    "pop_6_15": "Folkmängd 6–15 år",
+    "pop_7_25": "Folkmängd 7–25 år",
+    "pop_13_19": "Folkmängd 13–19 år",
+    "pop_15_20": "Folkmängd 15–20 år",
+    "pop_16_24": "Folkmängd 16–24 år",
+    "pop_18_24": "Folkmängd 18–24 år",
+})
+
+#: Multipliers allowed per kind: proportions are shown in %, rates per 1 000 (or 10 000,
+#: 100 000 for rare events), means and counts as they are.
+MULTIPLIERS: Mapping[str, tuple[int, ...]] = MappingProxyType({
+    "proportion": (100,),
+    "rate": (1000, 10_000, 100_000),
+    "mean": (1,),
+    "count": (1,),
+})
+_ROLE_DIRECTION = {"risk": "higher_is_worse", "protective": "higher_is_better"}
+
+INPUT_COLUMNS = ["area_code", "period", "numerator", "denominator"]
+_OBSERVATION_COLUMNS = ("measure_id", "area_code", "period", "count", "denominator")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]
+
+
+class _FieldError(ValueError):
+    """A cross-field rule broken; carries the field to name in the message."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field_name = field_name
+        super().__init__(message)
+
+
+class Indicator(BaseModel):
+    """One indicator's metadata, as written in ``<family>.meta.yml``.
+
+    Every field is required except ``min_denominator``, ``input`` (default ``"ratio"``)
+    and ``population_measure``. ``role`` and ``direction`` must agree (risk ↔
+    higher_is_worse), and ``multiplier`` must fit ``kind`` (see :data:`MULTIPLIERS`).
+
+    Examples
+    --------
+    >>> ind = get_indicator("orosanmalningar")
+    >>> ind.kind, ind.multiplier, ind.role, ind.text("name", "en")
+    ('rate', 1000, 'risk', 'Child-welfare reports')
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Identifier
+    name_sv: Text
+    name_en: Text
+    family: Family
+    kind: Kind
+    multiplier: int
+    unit_sv: Text
+    unit_en: Text
+    direction: Direction
+    role: Role
+    numerator_sv: Text
+    numerator_en: Text
+    denominator_sv: Text
+    denominator_en: Text
+    age_band: Text
+    source: Text
+    update_frequency: Text
+    periodicity: Periodicity
+    rationale_sv: Text
+    rationale_en: Text
+    reference: Text
+    caveats_sv: Text
+    caveats_en: Text
+    default_scheme: Scheme
+    min_denominator: int | None = Field(default=None, ge=1)
+    input: Identifier = "ratio"
+    population_measure: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _fields_agree(self) -> Indicator:
+        expected = _ROLE_DIRECTION[self.role]
+        if self.direction != expected:
+            raise _FieldError(
+                "direction",
+                f"'{self.direction}' passar inte role '{self.role}' (ska vara '{expected}')",
+            )
+        allowed = MULTIPLIERS[self.kind]
+        if self.multiplier not in allowed:
+            raise _FieldError(
+                "multiplier",
+                f"{self.multiplier} passar inte kind '{self.kind}' "
+                f"(tillåtet: {', '.join(str(m) for m in allowed)})",
+            )
+        if self.population_measure is not None and self.population_measure not in POPULATION_MEASURES:
+            raise _FieldError(
+                "population_measure",
+                f"okänt befolkningsmått '{self.population_measure}' "
+                f"(kända: {', '.join(POPULATION_MEASURES)})",
+            )
+        return self
+
+    def text(self, name: str, lang: str = "sv") -> str:
+        """The Swedish or English variant of a bilingual field (``name``, ``unit``, …)."""
+        return getattr(self, f"{name}_{'en' if lang == 'en' else 'sv'}")
+
+
+# --- input registry ---------------------------------------------------------------------------
+
+InputFunction = Callable[[Indicator, pd.DataFrame], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class RegisteredInput:
+    """A named way of getting numerator and denominator from stored measures."""
+
+    name: str
+    function: InputFunction
+    #: Stored measures read besides the indicator's own id, with Swedish names.
+    reads: Mapping[str, str] = field(default_factory=dict)
+    #: True if the indicator must name a ``population_measure``.
+    requires_population: bool = False
+
+
+_INPUTS: dict[str, RegisteredInput] = {}
+
+
+def register_input(
+    name: str, *, reads: Mapping[str, str] | None = None, requires_population: bool = False
+) -> Callable[[InputFunction], InputFunction]:
+    """Register ``function(indicator, observations) -> DataFrame[INPUT_COLUMNS]`` as ``name``.
+
+    ``reads`` lists the stored measures the function needs besides the indicator's own
+    id (id → Swedish name) so that the importer accepts them; ``requires_population``
+    makes ``population_measure`` mandatory in the YAML of indicators that use it.
+
+    Examples
+    --------
+    >>> @register_input("doctest_double_count")
+    ... def doubled(indicator, observations):
+    ...     out = plain_ratio_inputs(indicator, observations)
+    ...     return out.assign(numerator=2 * out["numerator"])
+    >>> "doctest_double_count" in registered_inputs()
+    True
+    >>> _ = _INPUTS.pop("doctest_double_count")
+    """
+
+    def decorate(function: InputFunction) -> InputFunction:
+        existing = _INPUTS.get(name)
+        if existing is not None and _qualified(existing.function) != _qualified(function):
+            raise ValueError(
+                f"input {name!r} is already registered by {_qualified(existing.function)}"
+            )
+        _INPUTS[name] = RegisteredInput(
+            name=name,
+            function=function,
+            reads=MappingProxyType(dict(reads or {})),
+            requires_population=requires_population,
+        )
+        return function
+
+    return decorate
+
+
+def _qualified(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def _import_family_modules() -> None:
+    # Imported here, not at the top: family modules import this module to register.
+    for family in FAMILIES:
+        importlib.import_module(f"indicators.{family}")
+
+
+def registered_inputs() -> Mapping[str, RegisteredInput]:
+    """All registered input functions, after importing every family module.
+
+    Examples
+    --------
+    >>> sorted(registered_inputs())[:2]
+    ['in_and_out_migrations', 'ineligible_from_eligible']
+    """
+    _import_family_modules()
+    return MappingProxyType(dict(_INPUTS))
+
+
+# --- loading and validation -------------------------------------------------------------------
+
+_PYDANTIC_MESSAGES = {
+    "missing": "fältet saknas",
+    "extra_forbidden": "okänt fält",
+    "string_type": "måste vara text",
+    "string_too_short": "får inte vara tomt",
+    "string_too_long": "är för långt",
+    "string_pattern_mismatch": "ogiltigt format (små bokstäver a–z, siffror och _, börjar med bokstav)",
+    "int_type": "måste vara ett heltal",
+    "int_parsing": "måste vara ett heltal",
+    "int_from_float": "måste vara ett heltal",
+    "model_type": "posten måste vara en nyckel–värde-lista",
+}
+
+
+def _problem_text(error: Mapping[str, Any]) -> tuple[str | None, str]:
+    """(field, Swedish message) for one pydantic error."""
+    kind = error["type"]
+    field_name = str(error["loc"][0]) if error["loc"] else None
+    context = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(context.get("error"), _FieldError):
+        return context["error"].field_name, str(context["error"])
+    if kind == "literal_error":
+        return field_name, f"ogiltigt värde {error['input']!r}; tillåtna: {context.get('expected')}"
+    if kind == "greater_than_equal":
+        return field_name, f"måste vara minst {context.get('ge')}"
+    return field_name, _PYDANTIC_MESSAGES.get(kind, error["msg"])
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _raise_problems(problems: list[Problem], *, file: str) -> None:
+    first = problems[0]
+    more = f" (och {len(problems) - 1} fel till)" if len(problems) > 1 else ""
+    raise UserError(
+        f"Ogiltig indikatormetadata: {first.message}{more}",
+        file=file,
+        row=first.row,
+        message_en=f"Invalid indicator metadata in {file}: {first.message}",
+        problems=problems,
+    )
+
+
+def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
+    """Line of each entry under ``indicators:`` and of each of its keys (1-based)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: list[tuple[int, dict[str, int]]] = []
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if key.value == "indicators" and isinstance(value, yaml.SequenceNode):
+            for item in value.value:
+                keys = {}
+                if isinstance(item, yaml.MappingNode):
+                    keys = {k.value: k.start_mark.line + 1 for k, _ in item.value}
+                lines.append((item.start_mark.line + 1, keys))
+    return lines
+
+
+def _read_file(path: Path) -> list[Indicator]:
+    file = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        document = yaml.safe_load(text)
+        lines = _entry_lines(text)
+    except OSError as exc:
+        raise UserError(f"Kan inte läsa indikatormetadata: {exc.strerror}", file=file) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UserError(f"Ogiltig YAML: {problem}", file=file, row=row,
+                        message_en=f"Invalid YAML in {file}: {problem}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("indicators"), list):
+        raise UserError("Filen ska ha en lista under nyckeln 'indicators:'.", file=file,
+                        message_en=f"{file} must have a list under 'indicators:'.")
+    extra = sorted(set(document) - {"indicators"})
+    if extra:
+        raise UserError(f"Okända nycklar på översta nivån: {', '.join(map(str, extra))}", file=file)
+
+    problems: list[Problem] = []
+    indicators: list[Indicator] = []
+    family_of_file = path.name.removesuffix(".meta.yml")
+    for index, entry in enumerate(document["indicators"]):
+        line, key_lines = lines[index] if index < len(lines) else (None, {})
+        entry_id = entry.get("id") if isinstance(entry, dict) else None
+        label = f"indikator '{entry_id}'" if isinstance(entry_id, str) else f"post nr {index + 1}"
+        try:
+            indicator = Indicator.model_validate(entry)
+        except PydanticValidationError as exc:
+            for error in exc.errors():
+                field_name, message = _problem_text(error)
+                where = f", fält '{field_name}'" if field_name else ""
+                problems.append(Problem(f"{label}{where}: {message}", file=file,
+                                        row=key_lines.get(field_name, line), column=field_name))
+            continue
+        if family_of_file in FAMILIES and indicator.family != family_of_file:
+            problems.append(Problem(
+                f"{label}, fält 'family': '{indicator.family}' hör inte hemma i "
+                f"{family_of_file}.meta.yml", file=file, row=key_lines.get("family", line),
+                column="family"))
+            continue
+        indicators.append(indicator)
+    if problems:
+        _raise_problems(problems, file=file)
+    return indicators
+
+
+def _check_inputs(indicator: Indicator, *, file: str) -> Problem | None:
+    registered = _INPUTS.get(indicator.input)
+    label = f"indikator '{indicator.id}'"
+    if registered is None:
+        return Problem(f"{label}, fält 'input': okänd inmatningsfunktion '{indicator.input}' "
+                       f"(registrerade: {', '.join(sorted(_INPUTS))})", file=file, column="input")
+    if registered.requires_population and indicator.population_measure is None:
+        return Problem(f"{label}, fält 'population_measure': krävs av input '{indicator.input}'",
+                       file=file, column="population_measure")
+    return None
+
+
+def _load(paths: tuple[Path, ...]) -> dict[str, Indicator]:
+    _import_family_modules()
+    catalogue: dict[str, Indicator] = {}
+    seen_in: dict[str, str] = {}
+    for path in paths:
+        file = _display_path(path)
+        problems = []
+        for indicator in _read_file(path):
+            if indicator.id in catalogue:
+                problems.append(Problem(
+                    f"indikator '{indicator.id}', fält 'id': finns redan i {seen_in[indicator.id]}",
+                    file=file, column="id"))
+                continue
+            problem = _check_inputs(indicator, file=file)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            catalogue[indicator.id] = indicator
+            seen_in[indicator.id] = file
+        if problems:
+            _raise_problems(problems, file=file)
+    return catalogue
+
+
+def _default_paths() -> tuple[Path, ...]:
+    order = {family: i for i, family in enumerate(FAMILIES)}
+    found = sorted(INDICATORS_DIR.glob("*.meta.yml"),
+                   key=lambda p: (order.get(p.name.removesuffix(".meta.yml"), len(order)), p.name))
+    return tuple(found)
+
+
+@functools.cache
+def _load_default() -> dict[str, Indicator]:
+    return _load(_default_paths())
+
+
+def load_catalogue(*, paths: Iterable[str | Path] | None = None) -> dict[str, Indicator]:
+    """All indicators by id, in family order, validated.
+
+    Reads every ``indicators/*.meta.yml`` (cached), or the given ``paths`` (not cached;
+    for tests and tools). Raises :class:`~common.errors.UserError` naming the file, the
+    line, the entry id and the field for invalid metadata, a duplicate id or an unknown
+    ``input`` function.
+
+    Examples
+    --------
+    >>> catalogue = load_catalogue()
+    >>> len(catalogue) >= 22, catalogue["meritvarde_ak9"].unit_sv
+    (True, 'meritpoäng')
+    """
+    if paths is None:
+        return dict(_load_default())
+    return _load(tuple(Path(p) for p in paths))
+
+
+def get_indicator(
+    indicator_id: str, *, catalogue: Mapping[str, Indicator] | None = None
+) -> Indicator:
+    """One indicator by id; :class:`UserError` if unknown.
+
+    Examples
+    --------
+    >>> get_indicator("personran").direction
+    'higher_is_worse'
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    try:
+        return catalogue[indicator_id]
+    except KeyError:
+        raise UserError(f"Okänd indikator '{indicator_id}'.",
+                        message_en=f"Unknown indicator '{indicator_id}'.") from None
+
+
+def indicators_by_family(
+    *, catalogue: Mapping[str, Indicator] | None = None
+) -> dict[str, list[Indicator]]:
+    """Indicators grouped by family, families in :data:`FAMILIES` order (all present).
+
+    Examples
+    --------
+    >>> [ind.id for ind in indicators_by_family()["social"]]
+    ['orosanmalningar', 'ekonomiskt_bistand_barnhushall']
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    grouped: dict[str, list[Indicator]] = {family: [] for family in FAMILIES}
+    for indicator in catalogue.values():
+        grouped[indicator.family].append(indicator)
+    return grouped
+
+
+def known_measures() -> dict[str, str]:
+    """Every measure id the store may hold, with its Swedish name.
+
+    Indicator ids, :data:`POPULATION_MEASURES` and the extra measures read by registered
+    input functions (e.g. ``behoriga_yrkesprogram``). The importer accepts these ids.
+
+    Examples
+    --------
+    >>> measures = known_measures()
+    >>> measures["pop_total"], "behoriga_yrkesprogram" in measures
+    ('Folkmängd, totalt', True)
+    """
+    measures = {ind.id: ind.name_sv for ind in load_catalogue().values()}
+    measures.update(POPULATION_MEASURES)
+    for registered in registered_inputs().values():
+        measures.update(registered.reads)
+    return measures
+
+
+# --- numerator and denominator from stored measures --------------------------------------------
+
+def _as_float(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _check_observations(observations: pd.DataFrame) -> None:
+    missing = [c for c in _OBSERVATION_COLUMNS if c not in observations.columns]
+    if missing:
+        raise ValueError(f"observations lack columns: {', '.join(missing)}")
+
+
+@register_input("ratio")
+def plain_ratio_inputs(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
+    """Numerator = ``count``, denominator = ``denominator`` of rows with measure_id == id.
+
+    For kind ``mean`` a row without ``count`` gets ``value * denominator`` (the sum of
+    scores recovered from the mean).
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"measure_id": ["meritvarde_ak9"], "area_code": ["A"],
+    ...                     "period": ["2024"], "count": [None], "denominator": [20.0],
+    ...                     "value": [230.5]})
+    >>> plain_ratio_inputs(get_indicator("meritvarde_ak9"), obs).values.tolist()
+    [['A', '2024', 4610.0, 20.0]]
+    """
+    rows = observations.loc[observations["measure_id"] == indicator.id]
+    numerator = _as_float(rows["count"])
+    denominator = _as_float(rows["denominator"])
+    if indicator.kind == "mean" and "value" in rows.columns:
+        from_mean = _as_float(rows["value"]) * denominator
+        numerator = np.where(np.isnan(numerator), from_mean, numerator)
+    out = rows[["area_code", "period"]].reset_index(drop=True)
+    out["numerator"] = numerator
+    out["denominator"] = denominator
+    return out
+
+
+def with_population_denominator(
+    inputs: pd.DataFrame, observations: pd.DataFrame, *, population_measure: str
+) -> pd.DataFrame:
+    """Fill missing denominators from a stored population measure.
+
+    The population of the same area and period is used; failing that, the population
+    stored for the same area and calendar year (a period's first four characters), so
+    monthly or termly counts can use a yearly population. A denominator already present
+    is kept; a population that is missing stays NaN (never guessed from other years).
+    The population is the row's ``count``, or ``value`` when ``count`` is empty.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"measure_id": ["pop_total"], "area_code": ["A"],
+    ...                     "period": ["2024"], "count": [1500.0], "denominator": [None]})
+    >>> inputs = pd.DataFrame({"area_code": ["A", "A"], "period": ["2024-03", "2025"],
+    ...                        "numerator": [3.0, 4.0], "denominator": [np.nan, np.nan]})
+    >>> with_population_denominator(inputs, obs, population_measure="pop_total")[
+    ...     "denominator"].tolist()
+    [1500.0, nan]
+    """
+    rows = observations.loc[observations["measure_id"] == population_measure]
+    population = _as_float(rows["count"])
+    if "value" in rows.columns:
+        population = np.where(np.isnan(population), _as_float(rows["value"]), population)
+    pop = pd.DataFrame({
+        "area_code": rows["area_code"].to_numpy(),
+        "period": rows["period"].astype(str).to_numpy(),
+        "population": population,
+    }).drop_duplicates(["area_code", "period"], keep="last")
+    keys = pd.DataFrame({
+        "area_code": inputs["area_code"].to_numpy(),
+        "period": inputs["period"].astype(str).to_numpy(),
+    })
+    keys["year"] = keys["period"].str[:4]
+    exact = keys.merge(pop, on=["area_code", "period"], how="left")["population"]
+    yearly = pop.rename(columns={"period": "year", "population": "yearly"})
+    by_year = keys.merge(yearly, on=["area_code", "year"], how="left")["yearly"]
+    fallback = exact.to_numpy(dtype="float64", na_value=np.nan)
+    fallback = np.where(np.isnan(fallback), by_year.to_numpy(dtype="float64", na_value=np.nan),
+                        fallback)
+    denominator = _as_float(inputs["denominator"])
+    out = inputs.reset_index(drop=True).copy()
+    out["denominator"] = np.where(np.isnan(denominator), fallback, denominator)
+    return out
+
+
+@register_input("population_denominator", requires_population=True)
+def population_denominator_inputs(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
+    """Plain ratio; a row without denominator takes ``indicator.population_measure``.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"measure_id": ["personran", "pop_total"], "area_code": ["A", "A"],
+    ...                     "period": ["2024", "2024"], "count": [6.0, 3000.0],
+    ...                     "denominator": [None, None]})
+    >>> population_denominator_inputs(get_indicator("personran"), obs).values.tolist()
+    [['A', '2024', 6.0, 3000.0]]
+    """
+    if indicator.population_measure is None:
+        raise UserError(f"Indikatorn '{indicator.id}' saknar population_measure.",
+                        column="population_measure")
+    return with_population_denominator(
+        plain_ratio_inputs(indicator, observations), observations,
+        population_measure=indicator.population_measure,
+    )
+
+
+def indicator_inputs(indicator: Indicator | str, observations: pd.DataFrame) -> pd.DataFrame:
+    """Numerator and denominator per area and period for one indicator.
+
+    ``observations`` are store rows (``measure_id, area_code, period, count, denominator``
+    and optionally ``value``), e.g. from ``store.observations.read_observations``. The
+    indicator's ``input`` decides how (see the module docstring). Returns
+    :data:`INPUT_COLUMNS`, sorted by area and period; NaN where a part is unknown.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"measure_id": ["problematisk_franvaro", "other"],
+    ...                     "area_code": ["A", "A"], "period": ["2024VT", "2024VT"],
+    ...                     "count": [12.0, 1.0], "denominator": [80.0, 2.0]})
+    >>> indicator_inputs("problematisk_franvaro", obs)
+      area_code  period  numerator  denominator
+    0         A  2024VT       12.0         80.0
+    """
+    if isinstance(indicator, str):
+        indicator = get_indicator(indicator)
+    _check_observations(observations)
+    registered = registered_inputs().get(indicator.input)
+    if registered is None:
+        raise UserError(f"Okänd inmatningsfunktion '{indicator.input}' för '{indicator.id}'.",
+                        column="input")
+    result = registered.function(indicator, observations)
+    result = result[INPUT_COLUMNS].astype({"numerator": "float64", "denominator": "float64"})
+    return result.sort_values(["area_code", "period"], kind="stable", ignore_index=True)
+
+
+def catalogue_inputs(
+    observations: pd.DataFrame,
+    *,
+    family: str | None = None,
+    catalogue: Mapping[str, Indicator] | None = None,
+) -> pd.DataFrame:
+    """:func:`indicator_inputs` for every indicator (of one family), stacked long.
+
+    Columns ``indicator_id`` + :data:`INPUT_COLUMNS`; indicators without rows are absent.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"measure_id": ["skadegorelse"], "area_code": ["A"],
+    ...                     "period": ["2024"], "count": [9.0], "denominator": [2000.0]})
+    >>> catalogue_inputs(obs, family="public_space")["indicator_id"].tolist()
+    ['skadegorelse']
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    frames = [
+        indicator_inputs(ind, observations).assign(indicator_id=ind.id)
+        for ind in catalogue.values()
+        if family is None or ind.family == family
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("numerator", "denominator")
+                                          else "str") for c in ["indicator_id", *INPUT_COLUMNS]})
+    return pd.concat(frames, ignore_index=True)[["indicator_id", *INPUT_COLUMNS]]

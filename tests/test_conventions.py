@@ -1,0 +1,45 @@
+"""Layering: only dashboard.py and pages/ import streamlit; lower layers never import pages."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ["indicators", "geo", "store", "sources", "common", "reports"]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def source_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def test_only_dashboard_and_pages_import_streamlit():
+    offenders = [str(p.relative_to(ROOT)) for pkg in PACKAGES for p in source_files(pkg)
+                 if "streamlit" in imported_modules(p)]
+    assert offenders == []
+
+
+def test_lower_layers_never_import_pages_or_tests():
+    offenders = [str(p.relative_to(ROOT)) for pkg in PACKAGES for p in source_files(pkg)
+                 if imported_modules(p) & {"pages", "dashboard", "tests"}]
+    assert offenders == []
+
+
+def test_store_and_geo_do_not_import_indicators_or_sources():
+    offenders = [str(p.relative_to(ROOT)) for pkg in ("store", "geo") for p in source_files(pkg)
+                 if p.name != "__main__.py" and imported_modules(p) & {"indicators", "sources", "reports"}]
+    assert offenders == []
+
+
+def test_the_packages_exist():
+    for pkg in ["indicators", "geo", "store", "sources", "pages"]:
+        assert (ROOT / pkg).is_dir() and source_files(pkg), pkg
