@@ -275,8 +275,6 @@ def label_layer(
         {"position": [round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)], "text": t}
         for x, y, t in zip(points["x"].tolist(), points["y"].tolist(), texts, strict=True)
     ]
-    # deck.gl renders only the characters in its atlas (ASCII by default): add å, ä, ö, …
-    characters = sorted(set("".join(texts)) | {chr(c) for c in range(32, 127)})
     return pdk.Layer(
         "TextLayer",
         data=data,
@@ -286,11 +284,12 @@ def label_layer(
         get_text="text",
         get_color=list(color),
         get_size=size_px,
-        size_units="pixels",
+        size_units="'pixels'",
         get_text_anchor="'middle'",
         get_alignment_baseline="'center'",
         font_weight=600,
-        character_set=characters,
+        # deck.gl's font atlas is ASCII by default; "auto" adds å, ä, ö, … found in the data
+        character_set="'auto'",
         font_settings={"sdf": True},
         outline_width=2,
         outline_color=[255, 255, 255, 220],

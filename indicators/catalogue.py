@@ -168,8 +168,8 @@ class _FieldError(ValueError):
 class Indicator(BaseModel):
     """One indicator's metadata, as written in ``<family>.meta.yml``.
 
-    Every field is required except ``min_denominator``, ``input`` (default ``"ratio"``)
-    and ``population_measure``. ``role`` and ``direction`` must agree (risk ↔
+    Every field is required except ``min_denominator``, ``assumed_sd`` (means only),
+    ``input`` (default ``"ratio"``) and ``population_measure``. ``role`` and ``direction`` must agree (risk ↔
     higher_is_worse), and ``multiplier`` must fit ``kind`` (see :data:`MULTIPLIERS`).
 
     Examples
@@ -206,6 +206,9 @@ class Indicator(BaseModel):
     caveats_en: Text
     default_scheme: Scheme
     min_denominator: int | None = Field(default=None, ge=1)
+    #: Standard deviation assumed for a mean's interval when the store holds none;
+    #: state where it comes from in the caveats.
+    assumed_sd: float | None = Field(default=None, gt=0)
     input: Identifier = "ratio"
     population_measure: Identifier | None = None
 
@@ -224,7 +227,10 @@ class Indicator(BaseModel):
                 f"{self.multiplier} passar inte kind '{self.kind}' "
                 f"(tillåtet: {', '.join(str(m) for m in allowed)})",
             )
-        if self.population_measure is not None and self.population_measure not in POPULATION_MEASURES:
+        if self.assumed_sd is not None and self.kind != "mean":
+            raise _FieldError("assumed_sd", f"gäller bara kind 'mean', inte '{self.kind}'")
+        population = self.population_measure
+        if population is not None and population not in POPULATION_MEASURES:
             raise _FieldError(
                 "population_measure",
                 f"okänt befolkningsmått '{self.population_measure}' "
@@ -324,7 +330,9 @@ _PYDANTIC_MESSAGES = {
     "string_type": "måste vara text",
     "string_too_short": "får inte vara tomt",
     "string_too_long": "är för långt",
-    "string_pattern_mismatch": "ogiltigt format (små bokstäver a–z, siffror och _, börjar med bokstav)",
+    "string_pattern_mismatch": (
+        "ogiltigt format (små bokstäver a–z, siffror och _, börjar med bokstav)"
+    ),
     "int_type": "måste vara ett heltal",
     "int_parsing": "måste vara ett heltal",
     "int_from_float": "måste vara ett heltal",
@@ -340,9 +348,14 @@ def _problem_text(error: Mapping[str, Any]) -> tuple[str | None, str]:
     if kind == "value_error" and isinstance(context.get("error"), _FieldError):
         return context["error"].field_name, str(context["error"])
     if kind == "literal_error":
-        return field_name, f"ogiltigt värde {error['input']!r}; tillåtna: {context.get('expected')}"
+        allowed = context.get("expected")
+        return field_name, f"ogiltigt värde {error['input']!r}; tillåtna: {allowed}"
     if kind == "greater_than_equal":
         return field_name, f"måste vara minst {context.get('ge')}"
+    if kind == "greater_than":
+        return field_name, f"måste vara större än {context.get('gt')}"
+    if kind in ("float_type", "float_parsing"):
+        return field_name, "måste vara ett tal"
     return field_name, _PYDANTIC_MESSAGES.get(kind, error["msg"])
 
 
@@ -400,7 +413,8 @@ def _read_file(path: Path) -> list[Indicator]:
                         message_en=f"{file} must have a list under 'indicators:'.")
     extra = sorted(set(document) - {"indicators"})
     if extra:
-        raise UserError(f"Okända nycklar på översta nivån: {', '.join(map(str, extra))}", file=file)
+        raise UserError(f"Okända nycklar på översta nivån: {', '.join(map(str, extra))}",
+                        file=file, message_en=f"Unknown top-level keys in {file}.")
 
     problems: list[Problem] = []
     indicators: list[Indicator] = []
@@ -451,8 +465,9 @@ def _load(paths: tuple[Path, ...]) -> dict[str, Indicator]:
         problems = []
         for indicator in _read_file(path):
             if indicator.id in catalogue:
+                first = seen_in[indicator.id]
                 problems.append(Problem(
-                    f"indikator '{indicator.id}', fält 'id': finns redan i {seen_in[indicator.id]}",
+                    f"indikator '{indicator.id}', fält 'id': finns redan i {first}",
                     file=file, column="id"))
                 continue
             problem = _check_inputs(indicator, file=file)

@@ -62,6 +62,7 @@ DEMO_SPEC: dict[str, tuple[float, str]] = {
     "vapenbrott": (0.0005, "pop_total"),
     "upplevd_trygghet": (0.74, "respondents_adult"),
     "vuxennarvaro": (60.0, "pop_total"),
+    "skjutningar_explosioner": (0.4, "pop_total"),
 }
 FALLBACK = {"proportion": (0.10, "pop_total"), "rate": (0.01, "pop_total"),
             "mean": (100.0, "pop_total"), "count": (50.0, "pop_total")}

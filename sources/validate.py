@@ -1,0 +1,670 @@
+"""Validating template rows: every problem found, with the row and column the user sees.
+
+The checks are vectorised: each column is factorised and a rule is evaluated once per
+*distinct* value (area names, measures and periods repeat a lot), numbers are parsed with
+pandas, and the per-row rules are boolean masks. A million rows validate in about a second.
+
+Rows are checked chunk by chunk (:class:`ObservationCollector`), problems from all chunks are
+collected, and only when the whole file is clean are rows combined: duplicate keys, and
+DeSO/RegSO rows summed into their district (``data/templates/README.md``).
+
+Rules (messages in Swedish, row = the row number in the file, header = row 1):
+
+* area: known district, stadsdel, municipality, DeSO or RegSO (``geo.areas.resolve_area``);
+* measure: a known measure id (the indicator catalogue and its population measures);
+* period: ``2025``, ``2025-VT``, ``2025-03`` or ``2025-W47`` in any of the documented forms;
+* numbers: decimal comma or point, spaces as thousands separators; no negative ``antal`` or
+  ``namnare``; nothing above 1 000 000 000; ``antal`` or ``varde`` on every row;
+* proportions: ``antal`` ≤ ``namnare``; a ``namnare`` of 0 needs ``antal`` 0;
+* text cells: nothing that a spreadsheet would run (starting with ``= + - @``) and no HTML;
+* keys: each area × period × measure once; a district given directly or through its
+  DeSO/RegSO codes, not both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from common.errors import Problem, ValidationError
+from sources.periods import normalise_periods
+
+#: Template columns (canonical names) in their documented order.
+TEMPLATE_COLUMNS = ("omrade", "period", "matt", "antal", "namnare", "varde", "kalla")
+REQUIRED_COLUMNS = ("omrade", "period", "matt")
+NUMBER_COLUMNS = ("antal", "namnare", "varde")
+OBSERVATION_COLUMNS = ["measure_id", "area_code", "period", "count", "denominator", "value"]
+#: Larger numbers are refused: no district count comes near it, a pasted id does.
+MAX_NUMBER = 1e9
+#: Problems kept in full; beyond this only the count grows (the report shows 50).
+MAX_KEPT_PROBLEMS = 1000
+
+_DIRECT, _DESO, _REGSO = 0, 1, 2
+_DESO_RE = re.compile(r"^(\d{4}[A-C]\d{4})(?:_DESO\d{4})?$")
+_REGSO_RE = re.compile(r"^(\d{4}R\d{3})(?:_REGSO\d{4})?$")
+_FORMULA_START = r"^[=+\-@\t\r]."
+_HTML = r"<\s*[A-Za-z!/?]"
+_LABELS_SV = {
+    "omrade": "område", "period": "period", "matt": "mått", "antal": "antal",
+    "namnare": "nämnare", "varde": "värde", "kalla": "källa",
+}
+
+
+class ImportValidationError(ValidationError):
+    """A :class:`ValidationError` that keeps the first problems and counts all of them."""
+
+    def __init__(self, problems: list[Problem], *, file: str | None, total: int) -> None:
+        super().__init__(problems, file=file)
+        self.total = total
+        head = f"{total} fel i {file}" if file else f"{total} fel"
+        head += ". Ingenting har lästs in; rätta felen och läs in filen igen."
+        self.problem = Problem(head)
+        self.args = (head,)
+        self.message_en = f"{total} problems; nothing was imported."
+
+    def report(self, limit: int = 50) -> str:
+        lines = [str(self.problem)]
+        lines += [f"  - {p}" for p in self.problems[:limit]]
+        if self.total > limit:
+            lines.append(f"  … och {self.total - limit} fel till ({self.total} totalt)")
+        return "\n".join(lines)
+
+
+class ProblemLog:
+    """Problems of one file: the first :data:`MAX_KEPT_PROBLEMS` kept, all counted.
+
+    Examples
+    --------
+    >>> log = ProblemLog("a.csv")
+    >>> log.add_rows(np.array([3, 5]), "Okänt mått", column="matt")
+    >>> log.total, str(log.problems[0])
+    (2, 'fil a.csv, rad 3, kolumn matt: Okänt mått')
+    """
+
+    def __init__(self, file: str | None, *, limit: int = MAX_KEPT_PROBLEMS) -> None:
+        self.file = file
+        self.limit = limit
+        self.problems: list[Problem] = []
+        self.total = 0
+
+    def add(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        self.total += 1
+        if len(self.problems) < self.limit:
+            self.problems.append(Problem(message, file=self.file, row=row, column=column))
+
+    def add_rows(self, rows: np.ndarray, messages: str | np.ndarray, *, column: str | None) -> None:
+        """One problem per row; ``messages`` is one text or one per row."""
+        n = len(rows)
+        if n == 0:
+            return
+        room = max(self.limit - len(self.problems), 0)
+        for i in range(min(n, room)):
+            text = messages if isinstance(messages, str) else str(messages[i])
+            self.problems.append(Problem(text, file=self.file, row=int(rows[i]), column=column))
+        self.total += n
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            ordered = sorted(self.problems, key=lambda p: (p.row if p.row is not None else 0))
+            raise ImportValidationError(ordered, file=self.file, total=self.total)
+
+
+def quote(value: object, *, width: int = 40) -> str:
+    """A user value for a message: shortened, long digit runs masked (they may identify people).
+
+    Examples
+    --------
+    >>> quote("Ersbod"), quote("x" * 50), quote("8507099806")
+    ("'Ersbod'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'", "'##########'")
+    """
+    text = re.sub(r"\d{8,}", lambda m: "#" * len(m.group()), str(value))
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return f"'{text}'"
+
+
+def format_number(x: float) -> str:
+    """Swedish number for messages: ``1 234,5`` (narrow no-break space, decimal comma)."""
+    if float(x).is_integer():
+        return f"{int(x):,}".replace(",", "\u202f")
+    return f"{x:,.3f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
+
+
+# --- measures ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeasureCatalogue:
+    """Known measure ids and, where known, their kind (proportion, rate, mean, count).
+
+    Examples
+    --------
+    >>> m = MeasureCatalogue.from_known({"andel_x": "proportion", "pop_total": "count"})
+    >>> m.lookup("ANDEL_X "), m.kind("andel_x"), m.lookup("okänd")
+    ('andel_x', 'proportion', None)
+    """
+
+    kinds: Mapping[str, str | None]
+    _by_key: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_known(cls, known: Mapping[str, str | None] | Iterable[str] | None) -> MeasureCatalogue:
+        """From a set of ids, a mapping id → kind, or (None) the indicator catalogue."""
+        if known is None:
+            kinds = catalogue_measure_kinds()
+        elif isinstance(known, Mapping):
+            kinds = {str(k): (v if v in ("proportion", "rate", "mean", "count") else None)
+                     for k, v in known.items()}
+        else:
+            kinds = {str(k): None for k in known}
+        return cls(kinds, {k.strip().casefold(): k for k in kinds})
+
+    def lookup(self, text: str) -> str | None:
+        return self._by_key.get(str(text).strip().casefold())
+
+    def kind(self, measure_id: str) -> str | None:
+        return self.kinds.get(measure_id)
+
+    def suggestion(self, text: str) -> str | None:
+        close = difflib.get_close_matches(str(text).strip().casefold(), list(self._by_key), n=1,
+                                          cutoff=0.75)
+        return self._by_key[close[0]] if close else None
+
+
+def catalogue_measure_kinds() -> dict[str, str | None]:
+    """Measure id → kind from the indicator catalogue; population measures are counts.
+
+    Other measures the catalogue knows (read by registered input functions) have no kind here.
+    """
+    from indicators import catalogue
+
+    kinds: dict[str, str | None] = {}
+    if hasattr(catalogue, "known_measures"):
+        kinds.update(dict.fromkeys(catalogue.known_measures()))
+    kinds.update(dict.fromkeys(getattr(catalogue, "POPULATION_MEASURES", {}), "count"))
+    kinds.update({ind.id: ind.kind for ind in catalogue.load_catalogue().values()})
+    return kinds
+
+
+# --- areas -----------------------------------------------------------------------------------------
+
+class AreaLookup:
+    """Area names/codes → (our code, how it was given), each distinct text resolved once.
+
+    ``how`` is direct (a district, stadsdel or municipality), DeSO or RegSO; DeSO and RegSO
+    rows are summed into their district later. ``statistical_key`` is the DeSO/RegSO code
+    without the PxWeb version suffix (for duplicate checks).
+    """
+
+    def __init__(self, resolve: Callable[[str], str | None] | None = None) -> None:
+        if resolve is None:
+            from geo.areas import resolve_area as resolve
+        self._resolve = resolve
+        self._cache: dict[str, tuple[str | None, int, str | None]] = {}
+
+    def __call__(self, text: str) -> tuple[str | None, int, str | None]:
+        hit = self._cache.get(text)
+        if hit is None:
+            compact = re.sub(r"\s+", "", text).upper()
+            kind, key = _DIRECT, None
+            match = _DESO_RE.match(compact)
+            if match:
+                kind, key = _DESO, match.group(1)
+            else:
+                match = _REGSO_RE.match(compact)
+                if match:
+                    kind, key = _REGSO, match.group(1)
+            hit = (self._resolve(text) if text else None, kind, key)
+            self._cache[text] = hit
+        return hit
+
+
+class _Vocabulary:
+    """Strings ↔ small integer codes, shared by all chunks of a file."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def code(self, value: str) -> int:
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(self.values, dtype=object))
+
+
+# --- numbers and text ------------------------------------------------------------------------------
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers written the Swedish or the English way → (float array, unreadable mask).
+
+    Spaces (also no-break and narrow no-break) are thousands separators; a comma is the
+    decimal sign. Empty cells are NaN and not unreadable; "nan"/"inf" are unreadable.
+
+    Examples
+    --------
+    >>> x, bad = parse_numbers(pd.Series(["12,5", "1 234", "", "abc", "1e3", "-2"]))
+    >>> x.tolist()[:2], bad.tolist()
+    ([12.5, 1234.0], [False, False, False, True, False, False])
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="str").str.strip()
+    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".",
+                                                                                 regex=False)
+    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    empty = (text == "").to_numpy(dtype=bool)
+    words = cleaned.str.contains(r"^[+-]?(?:nan|inf|infinity)$", case=False, regex=True,
+                                 na=False).to_numpy(dtype=bool)
+    parsed[words] = np.nan
+    unreadable = (np.isnan(parsed) & ~empty) | words
+    parsed = np.append(parsed, np.nan)
+    unreadable = np.append(unreadable, False)
+    return parsed[codes], unreadable[codes]
+
+
+def unsafe_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (formula-like, HTML) for text cells; see OWASP "CSV injection".
+
+    Examples
+    --------
+    >>> f, h = unsafe_text(pd.Series(['=HYPERLINK("http://x")', "<script>alert(1)</script>",
+    ...                                "Ersboda", "-", "@SUM(A1)"]))
+    >>> f.tolist(), h.tolist()
+    ([True, False, False, False, True], [False, True, False, False, False])
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype="str").str.strip()
+    formula = np.append(text.str.contains(_FORMULA_START, regex=True, na=False)
+                        .to_numpy(dtype=bool), False)
+    html = np.append(text.str.contains(_HTML, regex=True, na=False).to_numpy(dtype=bool), False)
+    return formula[codes], html[codes]
+
+
+def _formula_message(cells: pd.Series) -> np.ndarray:
+    first = cells.str.strip().str[:1].to_numpy(dtype=object)
+    return np.array([f"Cellen börjar med '{c}' och kan tolkas som en formel av Excel; formler "
+                     "och sådana värden tas inte emot" for c in first], dtype=object)
+
+
+_HTML_MESSAGE = "Cellen innehåller HTML eller skript ('<…'); sådant tas inte emot"
+
+
+# --- checking chunks ---------------------------------------------------------------------------------
+
+@dataclass
+class _Chunk:
+    area: np.ndarray
+    kind: np.ndarray
+    stat_key: np.ndarray
+    period: np.ndarray
+    measure: np.ndarray
+    count: np.ndarray
+    denominator: np.ndarray
+    value: np.ndarray
+    row: np.ndarray
+
+
+class ObservationCollector:
+    """Checks template chunks, collects their problems and their valid rows.
+
+    Parameters
+    ----------
+    measures : MeasureCatalogue
+    file : str
+        File name used in every problem.
+    areas : AreaLookup, optional
+        Default: ``geo.areas.resolve_area``.
+    labels : dict, optional
+        Canonical column → header as written in the file (used in messages).
+    separator : str, optional
+        The file's separator; a row written with another one gets its own message.
+
+    Examples
+    --------
+    >>> c = ObservationCollector(MeasureCatalogue.from_known({"x": "proportion"}), file="a.csv",
+    ...                          areas=AreaLookup(lambda s: {"ersboda": "d-ersboda"}.get(s.lower())))
+    >>> c.add(pd.DataFrame({"omrade": ["Ersboda"], "period": ["2025"], "matt": ["x"],
+    ...                     "antal": ["3"], "namnare": ["10"]}), rows=np.array([2]))
+    >>> c.finish()[["area_code", "period", "measure_id", "count", "denominator"]].values.tolist()
+    [['d-ersboda', '2025', 'x', 3.0, 10.0]]
+    """
+
+    def __init__(
+        self,
+        measures: MeasureCatalogue,
+        *,
+        file: str,
+        areas: AreaLookup | None = None,
+        labels: Mapping[str, str] | None = None,
+        separator: str | None = None,
+    ) -> None:
+        self.measures = measures
+        self.file = file
+        self.areas = areas or AreaLookup()
+        self.labels = dict(labels or {})
+        self.separator = separator
+        self.log = ProblemLog(file)
+        self.rows_read = 0
+        self.sources: set[str] = set()
+        self._areas, self._periods = _Vocabulary(), _Vocabulary()
+        self._measure_ids, self._stat_keys = _Vocabulary(), _Vocabulary()
+        self._chunks: list[_Chunk] = []
+
+    def _label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+    def add(self, frame: pd.DataFrame, *, rows: np.ndarray) -> None:
+        """Check one chunk: ``frame`` has the canonical template columns (text cells, "" if
+        empty) and maybe extra columns; ``rows`` are the file row numbers."""
+        rows = np.asarray(rows, dtype=np.int64)
+        frame = frame.reset_index(drop=True)
+        filled = np.zeros(len(frame), dtype=bool)
+        for column in frame.columns:
+            filled |= (frame[column].str.strip() != "").to_numpy(dtype=bool)
+        if not filled.all():  # blank lines keep their number but are otherwise ignored
+            frame, rows = frame[filled].reset_index(drop=True), rows[filled]
+        self.rows_read += len(frame)
+        if frame.empty:
+            return
+        log = self.log
+        bad = self._wrong_separator(frame, rows)
+
+        for column in frame.columns:  # every text cell, also extra columns
+            if column in NUMBER_COLUMNS:
+                continue
+            formula, html = unsafe_text(frame[column])
+            self._report(formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]),
+                         column)
+            self._report(html & ~bad, rows, _HTML_MESSAGE, column)
+            bad |= formula | html
+
+        area_text = frame["omrade"].str.strip()
+        codes, uniques = pd.factorize(area_text, use_na_sentinel=True)
+        resolved = [self.areas(str(u)) for u in uniques]
+        area_code = np.array([-1 if r[0] is None else self._areas.code(r[0]) for r in resolved]
+                             + [-1], dtype=np.int64)[codes]
+        kind = np.array([r[1] for r in resolved] + [_DIRECT], dtype=np.int8)[codes]
+        stat_key = np.array([-1 if r[2] is None else self._stat_keys.code(r[2]) for r in resolved]
+                            + [-1], dtype=np.int64)[codes]
+        empty_area = (area_text == "").to_numpy(dtype=bool)
+        self._report(empty_area & ~bad, rows, "Område saknas", "omrade")
+        unknown = (area_code < 0) & ~empty_area & ~bad
+        self._report(unknown, rows, np.array(
+            [f"Okänt område {quote(a)} (ange stadsdel, distrikt, DeSO- eller RegSO-kod)"
+             for a in area_text[unknown]], dtype=object), "omrade")
+
+        measure_text = frame["matt"].str.strip()
+        codes, uniques = pd.factorize(measure_text, use_na_sentinel=True)
+        found = [self.measures.lookup(str(u)) for u in uniques]
+        measure = np.array([-1 if m is None else self._measure_ids.code(m) for m in found] + [-1],
+                           dtype=np.int64)[codes]
+        empty_measure = (measure_text == "").to_numpy(dtype=bool)
+        self._report(empty_measure & ~bad, rows, "Mått saknas", "matt")
+        unknown = (measure < 0) & ~empty_measure & ~bad
+        if unknown.any():
+            messages = {}
+            for text in pd.unique(measure_text[unknown]):
+                hint = self.measures.suggestion(text)
+                messages[text] = f"Okänt mått {quote(text)}" + (
+                    f" (menade du '{hint}'?)" if hint else " (se måttlistan i mallens README)")
+            self._report(unknown, rows, measure_text[unknown].map(messages).to_numpy(dtype=object),
+                         "matt")
+
+        period_text = frame["period"].str.strip()
+        normalised = normalise_periods(period_text)
+        codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
+        period = np.append(np.array([self._periods.code(str(u)) for u in uniques], dtype=np.int64),
+                           -1)[codes]
+        empty_period = (period_text == "").to_numpy(dtype=bool)
+        self._report(empty_period & ~bad, rows, "Period saknas", "period")
+        unknown = (period < 0) & ~empty_period & ~bad
+        self._report(unknown, rows, np.array(
+            [f"Perioden {quote(p)} kan inte läsas (skriv t.ex. 2025, 2025-VT, 2025-03 eller "
+             "2025-W47)" for p in period_text[unknown]], dtype=object), "period")
+
+        numbers = {}
+        for column in NUMBER_COLUMNS:
+            if column not in frame.columns:
+                numbers[column] = np.full(len(frame), np.nan)
+                continue
+            parsed, unreadable = parse_numbers(frame[column])
+            formula, html = unsafe_text(frame[column].where(unreadable, ""))
+            self._report(formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]),
+                         column)
+            self._report(html & ~bad, rows, _HTML_MESSAGE, column)
+            plain = unreadable & ~formula & ~html & ~bad
+            self._report(plain, rows, np.array(
+                [f"{quote(v)} är inte ett tal (lämna cellen tom om värdet saknas)"
+                 for v in frame[column][plain]], dtype=object), column)
+            huge = np.abs(np.nan_to_num(parsed)) > MAX_NUMBER
+            self._report(huge & ~bad, rows, "Talet är orimligt stort (över 1\u202f000\u202f000\u202f000)",
+                         column)
+            if column != "varde":
+                negative = (parsed < 0) & ~huge & ~bad
+                self._report(negative, rows,
+                             f"{_LABELS_SV[column].capitalize()} kan inte vara negativt", column)
+                bad |= negative
+            bad |= unreadable | huge
+            numbers[column] = parsed
+        count, denominator, value = numbers["antal"], numbers["namnare"], numbers["varde"]
+
+        neither = np.isnan(count) & np.isnan(value) & ~bad
+        self._report(neither, rows, "Varken antal eller värde är ifyllt", "antal")
+        zero = (denominator == 0) & (count > 0) & ~bad
+        self._report(zero, rows, "Nämnaren är 0 men antalet är större än 0", "namnare")
+        proportion_ids = [i for i, m in enumerate(self._measure_ids.values)
+                          if self.measures.kind(m) == "proportion"]
+        if proportion_ids:
+            is_proportion = np.isin(measure, proportion_ids)
+            over = is_proportion & (count > denominator) & ~zero & ~bad
+            self._report(over, rows, np.array(
+                [f"Antalet ({format_number(c)}) är större än nämnaren ({format_number(d)}) för "
+                 "ett andelsmått" for c, d in zip(count[over], denominator[over], strict=True)],
+                dtype=object), "antal")
+            bad |= over
+        statistical = (kind != _DIRECT) & ~np.isnan(value) & np.isnan(count) & ~bad
+        self._report(statistical, rows, "Rader med DeSO- eller RegSO-kod summeras till distrikt "
+                     "och behöver antal (och nämnare); ett färdigt värde kan inte summeras", "varde")
+
+        if "kalla" in frame.columns:
+            self.sources.update(s for s in pd.unique(frame["kalla"].str.strip()) if s)
+
+        ok = ~(bad | neither | zero | statistical | (area_code < 0) | (measure < 0) | (period < 0))
+        if self.log.total:  # the file will be refused; keep checking, stop collecting rows
+            self._chunks.clear()
+            return
+        self._chunks.append(_Chunk(
+            area=area_code[ok], kind=kind[ok], stat_key=stat_key[ok], period=period[ok],
+            measure=measure[ok], count=count[ok], denominator=denominator[ok], value=value[ok],
+            row=rows[ok],
+        ))
+
+    def _report(self, mask: np.ndarray, rows: np.ndarray, messages, column: str) -> None:
+        if not mask.any():
+            return
+        self.log.add_rows(rows[mask], messages, column=self._label(column))
+
+    def _wrong_separator(self, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+        """Rows that are one long first cell holding another separator (``;`` vs ``,``)."""
+        bad = np.zeros(len(frame), dtype=bool)
+        if self.separator is None or len(frame.columns) < 2:
+            return bad
+        first = frame.columns[0]
+        rest_empty = np.ones(len(frame), dtype=bool)
+        for column in frame.columns[1:]:
+            rest_empty &= (frame[column].str.strip() == "").to_numpy(dtype=bool)
+        others = [s for s in (";", ",", "\t") if s != self.separator]
+        for other in others:
+            hit = rest_empty & frame[first].str.contains(other, regex=False).to_numpy(dtype=bool)
+            shown = "tabb" if other == "\t" else f"'{other}'"
+            self._report(hit & ~bad, rows, f"Raden verkar avgränsad med {shown}, men filen använder "
+                         f"{'tabb' if self.separator == chr(9) else repr(self.separator)}; "
+                         "använd samma avgränsare på alla rader", first)
+            bad |= hit
+        return bad
+
+    def finish(self) -> pd.DataFrame:
+        """Combine all chunks; raise :class:`ImportValidationError` if any problem was found.
+
+        Returns the observations to store: ``measure_id, area_code, period`` (categorical),
+        ``count, denominator, value`` (float), one row per key, DeSO/RegSO rows summed.
+        """
+        self.log.raise_if_any()
+        if self.rows_read == 0:
+            self.log.add("Filen har inga datarader (bara en rubrikrad)", row=2)
+            self.log.raise_if_any()
+        parts = self._chunks
+        cat = {name: np.concatenate([getattr(p, name) for p in parts])
+               for name in _Chunk.__dataclass_fields__}
+        self._chunks = []
+        frame = pd.DataFrame(cat)
+        combined = self._combine(frame)
+        self.log.raise_if_any()
+        out = pd.DataFrame({
+            "measure_id": self._measure_ids.categorical(combined["measure"].to_numpy()),
+            "area_code": self._areas.categorical(combined["area"].to_numpy()),
+            "period": self._periods.categorical(combined["period"].to_numpy()),
+            "count": combined["count"].to_numpy(dtype="float64"),
+            "denominator": combined["denominator"].to_numpy(dtype="float64"),
+            "value": combined["value"].to_numpy(dtype="float64"),
+        })
+        return out
+
+    def _combine(self, frame: pd.DataFrame) -> pd.DataFrame:
+        key = ["area", "period", "measure"]
+        direct = frame[frame["kind"] == _DIRECT]
+        self._duplicates(direct, key, "Dubblett: samma område, period och mått finns redan på rad")
+        statistical = frame[frame["kind"] != _DIRECT]
+        if statistical.empty:
+            return direct
+        self._duplicates(statistical, ["stat_key", "period", "measure"],
+                         "Dubblett: samma DeSO/RegSO-kod, period och mått finns redan på rad")
+        # A district given directly and through DeSO/RegSO (or through both DeSO and RegSO)
+        # would be counted twice.
+        kinds = frame.groupby(key, sort=False)["kind"].transform("nunique").to_numpy()
+        mixed = frame[kinds > 1]
+        if not mixed.empty:
+            first_kind = mixed.groupby(key, sort=False)["kind"].transform("first").to_numpy()
+            first_row = mixed.groupby(key, sort=False)["row"].transform("first").to_numpy()
+            clash = mixed["kind"].to_numpy() != first_kind
+            messages = np.array([
+                f"Samma distrikt, period och mått anges redan på rad {r} på ett annat sätt "
+                "(direkt, via DeSO eller via RegSO); använd ett sätt per distrikt så att "
+                "inget räknas två gånger" for r in first_row[clash]], dtype=object)
+            self.log.add_rows(mixed["row"].to_numpy()[clash], messages,
+                              column=self._label("omrade"))
+        grouped = statistical.groupby(key, sort=False)
+        has_denominator = grouped["denominator"].transform("count").to_numpy()
+        size = grouped["denominator"].transform("size").to_numpy()
+        partial = (has_denominator > 0) & (has_denominator < size) & statistical[
+            "denominator"].isna().to_numpy()
+        self.log.add_rows(statistical["row"].to_numpy()[partial],
+                          "Nämnare saknas på raden men finns på andra DeSO/RegSO-rader för samma "
+                          "distrikt, period och mått; summan blir fel", column=self._label("namnare"))
+        summed = grouped[["count", "denominator"]].sum(min_count=1).reset_index()
+        summed["value"] = np.nan
+        return pd.concat([direct[[*key, "count", "denominator", "value"]],
+                          summed[[*key, "count", "denominator", "value"]]], ignore_index=True)
+
+    def _duplicates(self, frame: pd.DataFrame, key: list[str], message: str) -> None:
+        if frame.empty:
+            return
+        dup = frame.duplicated(key, keep="first").to_numpy()
+        if not dup.any():
+            return
+        first_row = frame.groupby(key, sort=False)["row"].transform("first").to_numpy()
+        rows = frame["row"].to_numpy()
+        self.log.add_rows(rows[dup], np.array([f"{message} {r}" for r in first_row[dup]],
+                                              dtype=object), column=self._label("omrade"))
+
+
+def validate_observations(
+    frame: pd.DataFrame,
+    *,
+    file_name: str = "data",
+    known_measures: Mapping[str, str | None] | Iterable[str] | None = None,
+    resolve_area: Callable[[str], str | None] | None = None,
+    first_row: int = 2,
+) -> pd.DataFrame:
+    """Validate template rows held in memory; return the observations to store.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical template columns (``omrade, period, matt, antal, namnare, varde, kalla``);
+        cells may be text or numbers.
+    file_name : str
+        Used in messages.
+    known_measures : mapping id → kind, set of ids, or None (the indicator catalogue)
+    resolve_area : callable, optional
+        Name or code → our area code; default ``geo.areas.resolve_area``.
+    first_row : int
+        File row number of ``frame``'s first row (header = row 1).
+
+    Raises
+    ------
+    ImportValidationError
+        Listing every problem (a :class:`~common.errors.ValidationError`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"omrade": ["A", "A"], "period": ["2025", "vt 2025"],
+    ...                      "matt": ["x", "x"], "antal": [3, 12], "namnare": [10, 10]})
+    >>> try:
+    ...     validate_observations(rows, known_measures={"x": "proportion"},
+    ...                           resolve_area=lambda s: "d-a" if s == "A" else None)
+    ... except ValidationError as exc:
+    ...     print(exc.problems[0])
+    fil data, rad 3, kolumn antal: Antalet (12) är större än nämnaren (10) för ett andelsmått
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ImportValidationError(
+            [Problem(f"Kolumnen '{c}' saknas", file=file_name, column=c) for c in missing],
+            file=file_name, total=len(missing))
+    text = frame.apply(lambda s: cells_as_text(s)).reset_index(drop=True)
+    collector = ObservationCollector(MeasureCatalogue.from_known(known_measures), file=file_name,
+                                     areas=AreaLookup(resolve_area))
+    collector.add(text, rows=np.arange(len(frame)) + first_row)
+    return collector.finish()
+
+
+def cells_as_text(series: pd.Series) -> pd.Series:
+    """Any column as text cells ("" for empty); whole floats lose their ``.0``.
+
+    Examples
+    --------
+    >>> cells_as_text(pd.Series([1.0, 2.5, None])).tolist()
+    ['1', '2.5', '']
+    """
+    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        return series.fillna("")
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("str")
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.astype("str").fillna("")
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 1e15)
+        out = np.where(np.isnan(values), "", values.astype(str)).astype(object)
+        out[whole] = values[whole].astype(np.int64).astype(str)
+        return pd.Series(out, index=series.index, dtype="str")
+    return series.map(_text_cell, na_action="ignore").fillna("").astype("str")
+
+
+def _text_cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "isoformat") and hasattr(value, "day"):
+        if getattr(value, "day", None) == 1 and getattr(value, "hour", 0) == 0:
+            return f"{value.year:04d}-{value.month:02d}"
+        return value.isoformat()
+    return str(value)
