@@ -26,7 +26,12 @@ ui.store()  # stops with a readable message if the database is unreachable
 
 PAGES = [
     st.Page("pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt", default=True),
+    st.Page("pages/karta.py", title=t("Karta", "Map"), url_path="karta"),
     st.Page("pages/trender.py", title=t("Trender", "Trends"), url_path="trender"),
+    st.Page("pages/omradesprofil.py", title=t("Områdesprofil", "District profile"), url_path="omradesprofil"),
+    st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
+    st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
+    st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
 ]
 nav = st.navigation(PAGES)
 

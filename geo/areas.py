@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -98,13 +99,16 @@ def _areas() -> pd.DataFrame:
     return _validate_areas(_read_csv(AREAS_FILE), AREAS_FILE.name)
 
 
-def read_areas(*, level: str | None = None) -> pd.DataFrame:
+def read_areas(*, level: str | None = None, path: str | Path | None = None) -> pd.DataFrame:
     """The validated area hierarchy from ``data/geo/areas.csv``, in ``sort_order``.
 
     Parameters
     ----------
     level : {"municipality", "district", "stadsdel"}, optional
         Only areas of this level.
+    path : str or Path, optional
+        Validate and read another hierarchy file instead (e.g. one being prepared for another
+        municipality); the shipped file is read once and cached.
 
     Returns
     -------
@@ -119,7 +123,7 @@ def read_areas(*, level: str | None = None) -> pd.DataFrame:
     >>> sorted(districts.loc[districts["focus"], "name"])
     ['Ersboda', 'Mariehem', 'Tomtebo', 'Ålidhem']
     """
-    df = _areas()
+    df = _areas() if path is None else _validate_areas(_read_csv(path), Path(path).name)
     if level is not None:
         if level not in LEVELS:
             raise UserError(f"Okänd nivå '{level}' (tillåtna: {', '.join(LEVELS)})")

@@ -18,7 +18,7 @@ from common.errors import UserError
 SCHEMES = ("quantiles", "natural_breaks", "equal_interval")
 #: Above this many values natural breaks are computed on a fixed-seed sample (Fisher-Jenks is
 #: O(k·n²) in pure Python without numba).
-NATURAL_BREAKS_MAX_SAMPLE = 1000
+NATURAL_BREAKS_MAX_SAMPLE = 500
 
 
 @dataclass(frozen=True)

@@ -169,8 +169,9 @@ class Indicator(BaseModel):
     """One indicator's metadata, as written in ``<family>.meta.yml``.
 
     Every field is required except ``min_denominator``, ``assumed_sd`` (means only),
-    ``input`` (default ``"ratio"``) and ``population_measure``. ``role`` and ``direction`` must agree (risk ↔
-    higher_is_worse), and ``multiplier`` must fit ``kind`` (see :data:`MULTIPLIERS`).
+    ``input`` (default ``"ratio"``) and ``population_measure``. ``role`` and
+    ``direction`` must agree (risk ↔ higher_is_worse), and ``multiplier`` must fit
+    ``kind`` (see :data:`MULTIPLIERS`).
 
     Examples
     --------

@@ -30,7 +30,7 @@ def _legend(entries: list[dict], unit: str) -> None:
 
 
 def district_choropleth(rows: pd.DataFrame, ind: pd.Series, *, key: str, height: int = 460,
-                        view: str = "urban") -> str | None:
+                        view: str = "urban", map_style: str | None = None) -> str | None:
     """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
     from geo.layers import (
         PROTECTIVE_PALETTE,
@@ -68,7 +68,7 @@ def district_choropleth(rows: pd.DataFrame, ind: pd.Series, *, key: str, height:
                              tooltip_cols=["ci_text", "nd_text", "verdict_text"], layer_id="districts")
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
     d = deck([layer, label_layer(_district_polygons())], view_state=view_state, tooltip=tooltip,
-             height=height)
+             height=height, map_style=map_style, background=map_style is None)
     event = st.pydeck_chart(d, height=height, on_select="rerun", selection_mode="single-object",
                             key=key)
     unit = ind["unit_sv"] if lg == "sv" else ind["unit_en"]

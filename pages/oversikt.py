@@ -1,7 +1,9 @@
-"""Översikt: map of one indicator by district with a table beside it."""
+"""Översikt: map of one indicator by district with a table beside it, what changed since last
+period, and the Fingertips-style overview grid (every indicator × the focus districts)."""
 
 import streamlit as st
 
+from indicators.changes import significant_changes
 from pages import maps, ui
 
 t = ui.t
@@ -12,11 +14,28 @@ period = ui.select_period(ind_id)
 st.title(t("Översikt", "Overview"))
 v = ui.values()
 rows = v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
-st.caption(f"{ui.indicator_name(ind)} · {ind['unit_sv' if ui.lang() == 'sv' else 'unit_en']} · "
-           f"{t('period', 'period')} {period}")
+unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
+st.caption(f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
+           + t("klicka på ett område för dess profil", "click a district for its profile"))
 left, right = st.columns([3, 2])
 with left:
-    maps.district_choropleth(rows, ind, key="oversikt-map")
+    clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
 with right:
-    st.dataframe(ui.display_table(rows, ind), hide_index=True, use_container_width=True, height=460)
+    st.dataframe(ui.display_table(rows, ind), hide_index=True, use_container_width=True, height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt")
+    changes = significant_changes(v, ui.catalogue(), period=period, areas=ui.focus_districts())
+    st.markdown(f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**")
+    if changes.empty:
+        st.caption(t("Inga signifikanta förändringar i fokusområdena.", "No significant changes in the focus districts."))
+    for _, c in changes.head(5).iterrows():
+        st.markdown("- " + ui.change_text(c))
+if clicked:
+    st.query_params["area"] = clicked
+    st.switch_page("pages/omradesprofil.py")
+
+st.subheader(t("Alla indikatorer i fokusområdena", "All indicators in the focus districts"))
+st.caption(t("Jämfört med Umeå kommun samma år. Färg och symbol betyder samma sak: ▲/▼ signifikant "
+             "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
+             "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
+             "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed."))
+st.dataframe(ui.tartan(v, period), use_container_width=True)

@@ -245,3 +245,92 @@ def interventions(districts: list[str]) -> pd.DataFrame:
     frame = _interventions(data_version(), database_url())
     mask = frame["districts"].apply(lambda ds: bool(set(ds) & set(districts)))
     return frame[mask]
+
+
+def municipality_code() -> str:
+    a = areas()
+    return a.loc[a["level"] == "municipality", "code"].iloc[0]
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue():
+    from indicators.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _composite(version: int, url: str, period: str) -> pd.DataFrame:
+    from indicators.composite_view import district_composites
+
+    return district_composites(_all_values(version, url), catalogue(), period=period)
+
+
+def composite_ranks(period: str) -> pd.DataFrame:
+    from common.settings import database_url
+
+    return _composite(data_version(), database_url(), period)
+
+
+def change_text(c: pd.Series) -> str:
+    """One line for a significant change: district, indicator, higher/lower, better/worse."""
+    cat = catalogue_frame()
+    ind = cat.loc[c["indicator_id"]]
+    word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
+    judged = "" if c["better"] is None else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
+    prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    return f"{c['area_name']}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+
+
+TARTAN_COLOURS = {"higher_worse": "#f4a582", "lower_worse": "#f4a582", "higher_better": "#92c5de",
+                  "lower_better": "#92c5de", "similar": "#f7f7f7", "higher": "#d9d9d9", "lower": "#d9d9d9"}
+
+
+def tartan(v: pd.DataFrame, period: str):
+    """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured."""
+    cat = catalogue_frame()
+    codes = [municipality_code(), *focus_districts()]
+    part = v[(v["period"] == period) & v["area_code"].isin(codes)]
+    names = dict(zip(part["area_code"], part["area_name"], strict=True))
+    text = {}
+    colour = {}
+    for _, r in part.iterrows():
+        ind = cat.loc[r["indicator_id"]]
+        key = (indicator_name(ind), names[r["area_code"]])
+        if r["suppressed"]:
+            text[key] = "–"
+        else:
+            sym = VERDICT_SYMBOL.get(r["verdict"], "") if isinstance(r["verdict"], str) else ""
+            text[key] = f"{fmt_value(r['value'], kind=ind['kind'], multiplier=ind['multiplier'], lang=lang())} {sym}".strip()
+        colour[key] = TARTAN_COLOURS.get(r["verdict"], "#ffffff") if isinstance(r["verdict"], str) else "#ffffff"
+    rows = [indicator_name(cat.loc[i]) for i in cat["id"]]
+    cols = [names[c] for c in codes if c in names]
+    grid = pd.DataFrame([[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols)
+    styles = pd.DataFrame([[f"background-color: {colour.get((r, c), '#ffffff')}; color: #111"
+                            for c in cols] for r in rows], index=rows, columns=cols)
+    return grid.style.apply(lambda _: styles, axis=None)
+
+
+def user_name() -> str:
+    """Who is acting (signed-in user, or the demo role)."""
+    return st.session_state.get("user_name") or st.session_state.get("role", "demo")
+
+
+def batches() -> pd.DataFrame:
+    from store.observations import list_batches
+
+    b = list_batches(store())
+    cols = {"id": "Id", "source": t("Källa", "Source"), "kind": t("Typ", "Kind"),
+            "file_name": t("Fil", "File"), "user_name": t("Vem", "Who"), "created_at": t("När", "When"),
+            "rows_loaded": t("Rader", "Rows"), "rows_replaced": t("Ersatta", "Replaced"),
+            "status": "Status", "message": t("Meddelande", "Message"), "synthetic": t("Syntetisk", "Synthetic")}
+    return b[list(cols)].rename(columns=cols)
+
+
+def freshness_table() -> pd.DataFrame:
+    from store.observations import freshness
+
+    f = freshness(store())
+    return f.rename(columns={"source": t("Källa", "Source"), "last_period": t("Senaste period", "Last period"),
+                             "last_import": t("Senaste import", "Last import"), "rows": t("Rader", "Rows")})

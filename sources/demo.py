@@ -143,7 +143,7 @@ def _observation(rng, kind: str, base: float, shift: float, denom: int, area: st
 
 def generate_interventions() -> pd.DataFrame:
     return pd.DataFrame([
-        {"namn": iv["name"], "omraden": ",".join(iv["districts"]), "startdatum": iv["start"].isoformat(),
+        {"insats": iv["name"], "omraden": ",".join(iv["districts"]), "startdatum": iv["start"].isoformat(),
          "slutdatum": "", "beskrivning": iv["description"]}
         for iv in INTERVENTIONS
     ])

@@ -15,7 +15,7 @@ from store.db import Store
 from store.events import write_events
 from store.observations import BatchResult
 
-INTERVENTION_COLUMNS = ["namn", "omraden", "startdatum", "slutdatum", "beskrivning"]
+INTERVENTION_COLUMNS = ["insats", "omraden", "startdatum", "slutdatum", "beskrivning"]
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -26,7 +26,7 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def import_interventions(store: Store, path: Path, *, source: str = "insatser", user: str = "cli",
                          synthetic: bool = False) -> BatchResult:
-    """Import a CSV/Excel list of interventions (namn; omraden; startdatum; slutdatum; beskrivning)."""
+    """Import a CSV/Excel list of interventions (insats; omraden; startdatum; slutdatum; beskrivning)."""
     from geo.areas import resolve_area
     from sources.personal_data import refuse_personal_data
 
@@ -55,7 +55,7 @@ def import_interventions(store: Store, path: Path, *, source: str = "insatser", 
         end_raw = getattr(row, "slutdatum", None)
         end = pd.to_datetime(end_raw, errors="coerce") if end_raw not in (None, "") else pd.NaT
         records.append({
-            "name": str(row.namn), "district_codes": ",".join(c for c in codes if c),
+            "name": str(row.insats), "district_codes": ",".join(c for c in codes if c),
             "start_date": None if pd.isna(start) else start.date(),
             "end_date": None if pd.isna(end) else end.date(),
             "description": str(getattr(row, "beskrivning", "") or ""),

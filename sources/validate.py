@@ -259,7 +259,8 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = pd.Series(uniques, dtype="str").str.strip()
     cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".",
                                                                                  regex=False)
-    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
+                                                             copy=True)
     empty = (text == "").to_numpy(dtype=bool)
     words = cleaned.str.contains(r"^[+-]?(?:nan|inf|infinity)$", case=False, regex=True,
                                  na=False).to_numpy(dtype=bool)
@@ -374,7 +375,6 @@ class ObservationCollector:
         self.rows_read += len(frame)
         if frame.empty:
             return
-        log = self.log
         bad = self._wrong_separator(frame, rows)
 
         for column in frame.columns:  # every text cell, also extra columns

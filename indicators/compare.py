@@ -1,0 +1,89 @@
+"""Comparing districts: funnel-plot data and the spine-chart profile of one district.
+
+Works on published (already suppressed) rows from :func:`indicators.compute`; suppressed
+districts are left out of the plots and listed instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.stats import (
+    FUNNEL_FLAG_LABELS,
+    funnel_flags,
+    funnel_limits_proportion,
+    funnel_limits_rate,
+)
+
+
+def funnel_data(rows: pd.DataFrame, *, kind: str, multiplier: float,
+                municipality_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Points (published districts with their funnel flag) and limit curves (95 %, 99,8 %).
+
+    The baseline is the municipality's value (Σ numerators / Σ denominators). Values are
+    in display units (× multiplier). Only proportions and rates have funnels.
+    """
+    if kind not in ("proportion", "rate"):
+        return pd.DataFrame(), pd.DataFrame()
+    base = rows[rows["area_code"] == municipality_code]
+    points = rows[(rows["area_code"] != municipality_code) & ~rows["suppressed"].astype(bool)].copy()
+    if base.empty or points.empty or base["suppressed"].any():
+        return pd.DataFrame(), pd.DataFrame()
+    baseline = float(base["numerator"].iloc[0] / base["denominator"].iloc[0])
+    n_max = float(points["denominator"].max()) * 1.1
+    n_curve = np.unique(np.geomspace(max(points["denominator"].min() * 0.5, 5), n_max, 200).round())
+    if kind == "proportion":
+        curve = funnel_limits_proportion(baseline, n_curve)
+        at_points = funnel_limits_proportion(baseline, points["denominator"].to_numpy(float))
+        scale = multiplier
+    else:
+        curve = funnel_limits_rate(baseline * multiplier, n_curve, multiplier=multiplier)
+        at_points = funnel_limits_rate(baseline * multiplier, points["denominator"].to_numpy(float),
+                                       multiplier=multiplier)
+        scale = 1.0
+    limit_cols = [c for c in curve.columns if c.startswith(("lower_", "upper_"))]
+    curve[limit_cols] = curve[limit_cols] * scale
+    at_points[limit_cols] = at_points[limit_cols] * scale
+    points["flag"] = np.asarray(funnel_flags(points["value"].to_numpy(float), at_points.reset_index(drop=True)))
+    points["flag_sv"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("sv", f))
+    points["flag_en"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("en", f))
+    curve["baseline"] = baseline * multiplier
+    return points, curve
+
+
+def spine_data(values: pd.DataFrame, catalogue: dict, *, area_code: str, period: str,
+               municipality_code: str) -> pd.DataFrame:
+    """One row per indicator for a Fingertips-style spine chart of one district.
+
+    Positions are scaled so the municipality sits at 0, the worst district at −1 and the best
+    at +1 (so right is always better, whatever the indicator's direction).
+    """
+    rows = []
+    year = values[values["period"] == period]
+    for ind_id, part in year.groupby("indicator_id"):
+        ind = catalogue.get(ind_id)
+        if ind is None or ind.kind == "count":
+            continue
+        muni = part.loc[part["area_code"] == municipality_code, "value"]
+        dist = part[(part["area_level"] == "district") & ~part["suppressed"].astype(bool)]["value"]
+        me = part[part["area_code"] == area_code]
+        if muni.empty or muni.isna().all() or dist.empty or me.empty:
+            continue
+        m = float(muni.iloc[0])
+        sign = 1.0 if ind.direction == "higher_is_better" else -1.0
+        oriented = (dist - m) * sign
+        span = float(np.nanmax(np.abs(oriented))) or 1.0
+        q25, q75 = np.nanpercentile(oriented / span, [25, 75])
+        own = me.iloc[0]
+        pos = (own["value"] - m) * sign / span if not own["suppressed"] else np.nan
+        rows.append({
+            "indicator_id": ind_id, "name_sv": ind.name_sv, "name_en": ind.name_en, "role": ind.role,
+            "family": ind.family, "kind": ind.kind, "multiplier": ind.multiplier,
+            "value": own["value"], "lower": own["lower"], "upper": own["upper"],
+            "municipality_value": m, "worst": float(np.nanmin(oriented / span)),
+            "best": float(np.nanmax(oriented / span)), "q25": q25, "q75": q75, "position": pos,
+            "verdict": own["verdict"], "suppressed": bool(own["suppressed"]), "reason": own["reason"],
+            "trend": own["trend"],
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,41 @@
+"""Karta: a full-page map — the indicator layer or a composite index, district names, and an
+optional base map (off by default: the map is readable with no tiles, i.e. offline)."""
+
+import pandas as pd
+import streamlit as st
+
+from pages import maps, ui
+
+t = ui.t
+ind_id = ui.select_indicator()
+ind = ui.catalogue_frame().loc[ind_id]
+period = ui.select_period(ind_id)
+layer = st.sidebar.radio(t("Lager", "Layer"), ["indicator", "risk", "protective"], key="karta_layer",
+                         format_func=lambda k: {"indicator": t("Indikatorn", "The indicator"),
+                                                "risk": t("Riskindex", "Risk index"),
+                                                "protective": t("Skyddsindex", "Protective index")}[k])
+whole = st.sidebar.toggle(t("Hela kommunen", "Whole municipality"), key="karta_whole")
+basemap = st.sidebar.toggle(t("Bakgrundskarta (kräver internet)", "Base map (needs internet)"),
+                            key="karta_basemap", value=False)
+
+st.title(t("Karta", "Map"))
+v = ui.values()
+if layer == "indicator":
+    rows = v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
+    shown = ind
+else:
+    ranks = ui.composite_ranks(period)
+    r = ranks[ranks["role"] == layer]
+    rows = pd.DataFrame({"area_code": r["area_code"], "value": r["score"], "lower": float("nan"),
+                         "upper": float("nan"), "numerator": float("nan"), "denominator": float("nan"),
+                         "verdict": None, "reason": r[f"label_{ui.lang()}"]})
+    shown = pd.Series({"kind": "mean", "multiplier": 1, "role": layer, "default_scheme": "quantiles",
+                       "unit_sv": "indexvärde (z)", "unit_en": "index score (z)"})
+    st.caption(t("Index för platser, aldrig personer. Se rangintervallen på Områdesprofil.",
+                 "Index of places, never people. See rank intervals on the District profile."))
+clicked = maps.district_choropleth(rows, shown, key="karta-map", height=640,
+                                   view="municipality" if whole else "urban",
+                                   map_style="light" if basemap else None)
+if clicked:
+    st.query_params["area"] = clicked
+    st.switch_page("pages/omradesprofil.py")

@@ -1,0 +1,713 @@
+"""The municipal observation template: reading CSV/Excel files and importing them.
+
+``import_file`` is the one path every template file takes (the CLI, the admin page and the
+demo generator): checksum → read → refuse personal data → validate → map areas → write, all
+rows or none. The format is documented for users in ``data/templates/README.md``.
+
+Reading rules, in short:
+
+* CSV: ``;``, ``,`` or tab (sniffed from the header row); UTF-8 with or without BOM, UTF-16
+  with BOM, otherwise Windows-1252; large files are read in chunks so memory stays flat.
+* Excel ``.xlsx``: the first visible sheet with a header row (searched in its first 20 rows);
+  formulas and merged cells are refused with a message; read with openpyxl (read-only).
+* Headers are matched without regard to case, spaces, ``_``/``-`` and å/ä/ö; English
+  aliases are accepted (``area``, ``measure``, ``count``, ``denominator``, ``value``, …).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from common.errors import Problem, UserError
+from sources.personal_data import find_personal_numbers, refuse_personal_data
+from sources.validate import (
+    REQUIRED_COLUMNS,
+    TEMPLATE_COLUMNS,
+    AreaLookup,
+    ImportValidationError,
+    MeasureCatalogue,
+    ObservationCollector,
+    cells_as_text,
+    quote,
+)
+
+#: The batch source when neither ``--source`` nor a ``kalla`` column says otherwise.
+DEFAULT_SOURCE = "kommunal mall"
+#: Header (after :func:`header_key`) → canonical template column.
+COLUMN_ALIASES: Mapping[str, str] = {
+    **dict.fromkeys(["omrade", "omradeskod", "area", "areacode", "areaname", "district",
+                     "distrikt", "stadsdel", "region"], "omrade"),
+    **dict.fromkeys(["period", "tid", "time", "tidsperiod"], "period"),
+    **dict.fromkeys(["matt", "mattid", "measure", "measureid", "indikator", "indicator",
+                     "indicatorid"], "matt"),
+    **dict.fromkeys(["antal", "count", "numerator", "taljare"], "antal"),
+    **dict.fromkeys(["namnare", "denominator", "population"], "namnare"),
+    **dict.fromkeys(["varde", "value"], "varde"),
+    **dict.fromkeys(["kalla", "source"], "kalla"),
+}
+HEADER_SEARCH_ROWS = 20
+_BLOCK = 1 << 20
+_UTF8_BOM, _UTF16_BOMS = codecs.BOM_UTF8, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def header_key(text: object) -> str:
+    """A header folded for matching: lower case, å/ä/ö → a/a/o, only letters and digits.
+
+    Examples
+    --------
+    >>> header_key(" Område "), header_key("Mått-ID"), header_key("NÄMNARE")
+    ('omrade', 'mattid', 'namnare')
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).replace("\ufeff", "").casefold())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "", folded)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+@dataclass
+class TemplateTable:
+    """A template file opened for reading: where it came from and how to read its rows."""
+
+    name: str
+    checksum: str
+    kind: str  # "csv" or "xlsx"
+    headers: list[str]
+    #: Frame column → header as written in the file (for messages).
+    labels: dict[str, str]
+    separator: str | None = None
+    chunks: Callable[[], Iterator[tuple[pd.DataFrame, np.ndarray]]] = field(repr=False,
+                                                                            default=iter)
+
+
+@dataclass
+class _FileScan:
+    checksum: str
+    size: int
+    head: bytes
+    utf8: bool
+    cp1252: bool
+    nul: bool
+
+
+def _scan(path: Path) -> _FileScan:
+    """One pass over the bytes: checksum, and which encodings decode the whole file."""
+    digest = hashlib.sha256()
+    utf8, cp1252 = codecs.getincrementaldecoder("utf-8")(), codecs.getincrementaldecoder("cp1252")()
+    utf8_ok = cp1252_ok = True
+    nul = False
+    head = b""
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_BLOCK):
+                if not head:
+                    head = block[:65536]
+                digest.update(block)
+                size += len(block)
+                nul = nul or b"\x00" in block
+                if utf8_ok:
+                    try:
+                        utf8.decode(block)
+                    except UnicodeDecodeError:
+                        utf8_ok = False
+                if cp1252_ok:
+                    try:
+                        cp1252.decode(block)
+                    except UnicodeDecodeError:
+                        cp1252_ok = False
+            if utf8_ok:
+                try:
+                    utf8.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+    except FileNotFoundError as exc:
+        raise UserError(f"Filen {path} finns inte.", message_en=f"No such file: {path}") from exc
+    except IsADirectoryError as exc:
+        raise UserError(f"{path} är en mapp, inte en fil.") from exc
+    except OSError as exc:
+        raise UserError(f"Filen {path} kan inte läsas: {exc.strerror}") from exc
+    return _FileScan(digest.hexdigest(), size, head, utf8_ok, cp1252_ok, nul)
+
+
+def _csv_encoding(scan: _FileScan, name: str) -> str:
+    head = scan.head
+    if head.startswith(_UTF8_BOM):
+        if not scan.utf8:
+            raise UserError(
+                "Filen börjar som UTF-8 (med BOM) men innehåller tecken som inte är UTF-8 – "
+                "troligen blandade teckenkodningar. Spara om filen som \"CSV UTF-8\".",
+                file=name, message_en="UTF-8 BOM but the content is not UTF-8.")
+        return "utf-8-sig"
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    if scan.nul:
+        raise UserError(
+            "Filen innehåller NUL-tecken och är ingen läsbar CSV-textfil (UTF-16 utan BOM eller "
+            "en binärfil?). Spara den som \"CSV UTF-8\" eller som Excel-arbetsbok (.xlsx).",
+            file=name, message_en="Not a text CSV file (NUL bytes).")
+    if scan.utf8:
+        return "utf-8"
+    if scan.cp1252:
+        return "cp1252"
+    raise UserError(
+        "Filens teckenkodning känns inte igen (varken UTF-8 eller Windows-1252). Spara om "
+        "filen som \"CSV UTF-8\".", file=name, message_en="Unknown text encoding.")
+
+
+def _first_line(text: str) -> str:
+    """The header line (a quoted header cell may hold a line break)."""
+    in_quotes = False
+    for i, char in enumerate(text):
+        if char == '"':
+            in_quotes = not in_quotes
+        elif char in "\r\n" and not in_quotes:
+            return text[:i]
+    return text
+
+
+def _sniff_separator(line: str) -> str:
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {sep: outside.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda s: (counts[s], s == ";"))
+    return best if counts[best] else ";"
+
+
+def _map_headers(headers: list[str], name: str, *, header_row: int = 1,
+                 letters: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """Frame column names for the headers (canonical where recognised) and their labels.
+
+    Person-level headers refuse the file first (:func:`refuse_personal_data`).
+    """
+    texts = [str(h).replace("\ufeff", "").strip() if h is not None else "" for h in headers]
+    refuse_personal_data(pd.DataFrame(columns=[t or f"({i})" for i, t in enumerate(texts)]),
+                         file_name=name)
+    columns: list[str] = []
+    labels: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    problems: list[Problem] = []
+    for i, header in enumerate(headers):
+        text = str(header).replace("\ufeff", "").strip() if header is not None else ""
+        canonical = COLUMN_ALIASES.get(header_key(text))
+        where = letters[i] if letters else f"kolumn {i + 1}"
+        if canonical is None:
+            column = text or f"({where})"
+            while column in labels:
+                column += "_"
+        elif canonical in seen:
+            problems.append(Problem(
+                f"Kolumnen '{canonical}' förekommer två gånger ('{seen[canonical]}' och '{text}')",
+                file=name, row=header_row, column=text))
+            column = f"{text} ({where})"
+        else:
+            column = canonical
+            seen[canonical] = text
+        columns.append(column)
+        labels[column] = text or f"({where})"
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        found = ", ".join(f"'{h}'" for h in (str(x).strip() for x in headers if x is not None) if h)
+        for column in missing:
+            problems.append(Problem(
+                f"Kolumnen '{column}' saknas (rubrikraden har: {found or 'inga rubriker'}). "
+                f"Mallens kolumner: {', '.join(TEMPLATE_COLUMNS)}", file=name, row=header_row,
+                column=column))
+    if "antal" not in seen and "varde" not in seen:
+        problems.append(Problem("Kolumnen 'antal' (eller 'varde') saknas", file=name,
+                                row=header_row, column="antal"))
+    if problems:
+        raise ImportValidationError(problems, file=name, total=len(problems))
+    return columns, labels
+
+
+def _check_headers_for_personal_numbers(headers: list, name: str, *, header_row: int) -> None:
+    hits = find_personal_numbers(pd.Series([("" if h is None else h) for h in headers],
+                                           dtype=object))
+    if hits.any():
+        refuse_personal_data(pd.DataFrame({"rubrik": [headers[int(np.flatnonzero(hits)[0])]]}),
+                             file_name=name, rows=[header_row])
+
+
+def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
+    name = path.name
+    encoding = _csv_encoding(scan, name)
+    text = scan.head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    if not text.strip():
+        raise UserError("Filen är tom.", file=name, message_en="The file is empty.")
+    line = _first_line(text)
+    separator = _sniff_separator(line)
+    headers = next(csv.reader(io.StringIO(line), delimiter=separator), [])
+    headers = [h.replace("\ufeff", "") for h in headers]
+    _check_headers_for_personal_numbers(headers, name, header_row=1)
+    columns, labels = _map_headers(headers, name)
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+        reader = pd.read_csv(
+            path, sep=separator, encoding=encoding, header=None, skiprows=1,
+            names=list(range(len(columns))), dtype=str, index_col=False, engine="c",
+            skip_blank_lines=False, keep_default_na=False, na_filter=False, quotechar='"',
+            chunksize=chunk_rows,
+        )
+        start = 0
+        with reader:
+            while True:
+                try:
+                    chunk = next(reader)
+                except StopIteration:
+                    return
+                except pd.errors.ParserError as exc:
+                    raise _parser_error(exc, name, separator, len(columns)) from exc
+                except UnicodeDecodeError as exc:
+                    raise UserError("Filen innehåller tecken som inte går att läsa med "
+                                    f"teckenkodningen {encoding}.", file=name) from exc
+                chunk.columns = columns
+                rows = np.arange(start, start + len(chunk), dtype=np.int64) + 2
+                start += len(chunk)
+                yield chunk, rows
+
+    return TemplateTable(name, scan.checksum, "csv", headers, labels, separator, chunks)
+
+
+def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> UserError:
+    text = str(exc)
+    fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
+    if fields:
+        expected, line, saw = (int(g) for g in fields.groups())
+        hint = (" Ett decimalkomma i en kommaseparerad fil måste stå inom citattecken – eller "
+                "använd semikolon som avgränsare." if separator == "," else
+                " Kontrollera avgränsare och citattecken på raden.")
+        return UserError(f"Raden har {saw} fält men rubrikraden har {expected}.{hint}",
+                         file=name, row=line, message_en=f"Row has {saw} fields, header {expected}.")
+    quote_error = re.search(r"EOF inside string starting at row (\d+)", text)
+    if quote_error:
+        return UserError("Ett citattecken (\") på raden avslutas aldrig; filen kan inte läsas "
+                         "vidare.", file=name, row=int(quote_error.group(1)) + 1)
+    return UserError(f"Filen kan inte läsas som CSV ({n_columns} kolumner väntade): "
+                     f"{text.strip().splitlines()[-1][:200]}", file=name)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = path.name
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise UserError("Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
+                        "Öppna och spara om den i Excel, eller spara som CSV.", file=name,
+                        message_en="Not a readable .xlsx workbook.") from exc
+    try:
+        sheets = [(ws, [list(r) for r in ws.iter_rows(min_row=1, min_col=1)])
+                  for ws in workbook.worksheets]
+        merged = {ws.title: _merged_ranges(path, ws) for ws, _ in sheets}
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        raise UserError("Arbetsboken kan inte läsas; spara om den i Excel.", file=name) from exc
+    finally:
+        workbook.close()
+
+    # Identity numbers anywhere in the workbook refuse it, also on sheets we do not import.
+    for ws, rows in sheets:
+        values = [(r, c, cell.value) for r, row in enumerate(rows, start=1)
+                  for c, cell in enumerate(row) if cell.value is not None]
+        if not values:
+            continue
+        hits = find_personal_numbers(pd.Series([v for _, _, v in values], dtype=object))
+        if hits.any():
+            r, c, _ = values[int(np.flatnonzero(hits)[0])]
+            more = int(hits.sum()) - 1
+            raise UserError(
+                "Arbetsboken innehåller ett personnummer eller samordningsnummer"
+                f"{f' (och {more} celler till)' if more else ''} på bladet '{ws.title}'. Systemet "
+                "tar bara emot sammanräknade uppgifter; hela filen avvisas och ingenting har "
+                "lästs in. Ta bort uppgiften och försök igen.",
+                file=name, row=r, column=f"{_column_letter(c)} (bladet '{ws.title}')",
+                message_en="The workbook contains a Swedish personal identity number.")
+
+    chosen = None
+    for ws, rows in sheets:
+        if ws.sheet_state != "visible":
+            continue
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            keys = {COLUMN_ALIASES.get(header_key(c.value)) for c in row if c.value is not None}
+            if len(keys & set(TEMPLATE_COLUMNS)) >= 2:
+                chosen = (ws, rows, index)
+                break
+        if chosen:
+            break
+    if chosen is None:
+        if all(not any(c.value is not None for row in rows for c in row) for _, rows in sheets):
+            raise UserError("Arbetsboken är tom (inga ifyllda celler).", file=name,
+                            message_en="The workbook is empty.")
+        raise UserError(
+            "Hittade ingen rubrikrad med mallens kolumner (omrade, period, matt, antal, …) bland "
+            f"de första {HEADER_SEARCH_ROWS} raderna på något blad.", file=name,
+            message_en="No header row with the template's columns was found.")
+    ws, rows, header_index = chosen
+    header_row = header_index + 1
+    header_cells = rows[header_index]
+    width = max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None),
+                default=0)
+    headers = [header_cells[i].value if i < len(header_cells) else None for i in range(width)]
+    letters = [_column_letter(i) for i in range(width)]
+    columns, labels = _map_headers(headers, name, header_row=header_row, letters=letters)
+
+    if merged[ws.title]:
+        ranges = merged[ws.title]
+        first = re.match(r"([A-Z]+)(\d+)", ranges[0])
+        shown = ", ".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
+        raise UserError(
+            f"Bladet '{ws.title}' har sammanslagna celler ({shown}). Sammanslagna celler stöds "
+            "inte: dela upp dem och skriv värdet på varje rad.", file=name,
+            row=int(first.group(2)), column=first.group(1),
+            message_en="Merged cells are not supported.")
+    formulas = [(r, c) for r, row in enumerate(rows, start=1) for c, cell in enumerate(row)
+                if getattr(cell, "data_type", None) == "f"]
+    if formulas:
+        problems = [Problem("Cellen innehåller en formel; klistra in värden i stället för formler "
+                            "(Klistra in special → Värden)", file=name, row=r,
+                            column=labels.get(columns[c], _column_letter(c)) if c < len(columns)
+                            else _column_letter(c))
+                    for r, c in formulas[:1000]]
+        raise ImportValidationError(problems, file=name, total=len(formulas))
+
+    data = rows[header_index + 1:]
+    raw = pd.DataFrame(
+        [[row[i].value if i < len(row) else None for i in range(width)] for row in data],
+        columns=columns, dtype=object,
+    ) if data else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    row_numbers = np.arange(len(data), dtype=np.int64) + header_row + 1
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+        refuse_personal_data(raw, file_name=name, rows=row_numbers, labels=labels)
+        yield raw.apply(cells_as_text), row_numbers
+
+    return TemplateTable(name, scan.checksum, "xlsx", [str(h or "") for h in headers], labels,
+                         None, chunks)
+
+
+def _merged_ranges(path: Path, ws) -> list[str]:
+    sheet_path = getattr(ws, "_worksheet_path", None)
+    if sheet_path is None:  # pragma: no cover - older/newer openpyxl without the attribute
+        import openpyxl
+
+        full = openpyxl.load_workbook(path)
+        return [str(r) for r in full[ws.title].merged_cells.ranges]
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(sheet_path.lstrip("/"))
+    return [m.decode() for m in _MERGE_RE.findall(xml)]
+
+
+def open_template(path: str | Path, *, chunk_rows: int = 200_000) -> TemplateTable:
+    """Open a CSV or Excel template file: checksum, format, encoding, separator, headers.
+
+    Raises :class:`~common.errors.UserError` for a file that cannot be read, with a Swedish
+    message saying why (empty, wrong format, unknown encoding, missing columns, …).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
+    >>> _ = open(path, "w", encoding="utf-8-sig").write("Område;Period;Mått;Antal\\nErsboda;2025;x;1\\n")
+    >>> t = open_template(path)
+    >>> t.kind, t.separator, list(t.labels)
+    ('csv', ';', ['omrade', 'period', 'matt', 'antal'])
+    """
+    path = Path(path)
+    scan = _scan(path)
+    name = path.name
+    if scan.size == 0:
+        raise UserError("Filen är tom.", file=name, message_en="The file is empty.")
+    suffix = path.suffix.lower()
+    if scan.head.startswith(b"PK\x03\x04"):
+        return _open_xlsx(path, scan)
+    if scan.head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise UserError("Det gamla Excel-formatet (.xls) stöds inte; spara som Excel-arbetsbok "
+                        "(.xlsx) eller CSV.", file=name, message_en="Old .xls is not supported.")
+    if suffix in (".xlsx", ".xlsm", ".ods") or scan.head.startswith(b"%PDF"):
+        raise UserError("Filen är ingen Excel-arbetsbok (.xlsx) eller CSV-fil; spara om den.",
+                        file=name, message_en="Not an .xlsx or CSV file.")
+    return _open_csv(path, scan, chunk_rows=chunk_rows)
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A whole CSV/Excel file as text cells, headers folded by :func:`header_key`.
+
+    For small tables of other kinds than observations (e.g. interventions). Empty cells are
+    ``""``; fully empty rows are dropped; the index is the row number in the file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "b.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write("Namn;Områden\\nFältarbete;Ersboda\\n")
+    >>> read_table(path).to_dict("index")
+    {2: {'namn': 'Fältarbete', 'omraden': 'Ersboda'}}
+    """
+    path = Path(path)
+    scan = _scan(path)
+    name = path.name
+    if scan.size == 0:
+        raise UserError("Filen är tom.", file=name)
+    if scan.head.startswith(b"PK\x03\x04"):
+        frame, rows = _read_xlsx_plain(path, name)
+    else:
+        encoding = _csv_encoding(scan, name)
+        text = scan.head.decode(encoding, errors="ignore").lstrip("\ufeff")
+        if not text.strip():
+            raise UserError("Filen är tom.", file=name)
+        separator = _sniff_separator(_first_line(text))
+        try:
+            frame = pd.read_csv(path, sep=separator, encoding=encoding, dtype=str, index_col=False,
+                                skip_blank_lines=False, keep_default_na=False, na_filter=False)
+        except pd.errors.ParserError as exc:
+            raise _parser_error(exc, name, separator, 0) from exc
+        rows = np.arange(len(frame)) + 2
+    frame.columns = [header_key(c) or f"kolumn{i + 1}" for i, c in enumerate(frame.columns)]
+    frame = frame.apply(cells_as_text)
+    filled = (frame.apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy()
+    frame.index = rows
+    return frame[filled]
+
+
+def _read_xlsx_plain(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = next((w for w in workbook.worksheets if w.sheet_state == "visible"), None)
+        values = [list(r) for r in ws.iter_rows(values_only=True)] if ws is not None else []
+        workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise UserError("Filen kan inte läsas som Excel-arbetsbok (.xlsx).", file=name) from exc
+    if not values:
+        raise UserError("Arbetsboken är tom.", file=name)
+    width = max(len(r) for r in values)
+    header = [str(h) if h is not None else "" for h in values[0]] + [""] * (width - len(values[0]))
+    body = [list(r) + [None] * (width - len(r)) for r in values[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object), np.arange(len(body)) + 2
+
+
+# --- importing -------------------------------------------------------------------------------------
+
+def _batch_source(source: str | None, collector: ObservationCollector, name: str) -> str:
+    if source:
+        return source.strip()[:100]
+    sources = sorted(collector.sources)
+    if len(sources) > 1:
+        shown = ", ".join(quote(s) for s in sources[:5])
+        raise UserError(f"Filen har flera källor i kolumnen 'kalla' ({shown}). En import har en "
+                        "källa: dela upp filen per källa eller ange källan med --source.",
+                        file=name, column="kalla", message_en="Several sources in one file.")
+    if sources and len(sources[0]) > 100:
+        raise UserError("Källans namn är längre än 100 tecken.", file=name, column="kalla")
+    return sources[0] if sources else DEFAULT_SOURCE
+
+
+def _write(store, tidy: pd.DataFrame, *, name: str, checksum: str, source: str, user: str,
+           synthetic: bool, rows_total: int, chunk_rows: int):
+    import sqlalchemy as sa
+
+    from store.observations import write_observations
+
+    def pieces() -> Iterator[pd.DataFrame]:
+        for start in range(0, len(tidy), chunk_rows):
+            yield tidy.iloc[start:start + chunk_rows]
+
+    try:
+        return write_observations(store, pieces(), source=source, file_name=name,
+                                  checksum=checksum, user=user, synthetic=synthetic,
+                                  rows_total=rows_total)
+    except UserError as exc:
+        raise UserError(
+            f"{exc.problem.message} Varje kombination av område, period och mått får bara finnas "
+            "en gång i filen; ingenting har lästs in.", file=name,
+            message_en=exc.message_en) from exc
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+        raise UserError(f"Databasen kunde inte skrivas ({reason}); ingenting har lästs in.",
+                        file=name, message_en="The database could not be written.") from exc
+
+
+def import_file(
+    store,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    user: str = "cli",
+    known_measures: Mapping[str, str | None] | Iterable[str] | None = None,
+    synthetic: bool = False,
+    chunk_rows: int = 200_000,
+    resolve_area: Callable[[str], str | None] | None = None,
+):
+    """Import one template file (CSV or .xlsx) as one batch: all rows or none.
+
+    Parameters
+    ----------
+    store : store.Store
+        A migrated store.
+    path : str or Path
+        The file.
+    source : str, optional
+        The batch's source; default the file's single ``kalla`` value, else "kommunal mall".
+    user : str
+        Who imports (audit trail).
+    known_measures : mapping id → kind, set of ids, or None
+        Accepted measure ids; None means the indicator catalogue and its population measures.
+    synthetic : bool
+        Mark the rows as synthetic (demo data).
+    chunk_rows : int
+        CSV rows read at a time (memory stays flat for large files).
+    resolve_area : callable, optional
+        Area name/code → our code; default ``geo.areas.resolve_area``.
+
+    Returns
+    -------
+    store.observations.BatchResult
+        ``status`` "loaded", or "unchanged" when a file with the same checksum is loaded.
+
+    Raises
+    ------
+    UserError
+        Unreadable file or personal data (never echoing the identity number).
+    ValidationError
+        Every problem in the rows (an :class:`~sources.validate.ImportValidationError`).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from store import Store
+    >>> store = Store("sqlite://"); store.migrate()
+    >>> path = os.path.join(tempfile.mkdtemp(), "skola.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write(
+    ...     "omrade;period;matt;antal;namnare\\nErsboda;2025-VT;x;3;40\\nÅlidhem;2025-VT;x;5;50\\n")
+    >>> import_file(store, path, known_measures={"x": "proportion"}).rows_loaded
+    2
+    """
+    table = open_template(path, chunk_rows=chunk_rows)
+    return _import_table(store, table, source=source, user=user, known_measures=known_measures,
+                         synthetic=synthetic, chunk_rows=chunk_rows, resolve_area=resolve_area)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A template file that passed every check: what would be stored, and from where."""
+
+    name: str
+    checksum: str
+    source: str
+    rows_read: int
+    #: ``measure_id, area_code, period`` (categorical), ``count, denominator, value``.
+    observations: pd.DataFrame
+
+
+def check_file(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    known_measures: Mapping[str, str | None] | Iterable[str] | None = None,
+    chunk_rows: int = 200_000,
+    resolve_area: Callable[[str], str | None] | None = None,
+) -> CheckedFile:
+    """Read and validate a template file without writing anything (a dry run).
+
+    Same parameters and errors as :func:`import_file`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
+    >>> _ = open(path, "w", encoding="utf-8").write("omrade,period,matt,antal\\nErsboda,2025,x,3\\n")
+    >>> check_file(path, known_measures={"x"}).observations["area_code"].tolist()
+    ['d-ersboda']
+    """
+    table = open_template(path, chunk_rows=chunk_rows)
+    return _check_table(table, source=source, known_measures=known_measures,
+                        resolve_area=resolve_area)
+
+
+def _check_table(table: TemplateTable, *, source, known_measures, resolve_area) -> CheckedFile:
+    collector = ObservationCollector(
+        MeasureCatalogue.from_known(known_measures), file=table.name,
+        areas=AreaLookup(resolve_area), labels=table.labels, separator=table.separator)
+    for frame, rows in table.chunks():
+        refuse_personal_data(frame, file_name=table.name, rows=rows, labels=table.labels)
+        collector.add(frame, rows=rows)
+    tidy = collector.finish()
+    return CheckedFile(table.name, table.checksum, _batch_source(source, collector, table.name),
+                       collector.rows_read, tidy)
+
+
+def _import_table(store, table: TemplateTable, *, source, user, known_measures, synthetic,
+                  chunk_rows, resolve_area):
+    checked = _check_table(table, source=source, known_measures=known_measures,
+                           resolve_area=resolve_area)
+    return _write(store, checked.observations, name=checked.name, checksum=checked.checksum,
+                  source=checked.source, user=user, synthetic=synthetic,
+                  rows_total=checked.rows_read, chunk_rows=chunk_rows)
+
+
+def import_dataframe(
+    store,
+    frame: pd.DataFrame,
+    *,
+    file_name: str,
+    source: str | None = None,
+    user: str = "cli",
+    known_measures: Mapping[str, str | None] | Iterable[str] | None = None,
+    synthetic: bool = False,
+    chunk_rows: int = 200_000,
+    resolve_area: Callable[[str], str | None] | None = None,
+):
+    """Import template rows held in memory (same rules as :func:`import_file`).
+
+    ``frame`` has template headers (Swedish or English aliases); cells may be text or
+    numbers. The checksum is computed from the frame's content, so importing the same frame
+    twice gives "unchanged".
+
+    Examples
+    --------
+    >>> from store import Store
+    >>> store = Store("sqlite://"); store.migrate()
+    >>> rows = pd.DataFrame({"area": ["Ersboda"], "period": [2025], "measure": ["pop_total"],
+    ...                      "count": [9000]})
+    >>> import_dataframe(store, rows, file_name="scb", known_measures={"pop_total"}).status
+    'loaded'
+    """
+    headers = [str(c) for c in frame.columns]
+    _check_headers_for_personal_numbers(headers, file_name, header_row=1)
+    columns, labels = _map_headers(headers, file_name)
+    raw = frame.copy()
+    raw.columns = columns
+    raw = raw.reset_index(drop=True)
+    digest = hashlib.sha256("\x1f".join(columns).encode())
+    digest.update(pd.util.hash_pandas_object(raw.astype(str), index=False).to_numpy().tobytes())
+    rows = np.arange(len(raw), dtype=np.int64) + 2
+
+    def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+        refuse_personal_data(raw, file_name=file_name, rows=rows, labels=labels)
+        yield raw.apply(cells_as_text), rows
+
+    table = TemplateTable(file_name, digest.hexdigest(), "frame", headers, labels, None, chunks)
+    return _import_table(store, table, source=source, user=user, known_measures=known_measures,
+                         synthetic=synthetic, chunk_rows=chunk_rows, resolve_area=resolve_area)
