@@ -26,14 +26,28 @@ AREAS_FILE = GEO_DATA_DIR / "areas.csv"
 DESO_DISTRICT_FILE = GEO_DATA_DIR / "deso_district.csv"
 
 AREA_COLUMNS = [
-    "code", "name", "name_en", "official_name", "level", "parent_code", "focus", "sort_order",
+    "code",
+    "name",
+    "name_en",
+    "official_name",
+    "level",
+    "parent_code",
+    "focus",
+    "sort_order",
 ]
 LEVELS = ("municipality", "district", "stadsdel")
 #: The level a parent must have, per child level.
 PARENT_LEVEL = {"district": "municipality", "stadsdel": "district"}
 DESO_MAPPING_COLUMNS = [
-    "mapping_version", "deso_version", "deso_code", "deso_category", "regso_version",
-    "regso_code", "regso_name", "district_code", "fit",
+    "mapping_version",
+    "deso_version",
+    "deso_code",
+    "deso_category",
+    "regso_version",
+    "regso_code",
+    "regso_name",
+    "district_code",
+    "fit",
 ]
 
 _DESO_RE = re.compile(r"^(\d{4}[A-C]\d{4})(?:_DESO(\d{4}))?$")
@@ -50,8 +64,11 @@ def _read_csv(path) -> pd.DataFrame:
 def _validate_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
     missing = [c for c in AREA_COLUMNS if c not in raw.columns]
     if missing:
-        raise UserError(f"Kolumner saknas: {', '.join(missing)}", file=file,
-                        message_en=f"Missing columns: {', '.join(missing)}")
+        raise UserError(
+            f"Kolumner saknas: {', '.join(missing)}",
+            file=file,
+            message_en=f"Missing columns: {', '.join(missing)}",
+        )
     df = raw[AREA_COLUMNS].apply(lambda s: s.str.strip())
     problems: list[Problem] = []
 
@@ -75,16 +92,21 @@ def _validate_areas(raw: pd.DataFrame, file: str) -> pd.DataFrame:
         elif row["parent_code"] not in level_of:
             problem(i, "parent_code", f"Överordnat område '{row['parent_code']}' finns inte")
         elif level_of[row["parent_code"]] != PARENT_LEVEL[row["level"]]:
-            problem(i, "parent_code", f"Ett område på nivån {row['level']} ska ligga under "
-                                      f"nivån {PARENT_LEVEL[row['level']]}")
+            problem(
+                i,
+                "parent_code",
+                f"Ett område på nivån {row['level']} ska ligga under "
+                f"nivån {PARENT_LEVEL[row['level']]}",
+            )
         if row["focus"] not in ("0", "1"):
             problem(i, "focus", f"focus ska vara 0 eller 1, inte '{row['focus']}'")
         if not row["sort_order"].lstrip("-").isdigit():
             problem(i, "sort_order", f"sort_order ska vara ett heltal, inte '{row['sort_order']}'")
     n_municipalities = int((df["level"] == "municipality").sum())
     if n_municipalities != 1:
-        problems.append(Problem(f"Exakt en kommun krävs, hittade {n_municipalities}",
-                                file=file, column="level"))
+        problems.append(
+            Problem(f"Exakt en kommun krävs, hittade {n_municipalities}", file=file, column="level")
+        )
     if problems:
         raise ValidationError(problems, file=file)
     df["focus"] = df["focus"].astype(int).astype(bool)
@@ -218,14 +240,23 @@ def _deso_mapping() -> pd.DataFrame:
         raise UserError(f"Kolumner saknas: {', '.join(missing)}", file=file)
     levels = _level_map()
     problems = [
-        Problem(f"Distriktet '{code}' finns inte i areas.csv", file=file, row=i + 2,
-                column="district_code")
-        for i, code in df["district_code"].items() if levels.get(code) != "district"
+        Problem(
+            f"Distriktet '{code}' finns inte i areas.csv",
+            file=file,
+            row=i + 2,
+            column="district_code",
+        )
+        for i, code in df["district_code"].items()
+        if levels.get(code) != "district"
     ]
     duplicated = df.duplicated(["mapping_version", "deso_version", "deso_code"], keep="first")
     problems += [
-        Problem(f"DeSO '{code}' förekommer flera gånger i samma version", file=file, row=i + 2,
-                column="deso_code")
+        Problem(
+            f"DeSO '{code}' förekommer flera gånger i samma version",
+            file=file,
+            row=i + 2,
+            column="deso_code",
+        )
         for i, code in df.loc[duplicated, "deso_code"].items()
     ]
     if problems:
@@ -238,7 +269,7 @@ def _version_number(version: str | int | None, prefix: str) -> str | None:
         return None
     text = str(version).strip()
     if text.lower().startswith(prefix.lower()):
-        text = text[len(prefix):].strip()
+        text = text[len(prefix) :].strip()
     return text
 
 
@@ -269,7 +300,9 @@ def read_deso_mapping(
     """
     df = _deso_mapping()
     if mapping_version is None:
-        mapping_version = max(df["mapping_version"], key=lambda v: tuple(int(p) for p in v.split(".")))
+        mapping_version = max(
+            df["mapping_version"], key=lambda v: tuple(int(p) for p in v.split("."))
+        )
     df = df[df["mapping_version"] == str(mapping_version)]
     if df.empty:
         raise UserError(f"Okänd version av DeSO-nyckeln: '{mapping_version}'")

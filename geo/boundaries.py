@@ -43,8 +43,10 @@ def _fill_small_holes(geometry: shapely.Geometry, max_area: float = MAX_GAP_AREA
 
 def _check_crs(crs: int) -> int:
     if crs not in (METRIC_CRS, MAP_CRS):
-        raise UserError(f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
-                        message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)")
+        raise UserError(
+            f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
+            message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)",
+        )
     return crs
 
 
@@ -61,7 +63,8 @@ def _stadsdelar_3006() -> gpd.GeoDataFrame:
         raise UserError(
             "Stadsdelarna i areas.csv och polygonfilen stämmer inte överens "
             f"(saknas i areas.csv: {unknown}; saknas i polygonfilen: {absent})",
-            file="areas.csv", column="official_name",
+            file="areas.csv",
+            column="official_name",
         )
     joined = by_name.loc[raw["stadsdel"]].reset_index()
     gdf = gpd.GeoDataFrame(
@@ -109,8 +112,11 @@ def _municipality_3006() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=8)
 def _in_crs(which: str, crs: int) -> gpd.GeoDataFrame:
-    gdf = {"stadsdel": _stadsdelar_3006, "district": _districts_3006,
-           "municipality": _municipality_3006}[which]()
+    gdf = {
+        "stadsdel": _stadsdelar_3006,
+        "district": _districts_3006,
+        "municipality": _municipality_3006,
+    }[which]()
     if crs == METRIC_CRS:
         return gdf
     simplified = gdf.copy()
@@ -180,4 +186,3 @@ def representative_points(gdf: gpd.GeoDataFrame, *, crs: int = MAP_CRS) -> pd.Da
     out["x"] = points.x.to_numpy()
     out["y"] = points.y.to_numpy()
     return out
-

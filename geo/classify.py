@@ -99,8 +99,10 @@ def class_breaks(values, *, scheme: str = "quantiles", k: int = 5) -> ClassBreak
     [0, 0, 0]
     """
     if scheme not in _CLASSIFIERS:
-        raise UserError(f"Okänd klassindelning '{scheme}' (tillåtna: {', '.join(SCHEMES)})",
-                        message_en=f"Unknown classification scheme '{scheme}'")
+        raise UserError(
+            f"Okänd klassindelning '{scheme}' (tillåtna: {', '.join(SCHEMES)})",
+            message_en=f"Unknown classification scheme '{scheme}'",
+        )
     if int(k) != k or k < 1:
         raise UserError(f"Antalet klasser ska vara ett positivt heltal, inte {k}")
     v = np.asarray(values, dtype=float).ravel()

@@ -58,8 +58,10 @@ def _to_metric(x, y, crs: int) -> tuple[np.ndarray, np.ndarray]:
         return x, y
     if crs == MAP_CRS:
         return _transformer(MAP_CRS, METRIC_CRS).transform(x, y)
-    raise UserError(f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
-                    message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)")
+    raise UserError(
+        f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
+        message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)",
+    )
 
 
 def _floor_to_cell(v: np.ndarray, cell_size: int) -> np.ndarray:
@@ -105,13 +107,17 @@ def parse_cell_id(cell_id) -> pd.DataFrame:
     bad = parts.isna().any(axis=1)
     if bad.any():
         first = ids[bad].iloc[0]
-        raise UserError(f"{int(bad.sum())} ogiltiga rutidentiteter, t.ex. '{first}'",
-                        message_en=f"{int(bad.sum())} invalid cell ids, e.g. '{first}'")
-    return pd.DataFrame({
-        "cell_x": parts[2].astype(np.int64).to_numpy(),
-        "cell_y": parts[1].astype(np.int64).to_numpy(),
-        "cell_size": parts[0].astype(np.int64).to_numpy(),
-    })
+        raise UserError(
+            f"{int(bad.sum())} ogiltiga rutidentiteter, t.ex. '{first}'",
+            message_en=f"{int(bad.sum())} invalid cell ids, e.g. '{first}'",
+        )
+    return pd.DataFrame(
+        {
+            "cell_x": parts[2].astype(np.int64).to_numpy(),
+            "cell_y": parts[1].astype(np.int64).to_numpy(),
+            "cell_size": parts[0].astype(np.int64).to_numpy(),
+        }
+    )
 
 
 def snap_to_grid(x, y, *, crs: int = METRIC_CRS, cell_size: int = CELL_SIZE) -> pd.DataFrame:
@@ -135,13 +141,17 @@ def snap_to_grid(x, y, *, crs: int = METRIC_CRS, cell_size: int = CELL_SIZE) -> 
     mx, my = _to_metric(x, y, crs)
     bad = ~(np.isfinite(mx) & np.isfinite(my))
     if bad.any():
-        rows = np.flatnonzero(bad)[:MAX_ROWS_LISTED] + 1
-        raise UserError(f"{int(bad.sum())} punkter saknar giltiga koordinater "
-                        f"(position {', '.join(map(str, rows))})",
-                        message_en=f"{int(bad.sum())} points lack valid coordinates")
+        total = int(bad.sum())
+        positions = ", ".join(map(str, np.flatnonzero(bad)[:MAX_ROWS_LISTED] + 1))
+        raise UserError(
+            f"{total} {'punkt' if total == 1 else 'punkter'} saknar giltiga koordinater "
+            f"(position {positions})",
+            message_en=f"{total} points lack valid coordinates (positions {positions})",
+        )
     cx, cy = _floor_to_cell(mx, cell_size), _floor_to_cell(my, cell_size)
-    return pd.DataFrame({"cell_id": cell_ids(cx, cy, cell_size=cell_size),
-                         "cell_x": cx, "cell_y": cy})
+    return pd.DataFrame(
+        {"cell_id": cell_ids(cx, cy, cell_size=cell_size), "cell_x": cx, "cell_y": cy}
+    )
 
 
 @dataclass(frozen=True)
@@ -189,18 +199,22 @@ def _cell_lookup(cell_size: int) -> _CellLookup:
     district = np.full(gx.size, -1, dtype=np.int16)
     district_geoms = districts.geometry.to_numpy()
     tree = shapely.STRtree(district_geoms)
-    cell_idx, district_idx = tree.query(shapely.points(gx + half, gy + half),
-                                        predicate="intersects")
+    cell_idx, district_idx = tree.query(
+        shapely.points(gx + half, gy + half), predicate="intersects"
+    )
     order = np.lexsort((district_idx, cell_idx))
     first_cells, first = np.unique(cell_idx[order], return_index=True)
     district[first_cells] = district_idx[order][first]
 
     # Border cells: the box meets the municipality boundary (queried segment by segment).
     boxes = shapely.box(gx, gy, gx + cell_size, gy + cell_size)
-    coords = [shapely.get_coordinates(ring) for ring in
-              shapely.get_parts(shapely.get_parts(municipality.boundary))]
-    segments = shapely.linestrings(np.concatenate(
-        [np.stack([c[:-1], c[1:]], axis=1) for c in coords if len(c) > 1]))
+    coords = [
+        shapely.get_coordinates(ring)
+        for ring in shapely.get_parts(shapely.get_parts(municipality.boundary))
+    ]
+    segments = shapely.linestrings(
+        np.concatenate([np.stack([c[:-1], c[1:]], axis=1) for c in coords if len(c) > 1])
+    )
     _, border_idx = shapely.STRtree(boxes).query(segments, predicate="intersects")
     border = np.zeros(gx.size, dtype=bool)
     border[border_idx] = True
@@ -220,9 +234,13 @@ def _cell_lookup(cell_size: int) -> _CellLookup:
         district[best["cell"].to_numpy()] = best["district"].to_numpy()
 
     return _CellLookup(
-        x0=x0, y0=y0, cell_size=cell_size,
-        status=status.reshape(ny, nx), district=district.reshape(ny, nx),
-        district_codes=districts["code"].to_numpy(dtype=object), municipality=municipality,
+        x0=x0,
+        y0=y0,
+        cell_size=cell_size,
+        status=status.reshape(ny, nx),
+        district=district.reshape(ny, nx),
+        district_codes=districts["code"].to_numpy(dtype=object),
+        municipality=municipality,
     )
 
 
@@ -261,12 +279,14 @@ def cells_in_municipality(*, cell_size: int = CELL_SIZE) -> pd.DataFrame:
     iy, ix = np.nonzero(lookup.status != _OUTSIDE)
     cx = lookup.x0 + ix.astype(np.int64) * lookup.cell_size
     cy = lookup.y0 + iy.astype(np.int64) * lookup.cell_size
-    return pd.DataFrame({
-        "cell_id": cell_ids(cx, cy, cell_size=cell_size),
-        "cell_x": cx,
-        "cell_y": cy,
-        "district_code": pd.Series(lookup.district_codes[lookup.district[iy, ix]], dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "cell_id": cell_ids(cx, cy, cell_size=cell_size),
+            "cell_x": cx,
+            "cell_y": cy,
+            "district_code": pd.Series(lookup.district_codes[lookup.district[iy, ix]], dtype="str"),
+        }
+    )
 
 
 def snap_points(
@@ -314,15 +334,25 @@ def snap_points(
     """
     for column in (x_col, y_col):
         if column not in df.columns:
-            raise UserError(f"Kolumnen '{column}' saknas", file=file, column=column,
-                            message_en=f"Column '{column}' is missing")
+            raise UserError(
+                f"Kolumnen '{column}' saknas",
+                file=file,
+                column=column,
+                message_en=f"Column '{column}' is missing",
+            )
     cell_size = _check_cell_size(cell_size)
     x = pd.to_numeric(df[x_col], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(df[y_col], errors="coerce").to_numpy(dtype=float)
     missing = ~(np.isfinite(x) & np.isfinite(y))
     if missing.any():
-        _refuse(missing, "saknar giltiga koordinater", "lack valid coordinates",
-                x_col=x_col, first_row=first_row, file=file)
+        _refuse(
+            missing,
+            "saknar giltiga koordinater",
+            "lack valid coordinates",
+            x_col=x_col,
+            first_row=first_row,
+            file=file,
+        )
     mx, my = _to_metric(x, y, crs)
     cx, cy = _floor_to_cell(mx, cell_size), _floor_to_cell(my, cell_size)
 
@@ -332,8 +362,14 @@ def snap_points(
     border = np.flatnonzero(status == _BORDER)
     inside[border] = shapely.intersects_xy(lookup.municipality, mx[border], my[border])
     if not inside.all():
-        _refuse(~inside, "ligger utanför Umeå kommun", "lie outside the municipality",
-                x_col=x_col, first_row=first_row, file=file)
+        _refuse(
+            ~inside,
+            "ligger utanför Umeå kommun",
+            "lie outside the municipality",
+            x_col=x_col,
+            first_row=first_row,
+            file=file,
+        )
 
     out = df.drop(columns=[x_col, y_col])
     out["cell_id"] = cell_ids(cx, cy, cell_size=cell_size).to_numpy()
@@ -344,8 +380,9 @@ def snap_points(
     return out
 
 
-def _refuse(bad: np.ndarray, what_sv: str, what_en: str, *, x_col: str, first_row: int,
-            file: str | None) -> None:
+def _refuse(
+    bad: np.ndarray, what_sv: str, what_en: str, *, x_col: str, first_row: int, file: str | None
+) -> None:
     rows = (np.flatnonzero(bad)[:MAX_ROWS_LISTED] + first_row).tolist()
     total = int(bad.sum())
     listed = ", ".join(map(str, rows)) + (" …" if total > len(rows) else "")

@@ -106,8 +106,9 @@ def choropleth_colors(
     return class_colors(breaks.classes, k=max(breaks.k, 1), palette=palette), breaks
 
 
-def legend_entries(breaks: ClassBreaks, *, palette: str = RISK_PALETTE,
-                   decimals: int = 1) -> list[dict]:
+def legend_entries(
+    breaks: ClassBreaks, *, palette: str = RISK_PALETTE, decimals: int = 1
+) -> list[dict]:
     """Legend rows ``{"label", "color"}``: one per class, then the grey missing/suppressed row.
 
     Examples
@@ -118,7 +119,9 @@ def legend_entries(breaks: ClassBreaks, *, palette: str = RISK_PALETTE,
     """
     labels = legend_labels(breaks, decimals=decimals)
     colours = palette_colors(palette, breaks.k)
-    rows = [{"label": label, "color": colour} for label, colour in zip(labels, colours, strict=True)]
+    rows = [
+        {"label": label, "color": colour} for label, colour in zip(labels, colours, strict=True)
+    ]
     return [*rows, {"label": MISSING_LABEL, "color": list(MISSING_COLOR)}]
 
 
@@ -136,19 +139,25 @@ def _json_value(value):
     return value
 
 
-def _feature_collection(gdf: gpd.GeoDataFrame, columns: Sequence[str],
-                        extra: Mapping[str, Sequence] | None = None) -> dict:
+def _feature_collection(
+    gdf: gpd.GeoDataFrame, columns: Sequence[str], extra: Mapping[str, Sequence] | None = None
+) -> dict:
     """GeoJSON FeatureCollection with only ``columns`` (and ``extra``) as properties."""
     gdf = _to_map_crs(gdf)
-    geometry = shapely.set_precision(gdf.geometry.to_numpy(), 10.0 ** -COORDINATE_DECIMALS)
+    geometry = shapely.set_precision(gdf.geometry.to_numpy(), 10.0**-COORDINATE_DECIMALS)
     features = []
     records = gdf[list(columns)].to_dict(orient="records")
     for i, (geom, record) in enumerate(zip(geometry, records, strict=True)):
         properties = {key: _json_value(value) for key, value in record.items()}
         for key, values in (extra or {}).items():
             properties[key] = values[i]
-        features.append({"type": "Feature", "properties": properties,
-                         "geometry": json.loads(shapely.to_geojson(geom))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": json.loads(shapely.to_geojson(geom)),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -325,21 +334,36 @@ def grid_layer(
     (5, 7)
     """
     polygons = cell_polygons(cells["cell_x"], cells["cell_y"], crs=MAP_CRS, cell_size=cell_size)
-    rings = np.round(shapely.get_coordinates(polygons.geometry.exterior.to_numpy()),
-                     COORDINATE_DECIMALS).reshape(len(polygons), 5, 2).tolist()
+    rings = (
+        np.round(
+            shapely.get_coordinates(polygons.geometry.exterior.to_numpy()), COORDINATE_DECIMALS
+        )
+        .reshape(len(polygons), 5, 2)
+        .tolist()
+    )
     if colors is None:
         colors = [PALETTES[RISK_PALETTE][2]] * len(cells)
     if len(colors) != len(cells):
         raise UserError(f"En färg per ruta krävs ({len(colors)} färger, {len(cells)} rutor)")
-    columns = list(dict.fromkeys([c for c in ("cell_id", value_col, *tooltip_cols)
-                                  if c is not None and c in cells.columns]))
+    columns = list(
+        dict.fromkeys(
+            [
+                c
+                for c in ("cell_id", value_col, *tooltip_cols)
+                if c is not None and c in cells.columns
+            ]
+        )
+    )
     records = cells[columns].to_dict(orient="records") if columns else [{}] * len(cells)
     if "cell_id" not in columns:
         for record, cell_id in zip(records, polygons["cell_id"].tolist(), strict=True):
             record["cell_id"] = cell_id
     data = [
-        {**{k: _json_value(v) for k, v in record.items()}, "polygon": ring,
-         "fill_color": list(map(int, colour))}
+        {
+            **{k: _json_value(v) for k, v in record.items()},
+            "polygon": ring,
+            "fill_color": list(map(int, colour)),
+        }
         for record, ring, colour in zip(records, rings, colors, strict=True)
     ]
     return pdk.Layer(
@@ -380,8 +404,13 @@ def view_state_for_bounds(
     zoom_x = math.log2(usable_w * 360 / (lon_span * 512))
     zoom_y = math.log2(usable_h * 2 * math.pi / (max(y2 - y1, 1e-9) * 512))
     centre_lat = math.degrees(2 * math.atan(math.exp((y1 + y2) / 2)) - math.pi / 2)
-    return pdk.ViewState(latitude=centre_lat, longitude=(min_lon + max_lon) / 2,
-                         zoom=round(min(zoom_x, zoom_y), 2), pitch=0, bearing=0)
+    return pdk.ViewState(
+        latitude=centre_lat,
+        longitude=(min_lon + max_lon) / 2,
+        zoom=round(min(zoom_x, zoom_y), 2),
+        pitch=0,
+        bearing=0,
+    )
 
 
 def urban_view_state(*, width: int = 800, height: int = 600) -> pdk.ViewState:
@@ -419,8 +448,10 @@ def area_tooltip(fields: Mapping[str, str], *, title_col: str = "name") -> dict:
     '<b>{name}</b><br/>Andel: {rate}'
     """
     lines = [f"<b>{{{title_col}}}</b>", *(f"{label}: {{{col}}}" for label, col in fields.items())]
-    return {"html": "<br/>".join(lines),
-            "style": {"backgroundColor": "white", "color": "#222", "fontSize": "14px"}}
+    return {
+        "html": "<br/>".join(lines),
+        "style": {"backgroundColor": "white", "color": "#222", "fontSize": "14px"},
+    }
 
 
 def deck(

@@ -44,7 +44,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
                        f"The file was not imported: {len(exc.problems)} errors. The database is unchanged."))
             st.dataframe([{t("Rad", "Row"): p.row, t("Kolumn", "Column"): p.column,
                            t("Fel", "Error"): p.message} for p in exc.problems[:50]], hide_index=True,
-                         use_container_width=True)
+                         width="stretch")
             if len(exc.problems) > 50:
                 st.caption(t(f"… och {len(exc.problems) - 50} fel till.", f"… and {len(exc.problems) - 50} more."))
         except UserError as exc:
@@ -58,8 +58,8 @@ batches = ui.batches()
 if batches.empty:
     st.caption(t("Inga importer ännu.", "No batches yet."))
 else:
-    st.dataframe(batches, hide_index=True, use_container_width=True)
-    loaded = batches[batches["status"] == "loaded"]["id"].tolist()
+    st.dataframe(batches, hide_index=True, width="stretch")
+    loaded = batches.loc[batches["Status"] == "loaded", "Id"].tolist()
     c1, c2 = st.columns([2, 1])
     target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
     if c2.button(t("Återställ", "Roll back"), key="do_rollback") and target is not None:
@@ -71,4 +71,4 @@ else:
             st.error(str(exc))
 
 st.subheader(t("Aktualitet per källa", "Freshness per source"))
-st.dataframe(ui.freshness_table(), hide_index=True, use_container_width=True)
+st.dataframe(ui.freshness_table(), hide_index=True, width="stretch")

@@ -24,10 +24,10 @@ else:
     st.plotly_chart(charts.funnel(points, curve, y_title=unit,
                                   x_title=t("Nämnare (befolkning/elever), log-skala",
                                             "Denominator (population/pupils), log scale"),
-                                  lang=ui.lang()), use_container_width=True, key="funnel")
+                                  lang=ui.lang()), width="stretch", key="funnel")
     st.caption(t("Trattdiagram: områden utanför de streckade gränserna (99,8 %) avviker mer än "
                  "slumpen förklarar. Större områden har smalare gränser. Prickade områden visas inte.",
                  "Funnel plot: districts outside the dashed limits (99.8%) differ more than chance "
                  "explains. Larger districts have narrower limits. Suppressed districts are not shown."))
-st.dataframe(ui.display_table(rows, ind), hide_index=True, use_container_width=True)
+st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch")
 ui.download_buttons(rows, ind, stem=f"uvts_jamforelse_{ind_id}_{period}", key="jamforelse")

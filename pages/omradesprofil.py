@@ -40,7 +40,7 @@ for col, role, title in ((cols[0], "risk", t("Riskfaktorer", "Risk factors")),
             st.info(t("Inga värden.", "No values."))
             continue
         st.plotly_chart(charts.spine(part, lang=ui.lang(), verdict_text=ui.verdict_text),
-                        use_container_width=True, key=f"spine-{role}")
+                        width="stretch", key=f"spine-{role}")
         st.dataframe(pd.DataFrame({
             t("Indikator", "Indicator"): part["name_sv" if ui.lang() == "sv" else "name_en"],
             t("Värde (95 % KI)", "Value (95% CI)"): [
@@ -53,7 +53,7 @@ for col, role, title in ((cols[0], "risk", t("Riskfaktorer", "Risk factors")),
             t("Jämfört med Umeå", "Compared with Umeå"): [
                 r if s else ui.verdict_text(v) for v, s, r in
                 zip(part["verdict"], part["suppressed"], part["reason"], strict=True)],
-        }), hide_index=True, use_container_width=True)
+        }), hide_index=True, width="stretch")
 
 st.subheader(t("Sammanvägda index (områden, inte personer)", "Composite indices (places, not people)"))
 ranks = ui.composite_ranks(period)

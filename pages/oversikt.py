@@ -21,7 +21,7 @@ left, right = st.columns([3, 2])
 with left:
     clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
 with right:
-    st.dataframe(ui.display_table(rows, ind), hide_index=True, use_container_width=True, height=300)
+    st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt")
     changes = significant_changes(v, ui.catalogue(), period=period, areas=ui.focus_districts())
     st.markdown(f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**")
@@ -38,4 +38,4 @@ st.caption(t("Jämfört med Umeå kommun samma år. Färg och symbol betyder sam
              "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
              "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
              "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed."))
-st.dataframe(ui.tartan(v, period), use_container_width=True)
+st.dataframe(ui.tartan(v, period), width="stretch")

@@ -22,7 +22,7 @@ st.caption(f"{ui.indicator_name(ind)} ({unit}). "
                "Shaded band = 95% confidence interval; dashed line = all of Umeå; ◆ = intervention. "
                "Gaps = suppressed values."))
 fig = charts.trend_lines(rows, y_title=unit, interventions=interventions, municipality_code=municipality)
-st.plotly_chart(fig, use_container_width=True, key="trend-chart")
+st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)
-st.dataframe(ui.display_table(latest, ind), hide_index=True, use_container_width=True)
+st.dataframe(ui.display_table(latest, ind), hide_index=True, width="stretch")
 ui.download_buttons(rows, ind, stem=f"uvts_trend_{ind_id}", key="trender")

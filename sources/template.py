@@ -106,8 +106,8 @@ class _FileScan:
 def _scan(path: Path) -> _FileScan:
     """One pass over the bytes: checksum, and which encodings decode the whole file."""
     digest = hashlib.sha256()
-    utf8, cp1252 = codecs.getincrementaldecoder("utf-8")(), codecs.getincrementaldecoder("cp1252")()
-    utf8_ok = cp1252_ok = True
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
     nul = False
     head = b""
     size = 0
@@ -124,11 +124,6 @@ def _scan(path: Path) -> _FileScan:
                         utf8.decode(block)
                     except UnicodeDecodeError:
                         utf8_ok = False
-                if cp1252_ok:
-                    try:
-                        cp1252.decode(block)
-                    except UnicodeDecodeError:
-                        cp1252_ok = False
             if utf8_ok:
                 try:
                     utf8.decode(b"", final=True)
@@ -140,7 +135,21 @@ def _scan(path: Path) -> _FileScan:
         raise UserError(f"{path} är en mapp, inte en fil.") from exc
     except OSError as exc:
         raise UserError(f"Filen {path} kan inte läsas: {exc.strerror}") from exc
-    return _FileScan(digest.hexdigest(), size, head, utf8_ok, cp1252_ok, nul)
+    return _FileScan(digest.hexdigest(), size, head, utf8_ok, not utf8_ok and _decodes(path, "cp1252"),
+                     nul)
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes with ``encoding`` (a second pass, only when needed)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_encoding(scan: _FileScan, name: str) -> str:

@@ -21,15 +21,22 @@ from geo.areas import (
     resolve_areas,
 )
 
-FOCUS = {"d-ersboda": ("Ersboda", "Ersboda"), "d-mariehem": ("Mariehem", "Marieområdet"),
-         "d-alidhem": ("Ålidhem", "Ålidhemsområdet"), "d-tomtebo": ("Tomtebo", "Tomtebo")}
+FOCUS = {
+    "d-ersboda": ("Ersboda", "Ersboda"),
+    "d-mariehem": ("Mariehem", "Marieområdet"),
+    "d-alidhem": ("Ålidhem", "Ålidhemsområdet"),
+    "d-tomtebo": ("Tomtebo", "Tomtebo"),
+}
 
 
 def test_hierarchy_has_one_municipality_and_121_stadsdelar_each_under_a_district():
     areas = read_areas()
     assert areas["code"].is_unique
     assert areas["level"].value_counts().to_dict() == {
-        "stadsdel": 121, "district": 21, "municipality": 1}
+        "stadsdel": 121,
+        "district": 21,
+        "municipality": 1,
+    }
     municipality = areas[areas["level"] == "municipality"].iloc[0]
     assert (municipality["code"], municipality["name"]) == ("2480", "Umeå kommun")
     parents = area_parent_map()
@@ -52,8 +59,9 @@ def test_focus_districts_have_everyday_names_and_keep_the_official_stadsdel_name
     for code, (everyday, official) in FOCUS.items():
         assert districts.loc[code, "name"] == everyday
         assert districts.loc[code, "official_name"] == official
-        assert [read_areas().set_index("code").loc[c, "official_name"]
-                for c in descendants(code)] == [official]
+        assert [
+            read_areas().set_index("code").loc[c, "official_name"] for c in descendants(code)
+        ] == [official]
 
 
 def test_districts_are_a_usable_number_and_each_holds_stadsdelar():

@@ -29,10 +29,15 @@ TO_SWEREF = Transformer.from_crs(4326, 3006, always_xy=True)
 
 
 def test_a_point_on_a_cell_edge_belongs_to_exactly_one_cell_the_north_east_one():
-    cells = snap_to_grid([761500.0, 761500.0, 761499.999, 761500.0],
-                         [7092000.0, 7092249.999, 7092000.0, 7091999.999])
+    cells = snap_to_grid(
+        [761500.0, 761500.0, 761499.999, 761500.0], [7092000.0, 7092249.999, 7092000.0, 7091999.999]
+    )
     assert cells[["cell_x", "cell_y"]].values.tolist() == [
-        [761500, 7092000], [761500, 7092000], [761250, 7092000], [761500, 7091750]]
+        [761500, 7092000],
+        [761500, 7092000],
+        [761250, 7092000],
+        [761500, 7091750],
+    ]
     assert cells.loc[0, "cell_id"] == "CRS3006RES250mN7092000E761500"
 
 
@@ -47,10 +52,14 @@ def test_wgs84_and_sweref_inputs_give_the_same_cell_for_the_same_place():
 
 @settings(max_examples=300, deadline=None)
 @given(
-    x=st.one_of(st.floats(700_000, 800_000), st.integers(2800, 3200).map(lambda k: k * 250.0),
-                st.integers(2800, 3200).map(lambda k: np.nextafter(k * 250.0, 0))),
-    y=st.one_of(st.floats(7_000_000, 7_200_000),
-                st.integers(28_000, 28_800).map(lambda k: k * 250.0)),
+    x=st.one_of(
+        st.floats(700_000, 800_000),
+        st.integers(2800, 3200).map(lambda k: k * 250.0),
+        st.integers(2800, 3200).map(lambda k: np.nextafter(k * 250.0, 0)),
+    ),
+    y=st.one_of(
+        st.floats(7_000_000, 7_200_000), st.integers(28_000, 28_800).map(lambda k: k * 250.0)
+    ),
     cell_size=st.sampled_from([100, 250, 1000]),
 )
 def test_every_snapped_point_lies_inside_its_half_open_cell(x, y, cell_size):
@@ -59,15 +68,20 @@ def test_every_snapped_point_lies_inside_its_half_open_cell(x, y, cell_size):
     assert cell["cell_y"] <= y < cell["cell_y"] + cell_size
     assert cell["cell_x"] % cell_size == 0 and cell["cell_y"] % cell_size == 0
     assert parse_cell_id([cell["cell_id"]]).iloc[0].tolist() == [
-        cell["cell_x"], cell["cell_y"], cell_size]
+        cell["cell_x"],
+        cell["cell_y"],
+        cell_size,
+    ]
 
 
 def test_snap_points_keeps_only_cells_and_districts_never_the_raw_point():
-    points = pd.DataFrame({
-        "typ": ["skadegörelse", "stöld", "hot"],
-        "lon": [20.328, 20.316, 20.326],
-        "lat": [63.860, 63.802, 63.834],
-    })
+    points = pd.DataFrame(
+        {
+            "typ": ["skadegörelse", "stöld", "hot"],
+            "lon": [20.328, 20.316, 20.326],
+            "lat": [63.860, 63.802, 63.834],
+        }
+    )
     snapped = snap_points(points, "lon", "lat", crs=4326)
     assert snapped.columns.tolist() == ["typ", "cell_id", "cell_x", "cell_y", "district_code"]
     assert snapped["district_code"].tolist() == ["d-ersboda", "d-alidhem", "d-mariehem"]
@@ -75,8 +89,9 @@ def test_snap_points_keeps_only_cells_and_districts_never_the_raw_point():
 
 
 def test_a_point_outside_the_municipality_is_refused_naming_its_row():
-    points = pd.DataFrame({"x": [761600.0, 674000.0, 761700.0], "y": [7092100.0, 6580000.0,
-                                                                        7092200.0]})
+    points = pd.DataFrame(
+        {"x": [761600.0, 674000.0, 761700.0], "y": [7092100.0, 6580000.0, 7092200.0]}
+    )
     with pytest.raises(UserError) as caught:
         snap_points(points, "x", "y", first_row=2, file="händelser.csv")
     message = str(caught.value)
@@ -95,7 +110,7 @@ def test_points_just_inside_and_just_outside_the_coast_are_told_apart_exactly():
     boundary = municipality_polygon().geometry.iloc[0].exterior
     # Walk a little way in and out from a coastline vertex, perpendicular to the coast.
     coords = np.asarray(boundary.coords)
-    (x0, y0), (x1, y1) = coords[len(coords) // 3: len(coords) // 3 + 2]
+    (x0, y0), (x1, y1) = coords[len(coords) // 3 : len(coords) // 3 + 2]
     nx, ny = -(y1 - y0), x1 - x0
     norm = np.hypot(nx, ny)
     mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
@@ -135,8 +150,7 @@ def test_cell_polygons_are_the_250_m_squares():
 
 def test_cell_ids_are_formatted_once_per_distinct_cell_and_round_trip():
     ids = cell_ids([761500, 761500, 761750], [7092000, 7092000, 7092000])
-    assert ids.tolist() == ["CRS3006RES250mN7092000E761500"] * 2 + [
-        "CRS3006RES250mN7092000E761750"]
+    assert ids.tolist() == ["CRS3006RES250mN7092000E761500"] * 2 + ["CRS3006RES250mN7092000E761750"]
     with pytest.raises(UserError, match="ogiltiga"):
         parse_cell_id(["E761500N7092000"])
 
@@ -144,8 +158,9 @@ def test_cell_ids_are_formatted_once_per_distinct_cell_and_round_trip():
 def test_a_million_points_snap_with_districts_in_about_a_second():
     rng = np.random.default_rng(7)
     n = 1_000_000
-    points = pd.DataFrame({"x": rng.uniform(752_000, 768_000, n),
-                           "y": rng.uniform(7_080_000, 7_098_000, n)})
+    points = pd.DataFrame(
+        {"x": rng.uniform(752_000, 768_000, n), "y": rng.uniform(7_080_000, 7_098_000, n)}
+    )
     snap_points(points.head(10), "x", "y")  # builds the cached cell lookup
     start = time.perf_counter()
     snapped = snap_points(points, "x", "y")

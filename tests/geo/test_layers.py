@@ -75,8 +75,11 @@ def test_labels_name_the_districts_and_can_draw_swedish_letters():
 
 def test_grid_layer_draws_each_cell_as_its_exact_square():
     cells = pd.DataFrame({"cell_x": [761500, 761750], "cell_y": [7092000, 7092000], "n": [5, 9]})
-    spec = json.loads(deck([grid_layer(cells, value_col="n")], view_state=urban_view_state(),
-                           background=False).to_json())
+    spec = json.loads(
+        deck(
+            [grid_layer(cells, value_col="n")], view_state=urban_view_state(), background=False
+        ).to_json()
+    )
     layer = spec["layers"][0]
     assert layer["@@type"] == "PolygonLayer" and [r["n"] for r in layer["data"]] == [5, 9]
     expected = cell_polygons([761500], [7092000]).geometry.iloc[0]
@@ -112,8 +115,10 @@ def test_choropleth_needs_one_colour_per_area():
 
 
 def test_geo_never_imports_streamlit():
-    code = ("import sys, geo.areas, geo.boundaries, geo.grid, geo.classify, geo.layers; "
-            "sys.exit(1 if 'streamlit' in sys.modules else 0)")
+    code = (
+        "import sys, geo.areas, geo.boundaries, geo.grid, geo.classify, geo.layers; "
+        "sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    )
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.returncode == 0, result.stderr
