@@ -21,6 +21,9 @@ if english:
 else:
     st.query_params.pop("lang", None)
 t = ui.t
+# Projector-friendly: less empty space above the content.
+st.html("<style>.block-container{padding-top:1.2rem;padding-bottom:1rem}"
+        "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}</style>")
 
 ui.store()  # stops with a readable message if the database is unreachable
 
@@ -37,8 +40,8 @@ nav = st.navigation(PAGES)
 
 st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
 if ui.is_demo():
-    st.warning(t("**Demodata – syntetiska värden.** Inga siffror här beskriver verkliga förhållanden "
+    st.warning(t("**Demodata – syntetiska värden.** Inga siffror beskriver verkliga förhållanden "
                  "förrän riktiga data har lästs in.",
-                 "**Demo data – synthetic values.** No figure here describes real conditions until "
+                 "**Demo data – synthetic values.** No figure describes real conditions until "
                  "real data has been imported."), icon="⚠️")
 nav.run()

@@ -67,6 +67,7 @@ def district_choropleth(rows: pd.DataFrame, ind: pd.Series, *, key: str, height:
     layer = choropleth_layer(gdf, "v_text", colours,
                              tooltip_cols=["ci_text", "nd_text", "verdict_text"], layer_id="districts")
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
+    view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
     d = deck([layer, label_layer(_district_polygons())], view_state=view_state, tooltip=tooltip,
              height=height, map_style=map_style, background=map_style is None)
     event = st.pydeck_chart(d, height=height, on_select="rerun", selection_mode="single-object",

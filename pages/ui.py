@@ -223,10 +223,10 @@ def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str
     """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
     from indicators.export import to_csv_bytes, to_excel_bytes
 
-    cols = st.columns(3)
-    cols[0].download_button(t("Ladda ned CSV", "Download CSV"), to_csv_bytes(frame, indicator=ind.to_dict()),
+    cols = st.columns(3, gap="small")
+    cols[0].download_button("⬇ CSV", to_csv_bytes(frame, indicator=ind.to_dict()),
                             file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv")
-    cols[1].download_button(t("Ladda ned Excel", "Download Excel"),
+    cols[1].download_button("⬇ Excel",
                             to_excel_bytes(frame, indicator=ind.to_dict()), file_name=f"{stem}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}-xlsx")

@@ -27,8 +27,8 @@ def tidy_frame(frame: pd.DataFrame | None = None, *, source: str) -> pd.DataFram
     Examples
     --------
     >>> tidy_frame(pd.DataFrame({"measure_id": ["m"], "area_code": ["2480"], "period": ["2025"],
-    ...                          "count": [3]}), source="x").iloc[0].tolist()
-    ['m', '2480', '2025', 3.0, nan, nan, 'x']
+    ...                          "count": [3]}), source="x").to_dict("records")[0]["count"]
+    3.0
     """
     frame = pd.DataFrame(columns=TIDY_COLUMNS) if frame is None else frame.copy()
     for column in ("count", "denominator", "value"):

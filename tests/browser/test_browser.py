@@ -41,3 +41,51 @@ def test_oversikt_shows_map_and_table_without_errors(served, page, artifacts):
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Demodata" in page.inner_text("body")
     page.screenshot(path=str(artifacts / "oversikt.png"), full_page=False)
+
+
+PAGES = [("karta", "Karta"), ("trender", "Trender"), ("omradesprofil", "Områdesprofil"),
+         ("jamforelse", "Jämförelse"), ("data", "Data"), ("om-metod", "Om & metod")]
+
+
+@pytest.mark.parametrize("path, title", PAGES)
+def test_every_page_renders_in_chromium(served, page, artifacts, path, title):
+    page.goto(f"{served}/{path}")
+    wait_for_app(page)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert title in page.inner_text("h1")
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(artifacts / f"{path}.png"), full_page=True)
+
+
+def test_clicking_a_district_on_the_map_opens_its_profile(served, page, artifacts):
+    page.goto(served)
+    wait_for_app(page)
+    canvas = page.locator("canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("() => location.pathname.endsWith('omradesprofil')", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_selector("h1", timeout=30_000)
+    assert "Områdesprofil" in page.inner_text("h1")
+    page.screenshot(path=str(artifacts / "klick_profil.png"))
+
+
+def test_csv_download_matches_the_screen(served, page, artifacts):
+    page.goto(f"{served}/?ind=ej_behoriga_gymnasiet")
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid='stDownloadButton']", timeout=60_000)
+    with page.expect_download() as info:
+        page.locator("[data-testid='stDownloadButton'] button").first.click()
+    path = info.value.path()
+    raw = open(path, "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "# Indikator: Ej behöriga till gymnasiet" in text
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    # same districts as the table on screen, and suppressed cells stay '..'
+    for name in ("Ersboda", "Mariehem", "Ålidhem", "Tomtebo"):
+        assert any(name in line for line in body)
+    assert all(";..;" in line for line in body[1:] if ";true;" in line.lower())
