@@ -57,6 +57,15 @@ def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
     return lines
 
 
+def _swedish_decimal(x) -> str:
+    """A number with a decimal comma and no grouping (Excel reads it as a number): 12,5."""
+    if x is None or pd.isna(x):
+        return ""
+    x = float(x)
+    text = str(int(x)) if x.is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def to_csv_bytes(frame: pd.DataFrame, *, indicator: dict | None = None, synthetic: bool | None = None) -> bytes:
     """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator."""
     tidy = _defused(_tidy(frame))
@@ -65,13 +74,15 @@ def to_csv_bytes(frame: pd.DataFrame, *, indicator: dict | None = None, syntheti
         synthetic = bool(tidy["synthetic"].any())
     meta["synthetic"] = synthetic
     header = "".join(f"# {k}: {v}\n" for k, v in metadata_lines(meta))
-    numeric = ["numerator", "denominator", "value", "lower", "upper"]
     body = tidy.copy()
-    for col in numeric:
+    hidden = body["suppressed"].astype(bool) if "suppressed" in body.columns else pd.Series(False, index=body.index)
+    for col in ("numerator", "denominator", "value", "lower", "upper"):
         if col in body.columns:
-            body[col] = body[col].astype(object).where(~body["suppressed"], SUPPRESSED_MARK) \
-                if "suppressed" in body.columns else body[col]
-    text = body.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+            body[col] = [SUPPRESSED_MARK if h else _swedish_decimal(x) for x, h in zip(body[col], hidden, strict=True)]
+    for col in ("suppressed", "synthetic"):
+        if col in body.columns:
+            body[col] = body[col].map(lambda b: "true" if bool(b) else "false")
+    text = body.to_csv(sep=";", index=False, lineterminator="\r\n")
     return ("\ufeff" + header.replace("\n", "\r\n") + text).encode("utf-8")
 
 

@@ -128,7 +128,8 @@ class BriefPDF(FPDF):
         """Wrapped text at the current position, then the next line."""
         self.set_font(FONT_FAMILY, style, size)
         self.set_text_color(*color)
-        self.multi_cell(width, size * 0.45, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(width, size * 0.45, text, align="L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.set_font(FONT_FAMILY, size=9)
 
@@ -281,7 +282,8 @@ def add_boxed_text(pdf: BriefPDF, heading: str, paragraphs: Sequence[str], *,
     inner = total - 6
     line_height = font_size * 0.46
     pdf.set_font(FONT_FAMILY, "", font_size)
-    lines = sum(len(pdf.multi_cell(inner, line_height, text, dry_run=True, output="LINES"))
+    lines = sum(len(pdf.multi_cell(inner, line_height, text, align="L", dry_run=True,
+                                   output="LINES"))
                 for text in paragraphs)
     height = 4 + 6 + lines * line_height + len(paragraphs) * 1.0 + 2
     if pdf.get_y() + height > pdf.page_break_trigger:
@@ -297,7 +299,7 @@ def add_boxed_text(pdf: BriefPDF, heading: str, paragraphs: Sequence[str], *,
     pdf.set_font(FONT_FAMILY, "", font_size)
     for text in paragraphs:
         pdf.set_x(left + 3)
-        pdf.multi_cell(inner, line_height, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(inner, line_height, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.ln(1.0)
     pdf.set_xy(left, top + height + 2)
     pdf.set_font(FONT_FAMILY, size=9)

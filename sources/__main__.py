@@ -35,6 +35,10 @@ def _count(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def _values(n: int, one: str = "värde", many: str = "värden") -> str:
+    return f"{_count(n)} {one if n == 1 else many}"
+
+
 def _import(args: argparse.Namespace) -> int:
     from sources.template import check_file, import_file
 
@@ -51,8 +55,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
               "inget har ändrats.")
     else:
-        print(f"Import {result.batch_id} klar: {name}, {_count(result.rows_loaded)} värden inlästa, "
-              f"{_count(result.rows_replaced)} tidigare värden ersatta.")
+        print(f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
+              f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta.")
     return 0
 
 
@@ -88,14 +92,13 @@ def _rollback(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace) -> int:
     from sources import download, kolada, polisen, scb, skolverket
-    from sources.tidy import template_rows
+    from sources.tidy import ParsedSource, template_rows
 
     if not args.fetch:
         raise UserError(
             "Hämtning från internet görs bara när du ber om det: lägg till --fetch "
             f"(t.ex. python -m sources fetch {args.source} --fetch).",
             message_en="Fetching from the internet needs --fetch.")
-    notes: tuple[str, ...] = ()
     if args.source == "skolverket":
         base = download.base_url(skolverket.BASE_URL, args.base_url)
         url: str | None = skolverket.school_units_url(args.municipality, base=base)
@@ -135,7 +138,7 @@ def _fetch(args: argparse.Namespace) -> int:
             frames.append(part.observations)
             notes_list += part.notes
             url = kolada.next_page(payload)
-        parsed = kolada.ParsedSource(pd.concat(frames, ignore_index=True), tuple(notes_list))
+        parsed = ParsedSource(pd.concat(frames, ignore_index=True), tuple(notes_list))
     else:
         base = download.base_url(polisen.BASE_URL, args.base_url)
         payload = download.fetch_json(polisen.events_url(args.location, base=base))

@@ -59,6 +59,8 @@ COLUMN_ALIASES: Mapping[str, str] = {
 }
 HEADER_SEARCH_ROWS = 20
 _BLOCK = 1 << 20
+#: Read a few fields beyond the header so a row with extra fields is caught, not cut.
+_SPARE_FIELDS = 4
 _UTF8_BOM, _UTF16_BOMS = codecs.BOM_UTF8, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
 
@@ -250,8 +252,8 @@ def _check_headers_for_personal_numbers(headers: list, name: str, *, header_row:
                              file_name=name, rows=[header_row])
 
 
-def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
-    name = path.name
+def _csv_layout(scan: _FileScan, name: str) -> tuple[str, str, list[str]]:
+    """Encoding, separator and header cells of a CSV file."""
     encoding = _csv_encoding(scan, name)
     text = scan.head.decode(encoding, errors="ignore").lstrip("\ufeff")
     if not text.strip():
@@ -259,35 +261,62 @@ def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
     line = _first_line(text)
     separator = _sniff_separator(line)
     headers = next(csv.reader(io.StringIO(line), delimiter=separator), [])
-    headers = [h.replace("\ufeff", "") for h in headers]
+    return encoding, separator, [h.replace("\ufeff", "") for h in headers]
+
+
+def _csv_rows(path: Path, *, encoding: str, separator: str, n_columns: int, name: str,
+              chunk_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """Data rows as text cells in chunks, with their row numbers (header = row 1)."""
+    reader = pd.read_csv(
+        path, sep=separator, encoding=encoding, header=None, skiprows=1,
+        names=list(range(n_columns + _SPARE_FIELDS)), dtype=str, index_col=False, engine="c",
+        skip_blank_lines=False, keep_default_na=False, na_filter=False, quotechar='"',
+        chunksize=chunk_rows,
+    )
+    start = 0
+    with reader:
+        while True:
+            try:
+                chunk = next(reader)
+            except StopIteration:
+                return
+            except pd.errors.ParserError as exc:
+                raise _parser_error(exc, name, separator, n_columns) from exc
+            except UnicodeDecodeError as exc:
+                raise UserError("Filen innehåller tecken som inte går att läsa med "
+                                f"teckenkodningen {encoding}.", file=name) from exc
+            rows = np.arange(start, start + len(chunk), dtype=np.int64) + 2
+            start += len(chunk)
+            _refuse_extra_fields(chunk, rows, n_columns, name, separator)
+            yield chunk.iloc[:, :n_columns], rows
+
+
+def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
+    name = path.name
+    encoding, separator, headers = _csv_layout(scan, name)
     _check_headers_for_personal_numbers(headers, name, header_row=1)
     columns, labels = _map_headers(headers, name)
 
     def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        reader = pd.read_csv(
-            path, sep=separator, encoding=encoding, header=None, skiprows=1,
-            names=list(range(len(columns))), dtype=str, index_col=False, engine="c",
-            skip_blank_lines=False, keep_default_na=False, na_filter=False, quotechar='"',
-            chunksize=chunk_rows,
-        )
-        start = 0
-        with reader:
-            while True:
-                try:
-                    chunk = next(reader)
-                except StopIteration:
-                    return
-                except pd.errors.ParserError as exc:
-                    raise _parser_error(exc, name, separator, len(columns)) from exc
-                except UnicodeDecodeError as exc:
-                    raise UserError("Filen innehåller tecken som inte går att läsa med "
-                                    f"teckenkodningen {encoding}.", file=name) from exc
-                chunk.columns = columns
-                rows = np.arange(start, start + len(chunk), dtype=np.int64) + 2
-                start += len(chunk)
-                yield chunk, rows
+        for chunk, rows in _csv_rows(path, encoding=encoding, separator=separator,
+                                     n_columns=len(columns), name=name, chunk_rows=chunk_rows):
+            chunk.columns = columns
+            yield chunk, rows
 
     return TemplateTable(name, scan.checksum, "csv", headers, labels, separator, chunks)
+
+
+def _refuse_extra_fields(chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, name: str,
+                        separator: str) -> None:
+    """A row with more (non-empty) fields than the header would lose data: refuse it."""
+    extra = chunk.iloc[:, n_columns:]
+    filled = (extra != "").to_numpy()
+    if not filled.any():
+        return
+    first = int(np.flatnonzero(filled.any(axis=1))[0])
+    saw = n_columns + int(np.flatnonzero(filled[first])[-1]) + 1
+    raise _parser_error(pd.errors.ParserError(
+        f"Expected {n_columns} fields in line {rows[first]}, saw {saw}"), name, separator, n_columns)
 
 
 def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> UserError:
@@ -295,6 +324,7 @@ def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> 
     fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
     if fields:
         expected, line, saw = (int(g) for g in fields.groups())
+        expected = n_columns or expected
         hint = (" Ett decimalkomma i en kommaseparerad fil måste stå inom citattecken – eller "
                 "använd semikolon som avgränsare." if separator == "," else
                 " Kontrollera avgränsare och citattecken på raden.")
@@ -334,35 +364,8 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     finally:
         workbook.close()
 
-    # Identity numbers anywhere in the workbook refuse it, also on sheets we do not import.
-    for ws, rows in sheets:
-        values = [(r, c, cell.value) for r, row in enumerate(rows, start=1)
-                  for c, cell in enumerate(row) if cell.value is not None]
-        if not values:
-            continue
-        hits = find_personal_numbers(pd.Series([v for _, _, v in values], dtype=object))
-        if hits.any():
-            r, c, _ = values[int(np.flatnonzero(hits)[0])]
-            more = int(hits.sum()) - 1
-            raise UserError(
-                "Arbetsboken innehåller ett personnummer eller samordningsnummer"
-                f"{f' (och {more} celler till)' if more else ''} på bladet '{ws.title}'. Systemet "
-                "tar bara emot sammanräknade uppgifter; hela filen avvisas och ingenting har "
-                "lästs in. Ta bort uppgiften och försök igen.",
-                file=name, row=r, column=f"{_column_letter(c)} (bladet '{ws.title}')",
-                message_en="The workbook contains a Swedish personal identity number.")
-
-    chosen = None
-    for ws, rows in sheets:
-        if ws.sheet_state != "visible":
-            continue
-        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            keys = {COLUMN_ALIASES.get(header_key(c.value)) for c in row if c.value is not None}
-            if len(keys & set(TEMPLATE_COLUMNS)) >= 2:
-                chosen = (ws, rows, index)
-                break
-        if chosen:
-            break
+    chosen = _data_sheet(sheets)
+    _refuse_workbook_personal_numbers(sheets, chosen, name)
     if chosen is None:
         if all(not any(c.value is not None for row in rows for c in row) for _, rows in sheets):
             raise UserError("Arbetsboken är tom (inga ifyllda celler).", file=name,
@@ -373,9 +376,8 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
             message_en="No header row with the template's columns was found.")
     ws, rows, header_index = chosen
     header_row = header_index + 1
+    width = _sheet_width(rows)
     header_cells = rows[header_index]
-    width = max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None),
-                default=0)
     headers = [header_cells[i].value if i < len(header_cells) else None for i in range(width)]
     letters = [_column_letter(i) for i in range(width)]
     columns, labels = _map_headers(headers, name, header_row=header_row, letters=letters)
@@ -394,8 +396,7 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     if formulas:
         problems = [Problem("Cellen innehåller en formel; klistra in värden i stället för formler "
                             "(Klistra in special → Värden)", file=name, row=r,
-                            column=labels.get(columns[c], _column_letter(c)) if c < len(columns)
-                            else _column_letter(c))
+                            column=labels[columns[c]] if c < len(columns) else _column_letter(c))
                     for r, c in formulas[:1000]]
         raise ImportValidationError(problems, file=name, total=len(formulas))
 
@@ -407,11 +408,56 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     row_numbers = np.arange(len(data), dtype=np.int64) + header_row + 1
 
     def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        refuse_personal_data(raw, file_name=name, rows=row_numbers, labels=labels)
         yield raw.apply(cells_as_text), row_numbers
 
     return TemplateTable(name, scan.checksum, "xlsx", [str(h or "") for h in headers], labels,
                          None, chunks)
+
+
+def _sheet_width(rows: list[list]) -> int:
+    return max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None),
+               default=0)
+
+
+def _data_sheet(sheets: list) -> tuple | None:
+    """The first visible sheet with a header row (≥ 2 template columns in its first rows)."""
+    for ws, rows in sheets:
+        if ws.sheet_state != "visible":
+            continue
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            keys = {COLUMN_ALIASES.get(header_key(c.value)) for c in row if c.value is not None}
+            if len(keys & set(TEMPLATE_COLUMNS)) >= 2:
+                return ws, rows, index
+    return None
+
+
+def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: str) -> None:
+    """Identity numbers anywhere in the workbook refuse it, also on sheets not imported.
+
+    Numbers are tested as numbers (Excel keeps 8507099805 as one, or drops a leading zero).
+    """
+    for ws, rows in sheets:
+        cells = [(r, c, cell.value) for r, row in enumerate(rows, start=1)
+                 for c, cell in enumerate(row) if cell.value is not None]
+        if not cells:
+            continue
+        hits = find_personal_numbers(pd.Series([v for _, _, v in cells], dtype=object))
+        if not hits.any():
+            continue
+        r, c, _ = cells[int(np.flatnonzero(hits)[0])]
+        column = f"{_column_letter(c)} (bladet '{ws.title}')"
+        if chosen is not None and chosen[0] is ws and r > chosen[2] + 1:
+            header = chosen[1][chosen[2]]
+            text = str(header[c].value).strip() if c < len(header) and header[c].value else ""
+            column = text or _column_letter(c)
+        more = int(hits.sum()) - 1
+        raise UserError(
+            "Filen innehåller ett personnummer eller samordningsnummer"
+            f"{f' (och {more} celler till)' if more else ''}. Systemet tar bara emot "
+            "sammanräknade uppgifter; hela filen avvisas och ingenting har lästs in. Ta bort "
+            "uppgiften ur filen och försök igen.",
+            file=name, row=r, column=column,
+            message_en="The file contains a Swedish personal identity number; it was refused.")
 
 
 def _merged_ranges(path: Path, ws) -> list[str]:
@@ -480,17 +526,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if scan.head.startswith(b"PK\x03\x04"):
         frame, rows = _read_xlsx_plain(path, name)
     else:
-        encoding = _csv_encoding(scan, name)
-        text = scan.head.decode(encoding, errors="ignore").lstrip("\ufeff")
-        if not text.strip():
-            raise UserError("Filen är tom.", file=name)
-        separator = _sniff_separator(_first_line(text))
-        try:
-            frame = pd.read_csv(path, sep=separator, encoding=encoding, dtype=str, index_col=False,
-                                skip_blank_lines=False, keep_default_na=False, na_filter=False)
-        except pd.errors.ParserError as exc:
-            raise _parser_error(exc, name, separator, 0) from exc
-        rows = np.arange(len(frame)) + 2
+        encoding, separator, headers = _csv_layout(scan, name)
+        parts = list(_csv_rows(path, encoding=encoding, separator=separator,
+                               n_columns=len(headers), name=name, chunk_rows=100_000))
+        frame = pd.concat([p for p, _ in parts], ignore_index=True) if parts else pd.DataFrame(
+            columns=range(len(headers)))
+        frame.columns = headers
+        rows = np.concatenate([r for _, r in parts]) if parts else np.zeros(0, dtype=np.int64)
     frame.columns = [header_key(c) or f"kolumn{i + 1}" for i, c in enumerate(frame.columns)]
     frame = frame.apply(cells_as_text)
     filled = (frame.apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy()
@@ -656,15 +698,22 @@ def check_file(
 
 
 def _check_table(table: TemplateTable, *, source, known_measures, resolve_area) -> CheckedFile:
-    collector = ObservationCollector(
-        MeasureCatalogue.from_known(known_measures), file=table.name,
-        areas=AreaLookup(resolve_area), labels=table.labels, separator=table.separator)
+    collector: ObservationCollector | None = None
     for frame, rows in table.chunks():
         refuse_personal_data(frame, file_name=table.name, rows=rows, labels=table.labels)
+        if collector is None:  # the catalogue is read only for a file worth checking
+            collector = _collector(table, known_measures, resolve_area)
         collector.add(frame, rows=rows)
+    collector = collector or _collector(table, known_measures, resolve_area)
     tidy = collector.finish()
     return CheckedFile(table.name, table.checksum, _batch_source(source, collector, table.name),
                        collector.rows_read, tidy)
+
+
+def _collector(table: TemplateTable, known_measures, resolve_area) -> ObservationCollector:
+    return ObservationCollector(
+        MeasureCatalogue.from_known(known_measures), file=table.name,
+        areas=AreaLookup(resolve_area), labels=table.labels, separator=table.separator)
 
 
 def _import_table(store, table: TemplateTable, *, source, user, known_measures, synthetic,

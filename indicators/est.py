@@ -1,0 +1,485 @@
+"""The EST weekly lägesbild: one ISO week of incidents on the 250 m grid, compared with before.
+
+Pure functions (no streamlit, no store access) over an incidents DataFrame as
+:func:`store.est.read_incidents` returns it (``occurred_at, type, partner, cell_x, cell_y,
+district_code, synthetic``):
+
+* :func:`week_data` — everything the page and the weekly brief draw for one week: cells with
+  this week's and the previous weeks' counts, counts by type and partner, a weekday × hour
+  matrix, weekly totals, and per district this week against the mean of the previous
+  :data:`BASELINE_WEEKS` weeks with a Poisson test (methods.md §1.10; "fler än vanligt" only
+  when significant);
+* :func:`public_view` — what the public role may see: district totals only, through
+  :func:`indicators.disclosure.suppress` (DESIGN.md principle 2); no cells;
+* :func:`est_view` — what the EST role sees: cells with at least one incident (still only grid
+  cells: no raw coordinates exist);
+* :func:`hotspots` — Getis–Ord Gi* over the cells (PySAL ``esda.G_Local``, ``star=True``,
+  conditional permutation inference, Benjamini–Hochberg FDR); read :data:`HOTSPOT_CAVEATS`;
+* :func:`last_complete_week`, :func:`default_week`, :func:`weeks_needed` — week arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from common.errors import UserError
+from common.fmt import fmt_week, iso_week
+from common.settings import SUPPRESSION_THRESHOLD
+from indicators.disclosure import suppress
+from indicators.stats import weekly_excess
+
+#: The comparison period: this week against the mean of this many previous weeks.
+BASELINE_WEEKS = 8
+#: Poisson test settings of the district comparison (methods.md §1.10).
+EXCESS_ALPHA = 0.01
+EXCESS_MIN_COUNT = 3
+#: Label of a district whose week is significantly above its recent mean.
+MORE_THAN_USUAL = "fler än vanligt"
+#: Grid cell side (metres) and the neighbour distance between cell centres: the 8 surrounding
+#: cells (queen contiguity) are within 250·√2 m, the next ring is 500 m away.
+CELL_SIZE = 250
+NEIGHBOUR_DISTANCE = CELL_SIZE * math.sqrt(2) + 1
+#: Gi* defaults: 999 permutations (smallest p = 0,001), FDR level 5 %, a fixed seed.
+PERMUTATIONS = 999
+HOTSPOT_ALPHA = 0.05
+HOTSPOT_SEED = 20251117
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MUNICIPALITY = "2480"
+
+EXCESS_CAVEAT = (
+    "”Fler än vanligt” betyder att veckans antal i distriktet är signifikant högre än "
+    "medelvärdet för de åtta föregående veckorna (Poissontest, p < 0,01 och minst tre "
+    "händelser). Testet bortser från osäkerheten i medelvärdet och från säsongsvariation: läs "
+    "det som en ovanligt hög vecka, inte som belägg för en förändring."
+)
+HOTSPOT_CAVEATS = (
+    "Hotspots beräknas med Getis–Ord Gi* på 250-metersrutor: varje ruta jämförs tillsammans med "
+    "sina åtta grannrutor med genomsnittet. Bara rutor med minst en händelse den här veckan "
+    "eller de åtta veckorna före ingår, så jämförelsen gäller mot platser där något har hänt; "
+    "rutor utan händelser räknas inte som grannar. Signifikansen kommer från 999 slumpade "
+    "omfördelningar (minsta möjliga p = 0,001) och är justerad för att många rutor testas "
+    "samtidigt (Benjamini–Hochberg, FDR 5 %); med många rutor blir därför bara tydliga kluster "
+    "signifikanta. Underlaget är händelser som partner har rapporterat, så det speglar också var "
+    "partner rör sig och rapporterar. En hotspot är ett statistiskt kluster en enskild vecka, "
+    "inte en förklaring, och pekar ut platser – aldrig personer."
+)
+
+
+# --- weeks --------------------------------------------------------------------------------------
+
+def week_monday(week: str) -> date:
+    """The Monday of an ISO week written ``2025-W47``.
+
+    Examples
+    --------
+    >>> week_monday("2025-W47"), week_monday("2026-W01")
+    (datetime.date(2025, 11, 17), datetime.date(2025, 12, 29))
+    """
+    try:
+        year, number = str(week).strip().upper().split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+    except ValueError as exc:
+        raise UserError(f"Veckan '{week}' kan inte läsas (skriv t.ex. 2025-W47)",
+                        message_en=f"Cannot read the week '{week}' (write e.g. 2025-W47)") from exc
+
+
+def shift_week(week: str, weeks: int) -> str:
+    """The ISO week ``weeks`` weeks after ``week`` (negative: before).
+
+    Examples
+    --------
+    >>> shift_week("2025-W01", -1), shift_week("2020-W53", 1)
+    ('2024-W52', '2021-W01')
+    """
+    return iso_week(week_monday(week) + timedelta(weeks=weeks))
+
+
+def last_complete_week(today: date | datetime) -> str:
+    """The last ISO week that has ended by ``today`` (the week before today's).
+
+    Examples
+    --------
+    >>> last_complete_week(date(2025, 11, 26)), last_complete_week(date(2025, 11, 23))
+    ('2025-W47', '2025-W46')
+    >>> last_complete_week(date(2025, 1, 1))
+    '2024-W52'
+    """
+    day = today.date() if isinstance(today, datetime) else today
+    return iso_week(day - timedelta(days=day.weekday() + 7))
+
+
+def default_week(today: date | datetime, *, latest_with_data: str | None = None) -> str:
+    """The page's default week: the last complete week, but not after the last week with data.
+
+    Examples
+    --------
+    >>> default_week(date(2026, 3, 4), latest_with_data="2025-W48")
+    '2025-W48'
+    """
+    week = last_complete_week(today)
+    if latest_with_data and week_monday(latest_with_data) < week_monday(week):
+        return latest_with_data
+    return week
+
+
+def weeks_needed(week: str, *, previous_weeks: int = BASELINE_WEEKS) -> list[str]:
+    """ISO weeks :func:`week_data` reads: the previous ``max(previous_weeks, 8)`` and ``week``.
+
+    Examples
+    --------
+    >>> weeks_needed("2025-W02", previous_weeks=4)[:2], len(weeks_needed("2025-W02"))
+    (['2024-W46', '2024-W47'], 9)
+    """
+    window = max(int(previous_weeks), BASELINE_WEEKS)
+    return [shift_week(week, -k) for k in range(window, -1, -1)]
+
+
+# --- the week's data ------------------------------------------------------------------------------
+
+def _district_names() -> dict[str, str]:
+    from geo.areas import read_areas
+
+    districts = read_areas(level="district")
+    return dict(zip(districts["code"], districts["name"], strict=True))
+
+
+def _counts(frame: pd.DataFrame, key: str, this: np.ndarray, base: np.ndarray) -> pd.DataFrame:
+    grouped = (pd.DataFrame({key: frame[key].to_numpy(), "count": this, "baseline": base})
+               .groupby(key, sort=True)[["count", "baseline"]].sum())
+    out = grouped.reset_index()
+    out["previous_mean"] = out.pop("baseline") / BASELINE_WEEKS
+    out["count"] = out["count"].astype(np.int64)
+    return out.sort_values(["count", key], ascending=[False, True], ignore_index=True)
+
+
+def _weekday_hour(times: pd.Series) -> pd.DataFrame:
+    slot = times.dt.weekday.to_numpy() * 24 + times.dt.hour.to_numpy()
+    matrix = np.bincount(slot.astype(np.int64), minlength=7 * 24).reshape(7, 24)
+    return pd.DataFrame(matrix, index=pd.Index(WEEKDAYS_SV, name="weekday"),
+                        columns=pd.Index(range(24), name="hour"))
+
+
+def week_data(
+    incidents: pd.DataFrame,
+    week: str,
+    *,
+    previous_weeks: int = BASELINE_WEEKS,
+    activities: pd.DataFrame | None = None,
+    districts: Sequence[str] | None = None,
+) -> dict:
+    """Page data of one ISO week (unsuppressed: pass it through :func:`public_view` or
+    :func:`est_view` before showing it).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        ``occurred_at`` (datetime), ``type``, ``partner``, ``cell_x``, ``cell_y``,
+        ``district_code`` and optionally ``synthetic``; any span of time (only the week and
+        the ``max(previous_weeks, 8)`` weeks before it are used).
+    week : str
+        ISO week, ``2025-W47``.
+    previous_weeks : int
+        Weeks before ``week`` summed in each cell's ``count_previous`` (4 or 8 on the page;
+        0 for none).  The district comparison always uses :data:`BASELINE_WEEKS`.
+    activities : pandas.DataFrame, optional
+        Activities (``iso_week`` column); those of ``week`` are returned.
+    districts : sequence of str, optional
+        District codes always listed (with 0); default every district of ``areas.csv``.
+
+    Returns
+    -------
+    dict
+        ``week``, ``week_label``, ``previous_weeks``, ``weeks_previous``, ``baseline_weeks``,
+        ``baseline_complete`` (the data reach back over the whole baseline), ``synthetic``,
+        ``total`` / ``municipality`` (count, previous_mean, p_value, flag), and DataFrames:
+
+        * ``cells``: ``cell_x, cell_y, district_code, count, count_previous, count_baseline``
+          — every cell with an incident this week or in the previous ``max(previous_weeks, 8)``
+          weeks (the hotspot cell set, zeros included);
+        * ``districts``: ``district_code, name, count, previous_mean, p_value, flag, label``;
+        * ``by_type`` / ``by_partner``: ``type``/``partner``, ``count``, ``previous_mean``;
+        * ``weekday_hour``: 7 × 24 counts of this week (Monday first); and
+          ``weekday_hour_previous``: the same summed over the previous weeks;
+        * ``weekly_totals``: ``iso_week, count`` over the window;
+        * ``activities``: the week's activities (empty without ``activities``).
+
+    Examples
+    --------
+    Four incidents in each of the eight previous weeks, ten this week (methods.md §1.11):
+
+    >>> before = pd.date_range("2025-09-22 21:00", periods=8, freq="7D").repeat(4)
+    >>> times = before.append(pd.DatetimeIndex(["2025-11-22 22:15"] * 10))
+    >>> inc = pd.DataFrame({"occurred_at": times, "type": "klotter", "partner": "polis",
+    ...                     "cell_x": 761250, "cell_y": 7092250, "district_code": "d-ersboda"})
+    >>> data = week_data(inc, "2025-W47", districts=["d-ersboda"])
+    >>> row = data["districts"].iloc[0]
+    >>> int(row["count"]), float(row["previous_mean"]), round(float(row["p_value"]), 8)
+    (10, 4.0, 0.00813224)
+    >>> row["label"]
+    'fler än vanligt'
+    """
+    if previous_weeks < 0:
+        raise UserError("Antalet tidigare veckor kan inte vara negativt")
+    monday = pd.Timestamp(week_monday(week))
+    window = max(int(previous_weeks), BASELINE_WEEKS)
+    start = monday - pd.Timedelta(weeks=window)
+    end = monday + pd.Timedelta(weeks=1)
+
+    times_all = incidents["occurred_at"]
+    if not pd.api.types.is_datetime64_any_dtype(times_all.dtype):
+        times_all = pd.to_datetime(times_all)
+    t_all = times_all.to_numpy()
+    mask = (t_all >= start.to_datetime64()) & (t_all < end.to_datetime64())
+    sub = incidents.loc[mask]
+    times = times_all.loc[mask]
+    # Week index within the window: 0 = the oldest previous week, `window` = this week.
+    index = ((times - start) // pd.Timedelta(weeks=1)).to_numpy(dtype=np.int64)
+    this = (index == window).astype(np.int64)
+    previous = ((index >= window - previous_weeks) & (index < window)).astype(np.int64)
+    baseline = ((index >= window - BASELINE_WEEKS) & (index < window)).astype(np.int64)
+    earliest = t_all.min() if len(t_all) else None
+    baseline_start = (monday - pd.Timedelta(weeks=BASELINE_WEEKS)).to_datetime64()
+    baseline_complete = bool(earliest is not None and
+                             earliest < baseline_start + np.timedelta64(7, "D"))
+
+    cells = (pd.DataFrame({"cell_x": sub["cell_x"].to_numpy(dtype=np.int64),
+                           "cell_y": sub["cell_y"].to_numpy(dtype=np.int64),
+                           "district_code": sub["district_code"].to_numpy(dtype=object),
+                           "count": this, "count_previous": previous,
+                           "count_baseline": baseline})
+             .groupby(["cell_x", "cell_y"], sort=True)
+             .agg(district_code=("district_code", "first"), count=("count", "sum"),
+                  count_previous=("count_previous", "sum"),
+                  count_baseline=("count_baseline", "sum"))
+             .reset_index())
+
+    names = _district_names()
+    codes = list(districts) if districts is not None else list(names)
+    seen = pd.unique(sub["district_code"].to_numpy(dtype=object))
+    codes += sorted(set(seen) - set(codes))
+    per_district = _counts(sub, "district_code", this, baseline).set_index("district_code")
+    table = pd.DataFrame({"district_code": codes})
+    table["name"] = [names.get(c, c) for c in codes]
+    table["count"] = per_district["count"].reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
+    table["previous_mean"] = per_district["previous_mean"].reindex(codes, fill_value=0.0).to_numpy()
+    total, total_mean = int(this.sum()), float(baseline.sum()) / BASELINE_WEEKS
+    p_values, flags = weekly_excess(np.append(table["count"].to_numpy(dtype=float), total),
+                                    np.append(table["previous_mean"].to_numpy(), total_mean),
+                                    alpha=EXCESS_ALPHA, min_count=EXCESS_MIN_COUNT)
+    if not baseline_complete:  # a mean over weeks without data would flatter this week
+        p_values = np.full_like(p_values, np.nan)
+        flags = np.zeros_like(flags)
+    table["p_value"] = p_values[:-1]
+    table["flag"] = flags[:-1].astype(bool)
+    table["label"] = np.where(table["flag"], MORE_THAN_USUAL, "")
+
+    weekly = np.bincount(index, minlength=window + 1)
+    weekly_totals = pd.DataFrame({"iso_week": [shift_week(week, k - window)
+                                               for k in range(window + 1)],
+                                  "count": weekly.astype(np.int64)})
+    week_activities = (activities.loc[activities["iso_week"] == week].reset_index(drop=True)
+                       if activities is not None else pd.DataFrame())
+    synthetic = bool(sub["synthetic"].any()) if "synthetic" in sub.columns else False
+    return {
+        "week": week,
+        "week_label": fmt_week(week),
+        "previous_weeks": int(previous_weeks),
+        "weeks_previous": [shift_week(week, -k) for k in range(previous_weeks, 0, -1)],
+        "baseline_weeks": [shift_week(week, -k) for k in range(BASELINE_WEEKS, 0, -1)],
+        "baseline_complete": baseline_complete,
+        "synthetic": synthetic,
+        "total": total,
+        "municipality": {"count": total, "previous_mean": total_mean,
+                         "p_value": float(p_values[-1]), "flag": bool(flags[-1])},
+        "cells": cells,
+        "districts": table,
+        "by_type": _counts(sub, "type", this, baseline),
+        "by_partner": _counts(sub, "partner", this, baseline),
+        "weekday_hour": _weekday_hour(times[this == 1]),
+        "weekday_hour_previous": _weekday_hour(times[previous == 1]),
+        "weekly_totals": weekly_totals,
+        "activities": week_activities,
+    }
+
+
+# --- who sees what ----------------------------------------------------------------------------------
+
+def _suppressed_counts(codes: Sequence[str], counts: np.ndarray, total: float, *, indicator: str,
+                       period: str, threshold: int) -> pd.DataFrame:
+    table = pd.DataFrame({
+        "indicator_id": indicator, "kind": "count", "period": period,
+        "area_code": [*codes, MUNICIPALITY],
+        "numerator": np.append(np.asarray(counts, dtype=float), total),
+        "denominator": np.nan,
+    })
+    return suppress(table, area_parent=dict.fromkeys(codes, MUNICIPALITY), threshold=threshold)
+
+
+def public_view(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> dict:
+    """District totals only, every count through :func:`~indicators.disclosure.suppress`.
+
+    This week's counts and the previous eight weeks' counts (behind ``previous_mean``) are
+    suppressed below ``threshold`` with secondary suppression against the municipality
+    total; a hidden count hides its mean, p-value and flag too.  No cells, no types, no
+    partners, no hours: what is left cannot place an incident more precisely than a district.
+
+    Returns
+    -------
+    dict
+        ``week``, ``week_label``, ``synthetic``, ``threshold``, ``districts`` (``district_code,
+        name, count, previous_mean, p_value, flag, label, suppressed, reason``; hidden values
+        NaN) and ``municipality`` (the same fields for Umeå kommun).
+
+    Examples
+    --------
+    >>> times = pd.to_datetime(["2025-11-18 20:00"] * 7 + ["2025-11-19 21:00"] * 2)
+    >>> inc = pd.DataFrame({"occurred_at": times, "type": "hot", "partner": "polis",
+    ...                     "cell_x": 0, "cell_y": 0,
+    ...                     "district_code": ["d-ersboda"] * 7 + ["d-alidhem"] * 2})
+    >>> view = public_view(week_data(inc, "2025-W47", districts=["d-ersboda", "d-alidhem"]))
+    >>> view["districts"]["count"].tolist(), "cells" in view
+    ([nan, nan], False)
+    """
+    districts = data["districts"]
+    codes = districts["district_code"].tolist()
+    week = data["week"]
+    now = _suppressed_counts(codes, districts["count"].to_numpy(), data["municipality"]["count"],
+                             indicator="est_incidents", period=week, threshold=threshold)
+    base_counts = districts["previous_mean"].to_numpy() * BASELINE_WEEKS
+    base = _suppressed_counts(codes, np.rint(base_counts),
+                              round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
+                              indicator="est_incidents_baseline", period=f"{week}-8v",
+                              threshold=threshold)
+    hidden = now["suppressed"].to_numpy(dtype=bool)
+    out = pd.DataFrame({
+        "district_code": [*codes, MUNICIPALITY],
+        "name": [*districts["name"].tolist(), "Umeå kommun"],
+        "count": now["numerator"].to_numpy(dtype=float),
+        "previous_mean": base["numerator"].to_numpy(dtype=float) / BASELINE_WEEKS,
+        "p_value": np.append(districts["p_value"].to_numpy(dtype=float),
+                             data["municipality"]["p_value"]),
+        "flag": np.append(districts["flag"].to_numpy(dtype=bool), data["municipality"]["flag"]),
+        "suppressed": hidden,
+        "reason": now["reason"].to_numpy(dtype=object),
+    })
+    out.loc[hidden, "p_value"] = np.nan
+    out.loc[hidden, "flag"] = False
+    out["label"] = np.where(out["flag"], MORE_THAN_USUAL, "")
+    out["previous_suppressed"] = base["suppressed"].to_numpy(dtype=bool)
+    return {
+        "week": week,
+        "week_label": data["week_label"],
+        "synthetic": data["synthetic"],
+        "threshold": threshold,
+        "baseline_complete": data["baseline_complete"],
+        "districts": out.iloc[:-1].reset_index(drop=True),
+        "municipality": out.iloc[-1].to_dict(),
+    }
+
+
+def est_view(data: dict) -> dict:
+    """What the EST role sees: everything in ``data``, cells limited to those with an incident.
+
+    ``cells`` keeps ``cell_id`` (``CRS3006RES250mN…E…``), corners, district and counts of cells
+    with at least one incident this week or in the previous weeks shown; nothing finer than a
+    250 m cell exists to show.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"cell_x": [761250, 761500], "cell_y": [7092250, 7092250],
+    ...                       "district_code": "d-ersboda", "count": [2, 0],
+    ...                       "count_previous": [0, 0], "count_baseline": [0, 3]})
+    >>> est_view({"cells": cells})["cells"][["cell_x", "count"]].values.tolist()
+    [[761250, 2]]
+    """
+    from geo.grid import cell_ids
+
+    out = dict(data)
+    cells = data["cells"]
+    shown = cells.loc[(cells["count"] >= 1) | (cells["count_previous"] >= 1)].reset_index(drop=True)
+    shown.insert(0, "cell_id", cell_ids(shown["cell_x"], shown["cell_y"]).to_numpy())
+    out["cells"] = shown[["cell_id", "cell_x", "cell_y", "district_code", "count",
+                          "count_previous"]]
+    return out
+
+
+# --- hotspots -------------------------------------------------------------------------------------------
+
+def hotspots(
+    cells: pd.DataFrame,
+    *,
+    value: str = "count",
+    permutations: int = PERMUTATIONS,
+    seed: int = HOTSPOT_SEED,
+    alpha: float = HOTSPOT_ALPHA,
+) -> pd.DataFrame:
+    """Getis–Ord Gi* hot and cold spots over grid cells, FDR-corrected.
+
+    Weights: binary, each cell's neighbours are the cells whose centres are within
+    :data:`NEIGHBOUR_DISTANCE` (``libpysal.weights.DistanceBand``; the 8 surrounding cells
+    on a 250 m grid), and Gi* includes the cell itself (``esda.G_Local(..., star=True)``;
+    methods.md §1.10).  ``p_sim`` is the conditional-permutation pseudo p-value (one-sided,
+    folded), ``q`` its Benjamini–Hochberg adjustment (statsmodels ``multipletests``,
+    ``fdr_bh``) over all cells; a cell is ``hot`` (``cold``) when ``q ≤ alpha`` and
+    ``z > 0`` (``< 0``).
+
+    Pass the cell set of :func:`week_data` (every cell with an incident this week or in the
+    previous eight weeks, zeros included): cells never seen are not in it, so "hot" means
+    high compared with the other active cells (:data:`HOTSPOT_CAVEATS`).
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        ``cell_x``, ``cell_y`` (south-west corners, metres) and the ``value`` column.
+    value : str
+        Column with the counts tested (this week's ``count`` by default).
+    permutations, seed, alpha
+        Permutations (999: smallest p 0,001), random seed (results repeat), FDR level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cells`` with ``gi_z`` (analytical z of Gi*), ``p_sim``, ``q`` and ``hotspot``
+        (``"hot"``, ``"cold"`` or ``"none"``).  Fewer than three cells or no variation: NaN
+        and ``"none"``.
+
+    Examples
+    --------
+    >>> xs, ys = np.meshgrid(np.arange(5) * 250, np.arange(5) * 250)
+    >>> grid = pd.DataFrame({"cell_x": xs.ravel(), "cell_y": ys.ravel(), "count": 0})
+    >>> grid.loc[grid.eval("cell_x <= 250 and cell_y <= 250"), "count"] = 9
+    >>> out = hotspots(grid, permutations=99, alpha=0.1)
+    >>> out.loc[0, "hotspot"], round(float(out.loc[0, "gi_z"]), 3)
+    ('hot', 4.899)
+    """
+    from esda import G_Local
+    from libpysal.weights import DistanceBand
+    from statsmodels.stats.multitest import multipletests
+
+    out = cells.copy()
+    y = out[value].to_numpy(dtype=float)
+    n = len(y)
+    out["gi_z"], out["p_sim"], out["q"], out["hotspot"] = np.nan, np.nan, np.nan, "none"
+    if n < 3 or np.ptp(y) == 0:
+        return out
+    centres = np.column_stack([out["cell_x"].to_numpy(dtype=float) + CELL_SIZE / 2,
+                               out["cell_y"].to_numpy(dtype=float) + CELL_SIZE / 2])
+    with warnings.catch_warnings():
+        # Islands (cells without active neighbours) are expected; Gi* then uses the cell alone.
+        warnings.simplefilter("ignore")
+        weights = DistanceBand(centres, threshold=NEIGHBOUR_DISTANCE, binary=True,
+                               silence_warnings=True)
+        gi = G_Local(y, weights, transform="B", star=True, permutations=permutations, seed=seed,
+                     keep_simulations=False, n_jobs=1)
+    z = np.asarray(gi.Zs, dtype=float)
+    p_sim = np.asarray(gi.p_sim, dtype=float)
+    reject, q, _, _ = multipletests(p_sim, alpha=alpha, method="fdr_bh")
+    out["gi_z"], out["p_sim"], out["q"] = z, p_sim, q
+    out["hotspot"] = np.where(reject & (z > 0), "hot", np.where(reject & (z < 0), "cold", "none"))
+    return out

@@ -1,0 +1,877 @@
+"""The council brief (Rådsunderlag): a 2–4 page A4 PDF for one year and a few districts.
+
+Contents, in order: title block (period, date made, districts, demo label); a map of one
+headline indicator by district with class breaks and a table of the chosen districts;
+"Vad har förändrats" (changes since the previous year whose 95 % intervals do not overlap,
+the Fingertips "change from previous" rule, methods.md §1.3); a spine chart per district
+(verdict against Umeå in words and marker shape, not colour alone); a trend panel of 2–4
+headline indicators with interval bands and intervention dates; and a method box.
+
+Every figure comes from :func:`indicators.compute` (disclosure control already applied):
+a suppressed value is printed as "–" with its reason and never as a number.
+
+``python -m reports brief --db URL --period 2025 --out brief.pdf`` does the same from the
+command line (see :mod:`reports.__main__`).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from common.errors import UserError
+from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
+from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from indicators import compute
+from indicators.catalogue import SCHEME_LABELS, Indicator, load_catalogue
+from indicators.compare import spine_data
+from indicators.stats import VERDICT_LABELS
+from indicators.trend import TREND_LABELS, recent_trend
+from reports.pdf import (
+    DEMO_LABEL,
+    FONT_FAMILY,
+    MUTED_TEXT,
+    BriefPDF,
+    add_boxed_text,
+    add_figure,
+    add_table,
+)
+
+TITLE = "Rådsunderlag – Umeå växer tryggt och säkert"
+#: More districts would not fit in four pages (one spine panel each).
+MAX_DISTRICTS = 8
+MAX_CHANGES = 8
+MAX_TREND_INDICATORS = 4
+TREND_YEARS = 10
+SPINE_COLUMNS_PER_FIGURE = 4
+#: Districts smaller than this (km²) make up the town; the map zooms on them.
+URBAN_MAX_AREA_KM2 = 30.0
+MM_PER_INCH = 25.4
+
+#: Okabe–Ito colours and distinct markers: a district is told apart by both.
+AREA_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999933",
+                "#882255"]
+AREA_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
+MUNICIPALITY_COLOUR = "#222222"
+
+#: Spine-chart marks: shape and colour per verdict (shape carries the meaning in grey print).
+VERDICT_STYLE = {
+    "higher_worse": ("X", "#d7301f"), "lower_worse": ("X", "#d7301f"),
+    "higher_better": ("*", "#2c7bb6"), "lower_better": ("*", "#2c7bb6"),
+    "similar": ("o", "#ffffff"), "higher": ("^", "#7b3294"), "lower": ("v", "#7b3294"),
+    "not_compared": ("o", "#bbbbbb"),
+}
+VERDICT_WORDS = {
+    "higher_worse": "sämre (högre)", "lower_worse": "sämre (lägre)",
+    "higher_better": "bättre (högre)", "lower_better": "bättre (lägre)",
+    "similar": "ingen skillnad", "higher": "högre", "lower": "lägre",
+    "not_compared": "ej jämförd",
+}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def check_period(period: str | int) -> str:
+    """The period as a four-digit year string, or a Swedish :class:`UserError`.
+
+    Examples
+    --------
+    >>> check_period(2025)
+    '2025'
+    >>> check_period("2025-13")
+    Traceback (most recent call last):
+    ...
+    common.errors.UserError: Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '2025-13').
+    """
+    text = str(period).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise UserError(f"Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '{text}').",
+                        message_en=f"The period must be a four-digit year such as 2025, not '{text}'.")
+    return text
+
+
+def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
+    """District codes for names or codes (default: the focus districts), in the order given.
+
+    Examples
+    --------
+    >>> resolve_districts()
+    ['d-ersboda', 'd-mariehem', 'd-tomtebo', 'd-alidhem']
+    >>> resolve_districts(["ålidhem", "d-ersboda", "Ålidhem"])
+    ['d-alidhem', 'd-ersboda']
+    """
+    from geo.areas import read_areas, resolve_area
+
+    known = read_areas(level="district")
+    if districts is None:
+        return known.loc[known["focus"], "code"].tolist()
+    codes: list[str] = []
+    for given in districts:
+        code = resolve_area(given, level="district")
+        if code is None or code not in set(known["code"]):
+            raise UserError(f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. Ersboda).",
+                            message_en=f"Unknown district '{given}'.")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise UserError("Välj minst ett område.", message_en="Choose at least one district.")
+    if len(codes) > MAX_DISTRICTS:
+        raise UserError(f"Välj högst {MAX_DISTRICTS} områden (underlaget ska rymmas på fyra sidor).",
+                        message_en=f"Choose at most {MAX_DISTRICTS} districts.")
+    return codes
+
+
+def headline_indicator(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                       indicator: str | None = None) -> str:
+    """The map's indicator: ``indicator`` if given, else the first risk indicator (catalogue
+    order, counts skipped: a map of raw counts compares sizes, not risk) published for ``period``.
+
+    Examples
+    --------
+    >>> cat = load_catalogue()
+    >>> v = pd.DataFrame({"indicator_id": ["skadegorelse"], "period": ["2025"], "value": [3.0]})
+    >>> headline_indicator(v, cat, period="2025")
+    'skadegorelse'
+    """
+    published = set(values.loc[(values["period"] == period) & values["value"].notna(),
+                               "indicator_id"])
+    if indicator is not None:
+        if indicator not in catalogue:
+            raise UserError(f"Okänd indikator '{indicator}' (se sidan Om & metod för id:n).",
+                            message_en=f"Unknown indicator '{indicator}'.")
+        if indicator not in published:
+            raise UserError(f"Indikatorn '{indicator}' har inga publicerade värden för {period}.",
+                            message_en=f"Indicator '{indicator}' has no published values for {period}.")
+        return indicator
+    ordered = [i for i in catalogue.values() if i.id in published and i.kind != "count"]
+    risk = [i for i in ordered if i.role == "risk"]
+    if not (risk or ordered):
+        raise UserError(f"Det finns inga publicerade indikatorvärden för {period}.")
+    return (risk or ordered)[0].id
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def _signed_percent(x: float) -> str:
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    return f"{sign}{fmt_number(abs(x) * 100, decimals=0)}\xa0%"
+
+
+def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                        previous: str, areas: Sequence[str], limit: int = MAX_CHANGES,
+                        threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+    """Changes since ``previous`` whose 95 % intervals do not overlap, largest first.
+
+    Fingertips flags a change from the previous point as significant when the two
+    intervals do not overlap (methods.md §1.3; conservative). Only published (not
+    suppressed) rows of ``areas`` take part. The relative change is given only when both
+    numerators are at least ``threshold`` (never a percentage from counts below 5) and
+    the indicator is not a mean. Ranked by the gap between the intervals divided by their
+    mean width.
+
+    Returns columns ``indicator_id, area_code, area_name, value_previous, value, change``
+    ("higher"/"lower"), ``worse`` (bool), ``relative_change`` (NaN when not shown), ``text``.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({
+    ...     "indicator_id": ["skadegorelse"] * 2, "area_code": ["d-x"] * 2,
+    ...     "area_name": ["X"] * 2, "period": ["2024", "2025"], "numerator": [20.0, 60.0],
+    ...     "denominator": [4000.0] * 2, "value": [5.0, 15.0], "lower": [3.1, 11.5],
+    ...     "upper": [7.7, 19.3], "suppressed": [False, False]})
+    >>> significant_changes(v, load_catalogue(), period="2025", previous="2024",
+    ...                     areas=["d-x"])["text"].iloc[0]
+    'X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1\\xa0000 invånare (+200\\xa0%).'
+    """
+    columns = ["indicator_id", "area_code", "area_name", "value_previous", "value", "change",
+               "worse", "relative_change", "text"]
+    keep = (values["area_code"].isin(list(areas)) & ~values["suppressed"].astype(bool)
+            & np.isfinite(values["lower"].to_numpy(float))
+            & np.isfinite(values["upper"].to_numpy(float)))
+    cols = ["indicator_id", "area_code", "area_name", "numerator", "value", "lower", "upper"]
+    now = values.loc[keep & (values["period"] == period), cols]
+    before = values.loc[keep & (values["period"] == previous), cols]
+    pairs = now.merge(before.drop(columns="area_name"), on=["indicator_id", "area_code"],
+                      suffixes=("", "_previous"))
+    pairs = pairs[pairs["indicator_id"].isin(list(catalogue))]
+    higher = pairs["lower"] > pairs["upper_previous"]
+    lower = pairs["upper"] < pairs["lower_previous"]
+    pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    gap = np.where(pairs["change"] == "higher", pairs["lower"] - pairs["upper_previous"],
+                   pairs["lower_previous"] - pairs["upper"])
+    width = ((pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])) / 2
+    pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
+    meta = pd.DataFrame([{"indicator_id": i.id, "direction": i.direction, "kind": i.kind,
+                          "name_sv": i.name_sv, "unit_sv": i.unit_sv,
+                          "multiplier": i.multiplier} for i in catalogue.values()])
+    pairs = pairs.merge(meta, on="indicator_id", how="left")
+    pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
+    counts_ok = ((pairs["numerator"] >= threshold) & (pairs["numerator_previous"] >= threshold)
+                 & (pairs["kind"] != "mean") & (pairs["value_previous"] > 0))
+    ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
+    pairs["relative_change"] = ratio.where(counts_ok)
+    pairs = pairs.sort_values(["score", "worse"], ascending=[False, False]).head(limit)
+    texts = []
+    for row in pairs.itertuples(index=False):  # at most `limit` rows
+        before_text = fmt_value(row.value_previous, kind=row.kind, multiplier=row.multiplier)
+        now_text = fmt_value(row.value, kind=row.kind, multiplier=row.multiplier)
+        unit = "" if row.kind == "proportion" else f" {row.unit_sv}"
+        word = "högre" if row.change == "higher" else "lägre"
+        judgement = "sämre" if row.worse else "bättre"
+        relative = ("" if pd.isna(row.relative_change)
+                    else f" ({_signed_percent(row.relative_change)})")
+        texts.append(f"{row.area_name} – {row.name_sv}: {word} än förra året ({judgement}). "
+                     f"{before_text} → {now_text}{unit}{relative}.")
+    pairs["text"] = texts
+    return pairs[columns].reset_index(drop=True)
+
+
+def verdict_summary(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                    areas: Sequence[str]) -> pd.DataFrame:
+    """Per area: how many indicators are significantly worse / better than Umeå, similar, or
+    hidden, and the names of the worse ones (catalogue order). Counts are not compared.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"indicator_id": ["skadegorelse", "personran"], "area_code": "A",
+    ...                   "period": "2025", "verdict": ["higher_worse", None],
+    ...                   "suppressed": [False, True]})
+    >>> verdict_summary(v, load_catalogue(), period="2025", areas=["A"]).iloc[0].tolist()
+    ['A', 1, 0, 0, 1, ['Skadegörelse']]
+    """
+    order = {ind_id: i for i, ind_id in enumerate(catalogue)}
+    compared = [i.id for i in catalogue.values() if i.kind != "count"]
+    rows = values[(values["period"] == period) & values["indicator_id"].isin(compared)]
+    out = []
+    for code in areas:
+        part = rows[rows["area_code"] == code]
+        part = part.assign(_o=part["indicator_id"].map(order)).sort_values("_o")
+        verdict = part["verdict"].astype(object)
+        hidden = part["suppressed"].astype(bool)
+        worse = verdict.isin(["higher_worse", "lower_worse"]) & ~hidden
+        out.append({
+            "area_code": code, "worse": int(worse.sum()),
+            "better": int((verdict.isin(["higher_better", "lower_better"]) & ~hidden).sum()),
+            "similar": int((verdict.eq("similar") & ~hidden).sum()), "hidden": int(hidden.sum()),
+            "worse_names": [catalogue[i].name_sv for i in part.loc[worse, "indicator_id"]],
+        })
+    return pd.DataFrame(out, columns=["area_code", "worse", "better", "similar", "hidden",
+                                      "worse_names"])
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def trend_codes(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                indicator_ids: Sequence[str], areas: Sequence[str]) -> pd.DataFrame:
+    """Fingertips recent-trend code per indicator and area over the years up to ``period``.
+
+    Uses the published rows only (a suppressed year among the last five gives
+    "cannot_calculate"). Returns ``indicator_id, area_code, trend``.
+
+    Examples
+    --------
+    >>> years = [str(y) for y in range(2021, 2026)]
+    >>> v = pd.DataFrame({"indicator_id": "skadegorelse", "area_code": "A", "period": years,
+    ...                   "numerator": [10.0, 20, 30, 40, 50], "denominator": 1000.0,
+    ...                   "value": np.nan, "lower": np.nan, "upper": np.nan})
+    >>> trend_codes(v, load_catalogue(), period="2025", indicator_ids=["skadegorelse"],
+    ...             areas=["A"])["trend"].tolist()
+    ['increasing']
+    """
+    out = []
+    upto = values[(values["period"] <= period) & values["indicator_id"].isin(list(indicator_ids))
+                  & values["area_code"].isin(list(areas))]
+    for ind_id, part in upto.groupby("indicator_id", sort=False):
+        kind = catalogue[ind_id].kind
+        tables = {col: part.pivot_table(index="area_code", columns="period", values=col,
+                                        aggfunc="first", dropna=False).sort_index(axis=1)
+                  for col in ("numerator", "denominator", "value", "lower", "upper")}
+        index = tables["numerator"].index
+        tables = {k: t.reindex(index=index, columns=tables["numerator"].columns)
+                  for k, t in tables.items()}
+        trend_kind = kind if kind in ("proportion", "rate") else "other"
+        result = recent_trend(tables["numerator"].to_numpy(float),
+                              tables["denominator"].to_numpy(float), kind=trend_kind,
+                              values=tables["value"].to_numpy(float),
+                              lower=tables["lower"].to_numpy(float),
+                              upper=tables["upper"].to_numpy(float))
+        out.append(pd.DataFrame({"indicator_id": ind_id, "area_code": index,
+                                 "trend": result["trend"].to_numpy(object)}))
+    if not out:
+        return pd.DataFrame(columns=["indicator_id", "area_code", "trend"])
+    return pd.concat(out, ignore_index=True)
+
+
+def trend_word(code: str, direction: str) -> str:
+    """Swedish trend label, with "sämre"/"bättre" where the indicator has a direction.
+
+    Examples
+    --------
+    >>> trend_word("increasing", "higher_is_worse")
+    'Ökande (sämre)'
+    """
+    label = TREND_LABELS.get(code, {"sv": MISSING})["sv"]
+    if code == "increasing":
+        return f"{label} ({'sämre' if direction == 'higher_is_worse' else 'bättre'})"
+    if code == "decreasing":
+        return f"{label} ({'bättre' if direction == 'higher_is_worse' else 'sämre'})"
+    return label
+
+
+def trend_indicators(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                     headline: str, changes: pd.DataFrame, limit: int = MAX_TREND_INDICATORS
+                     ) -> list[str]:
+    """2–4 indicators for the trend panel: the map's, those that changed, then the first
+    risk and protective indicators with values (catalogue order; counts skipped)."""
+    published = set(values.loc[(values["period"] == period) & values["value"].notna(),
+                               "indicator_id"])
+    usable = [i.id for i in catalogue.values() if i.id in published and i.kind != "count"]
+    wanted = [headline, *changes["indicator_id"].tolist()]
+    for role in ("protective", "risk"):
+        wanted += [i for i in usable if catalogue[i].role == role]
+    chosen: list[str] = []
+    for ind_id in wanted:
+        if ind_id in usable and ind_id not in chosen:
+            chosen.append(ind_id)
+    return chosen[:limit]
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _hex(rgb: Sequence[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*[int(c) for c in rgb])
+
+
+def map_figure(values: pd.DataFrame, indicator: Indicator, *, period: str,
+               districts: Sequence[str], width_mm: float = 110.0) -> Figure:
+    """Choropleth of one indicator by district (matplotlib, no tiles), zoomed on the town,
+    with an overview of the municipality, class legend and the chosen districts outlined."""
+    from geo.boundaries import district_polygons, municipality_polygon
+    from geo.classify import class_breaks, legend_labels
+    from geo.layers import (
+        MISSING_COLOR,
+        MISSING_LABEL,
+        PROTECTIVE_PALETTE,
+        RISK_PALETTE,
+        class_colors,
+        palette_colors,
+    )
+
+    polygons = district_polygons()
+    rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
+    value_of = rows.set_index("area_code")["value"]
+    shown = polygons["code"].map(value_of).astype(float).to_numpy()
+    breaks = class_breaks(shown, scheme=indicator.default_scheme, k=5)
+    palette = RISK_PALETTE if indicator.role == "risk" else PROTECTIVE_PALETTE
+    k = max(breaks.k, 1)
+    colours = [_hex(c) for c in class_colors(breaks.classes, k=k, palette=palette)]
+    missing = breaks.classes < 0
+    chosen = polygons["code"].isin(list(districts)).to_numpy()
+
+    width_in = width_mm / MM_PER_INCH
+    fig = Figure(figsize=(width_in, width_in * 0.88))
+    ax = fig.add_axes((0.0, 0.0, 0.70, 1.0))
+    polygons.plot(ax=ax, color=colours, edgecolor="#6b6b6b", linewidth=0.35)
+    if missing.any():
+        polygons[missing].plot(ax=ax, facecolor="none", edgecolor="#8a8a8a", hatch="////",
+                               linewidth=0.0)
+    polygons[chosen].boundary.plot(ax=ax, color="black", linewidth=1.3)
+    urban = polygons[(polygons.area / 1e6 < URBAN_MAX_AREA_KM2) | chosen]
+    minx, miny, maxx, maxy = urban.total_bounds
+    pad = 0.06 * max(maxx - minx, maxy - miny)
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    # Same aspect as the axes so the zoom fills them.
+    box_w, box_h = fig.get_size_inches() * np.array([0.70, 1.0])
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    half_w = max(maxx - minx, (maxy - miny) * box_w / box_h) / 2
+    half_h = half_w * box_h / box_w
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(cy - half_h, cy + half_h)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    points = polygons[chosen].geometry.representative_point()
+    for name, point in zip(polygons.loc[chosen, "name"], points, strict=True):
+        ax.text(point.x, point.y, name, fontsize=6.5, fontweight="bold", ha="center",
+                va="center", path_effects=halo)
+
+    overview = fig.add_axes((0.72, 0.60, 0.27, 0.38))
+    municipality_polygon().plot(ax=overview, color="#f1efe9", edgecolor="#777777", linewidth=0.3)
+    polygons.plot(ax=overview, color=colours, edgecolor="#9a9a9a", linewidth=0.1)
+    overview.add_patch(Rectangle((cx - half_w, cy - half_h), 2 * half_w, 2 * half_h,
+                                 fill=False, edgecolor="black", linewidth=0.8))
+    overview.set_aspect("equal")
+    overview.set_axis_off()
+    overview.set_title("Hela kommunen", fontsize=6)
+
+    decimals = 0 if indicator.kind == "count" else 1
+    labels = legend_labels(breaks, decimals=decimals) if breaks.k else []
+    handles = [Patch(facecolor=_hex(c), edgecolor="#6b6b6b", linewidth=0.4)
+               for c in palette_colors(palette, breaks.k)]
+    handles.append(Patch(facecolor=_hex(MISSING_COLOR), edgecolor="#8a8a8a", hatch="////",
+                         linewidth=0.4))
+    handles.append(Line2D([], [], color="black", linewidth=1.3))
+    labels = [*labels, textwrap.fill(MISSING_LABEL, 16), "Valda områden"]
+    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.71, 0.57), frameon=False,
+               fontsize=6, title=textwrap.fill(indicator.unit_sv, 22), title_fontsize=6,
+               alignment="left", handlelength=1.6, borderaxespad=0.0)
+    return fig
+
+
+def _spine_rows(catalogue: dict[str, Indicator], indicator_ids: set[str]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for role, heading in (("risk", "Riskfaktorer"), ("protective", "Skyddsfaktorer")):
+        ids = [i.id for i in catalogue.values() if i.role == role and i.id in indicator_ids]
+        if ids:
+            rows.append(("group", heading))
+            rows += [("indicator", i) for i in ids]
+    return rows
+
+
+def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
+                 districts: Sequence[str], names: dict[str, str], municipality_code: str,
+                 width_mm: float = 180.0) -> Figure:
+    """Spine charts side by side, one column per district (at most four), shared labels.
+
+    Each row is an indicator: the light bar spans the districts from worst (left) to best
+    (right), the dark bar their middle 50 %, the black line is Umeå. The mark's shape and
+    the word beside it give the verdict against Umeå (DESIGN.md principle 3).
+    """
+    profiles = {}
+    for code in districts:
+        profile = spine_data(values, catalogue, area_code=code, period=period,
+                             municipality_code=municipality_code)
+        profiles[code] = (profile.set_index("indicator_id") if not profile.empty
+                          else pd.DataFrame(index=pd.Index([], name="indicator_id")))
+    ids = set().union(*[set(p.index) for p in profiles.values()])
+    rows = _spine_rows(catalogue, ids)
+    n = len(rows)
+    width_in = width_mm / MM_PER_INCH
+    height_in = 0.62 + 0.17 * n
+    fig = Figure(figsize=(width_in, height_in))
+    left = 0.22
+    ax = fig.add_axes((left, 0.42 / height_in, 1 - left - 0.005, 1 - 0.72 / height_in))
+    column = 4.0  # per district: spine in the first half, the verdict word after it
+    half = 0.85
+    for i, code in enumerate(districts):
+        centre = i * column + 0.95
+        profile = profiles[code]
+        ax.text(centre + 0.7, -1.25, names.get(code, code), ha="center", va="bottom",
+                fontsize=7.5, fontweight="bold")
+        for x, word in ((-1, "sämst"), (0, "Umeå"), (1, "bäst")):
+            ax.text(centre + x * half, n - 0.35, word, ha="center", va="top", fontsize=5.5,
+                    color="#555555")
+        ax.plot([centre, centre], [-0.6, n - 0.5], color="black", linewidth=0.9, zorder=3)
+        for y, (kind, key) in enumerate(rows):
+            if kind == "group":
+                continue
+            if key not in profile.index:
+                ax.text(centre + half + 0.12, y, MISSING, va="center", fontsize=5.8)
+                continue
+            r = profile.loc[key]
+            ax.add_patch(Rectangle((centre + r["worst"] * half, y - 0.3),
+                                   (r["best"] - r["worst"]) * half, 0.6,
+                                   facecolor="#e4e4e4", edgecolor="none", zorder=1))
+            ax.add_patch(Rectangle((centre + r["q25"] * half, y - 0.3),
+                                   (r["q75"] - r["q25"]) * half, 0.6,
+                                   facecolor="#b8b8b8", edgecolor="none", zorder=2))
+            if r["suppressed"] or not np.isfinite(r["position"]):
+                ax.text(centre + half + 0.12, y, "– (prickad)", va="center", fontsize=5.8)
+                continue
+            verdict = r["verdict"] if isinstance(r["verdict"], str) else "not_compared"
+            marker, colour = VERDICT_STYLE.get(verdict, VERDICT_STYLE["not_compared"])
+            size = 7.5 if marker == "*" else 5.2
+            ax.plot(centre + r["position"] * half, y, marker=marker, markersize=size,
+                    markerfacecolor=colour, markeredgecolor="black", markeredgewidth=0.5,
+                    zorder=4, linestyle="none")
+            ax.text(centre + half + 0.12, y, VERDICT_WORDS.get(verdict, verdict), va="center",
+                    fontsize=5.8)
+    labels = [key if kind == "group" else textwrap.fill(catalogue[key].name_sv, 34,
+                                                        max_lines=2, placeholder="…")
+              for kind, key in rows]
+    ax.set_yticks(range(n), labels, fontsize=6, linespacing=0.95)
+    for tick, (kind, _) in zip(ax.get_yticklabels(), rows, strict=True):
+        if kind == "group":
+            tick.set_fontweight("bold")
+            tick.set_fontsize(7)
+    ax.tick_params(axis="y", length=0)
+    for y, (kind, _) in enumerate(rows):
+        if kind == "group" and y > 0:
+            ax.axhline(y - 0.5, color="#999999", linewidth=0.5)
+    ax.set_xticks([])
+    ax.set_xlim(-0.05, len(districts) * column - 0.1)
+    ax.set_ylim(n - 0.4, -1.3)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    handles = [
+        Line2D([], [], marker="X", markersize=5.5, markerfacecolor=VERDICT_STYLE["higher_worse"][1],
+               markeredgecolor="black", linestyle="none"),
+        Line2D([], [], marker="*", markersize=8, markerfacecolor=VERDICT_STYLE["higher_better"][1],
+               markeredgecolor="black", linestyle="none"),
+        Line2D([], [], marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black",
+               linestyle="none"),
+        Patch(facecolor="#e4e4e4"), Patch(facecolor="#b8b8b8"),
+        Line2D([], [], color="black", linewidth=0.9),
+    ]
+    labels = ["Signifikant sämre än Umeå", "Signifikant bättre än Umeå", "Ingen signifikant skillnad",
+              "Alla områdens spridning", "Mittersta 50 %", "Umeå kommun"]
+    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=5.8, frameon=False,
+               bbox_to_anchor=(0.5, 0.0), handlelength=1.4, columnspacing=1.2)
+    return fig
+
+
+def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
+                 indicator_ids: Sequence[str], districts: Sequence[str], names: dict[str, str],
+                 municipality_code: str, period: str, interventions: pd.DataFrame | None = None,
+                 width_mm: float = 180.0) -> tuple[Figure, list[str]]:
+    """Small multiples over the years up to ``period``: each district and Umeå with its 95 %
+    interval band; dotted lines mark interventions in the chosen districts.
+
+    Returns the figure and one note per numbered intervention line.
+    """
+    last = int(period)
+    years = list(range(last - TREND_YEARS + 1, last + 1))
+    year_text = [str(y) for y in years]
+    ncols = 2
+    nrows = int(np.ceil(len(indicator_ids) / ncols))
+    width_in = width_mm / MM_PER_INCH
+    fig = Figure(figsize=(width_in, 1.95 * nrows + 0.45), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    marks = _intervention_marks(interventions, districts=districts, first=years[0], last=last)
+    areas = [*districts, municipality_code]
+    for ax, ind_id in zip(axes, indicator_ids, strict=False):
+        ind = catalogue[ind_id]
+        part = values[(values["indicator_id"] == ind_id) & values["period"].isin(year_text)]
+        for j, code in enumerate(areas):
+            series = (part[part["area_code"] == code].set_index("period")
+                      .reindex(year_text)[["value", "lower", "upper"]].astype(float))
+            is_muni = code == municipality_code
+            colour = MUNICIPALITY_COLOUR if is_muni else AREA_COLOURS[j % len(AREA_COLOURS)]
+            ax.fill_between(years, series["lower"], series["upper"], color=colour,
+                            alpha=0.13 if not is_muni else 0.10, linewidth=0)
+            ax.plot(years, series["value"], color=colour, linewidth=1.8 if is_muni else 1.1,
+                    linestyle="--" if is_muni else "-",
+                    marker=None if is_muni else AREA_MARKERS[j % len(AREA_MARKERS)],
+                    markersize=3)
+        for number, x, _ in marks:
+            ax.axvline(x, color="#555555", linestyle=":", linewidth=0.9)
+            ax.annotate(str(number), (x, 1.0), xycoords=("data", "axes fraction"),
+                        fontsize=6, ha="center", va="bottom", color="#333333")
+        ax.set_title(textwrap.shorten(ind.name_sv, 60, placeholder="…"), fontsize=7.5, pad=8)
+        ax.set_ylabel(textwrap.fill(ind.unit_sv, 26), fontsize=6)
+        ax.tick_params(labelsize=6)
+        ax.set_xticks(years[::-2][::-1] if len(years) > 6 else years)
+        ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+        ax.yaxis.set_major_formatter(lambda v, _pos: fmt_number(v, decimals=0 if abs(v) >= 10
+                                                                else 1))
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.5)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    for ax in axes[len(indicator_ids):]:
+        ax.set_axis_off()
+    handles = [Line2D([], [], color=AREA_COLOURS[j % len(AREA_COLOURS)],
+                      marker=AREA_MARKERS[j % len(AREA_MARKERS)], markersize=3, linewidth=1.1)
+               for j in range(len(districts))]
+    handles.append(Line2D([], [], color=MUNICIPALITY_COLOUR, linestyle="--", linewidth=1.8))
+    handles.append(Patch(facecolor="#888888", alpha=0.25))
+    labels = [*[names.get(d, d) for d in districts], "Umeå kommun", "95 % konfidensintervall"]
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6), fontsize=6.3,
+               frameon=False)
+    notes = [f"{number} = {text}" for number, _, text in marks]
+    return fig, notes
+
+
+def _intervention_marks(interventions: pd.DataFrame | None, *, districts: Sequence[str],
+                        first: int, last: int) -> list[tuple[int, float, str]]:
+    """(number, decimal year, note) for interventions in ``districts`` starting in the window."""
+    if interventions is None or interventions.empty:
+        return []
+    marks = []
+    start = pd.to_datetime(interventions["start_date"], errors="coerce")
+    for (_, row), when in zip(interventions.iterrows(), start, strict=True):  # a handful of rows
+        codes = [c for c in (row.get("districts") or []) if c]
+        if pd.isna(when) or not set(codes) & set(districts):
+            continue
+        x = when.year + (when.dayofyear - 1) / 365.25
+        if first - 0.5 <= x <= last + 1:
+            marks.append((x, row["name"], when.date()))
+    marks.sort()
+    return [(i + 1, x, f"{name} ({fmt_date(d)})") for i, (x, name, d) in enumerate(marks)]
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def _value_table_rows(values: pd.DataFrame, indicator: Indicator, *, period: str,
+                      areas: Sequence[str], names: dict[str, str]) -> list[list[str]]:
+    rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
+    by_area = rows.set_index("area_code")
+    out = []
+    for code in areas:
+        name = names.get(code, code)
+        if code not in by_area.index:
+            out.append([name, MISSING, MISSING, MISSING, "uppgift saknas"])
+            continue
+        r = by_area.loc[code]
+        if bool(r["suppressed"]):
+            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or "prickad")])
+            continue
+        kind, mult = indicator.kind, indicator.multiplier
+        verdict = r["verdict"]
+        verdict_text = ("referens" if verdict == "benchmark"
+                        else VERDICT_LABELS.get(verdict, {"sv": MISSING})["sv"])
+        if kind == "count":
+            counts = fmt_int(r["numerator"])
+        elif kind == "mean":  # the numerator is a sum of scores, not people
+            counts = f"n = {fmt_int(r['denominator'])}"
+        else:
+            counts = f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])}"
+        interval = (MISSING if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"]))
+                    else f"{fmt_number(r['lower'])}–{fmt_number(r['upper'])}")
+        out.append([name, fmt_value(r["value"], kind=kind, multiplier=mult), interval,
+                    counts, verdict_text])
+    return out
+
+
+def _method_paragraphs(catalogue: dict[str, Indicator], shown: Iterable[str], *, demo: bool,
+                       threshold: int, min_denominator: int) -> list[str]:
+    sources = sorted({catalogue[i].source for i in shown if i in catalogue})
+    paragraphs = [
+        "Intervall: 95 % konfidensintervall. Andelar: Wilsons score-intervall. Kvoter per "
+        "befolkning och antal: exakt Poisson-intervall under 10 händelser, Byars approximation "
+        "från 10 händelser (som PHE Fingertips). Medelvärden: t-fördelningen.",
+        "Jämförelse med Umeå: ett område är signifikant högre eller lägre när hela dess "
+        "intervall ligger över eller under kommunens värde (Fingertips). Bättre eller sämre "
+        "följer indikatorns riktning i katalogen. Förändring sedan förra året räknas som "
+        "signifikant när årets och förra årets intervall inte överlappar (försiktig regel). "
+        "Trend: Fingertips trendmarkör över de fem senaste åren (χ²-test, 99,8 %).",
+        f"Röjandekontroll: antal 1–{threshold - 1} visas inte, inte heller andelar och kvoter "
+        f"med täljare under {threshold}, med färre än {threshold} personer utanför "
+        f"(nästan alla) eller med ett underlag under {min_denominator}. Sekundär prickning "
+        "hindrar att ett dolt värde räknas fram ur en summa. Dolda värden visas som "
+        f"\"{MISSING}\" med skälet.",
+        "Indikatorerna beskriver platser (områden), aldrig personer. Inget sammanvägt index "
+        "används för att bedöma personer; underlaget stöder förebyggande arbete och "
+        "resursfördelning, inte prediktivt polisarbete.",
+        "Källor: " + "; ".join(sources) + "." if sources else "Källor: –.",
+    ]
+    if demo:
+        paragraphs.append(f"{DEMO_LABEL}: värdena är syntetiska (deterministiska, kalibrerade "
+                          "mot offentliga totaler) och beskriver inte verkliga förhållanden.")
+    return paragraphs
+
+
+def build_brief(store, *, period: str | int, districts: Iterable[str] | None = None,
+                indicator: str | None = None, out: Path | str,
+                made_on: date | None = None) -> Path:
+    """Write the council brief PDF for one year and a few districts; returns its path.
+
+    Parameters
+    ----------
+    store : store.Store
+    period : str or int
+        A year present in the data, e.g. ``"2025"``; the previous year is the comparison.
+    districts : iterable of str, optional
+        District codes or names (default: the four focus districts); at most eight.
+    indicator : str, optional
+        Indicator id for the map (default: the first risk indicator with values).
+    out : path
+        Where to write the PDF (folders are created).
+    made_on : datetime.date, optional
+        Date printed as "framtaget" (default today).
+
+    Examples
+    --------
+    >>> from store import Store
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> build_brief(s, period="2025", out="/tmp/x.pdf")
+    Traceback (most recent call last):
+    ...
+    common.errors.UserError: Det finns inga indikatorvärden för 2025 (databasen är tom).
+    """
+    from store.events import read_interventions
+    from store.observations import has_real_data
+
+    period = check_period(period)
+    codes = resolve_districts(districts)
+    catalogue = load_catalogue()
+    values = compute(store)
+    values = values[values["period"].str.fullmatch(r"\d{4}")].reset_index(drop=True)
+    years = sorted(values["period"].unique())
+    if period not in years:
+        have = f"tillgängliga år: {years[0]}–{years[-1]}" if years else "databasen är tom"
+        raise UserError(f"Det finns inga indikatorvärden för {period} ({have}).",
+                        message_en=f"There are no indicator values for {period}.")
+    previous = str(int(period) - 1)
+    municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
+    names = dict(zip(values["area_code"], values["area_name"], strict=False))
+    from geo.areas import read_areas
+
+    names |= dict(zip(read_areas()["code"], read_areas()["name"], strict=True))
+    headline = headline_indicator(values, catalogue, period=period, indicator=indicator)
+    demo = not has_real_data(store)
+    made_on = made_on or date.today()
+
+    pdf = BriefPDF(title=TITLE, demo=demo, made_on=made_on)
+    pdf.add_page()
+    _title_block(pdf, period=period, made_on=made_on, names=[names[c] for c in codes], demo=demo)
+
+    ind = catalogue[headline]
+    pdf.section_heading(f"Karta: {ind.name_sv}, {fmt_period(period)}", size=11)
+    top = pdf.get_y()
+    map_width = 100.0
+    height = add_figure(pdf, map_figure(values, ind, period=period, districts=codes,
+                                        width_mm=map_width), width=map_width, move_down=False)
+    table_x = pdf.l_margin + map_width + 2
+    pdf.set_y(top + 2)
+    add_table(pdf, _value_table_rows(values, ind, period=period, areas=[*codes, municipality],
+                                     names=names),
+              headings=["Område", "Värde", "95 % KI", "Antal / underlag", "Jämfört med Umeå"],
+              col_widths=[1.35, 0.95, 1.35, 1.35, 1.5], font_size=6.3, x=table_x,
+              width=pdf.w - pdf.r_margin - table_x, align=["L", "R", "R", "R", "L"])
+    pdf.set_x(table_x)
+    pdf.ln(1.5)
+    pdf.set_x(table_x)
+    pdf.paragraph(f"Enhet: {ind.unit_sv}. Riktning: "
+                  f"{'högre är sämre' if ind.direction == 'higher_is_worse' else 'högre är bättre'}. "
+                  f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
+                  f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}.",
+                  size=6.5, color=MUTED_TEXT, width=pdf.w - pdf.r_margin - table_x)
+    pdf.set_y(max(pdf.get_y(), top + height) + 3)
+
+    changes = significant_changes(values, catalogue, period=period, previous=previous, areas=codes)
+    _changes_section(pdf, changes, period=period, previous=previous,
+                     have_previous=previous in years)
+    pdf.ln(2)
+    _summary_section(pdf, verdict_summary(values, catalogue, period=period, areas=codes),
+                     period=period, names=names)
+    pdf.ln(2)
+
+    for start in range(0, len(codes), SPINE_COLUMNS_PER_FIGURE):
+        group = codes[start:start + SPINE_COLUMNS_PER_FIGURE]
+        figure = spine_figure(values, catalogue, period=period, districts=group, names=names,
+                              municipality_code=municipality)
+        if start == 0:  # keep the heading with its chart
+            pdf.ensure_space(_figure_height(figure, pdf.content_width) + 12)
+            pdf.section_heading(f"Profil per område, {fmt_period(period)} (jämfört med Umeå "
+                                "kommun)", size=11)
+        add_figure(pdf, figure, width=pdf.content_width)
+        pdf.ln(1)
+    pdf.paragraph("Varje rad är en indikator. Positionen är skalad så att höger alltid är bättre: "
+                  "Umeå kommun ligger på mittlinjen, det sämsta området till vänster och det bästa "
+                  "till höger. Markeringens form och ordet bredvid visar om området skiljer sig "
+                  "signifikant från Umeå (95 %).", size=6.5, color=MUTED_TEXT)
+    pdf.ln(2)
+
+    trend_ids = trend_indicators(values, catalogue, period=period, headline=headline,
+                                 changes=changes)
+    figure, notes = trend_figure(values, catalogue, indicator_ids=trend_ids, districts=codes,
+                                 names=names, municipality_code=municipality, period=period,
+                                 interventions=read_interventions(store))
+    pdf.ensure_space(_figure_height(figure, pdf.content_width) + 12)
+    pdf.section_heading("Trender över åren", size=11)
+    add_figure(pdf, figure, width=pdf.content_width)
+    if notes:
+        pdf.paragraph("Insatser (prickade linjer): " + "; ".join(notes) + ".", size=6.5,
+                      color=MUTED_TEXT)
+    pdf.ln(1.5)
+    _trend_table(pdf, values, catalogue, period=period, indicator_ids=trend_ids,
+                 areas=[*codes, municipality], names=names)
+    pdf.ln(3)
+    add_boxed_text(pdf, "Metod", _method_paragraphs(
+        catalogue, values.loc[values["period"] == period, "indicator_id"].unique(), demo=demo,
+        threshold=SUPPRESSION_THRESHOLD, min_denominator=MIN_DENOMINATOR))
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(out))
+    return out
+
+
+def _figure_height(figure: Figure, width: float) -> float:
+    w_in, h_in = figure.get_size_inches()
+    return width * float(h_in) / float(w_in)
+
+
+def _title_block(pdf: BriefPDF, *, period: str, made_on: date, names: list[str],
+                 demo: bool) -> None:
+    pdf.set_font(FONT_FAMILY, "B", 17)
+    pdf.multi_cell(0, 8, TITLE, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.paragraph(f"Period: {fmt_period(period)}   ·   Framtaget: {fmt_date(made_on)}", size=9.5)
+    pdf.paragraph(f"Områden: {', '.join(names)}", size=9.5)
+    if demo:
+        pdf.paragraph(f"{DEMO_LABEL}: underlaget visar påhittade siffror för att visa hur "
+                      "rapporten ser ut.", size=8, style="B", color=(102, 60, 0))
+    pdf.ln(3)
+
+
+def _changes_section(pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previous: str,
+                     have_previous: bool) -> None:
+    pdf.section_heading(f"Vad har förändrats sedan {fmt_period(previous)}?", size=11)
+    if not have_previous:
+        pdf.paragraph(f"Det finns inga värden för {fmt_period(previous)} att jämföra med.")
+    elif changes.empty:
+        pdf.paragraph("Inga signifikanta förändringar sedan förra året för de valda områdena.")
+    for row in changes.itertuples(index=False):
+        pdf.set_font(FONT_FAMILY, "B", 9)
+        pdf.set_text_color(*((190, 40, 20) if row.worse else (30, 100, 170)))
+        pdf.cell(5, 4.2, "▲" if row.change == "higher" else "▼")
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font(FONT_FAMILY, "", 8.5)
+        pdf.multi_cell(0, 4.2, row.text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(0.6)
+    pdf.ln(1)
+    pdf.paragraph(f"Urval: upp till {MAX_CHANGES} förändringar där årets och förra årets 95 %-"
+                  "intervall inte överlappar, störst skillnad först. Procentuell förändring "
+                  f"visas bara när båda åren bygger på minst {SUPPRESSION_THRESHOLD} händelser.",
+                  size=6.5, color=MUTED_TEXT)
+
+
+def _summary_section(pdf: BriefPDF, summary: pd.DataFrame, *, period: str,
+                     names: dict[str, str]) -> None:
+    pdf.section_heading(f"Läget i korthet, {fmt_period(period)}: jämfört med Umeå kommun", size=11)
+    rows = [[names.get(r.area_code, r.area_code), str(r.worse), str(r.better), str(r.similar),
+             str(r.hidden), ", ".join(r.worse_names) or MISSING]
+            for r in summary.itertuples(index=False)]
+    add_table(pdf, rows, headings=["Område", "Sämre", "Bättre", "Ingen skillnad", "Prickade",
+                                   "Signifikant sämre än Umeå"],
+              col_widths=[1.3, 0.6, 0.6, 0.8, 0.75, 5.0], font_size=7,
+              align=["L", "R", "R", "R", "R", "L"])
+    pdf.ln(1)
+    pdf.paragraph("Antal indikatorer per område vars 95 %-intervall ligger helt över eller under "
+                  "kommunens värde, åt det håll som är sämre respektive bättre. Indikatorer som "
+                  "är antal jämförs inte.", size=6.5, color=MUTED_TEXT)
+
+
+def _trend_table(pdf: BriefPDF, values: pd.DataFrame, catalogue: dict[str, Indicator], *,
+                 period: str, indicator_ids: Sequence[str], areas: Sequence[str],
+                 names: dict[str, str]) -> None:
+    codes = trend_codes(values, catalogue, period=period, indicator_ids=indicator_ids,
+                        areas=areas)
+    lookup = codes.set_index(["indicator_id", "area_code"])["trend"].to_dict()
+    rows = [[names.get(a, a), *[trend_word(lookup.get((i, a), "cannot_calculate"),
+                                           catalogue[i].direction) for i in indicator_ids]]
+            for a in areas]
+    headings = ["Trend, fem senaste åren",
+                *[textwrap.shorten(catalogue[i].name_sv, 40, placeholder="…")
+                  for i in indicator_ids]]
+    pdf.ensure_space(8 + 5 * len(rows))
+    add_table(pdf, rows, headings=headings, col_widths=[1.3, *[1.0] * len(indicator_ids)],
+              font_size=6.5)
