@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from access import allowed_pages
+from pages import auth, ui
 
 st.set_page_config(page_title="UVTS – Umeå växer tryggt och säkert", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="expanded")
@@ -27,16 +28,19 @@ st.html("<style>.block-container{padding-top:1.2rem;padding-bottom:1rem}"
 
 ui.store()  # stops with a readable message if the database is unreachable
 
-PAGES = [
-    st.Page("pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt", default=True),
-    st.Page("pages/karta.py", title=t("Karta", "Map"), url_path="karta"),
-    st.Page("pages/trender.py", title=t("Trender", "Trends"), url_path="trender"),
-    st.Page("pages/omradesprofil.py", title=t("Områdesprofil", "District profile"), url_path="omradesprofil"),
-    st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
-    st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
-    st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
-]
-nav = st.navigation(PAGES)
+role = auth.current_role()
+PAGES = {
+    "oversikt": st.Page("pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt",
+                        default=True),
+    "karta": st.Page("pages/karta.py", title=t("Karta", "Map"), url_path="karta"),
+    "trender": st.Page("pages/trender.py", title=t("Trender", "Trends"), url_path="trender"),
+    "omradesprofil": st.Page("pages/omradesprofil.py", title=t("Områdesprofil", "District profile"),
+                             url_path="omradesprofil"),
+    "jamforelse": st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
+    "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
+    "om-metod": st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
+}
+nav = st.navigation([page for key, page in PAGES.items() if key in allowed_pages(role)])
 
 st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
 if ui.is_demo():

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["indicators", "geo", "store", "sources", "common", "reports"]
+PACKAGES = ["indicators", "geo", "store", "sources", "common", "reports", "access"]
 
 
 def imported_modules(path: Path) -> set[str]:

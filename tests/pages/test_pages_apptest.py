@@ -14,11 +14,13 @@ def app(demo_store, monkeypatch):
     monkeypatch.setenv("UVTS_DATABASE_URL", demo_store.url)
     monkeypatch.chdir(ROOT)
 
-    def run(page: str | None = None, **query):
+    def run(page: str | None = None, *, role: str | None = None, **query):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
+        if role:
+            at.sidebar.selectbox(key="role").set_value(role).run()
         if page:
             at.switch_page(page)
             at.run()
@@ -108,6 +110,12 @@ def test_om_metod_renders_every_indicator_from_the_catalogue(app):
 
 
 def test_data_page_lists_batches_and_freshness(app):
-    at = app("pages/data.py")
+    at = app("pages/data.py", role="analytiker")
     assert len(at.dataframe) >= 2
     assert "demo" in at.dataframe[0].value.to_csv()
+
+
+def test_public_role_does_not_get_the_data_page(app):
+    at = app(role="publik")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/data.py")
