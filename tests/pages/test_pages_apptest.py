@@ -18,9 +18,9 @@ def app(demo_store, monkeypatch):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for k, v in query.items():
             at.query_params[k] = v
-        at.run()
         if role:
-            at.sidebar.selectbox(key="role").set_value(role).run()
+            at.session_state["role"] = role  # the demo role switcher's widget state
+        at.run()
         if page:
             at.switch_page(page)
             at.run()
