@@ -51,6 +51,8 @@ TITLE = "Rådsunderlag – Umeå växer tryggt och säkert"
 #: More districts would not fit in four pages (one spine panel each).
 MAX_DISTRICTS = 8
 MAX_CHANGES = 8
+#: Relative changes above ±1 000 % are not printed as a percentage.
+MAX_RELATIVE_CHANGE = 10.0
 MAX_TREND_INDICATORS = 4
 TREND_YEARS = 10
 SPINE_COLUMNS_PER_FIGURE = 4
@@ -191,9 +193,9 @@ def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *
     ...     "area_name": ["X"] * 2, "period": ["2024", "2025"], "numerator": [20.0, 60.0],
     ...     "denominator": [4000.0] * 2, "value": [5.0, 15.0], "lower": [3.1, 11.5],
     ...     "upper": [7.7, 19.3], "suppressed": [False, False]})
-    >>> significant_changes(v, load_catalogue(), period="2025", previous="2024",
-    ...                     areas=["d-x"])["text"].iloc[0]
-    'X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1\\xa0000 invånare (+200\\xa0%).'
+    >>> print(significant_changes(v, load_catalogue(), period="2025", previous="2024",
+    ...                           areas=["d-x"])["text"].iloc[0])
+    X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\\xa0%).
     """
     columns = ["indicator_id", "area_code", "area_name", "value_previous", "value", "change",
                "worse", "relative_change", "text"]
@@ -223,7 +225,8 @@ def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *
     counts_ok = ((pairs["numerator"] >= threshold) & (pairs["numerator_previous"] >= threshold)
                  & (pairs["kind"] != "mean") & (pairs["value_previous"] > 0))
     ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
-    pairs["relative_change"] = ratio.where(counts_ok)
+    # Beyond tenfold a percentage says little; the two values are printed anyway.
+    pairs["relative_change"] = ratio.where(counts_ok & (ratio.abs() <= MAX_RELATIVE_CHANGE))
     pairs = pairs.sort_values(["score", "worse"], ascending=[False, False]).head(limit)
     texts = []
     for row in pairs.itertuples(index=False):  # at most `limit` rows
@@ -250,8 +253,9 @@ def verdict_summary(values: pd.DataFrame, catalogue: dict[str, Indicator], *, pe
     >>> v = pd.DataFrame({"indicator_id": ["skadegorelse", "personran"], "area_code": "A",
     ...                   "period": "2025", "verdict": ["higher_worse", None],
     ...                   "suppressed": [False, True]})
-    >>> verdict_summary(v, load_catalogue(), period="2025", areas=["A"]).iloc[0].tolist()
-    ['A', 1, 0, 0, 1, ['Skadegörelse']]
+    >>> s = verdict_summary(v, load_catalogue(), period="2025", areas=["A"])
+    >>> int(s.loc[0, "worse"]), int(s.loc[0, "hidden"]), s.loc[0, "worse_names"]
+    (1, 1, ['Skadegörelse'])
     """
     order = {ind_id: i for i, ind_id in enumerate(catalogue)}
     compared = [i.id for i in catalogue.values() if i.kind != "count"]
@@ -342,8 +346,11 @@ def trend_indicators(values: pd.DataFrame, catalogue: dict[str, Indicator], *, p
                                "indicator_id"])
     usable = [i.id for i in catalogue.values() if i.id in published and i.kind != "count"]
     wanted = [headline, *changes["indicator_id"].tolist()]
-    for role in ("protective", "risk"):
-        wanted += [i for i in usable if catalogue[i].role == role]
+    protective = [i for i in usable if catalogue[i].role == "protective"]
+    risk = [i for i in usable if catalogue[i].role == "risk"]
+    for pair in zip(protective, risk, strict=False):  # alternate: both kinds of factor
+        wanted += list(pair)
+    wanted += protective + risk
     chosen: list[str] = []
     for ind_id in wanted:
         if ind_id in usable and ind_id not in chosen:
@@ -546,15 +553,19 @@ def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
     Returns the figure and one note per numbered intervention line.
     """
     last = int(period)
-    years = list(range(last - TREND_YEARS + 1, last + 1))
+    areas = [*districts, municipality_code]
+    shown = values[values["indicator_id"].isin(list(indicator_ids))
+                   & values["area_code"].isin(areas) & values["value"].notna()
+                   & (values["period"] <= period)]
+    first = max(last - TREND_YEARS + 1, int(shown["period"].min()) if len(shown) else last)
+    years = list(range(first, last + 1))
     year_text = [str(y) for y in years]
     ncols = 2
     nrows = int(np.ceil(len(indicator_ids) / ncols))
     width_in = width_mm / MM_PER_INCH
-    fig = Figure(figsize=(width_in, 1.95 * nrows + 0.45), layout="constrained")
+    fig = Figure(figsize=(width_in, 1.8 * nrows + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     marks = _intervention_marks(interventions, districts=districts, first=years[0], last=last)
-    areas = [*districts, municipality_code]
     for ax, ind_id in zip(axes, indicator_ids, strict=False):
         ind = catalogue[ind_id]
         part = values[(values["indicator_id"] == ind_id) & values["period"].isin(year_text)]
@@ -578,8 +589,9 @@ def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
         ax.tick_params(labelsize=6)
         ax.set_xticks(years[::-2][::-1] if len(years) > 6 else years)
         ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
-        ax.yaxis.set_major_formatter(lambda v, _pos: fmt_number(v, decimals=0 if abs(v) >= 10
-                                                                else 1))
+        ticks = ax.get_yticks()
+        decimals = 0 if np.allclose(ticks, np.round(ticks)) else 1
+        ax.yaxis.set_major_formatter(lambda v, _pos, d=decimals: fmt_number(v, decimals=d))
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.5)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -767,24 +779,25 @@ def build_brief(store, *, period: str | int, districts: Iterable[str] | None = N
         group = codes[start:start + SPINE_COLUMNS_PER_FIGURE]
         figure = spine_figure(values, catalogue, period=period, districts=group, names=names,
                               municipality_code=municipality)
-        if start == 0:  # keep the heading with its chart
-            pdf.ensure_space(_figure_height(figure, pdf.content_width) + 12)
+        if start == 0:  # keep the heading and its explanation with the chart
+            pdf.ensure_space(_figure_height(figure, pdf.content_width) + 18)
             pdf.section_heading(f"Profil per område, {fmt_period(period)} (jämfört med Umeå "
-                                "kommun)", size=11)
+                                "kommun)", size=11, space_after=0.5)
+            pdf.paragraph("Varje rad är en indikator. Positionen är skalad så att höger alltid är "
+                          "bättre: Umeå kommun ligger på mittlinjen, det sämsta området till "
+                          "vänster och det bästa till höger. Markeringens form och ordet bredvid "
+                          "visar om området skiljer sig signifikant från Umeå (95 %).", size=6.5,
+                          color=MUTED_TEXT)
         add_figure(pdf, figure, width=pdf.content_width)
         pdf.ln(1)
-    pdf.paragraph("Varje rad är en indikator. Positionen är skalad så att höger alltid är bättre: "
-                  "Umeå kommun ligger på mittlinjen, det sämsta området till vänster och det bästa "
-                  "till höger. Markeringens form och ordet bredvid visar om området skiljer sig "
-                  "signifikant från Umeå (95 %).", size=6.5, color=MUTED_TEXT)
-    pdf.ln(2)
+    pdf.ln(1)
 
     trend_ids = trend_indicators(values, catalogue, period=period, headline=headline,
                                  changes=changes)
     figure, notes = trend_figure(values, catalogue, indicator_ids=trend_ids, districts=codes,
                                  names=names, municipality_code=municipality, period=period,
                                  interventions=read_interventions(store))
-    pdf.ensure_space(_figure_height(figure, pdf.content_width) + 12)
+    pdf.ensure_space(_figure_height(figure, pdf.content_width) + 10)
     pdf.section_heading("Trender över åren", size=11)
     add_figure(pdf, figure, width=pdf.content_width)
     if notes:
@@ -844,11 +857,18 @@ def _changes_section(pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previ
                   size=6.5, color=MUTED_TEXT)
 
 
+def _name_list(names: Sequence[str], *, limit: int = 6) -> str:
+    if not names:
+        return MISSING
+    more = f" … och {len(names) - limit} till" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def _summary_section(pdf: BriefPDF, summary: pd.DataFrame, *, period: str,
                      names: dict[str, str]) -> None:
     pdf.section_heading(f"Läget i korthet, {fmt_period(period)}: jämfört med Umeå kommun", size=11)
     rows = [[names.get(r.area_code, r.area_code), str(r.worse), str(r.better), str(r.similar),
-             str(r.hidden), ", ".join(r.worse_names) or MISSING]
+             str(r.hidden), _name_list(r.worse_names)]
             for r in summary.itertuples(index=False)]
     add_table(pdf, rows, headings=["Område", "Sämre", "Bättre", "Ingen skillnad", "Prickade",
                                    "Signifikant sämre än Umeå"],
@@ -872,6 +892,7 @@ def _trend_table(pdf: BriefPDF, values: pd.DataFrame, catalogue: dict[str, Indic
     headings = ["Trend, fem senaste åren",
                 *[textwrap.shorten(catalogue[i].name_sv, 40, placeholder="…")
                   for i in indicator_ids]]
-    pdf.ensure_space(8 + 5 * len(rows))
+    pdf.ensure_space(16 + 5 * len(rows))
+    pdf.section_heading("Trend per område (Fingertips trendmarkör)", size=9.5, space_after=1)
     add_table(pdf, rows, headings=headings, col_widths=[1.3, *[1.0] * len(indicator_ids)],
               font_size=6.5)
