@@ -1,26 +1,130 @@
-"""Who is using the app and in which role: OIDC sign-in in production, a clearly labelled role
-switcher in demo mode (only when the database holds nothing but synthetic data)."""
+"""Who is using the app and in which role.
+
+* Production: Streamlit's built-in OIDC sign-in (``st.login``) when ``.streamlit/secrets.toml``
+  has an ``[auth]`` section (docs/deployment.md).  The role comes from the admin-managed
+  ``user_role`` table if it names the user, else from the identity provider's claim named by
+  ``UVTS_ROLE_CLAIM`` (default ``role``), else ``publik``.  Anyone not signed in is ``publik``;
+  ``UVTS_REQUIRE_SIGNIN=1`` shows nothing but the sign-in button until signed in.
+* Demo mode: a clearly labelled role switcher, only when no sign-in is configured *and* the
+  database holds nothing but synthetic demo data (never on a database with real data).
+
+The role is kept in ``st.session_state["app_role"]``; pages read data through
+:mod:`access.reads` with it, so hiding a page is not the only barrier.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+
 import streamlit as st
 
-from access import ROLE_LABELS, ROLES
+from access import LEAST_ROLE, ROLE_LABELS, ROLES, role_from_claim
+from access.reads import database_mode, record_signin, role_of_subject
 from pages import ui
+
+ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
+SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"
+PROVIDER_ENV = "UVTS_AUTH_PROVIDER"
+REQUIRE_SIGNIN_ENV = "UVTS_REQUIRE_SIGNIN"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """``text`` with every Markdown/HTML character escaped (names from the identity provider)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def auth_configured() -> bool:
+    """True when ``st.secrets`` has an ``[auth]`` section (production sign-in)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: no secrets file at all
+        return False
 
 
 def demo_switcher_allowed() -> bool:
-    """The switcher exists only on a database with nothing but demo (synthetic) data."""
-    return ui.is_demo()
+    """The switcher exists only without sign-in and on a database of nothing but demo data."""
+    return not auth_configured() and database_mode(ui.store()) == "demo"
+
+
+def _provider() -> str | None:
+    """The ``[auth.<name>]`` provider to use, None for the unnamed one in ``[auth]`` itself."""
+    named = os.environ.get(PROVIDER_ENV, "").strip()
+    if named:
+        return named
+    section = st.secrets["auth"]
+    if "client_id" in section:
+        return None
+    providers = [k for k, v in section.items() if hasattr(v, "keys")]
+    return providers[0] if providers else None
+
+
+def _claims() -> dict:
+    return {k: v for k, v in st.user.to_dict().items()}
+
+
+def _signed_in_role() -> str:
+    """The role of the signed-in user; shows the sign-in / sign-out buttons."""
+    if not st.user.is_logged_in:
+        st.session_state["user_name"] = "anonym"
+        if os.environ.get(REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes"):
+            st.title(ui.t("Logga in", "Sign in"))
+            st.write(ui.t("UVTS-översikten kräver inloggning med kommunens konto.",
+                          "The UVTS dashboard requires signing in with the municipal account."))
+            if st.button(ui.t("Logga in", "Sign in"), type="primary", key="signin"):
+                st.login(_provider())
+            st.stop()
+        if st.sidebar.button(ui.t("Logga in", "Sign in"), type="primary", key="signin"):
+            st.login(_provider())
+        return LEAST_ROLE
+    claims = _claims()
+    subject_claim = os.environ.get(SUBJECT_CLAIM_ENV, "").strip() or "email"
+    subject = claims.get(subject_claim) or claims.get("sub")
+    role_claim = os.environ.get(ROLE_CLAIM_ENV, "").strip() or "role"
+    from_table = role_of_subject(ui.store(), subject)
+    from_claim = role_from_claim(claims.get(role_claim))
+    role = from_table or from_claim or LEAST_ROLE
+    name = str(subject or "okänd")
+    st.session_state["user_name"] = name
+    if st.session_state.get("signin_audited") != name:
+        origin = "tabell" if from_table else (f"anspråk {role_claim}" if from_claim else "standard")
+        record_signin(ui.store(), user=name, detail=f"roll {role} ({origin})")
+        st.session_state["signin_audited"] = name
+    display = claims.get("name") or name
+    st.sidebar.caption(ui.t(f"Inloggad: {plain(display)} · {ROLE_LABELS[role]['sv']}",
+                            f"Signed in: {plain(display)} · {ROLE_LABELS[role]['en']}"))
+    if st.sidebar.button(ui.t("Logga ut", "Sign out"), key="signout"):
+        st.session_state.pop("signin_audited", None)
+        st.logout()
+    return role
+
+
+def _demo_role() -> str:
+    st.sidebar.markdown(f"**{ui.t('Demoläge: välj roll', 'Demo mode: choose role')}**")
+    role = st.sidebar.selectbox(ui.t("Roll (endast demo)", "Role (demo only)"), ROLES, index=1,
+                                key="role", format_func=lambda r: ROLE_LABELS[r][ui.lang()])
+    st.sidebar.caption(ui.t("Demoläge: rollväljaren finns bara med syntetiska demodata och "
+                            "utan inloggning.",
+                            "Demo mode: the role switcher exists only with synthetic demo data "
+                            "and no sign-in."))
+    st.session_state["user_name"] = f"demo-{role}"
+    return role
 
 
 def current_role() -> str:
-    """The role of this session; 'publik' unless signed in or switched in demo mode."""
-    if demo_switcher_allowed():
-        st.sidebar.markdown(f"**{ui.t('Demoläge: välj roll', 'Demo mode: choose role')}**")
-        role = st.sidebar.selectbox(ui.t("Roll (endast demo)", "Role (demo only)"), ROLES, index=1,
-                                    key="role", format_func=lambda r: ROLE_LABELS[r][ui.lang()])
-        st.session_state["user_name"] = f"demo-{role}"
-        return role
-    st.session_state.pop("role", None)
-    return "publik"
+    """The role of this session; 'publik' unless signed in or switched in demo mode.
+
+    Also sets ``st.session_state["app_role"]``, which :func:`pages.ui.values` reads.
+    """
+    if auth_configured():
+        st.session_state.pop("role", None)
+        role = _signed_in_role()
+    elif demo_switcher_allowed():
+        role = _demo_role()
+    else:
+        st.session_state.pop("role", None)
+        st.session_state["user_name"] = "anonym"
+        role = LEAST_ROLE
+    st.session_state["app_role"] = role
+    return role

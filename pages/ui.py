@@ -61,18 +61,25 @@ def data_version() -> int:
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _all_values(version: int, url: str) -> pd.DataFrame:
-    from indicators import compute
+@st.cache_data(show_spinner=False, max_entries=16)
+def _all_values(version: int, url: str, role: str) -> pd.DataFrame:
+    from access.reads import indicator_values
 
-    return compute(_store(url), levels=("municipality", "district", "stadsdel"))
+    # The role is part of the cache key: each role's frame holds only what it may see.
+    return indicator_values(_store(url), role)
+
+
+def session_role() -> str:
+    """The role of this session (set by pages.auth.current_role); 'publik' until then."""
+    return st.session_state.get("app_role", "publik")
 
 
 def values(*, levels=("municipality", "district")) -> pd.DataFrame:
-    """Every published indicator value (suppressed), cached until the next import."""
+    """Every published indicator value (suppressed) the session's role may see, cached until
+    the next import."""
     from common.settings import database_url
 
-    frame = _all_values(data_version(), database_url())
+    frame = _all_values(data_version(), database_url(), session_role())
     return frame[frame["area_level"].isin(levels)]
 
 
@@ -225,11 +232,12 @@ def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str
 
     cols = st.columns(3, gap="small")
     cols[0].download_button("⬇ CSV", to_csv_bytes(frame, indicator=ind.to_dict()),
-                            file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv")
+                            file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
+                            on_click=_audit_export, args=(f"{stem}.csv",))
     cols[1].download_button("⬇ Excel",
                             to_excel_bytes(frame, indicator=ind.to_dict()), file_name=f"{stem}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"{key}-xlsx")
+                            key=f"{key}-xlsx", on_click=_audit_export, args=(f"{stem}.xlsx",))
 
 
 @st.cache_data(show_spinner=False)
@@ -263,7 +271,8 @@ def catalogue():
 def _composite(version: int, url: str, period: str) -> pd.DataFrame:
     from indicators.composite_view import district_composites
 
-    return district_composites(_all_values(version, url), catalogue(), period=period)
+    # District composites are public (district level), so the least role's values suffice.
+    return district_composites(_all_values(version, url, "publik"), catalogue(), period=period)
 
 
 def composite_ranks(period: str) -> pd.DataFrame:
@@ -334,3 +343,30 @@ def freshness_table() -> pd.DataFrame:
     f = freshness(store())
     return f.rename(columns={"source": t("Källa", "Source"), "last_period": t("Senaste period", "Last period"),
                              "last_import": t("Senaste import", "Last import"), "rows": t("Rader", "Rows")})
+
+
+def brief_download(period: str, *, key: str) -> None:
+    """One click makes the council brief (PDF) for the period and the chosen focus districts."""
+    from reports.brief import build_brief
+
+    if st.button(t("📄 Rådsunderlag (PDF)", "📄 Council brief (PDF)"), key=f"{key}-make"):
+        import tempfile
+        from pathlib import Path
+
+        with st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")), \
+                tempfile.TemporaryDirectory() as tmp:
+            out = build_brief(store(), period=period, districts=focus_districts(),
+                              out=Path(tmp) / f"radsunderlag_{period}.pdf")
+            st.session_state[f"{key}-pdf"] = out.read_bytes()
+        _audit_export(f"radsunderlag_{period}.pdf")
+    if st.session_state.get(f"{key}-pdf"):
+        st.download_button(t("⬇ Ladda ned rådsunderlaget", "⬇ Download the brief"),
+                           st.session_state[f"{key}-pdf"], file_name=f"radsunderlag_{period}.pdf",
+                           mime="application/pdf", key=f"{key}-pdf-dl")
+
+
+def _audit_export(detail: str) -> None:
+    from store.db import audit
+
+    with store().engine.begin() as conn:
+        audit(conn, user=user_name(), action="export", detail=detail)

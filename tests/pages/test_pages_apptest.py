@@ -124,3 +124,17 @@ def test_public_role_does_not_get_the_data_page(app):
         assert "Could not find a navigation page" in str(exc)
     assert all(t.value != "Data" for t in at.title)
     assert not any("Läs in en fil" in s.value for s in at.subheader)
+
+
+def test_one_click_makes_the_council_brief(app):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    at = app()
+    at.button(key="brief-make").click().run()
+    assert not at.exception
+    pdf = at.session_state["brief-pdf"]
+    reader = PdfReader(BytesIO(pdf))
+    assert 2 <= len(reader.pages) <= 4
+    assert "Rådsunderlag" in reader.pages[0].extract_text()

@@ -1,0 +1,94 @@
+"""Exports: what the screen shows, suppressed cells never leak, no spreadsheet formulas."""
+
+import io
+import json
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.export import defuse, to_csv_bytes, to_csv_plain, to_excel_bytes, to_geojson_bytes
+
+SECRET = 3.0  # a suppressed numerator that must never leave
+
+
+def published() -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator_id": ["x", "x", "x"], "area_code": ["2480", "d-a", "d-b"],
+        "area_name": ["Umeå kommun", "=HYPERLINK(\"http://evil\")", "<script>alert(1)</script>"],
+        "area_level": ["municipality", "district", "district"], "period": ["2025"] * 3,
+        "numerator": [40.0, None, 37.0], "denominator": [400.0, None, 300.0],
+        "value": [10.0, None, 12.333], "lower": [7.3, None, 9.0], "upper": [13.4, None, 16.4],
+        "verdict": ["benchmark", None, "similar"], "trend": ["no_change"] * 3,
+        "suppressed": [False, True, False], "reason": [None, "prickad: färre än 5", None],
+        "synthetic": [True, True, True],
+    })
+
+
+def test_swedish_csv_marks_suppressed_cells_and_carries_the_definition():
+    text = to_csv_bytes(published(), indicator={"name_sv": "Testindikator", "source": "Testkälla"}).decode("utf-8-sig")
+    assert "# Indikator: Testindikator" in text and "# Källa: Testkälla" in text
+    assert "Demodata – syntetiska värden" in text
+    row = [line for line in text.splitlines() if line.startswith("x;d-a")][0]
+    assert row.split(";")[5:10] == ["..", "..", "..", "..", ".."]
+    assert "12,333" in text  # decimal comma
+
+
+def test_no_cell_starts_like_a_formula_in_any_export():
+    frame = published()
+    csv_text = to_csv_bytes(frame).decode("utf-8-sig")
+    plain = to_csv_plain(frame).decode()
+    for text, sep in ((csv_text, ";"), (plain, ",")):
+        for line in text.splitlines():
+            if line.startswith("#"):
+                continue
+            cells = [c.strip('"') for c in line.split(sep)]
+            assert not any(c.startswith(("=", "+", "@")) for c in cells), line
+    book = pd.read_excel(io.BytesIO(to_excel_bytes(frame)), sheet_name=None)
+    for sheet in book.values():
+        for value in sheet.astype(str).to_numpy().ravel():
+            assert not str(value).startswith(("=", "+", "@"))
+
+
+def test_plain_csv_is_the_machine_contract():
+    text = to_csv_plain(published()).decode()
+    assert not text.startswith("\ufeff")
+    back = pd.read_csv(io.StringIO(text), dtype={"area_code": str, "period": str})
+    assert back.loc[1, ["numerator", "denominator", "value", "lower", "upper"]].isna().all()
+    assert back["suppressed"].tolist() == [False, True, False]
+
+
+def test_geojson_keeps_suppressed_cells_empty():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    polys = gpd.GeoDataFrame({"code": ["2480", "d-a", "d-b"]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs=4326)
+    data = json.loads(to_geojson_bytes(published(), polys))
+    hidden = [f for f in data["features"] if f["properties"]["area_code"] == "d-a"][0]["properties"]
+    assert all(hidden[k] is None for k in ("numerator", "denominator", "value", "lower", "upper"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.booleans()), min_size=1, max_size=20))
+def test_a_suppressed_value_never_appears_in_a_download(cells):
+    rows = []
+    for i, (n, hidden) in enumerate(cells):
+        rows.append({"indicator_id": "x", "area_code": f"d-{i}", "area_name": f"Område {i}",
+                     "area_level": "district", "period": "2025",
+                     "numerator": None if hidden else float(n), "denominator": None if hidden else 1000.0,
+                     "value": None if hidden else n / 10, "lower": None, "upper": None, "verdict": None,
+                     "trend": None, "suppressed": hidden, "reason": "prickad" if hidden else None,
+                     "synthetic": False})
+    frame = pd.DataFrame(rows)
+    csv_rows = [line.split(";") for line in to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+                if line.startswith("x;")]
+    for (n, hidden), cols in zip(cells, csv_rows, strict=True):
+        if hidden:
+            assert cols[5:10] == ["..", "..", "..", "..", ".."]
+    xl = pd.read_excel(io.BytesIO(to_excel_bytes(frame)), sheet_name="Data")
+    assert xl.loc[xl["suppressed"], ["numerator", "denominator", "value"]].isna().all().all()
+
+
+def test_defuse_only_touches_formula_like_text():
+    assert defuse("@SUM(A1)") == "'@SUM(A1)" and defuse("Ålidhem") == "Ålidhem" and defuse(5) == 5
