@@ -85,7 +85,7 @@ def funnel(points: pd.DataFrame, curve: pd.DataFrame, *, y_title: str, x_title: 
 
 VERDICT_COLOURS = {  # Okabe–Ito pairs; the symbol and the text carry the verdict too
     "higher_worse": "#D55E00", "lower_worse": "#D55E00", "higher_better": "#0072B2",
-    "lower_better": "#0072B2", "similar": "#E69F00", "higher": "#56B4E9", "lower": "#56B4E9",
+    "lower_better": "#0072B2", "similar": "#767676", "higher": "#2b7bba", "lower": "#2b7bba",
 }
 VERDICT_MARKERS = {"higher_worse": "x", "lower_worse": "x", "higher_better": "star",
                    "lower_better": "star", "similar": "circle", "higher": "triangle-up",
