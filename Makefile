@@ -35,6 +35,8 @@ system-deps:
 test: setup .venv/.dev-stamp system-deps
 	.venv/bin/ruff check .
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	# the importer's tests once more against a real PostgreSQL server
+	UVTS_SOURCES_TEST_DB=postgresql $(PY) -m pytest -p no:cacheprovider -q tests/sources
 
 bench: setup .venv/.dev-stamp
 	$(PY) -m benchmarks

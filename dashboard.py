@@ -39,6 +39,7 @@ PAGES = {
     "jamforelse": st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
     "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
     "om-metod": st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
+    "admin": st.Page("pages/admin.py", title=t("Administration", "Administration"), url_path="admin"),
 }
 nav = st.navigation([page for key, page in PAGES.items() if key in allowed_pages(role)])
 

@@ -77,6 +77,7 @@ def _signed_in_role() -> str:
             st.stop()
         if st.sidebar.button(ui.t("Logga in", "Sign in"), type="primary", key="signin"):
             st.login(_provider())
+            st.stop()  # the rest of the run would overwrite the redirect (query params, pages)
         return LEAST_ROLE
     claims = _claims()
     subject_claim = os.environ.get(SUBJECT_CLAIM_ENV, "").strip() or "email"
@@ -97,6 +98,7 @@ def _signed_in_role() -> str:
     if st.sidebar.button(ui.t("Logga ut", "Sign out"), key="signout"):
         st.session_state.pop("signin_audited", None)
         st.logout()
+        st.stop()
     return role
 
 

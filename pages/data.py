@@ -40,13 +40,14 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
         try:
             result = import_file(store, path, source=source or None, user=ui.user_name())
         except ValidationError as exc:
-            st.error(t(f"Filen lästes inte in: {len(exc.problems)} fel. Databasen är oförändrad.",
-                       f"The file was not imported: {len(exc.problems)} errors. The database is unchanged."))
+            total = getattr(exc, "total", len(exc.problems))
+            st.error(t(f"Filen lästes inte in: {total} fel. Databasen är oförändrad.",
+                       f"The file was not imported: {total} errors. The database is unchanged."))
             st.dataframe([{t("Rad", "Row"): p.row, t("Kolumn", "Column"): p.column,
                            t("Fel", "Error"): p.message} for p in exc.problems[:50]], hide_index=True,
                          width="stretch")
-            if len(exc.problems) > 50:
-                st.caption(t(f"… och {len(exc.problems) - 50} fel till.", f"… and {len(exc.problems) - 50} more."))
+            if total > 50:
+                st.caption(t(f"… och {total - 50} fel till.", f"… and {total - 50} more."))
         except UserError as exc:
             st.error(t(f"Filen lästes inte in. {exc} Databasen är oförändrad.",
                        f"The file was not imported. {exc.message_en or exc} The database is unchanged."))

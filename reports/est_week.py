@@ -30,6 +30,7 @@ from indicators.est import (
     MORE_THAN_USUAL,
     default_week,
     hotspot_caveats,
+    hotspot_cells,
     hotspots,
     public_breakdown,
     public_view,
@@ -161,7 +162,7 @@ def _activity_rows(activities: pd.DataFrame, names: dict[str, str]) -> list[list
 
 
 def _hotspot_text(incidents_data: dict, names: dict[str, str]) -> str:
-    cells = incidents_data["cells"]
+    cells = hotspot_cells(incidents_data)
     if cells.empty or cells["count"].sum() == 0:
         return "Inga händelser den här veckan; ingen hotspotanalys."
     result = hotspots(cells, permutations=DETECTION_PERMUTATIONS, alpha=HOTSPOT_ALPHA)
@@ -323,7 +324,8 @@ def _run(args: argparse.Namespace) -> int:
 
     store = open_report_store(args.db)
     try:
-        week = args.week or default_week(date.today(), latest_with_data=incident_week_span(store)[1])
+        latest = incident_week_span(store)[1]
+        week = args.week or default_week(date.today(), latest_with_data=latest)
         path = build_est_week_pdf(store, week, out=args.out)
     finally:
         store.dispose()

@@ -49,7 +49,10 @@ def _import(args: argparse.Namespace) -> int:
               "Inget har skrivits.")
         return 0
     store = _store(args.db)
-    result = import_file(store, args.file, source=args.source, user=args.user)
+    try:
+        result = import_file(store, args.file, source=args.source, user=args.user)
+    finally:
+        store.dispose()
     name = Path(args.file).name
     if result.status == "unchanged":
         print(f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
@@ -63,7 +66,11 @@ def _import(args: argparse.Namespace) -> int:
 def _batches(args: argparse.Namespace) -> int:
     from store.observations import list_batches
 
-    batches = list_batches(_store(args.db))
+    store = _store(args.db)
+    try:
+        batches = list_batches(store)
+    finally:
+        store.dispose()
     if batches.empty:
         print("Inga importer ännu.")
         return 0
@@ -86,7 +93,11 @@ def _batches(args: argparse.Namespace) -> int:
 def _rollback(args: argparse.Namespace) -> int:
     from store.observations import rollback_batch
 
-    print(rollback_batch(_store(args.db), args.batch_id, user=args.user))
+    store = _store(args.db)
+    try:
+        print(rollback_batch(store, args.batch_id, user=args.user))
+    finally:
+        store.dispose()
     return 0
 
 
@@ -155,8 +166,12 @@ def _fetch(args: argparse.Namespace) -> int:
     from sources.template import import_dataframe
 
     source_name = parsed.observations["source"].iloc[0] if len(rows) else args.source
-    result = import_dataframe(_store(args.db), rows, file_name=f"{args.source}-hämtning",
-                              source=source_name, user=args.user)
+    store = _store(args.db)
+    try:
+        result = import_dataframe(store, rows, file_name=f"{args.source}-hämtning",
+                                  source=source_name, user=args.user)
+    finally:
+        store.dispose()
     print(f"Import {result.batch_id}: {_count(result.rows_loaded)} värden från {source_name} "
           f"({result.status}).")
     return 0

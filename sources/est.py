@@ -200,7 +200,7 @@ def read_est_table(path: str | Path) -> pd.DataFrame:
         raise UserError(f"Filtypen '{suffix}' stöds inte (använd CSV eller Excel)", file=path.name,
                         message_en=f"Unsupported file type '{suffix}' (use CSV or Excel)")
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):  # latin-1 always decodes
         try:
             text = raw.decode(encoding)
             break
@@ -327,7 +327,8 @@ def _snap(x: np.ndarray, y: np.ndarray, crs: np.ndarray, has_point: np.ndarray, 
             listed = [p.row for p in exc.problems if p.row is not None]
             for p in listed:
                 hint = ""
-                if code == METRIC_CRS and abs(x[positions[p]]) <= 180 and abs(y[positions[p]]) <= 90:
+                px, py = x[positions[p]], y[positions[p]]
+                if code == METRIC_CRS and abs(px) <= 180 and abs(py) <= 90:
                     hint = " (talen ser ut som grader: ange crs 4326 eller kolumnerna lat/lon)"
                 log.add(f"Punkten ligger utanför Umeå kommun{hint}",
                         row=int(rows[positions[p]]), column=column)
@@ -401,7 +402,7 @@ def validate_incidents(
     first_row : int
         Row number of ``frame``'s first row in messages (2: a header row above).
     now : datetime, optional
-        "Now" for the check against future times (default: the current local time).
+        "Now" (Swedish local time) for the check against future times (default: the clock).
 
     Returns
     -------
@@ -487,7 +488,10 @@ def _validate(frame: pd.DataFrame, kind: str, *, crs: int | None, file: str | No
         log.add(f"Tidpunkten {quote(times_text.iloc[position])} är före år 2000",
                 row=int(rows[position]), column=_LABELS[time_column])
     if kind == "incident":
-        limit = pd.Timestamp(now or datetime.now()) + FUTURE_MARGIN
+        # Times in files are Swedish local time; the server's clock may be UTC.
+        local_now = (pd.Timestamp(now) if now is not None else
+                     pd.Timestamp.now(tz="Europe/Stockholm").tz_localize(None))
+        limit = local_now + FUTURE_MARGIN
         for position in np.flatnonzero((times > limit).to_numpy(dtype=bool)):
             log.add(f"Tidpunkten {quote(times_text.iloc[position])} ligger i framtiden",
                     row=int(rows[position]), column=_LABELS[time_column])
@@ -713,8 +717,11 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--user", default="cli", help="vem som läser in (granskningsloggen)")
     args = parser.parse_args(argv)
     store = Store(args.db)
-    store.migrate()
-    result = import_est_file(store, args.file, kind=args.kind, crs=args.crs, user=args.user)
+    try:
+        store.migrate()
+        result = import_est_file(store, args.file, kind=args.kind, crs=args.crs, user=args.user)
+    finally:
+        store.dispose()
     print(f"{args.file.name}: {result.message} (import {result.batch_id})")
     return 0
 

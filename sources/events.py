@@ -40,7 +40,7 @@ def import_interventions(store: Store, path: Path, *, source: str = "insatser", 
         raise ValidationError([Problem(f"Kolumnen saknas: {c}", file=path.name, column=c) for c in missing],
                               file=path.name)
     records = []
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
+    for i, row in zip(frame.index, frame.itertuples(index=False), strict=True):
         codes = []
         for name in str(row.omraden).split(","):
             code = resolve_area(name.strip())

@@ -71,7 +71,8 @@ def parse_values(payload: Mapping, *, measure_ids: Mapping[str, str] | None = No
                              "hoppades över")
                 continue
             if not totals:
-                notes.append(f"{kpi} {area} {period}: inget värde för båda könen (T); hoppades över")
+                notes.append(f"{kpi} {area} {period}: inget värde för båda könen (T); "
+                             "hoppades över")
                 continue
             for item in totals:
                 if item.get("value") is None:

@@ -36,9 +36,10 @@ def normalise_period(text: object) -> str | None:
 
     Examples
     --------
-    >>> [normalise_period(p) for p in ["2025", "vt 2025", "2025 HT", "2025-3", "2025M03",
-    ...                                 "v47 2025", "2025-W47", "2020-W53", "2021-W53", "2025-13"]]
-    ['2025', '2025-VT', '2025-HT', '2025-03', '2025-03', '2025-W47', '2025-W47', '2020-W53', None, None]
+    >>> [normalise_period(p) for p in ["2025", "vt 2025", "2025 HT", "2025-3", "2025M03"]]
+    ['2025', '2025-VT', '2025-HT', '2025-03', '2025-03']
+    >>> [normalise_period(p) for p in ["v47 2025", "2025-W47", "2020-W53", "2021-W53", "2025-13"]]
+    ['2025-W47', '2025-W47', '2020-W53', None, None]
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None

@@ -50,7 +50,7 @@ def _fold(text: str) -> str:
 
 
 def _candidate_strings(values: Iterable) -> pd.Series:
-    """Values as strings; whole numbers become their digits (Excel stores 8507099805 as a number)."""
+    """Values as strings; whole numbers become their digits (Excel keeps 8507099805 as a number)."""
     if isinstance(values, pd.Series):
         series = values.reset_index(drop=True)
     else:

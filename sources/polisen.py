@@ -96,9 +96,9 @@ def parse_events(
     >>> events = [{"datetime": "2025-06-06 14:43:44 +02:00", "type": "Olovlig körning",
     ...            "name": "06 juni 13.05, Olovlig körning, Umeå",
     ...            "location": {"name": "Umeå", "gps": "63.825847,20.263035"}}]
-    >>> parse_events(events).observations[["measure_id", "area_code", "period", "count"]
-    ...                                   ].values.tolist()
-    [['polisen_handelser', '2480', '2025-W23', 1.0], ['polisen_olovlig_korning', '2480', '2025-W23', 1.0]]
+    >>> counts = parse_events(events).observations
+    >>> counts[["measure_id", "period", "count"]].values.tolist()
+    [['polisen_handelser', '2025-W23', 1.0], ['polisen_olovlig_korning', '2025-W23', 1.0]]
     """
     if resolve_area is None:
         from geo.areas import resolve_area
@@ -129,8 +129,8 @@ def parse_events(
         notes.append(f"{summaries} sammanfattningar (inte enskilda händelser) hoppades över")
     if skipped_places:
         shown = ", ".join(f"{p} ({n})" for p, n in skipped_places.most_common(5))
-        notes.append(f"{sum(skipped_places.values())} händelser utanför kommunerna i områdestabellen "
-                     f"(eller på länsnivå) hoppades över: {shown}")
+        notes.append(f"{sum(skipped_places.values())} händelser utanför kommunerna i "
+                     f"områdestabellen (eller på länsnivå) hoppades över: {shown}")
     frame = pd.DataFrame([(m, a, p, n) for (m, a, p), n in counts.items()],
                          columns=["measure_id", "area_code", "period", "count"])
     return ParsedSource(tidy_frame(frame, source=SOURCE), tuple(notes))

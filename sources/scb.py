@@ -76,7 +76,8 @@ def jsonstat2_frame(payload: Mapping) -> pd.DataFrame:
         codes = []
         for dim in ids:
             index = dims[dim]["category"]["index"]
-            codes.append(sorted(index, key=index.get) if isinstance(index, Mapping) else list(index))
+            ordered = sorted(index, key=index.get) if isinstance(index, Mapping) else list(index)
+            codes.append(ordered)
         size = int(np.prod([len(c) for c in codes])) if codes else 0
         raw = payload["value"]
     except (KeyError, TypeError) as exc:
@@ -114,7 +115,8 @@ def parse_jsonstat2(
     ...       "Region": {"category": {"index": {"2480": 0}}},
     ...       "ContentsCode": {"category": {"index": {"BE0101N1": 0}}},
     ...       "Tid": {"category": {"index": {"2024": 0}}}}}
-    >>> parse_jsonstat2(ds).observations[["measure_id", "area_code", "period", "count"]].values.tolist()
+    >>> obs = parse_jsonstat2(ds).observations
+    >>> obs[["measure_id", "area_code", "period", "count"]].values.tolist()
     [['pop_total', '2480', '2024', 130000.0]]
     """
     frame = jsonstat2_frame(payload)
@@ -233,10 +235,10 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
         if others:
             notes.append(f"Tabellinnehåll som inte är folkmängd hoppades över: {', '.join(others)}")
         frame = frame[frame[metric_dim].isin(population)]
-    missing = frame["value"].isna()
-    if missing.any():
-        notes.append(f"{int(missing.sum())} värden saknas i tabellen (t.ex. '..') och hoppades över")
-        frame = frame[~missing]
+    missing = int(frame["value"].isna().sum())
+    if missing:  # kept as NaN so that no sum is made from an incomplete set of cells
+        notes.append(f"{missing} värden saknas i tabellen (t.ex. '..'); summor som behöver dem "
+                     "hoppades över")
 
     sex_dim = _find_dim(frame, "kon", "sex")
     if sex_dim:
@@ -263,8 +265,7 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
             continue
         if age_dim is None:
             if measure_id == "pop_total":
-                pieces.append(frame.groupby(keys, as_index=False)["value"].sum()
-                              .assign(measure_id=measure_id))
+                pieces.append(_complete_sums(frame, keys, None, measure_id))
             continue
         ages = {c: parse_age_class(c) for c in pd.unique(frame[age_dim])}
         totals = [c for c, a in ages.items() if a is None and str(c).casefold() in _TOTAL_WORDS]
@@ -284,12 +285,23 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
                 continue
             chosen = [c for _, c in inside]
         part = frame[frame[age_dim].isin(chosen)]
-        pieces.append(part.groupby(keys, as_index=False)["value"].sum().assign(
-            measure_id=measure_id))
+        pieces.append(_complete_sums(part, keys, (age_dim, len(chosen)), measure_id))
     if not pieces:
         return ParsedSource(tidy_frame(None, source=SOURCE), tuple(notes))
     out = pd.concat(pieces, ignore_index=True).rename(columns={"value": "count"})
     return ParsedSource(tidy_frame(out, source=SOURCE), tuple(notes))
+
+
+def _complete_sums(part: pd.DataFrame, keys: list[str], classes: tuple[str, int] | None,
+                   measure_id: str) -> pd.DataFrame:
+    """Sums per area and period, only where every cell is there (no '..', every age class)."""
+    grouped = part.groupby(keys)
+    sums = grouped["value"].sum(min_count=1)
+    complete = ~grouped["value"].apply(lambda v: v.isna().any())
+    if classes is not None:
+        complete &= grouped[classes[0]].nunique() == classes[1]
+    out = sums[complete & sums.notna()].reset_index()
+    return out.assign(measure_id=measure_id)
 
 
 def _band_text(band: tuple[float, float]) -> str:

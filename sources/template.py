@@ -78,7 +78,7 @@ def header_key(text: object) -> str:
     return re.sub(r"[^a-z0-9]+", "", folded)
 
 
-# --- reading ---------------------------------------------------------------------------------------
+# --- reading --------------------------------------------------------------------------------------
 
 @dataclass
 class TemplateTable:
@@ -90,9 +90,9 @@ class TemplateTable:
     headers: list[str]
     #: Frame column → header as written in the file (for messages).
     labels: dict[str, str]
+    #: Yields (text cells with the frame columns, file row numbers) chunk by chunk.
+    chunks: Callable[[], Iterator[tuple[pd.DataFrame, np.ndarray]]] = field(repr=False)
     separator: str | None = None
-    chunks: Callable[[], Iterator[tuple[pd.DataFrame, np.ndarray]]] = field(repr=False,
-                                                                            default=iter)
 
 
 @dataclass
@@ -137,8 +137,8 @@ def _scan(path: Path) -> _FileScan:
         raise UserError(f"{path} är en mapp, inte en fil.") from exc
     except OSError as exc:
         raise UserError(f"Filen {path} kan inte läsas: {exc.strerror}") from exc
-    return _FileScan(digest.hexdigest(), size, head, utf8_ok, not utf8_ok and _decodes(path, "cp1252"),
-                     nul)
+    cp1252_ok = not utf8_ok and _decodes(path, "cp1252")
+    return _FileScan(digest.hexdigest(), size, head, utf8_ok, cp1252_ok, nul)
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -303,7 +303,7 @@ def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
             chunk.columns = columns
             yield chunk, rows
 
-    return TemplateTable(name, scan.checksum, "csv", headers, labels, separator, chunks)
+    return TemplateTable(name, scan.checksum, "csv", headers, labels, chunks, separator)
 
 
 def _refuse_extra_fields(chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, name: str,
@@ -316,7 +316,8 @@ def _refuse_extra_fields(chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, 
     first = int(np.flatnonzero(filled.any(axis=1))[0])
     saw = n_columns + int(np.flatnonzero(filled[first])[-1]) + 1
     raise _parser_error(pd.errors.ParserError(
-        f"Expected {n_columns} fields in line {rows[first]}, saw {saw}"), name, separator, n_columns)
+        f"Expected {n_columns} fields in line {rows[first]}, saw {saw}"), name, separator,
+        n_columns)
 
 
 def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> UserError:
@@ -329,7 +330,8 @@ def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> 
                 "använd semikolon som avgränsare." if separator == "," else
                 " Kontrollera avgränsare och citattecken på raden.")
         return UserError(f"Raden har {saw} fält men rubrikraden har {expected}.{hint}",
-                         file=name, row=line, message_en=f"Row has {saw} fields, header {expected}.")
+                         file=name, row=line,
+                         message_en=f"Row has {saw} fields, header {expected}.")
     quote_error = re.search(r"EOF inside string starting at row (\d+)", text)
     if quote_error:
         return UserError("Ett citattecken (\") på raden avslutas aldrig; filen kan inte läsas "
@@ -411,7 +413,7 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
         yield raw.apply(cells_as_text), row_numbers
 
     return TemplateTable(name, scan.checksum, "xlsx", [str(h or "") for h in headers], labels,
-                         None, chunks)
+                         chunks)
 
 
 def _sheet_width(rows: list[list]) -> int:
@@ -482,7 +484,8 @@ def open_template(path: str | Path, *, chunk_rows: int = 200_000) -> TemplateTab
     --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
-    >>> _ = open(path, "w", encoding="utf-8-sig").write("Område;Period;Mått;Antal\\nErsboda;2025;x;1\\n")
+    >>> text = "Område;Period;Mått;Antal\\nErsboda;2025;x;1\\n"
+    >>> _ = open(path, "w", encoding="utf-8-sig").write(text)
     >>> t = open_template(path)
     >>> t.kind, t.separator, list(t.labels)
     ('csv', ';', ['omrade', 'period', 'matt', 'antal'])
@@ -559,7 +562,7 @@ def _read_xlsx_plain(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame(body, columns=header, dtype=object), np.arange(len(body)) + 2
 
 
-# --- importing -------------------------------------------------------------------------------------
+# --- importing ------------------------------------------------------------------------------------
 
 def _batch_source(source: str | None, collector: ObservationCollector, name: str) -> str:
     if source:
@@ -688,7 +691,7 @@ def check_file(
     --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "a.csv")
-    >>> _ = open(path, "w", encoding="utf-8").write("omrade,period,matt,antal\\nErsboda,2025,x,3\\n")
+    >>> _ = open(path, "w").write("omrade,period,matt,antal\\nErsboda,2025,x,3\\n")
     >>> check_file(path, known_measures={"x"}).observations["area_code"].tolist()
     ['d-ersboda']
     """
@@ -716,8 +719,22 @@ def _collector(table: TemplateTable, known_measures, resolve_area) -> Observatio
         areas=AreaLookup(resolve_area), labels=table.labels, separator=table.separator)
 
 
+def _already_loaded(store, checksum: str):
+    """The result for a file whose checksum is already loaded (nothing is read or written)."""
+    from store.observations import BatchResult, find_loaded_batch
+
+    with store.engine.connect() as conn:
+        batch_id = find_loaded_batch(conn, checksum)
+    if batch_id is None:
+        return None
+    return BatchResult(batch_id, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
+
+
 def _import_table(store, table: TemplateTable, *, source, user, known_measures, synthetic,
                   chunk_rows, resolve_area):
+    unchanged = _already_loaded(store, table.checksum)
+    if unchanged is not None:
+        return unchanged
     checked = _check_table(table, source=source, known_measures=known_measures,
                            resolve_area=resolve_area)
     return _write(store, checked.observations, name=checked.name, checksum=checked.checksum,
@@ -766,6 +783,67 @@ def import_dataframe(
         refuse_personal_data(raw, file_name=file_name, rows=rows, labels=labels)
         yield raw.apply(cells_as_text), rows
 
-    table = TemplateTable(file_name, digest.hexdigest(), "frame", headers, labels, None, chunks)
+    table = TemplateTable(file_name, digest.hexdigest(), "frame", headers, labels, chunks)
     return _import_table(store, table, source=source, user=user, known_measures=known_measures,
                          synthetic=synthetic, chunk_rows=chunk_rows, resolve_area=resolve_area)
+
+
+# --- the blank template --------------------------------------------------------------------------
+
+#: Rows of the instruction sheet of the Excel template (column, meaning, example).
+TEMPLATE_HELP = [
+    ("omrade", "Distrikt eller stadsdel (namn eller kod), Umeå kommun, eller en DeSO-/RegSO-kod. "
+     "DeSO/RegSO summeras till distrikt.", "Ålidhem"),
+    ("period", "År, termin, månad eller ISO-vecka.", "2025, 2025-VT, 2025-03, 2025-W47"),
+    ("matt", "Måttets id (se sidan Om & metod).", "barn_ekonomiskt_utsatta"),
+    ("antal", "Antal (täljare). Decimalkomma går bra.", "12"),
+    ("namnare", "Nämnare, t.ex. antal barn i området. Tom om den saknas.", "240"),
+    ("varde", "Färdigt värde (t.ex. ett medelvärde) om antal saknas.", "229,4"),
+    ("kalla", "Källa (samma på alla rader).", "Socialtjänsten"),
+]
+
+
+def write_template_files(folder: str | Path) -> list[Path]:
+    """Write the blank template: ``mall_observationer.csv`` (Swedish Excel CSV: semicolon,
+    UTF-8 with BOM) and ``mall_observationer.xlsx`` (a *Data* sheet with the header row and an
+    *Instruktioner* sheet). Both are header-only, so importing them unchanged is refused.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [p.name for p in write_template_files(tempfile.mkdtemp())]
+    ['mall_observationer.csv', 'mall_observationer.xlsx']
+    """
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / "mall_observationer.csv"
+    csv_path.write_bytes(codecs.BOM_UTF8 + (";".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8"))
+
+    workbook = openpyxl.Workbook()
+    workbook.properties.created = workbook.properties.modified = dt.datetime(2025, 1, 1)
+    data = workbook.active
+    data.title = "Data"
+    data.append(list(TEMPLATE_COLUMNS))
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    for letter in "ABCDEFG":
+        data.column_dimensions[letter].width = 18
+    data.freeze_panes = "A2"
+    help_sheet = workbook.create_sheet("Instruktioner")
+    help_sheet.append(["kolumn", "innehåll", "exempel"])
+    for row in TEMPLATE_HELP:
+        help_sheet.append(list(row))
+    help_sheet.append([])
+    help_sheet.append(["", "En rad per område × period × mått. Inga personuppgifter: filer med "
+                       "personnummer eller kolumner som namn, adress eller e-post avvisas helt.",
+                       ""])
+    help_sheet.column_dimensions["B"].width = 90
+    help_sheet.column_dimensions["C"].width = 32
+    xlsx_path = folder / "mall_observationer.xlsx"
+    workbook.save(xlsx_path)
+    return [csv_path, xlsx_path]

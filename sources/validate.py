@@ -47,6 +47,8 @@ MAX_KEPT_PROBLEMS = 1000
 _DIRECT, _DESO, _REGSO = 0, 1, 2
 _DESO_RE = re.compile(r"^(\d{4}[A-C]\d{4})(?:_DESO\d{4})?$")
 _REGSO_RE = re.compile(r"^(\d{4}R\d{3})(?:_REGSO\d{4})?$")
+#: Digit runs that could be (part of) an identity number; masked in messages.
+_LONG_DIGITS = re.compile(r"\d{6}(?:\d{2})?[-+ ]?\d{4}|\d{8,}")
 _FORMULA_START = r"^[=+\-@\t\r]."
 _HTML = r"<\s*[A-Za-z!/?]"
 _LABELS_SV = {
@@ -119,10 +121,10 @@ def quote(value: object, *, width: int = 40) -> str:
 
     Examples
     --------
-    >>> quote("Ersbod"), quote("x" * 50), quote("8507099806")
-    ("'Ersbod'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'", "'##########'")
+    >>> quote("Ersbod"), quote("x" * 50), quote("850709-9806")
+    ("'Ersbod'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'", "'######-####'")
     """
-    text = re.sub(r"\d{8,}", lambda m: "#" * len(m.group()), str(value))
+    text = _LONG_DIGITS.sub(lambda m: re.sub(r"\d", "#", m.group()), str(value))
     if len(text) > width:
         text = text[: width - 1] + "…"
     return f"'{text}'"
@@ -190,7 +192,7 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
     return kinds
 
 
-# --- areas -----------------------------------------------------------------------------------------
+# --- areas ----------------------------------------------------------------------------------------
 
 class AreaLookup:
     """Area names/codes → (our code, how it was given), each distinct text resolved once.
@@ -237,11 +239,15 @@ class _Vocabulary:
             self.values.append(value)
         return found
 
-    def categorical(self, codes: np.ndarray) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(self.values, dtype=object))
+    def sorted_codes(self, codes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """``codes`` renumbered so that their order is the strings' order, and the strings."""
+        order = np.argsort(np.array(self.values, dtype=object), kind="stable")
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        return rank[codes], [self.values[i] for i in order]
 
 
-# --- numbers and text ------------------------------------------------------------------------------
+# --- numbers and text -----------------------------------------------------------------------------
 
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers written the Swedish or the English way → (float array, unreadable mask).
@@ -298,7 +304,7 @@ def _formula_message(cells: pd.Series) -> np.ndarray:
 _HTML_MESSAGE = "Cellen innehåller HTML eller skript ('<…'); sådant tas inte emot"
 
 
-# --- checking chunks ---------------------------------------------------------------------------------
+# --- checking chunks ------------------------------------------------------------------------------
 
 @dataclass
 class _Chunk:
@@ -331,7 +337,7 @@ class ObservationCollector:
     Examples
     --------
     >>> c = ObservationCollector(MeasureCatalogue.from_known({"x": "proportion"}), file="a.csv",
-    ...                          areas=AreaLookup(lambda s: {"ersboda": "d-ersboda"}.get(s.lower())))
+    ...     areas=AreaLookup(lambda s: {"ersboda": "d-ersboda"}.get(s.lower())))
     >>> c.add(pd.DataFrame({"omrade": ["Ersboda"], "period": ["2025"], "matt": ["x"],
     ...                     "antal": ["3"], "namnare": ["10"]}), rows=np.array([2]))
     >>> c.finish()[["area_code", "period", "measure_id", "count", "denominator"]].values.tolist()
@@ -414,7 +420,7 @@ class ObservationCollector:
             for text in pd.unique(measure_text[unknown]):
                 hint = self.measures.suggestion(text)
                 messages[text] = f"Okänt mått {quote(text)}" + (
-                    f" (menade du '{hint}'?)" if hint else " (se måttlistan i mallens README)")
+                    f" (menade du '{hint}'?)" if hint else " (måttens id finns på sidan Om & metod)")
             self._report(unknown, rows, measure_text[unknown].map(messages).to_numpy(dtype=object),
                          "matt")
 
@@ -431,28 +437,29 @@ class ObservationCollector:
              "2025-W47)" for p in period_text[unknown]], dtype=object), "period")
 
         numbers = {}
+        structural = bad.copy()  # rows already explained; each number cell is still checked
         for column in NUMBER_COLUMNS:
             if column not in frame.columns:
                 numbers[column] = np.full(len(frame), np.nan)
                 continue
             parsed, unreadable = parse_numbers(frame[column])
             formula, html = unsafe_text(frame[column].where(unreadable, ""))
-            self._report(formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]),
-                         column)
-            self._report(html & ~bad, rows, _HTML_MESSAGE, column)
-            plain = unreadable & ~formula & ~html & ~bad
+            shown = formula & ~structural
+            self._report(shown, rows, _formula_message(frame[column][shown]), column)
+            self._report(html & ~structural, rows, _HTML_MESSAGE, column)
+            plain = unreadable & ~formula & ~html & ~structural
             self._report(plain, rows, np.array(
                 [f"{quote(v)} är inte ett tal (lämna cellen tom om värdet saknas)"
                  for v in frame[column][plain]], dtype=object), column)
             huge = np.abs(np.nan_to_num(parsed)) > MAX_NUMBER
-            self._report(huge & ~bad, rows, "Talet är orimligt stort (över 1\u202f000\u202f000\u202f000)",
-                         column)
+            self._report(huge & ~structural, rows,
+                         "Talet är orimligt stort (över 1\u202f000\u202f000\u202f000)", column)
+            bad |= unreadable | huge
             if column != "varde":
-                negative = (parsed < 0) & ~huge & ~bad
+                negative = (parsed < 0) & ~huge & ~structural
                 self._report(negative, rows,
                              f"{_LABELS_SV[column].capitalize()} kan inte vara negativt", column)
                 bad |= negative
-            bad |= unreadable | huge
             numbers[column] = parsed
         count, denominator, value = numbers["antal"], numbers["namnare"], numbers["varde"]
 
@@ -472,7 +479,8 @@ class ObservationCollector:
             bad |= over
         statistical = (kind != _DIRECT) & ~np.isnan(value) & np.isnan(count) & ~bad
         self._report(statistical, rows, "Rader med DeSO- eller RegSO-kod summeras till distrikt "
-                     "och behöver antal (och nämnare); ett färdigt värde kan inte summeras", "varde")
+                     "och behöver antal (och nämnare); ett färdigt värde kan inte summeras",
+                     "varde")
 
         if "kalla" in frame.columns:
             self.sources.update(s for s in pd.unique(frame["kalla"].str.strip()) if s)
@@ -481,10 +489,12 @@ class ObservationCollector:
         if self.log.total:  # the file will be refused; keep checking, stop collecting rows
             self._chunks.clear()
             return
+        small = np.int32  # codes and row numbers: a third of the memory of int64 columns
         self._chunks.append(_Chunk(
-            area=area_code[ok], kind=kind[ok], stat_key=stat_key[ok], period=period[ok],
-            measure=measure[ok], count=count[ok], denominator=denominator[ok], value=value[ok],
-            row=rows[ok],
+            area=area_code[ok].astype(small), kind=kind[ok], stat_key=stat_key[ok].astype(small),
+            period=period[ok].astype(small), measure=measure[ok].astype(small),
+            count=count[ok], denominator=denominator[ok], value=value[ok],
+            row=rows[ok].astype(np.int64),
         ))
 
     def _report(self, mask: np.ndarray, rows: np.ndarray, messages, column: str) -> None:
@@ -505,9 +515,9 @@ class ObservationCollector:
         for other in others:
             hit = rest_empty & frame[first].str.contains(other, regex=False).to_numpy(dtype=bool)
             shown = "tabb" if other == "\t" else f"'{other}'"
-            self._report(hit & ~bad, rows, f"Raden verkar avgränsad med {shown}, men filen använder "
-                         f"{'tabb' if self.separator == chr(9) else repr(self.separator)}; "
-                         "använd samma avgränsare på alla rader", first)
+            used = "tabb" if self.separator == "\t" else repr(self.separator)
+            self._report(hit & ~bad, rows, f"Raden verkar avgränsad med {shown}, men filen "
+                         f"använder {used}; använd samma avgränsare på alla rader", first)
             bad |= hit
         return bad
 
@@ -515,37 +525,57 @@ class ObservationCollector:
         """Combine all chunks; raise :class:`ImportValidationError` if any problem was found.
 
         Returns the observations to store: ``measure_id, area_code, period`` (categorical),
-        ``count, denominator, value`` (float), one row per key, DeSO/RegSO rows summed.
+        ``count, denominator, value`` (float), one row per key, DeSO/RegSO rows summed,
+        sorted by measure, area and period.
         """
         self.log.raise_if_any()
         if self.rows_read == 0:
             self.log.add("Filen har inga datarader (bara en rubrikrad)", row=2)
             self.log.raise_if_any()
-        parts = self._chunks
-        cat = {name: np.concatenate([getattr(p, name) for p in parts])
-               for name in _Chunk.__dataclass_fields__}
-        self._chunks = []
-        frame = pd.DataFrame(cat)
+        parts, self._chunks = self._chunks, []
+        frame = pd.DataFrame({name: np.concatenate([getattr(p, name) for p in parts])
+                              for name in _Chunk.__dataclass_fields__}, copy=False)
+        del parts
         combined = self._combine(frame)
+        del frame
         self.log.raise_if_any()
-        out = pd.DataFrame({
-            "measure_id": self._measure_ids.categorical(combined["measure"].to_numpy()),
-            "area_code": self._areas.categorical(combined["area"].to_numpy()),
-            "period": self._periods.categorical(combined["period"].to_numpy()),
-            "count": combined["count"].to_numpy(dtype="float64"),
-            "denominator": combined["denominator"].to_numpy(dtype="float64"),
-            "value": combined["value"].to_numpy(dtype="float64"),
-        })
-        return out
+        # Sorted by key: the store's index inserts are then sequential (about twice as fast).
+        measure, measures = self._measure_ids.sorted_codes(combined["measure"].to_numpy())
+        area, areas = self._areas.sorted_codes(combined["area"].to_numpy())
+        period, periods = self._periods.sorted_codes(combined["period"].to_numpy())
+        order = np.lexsort((period, area, measure))
+
+        def categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+            return pd.Categorical.from_codes(codes[order],
+                                             categories=pd.Index(categories, dtype=object))
+
+        return pd.DataFrame({
+            "measure_id": categorical(measure, measures),
+            "area_code": categorical(area, areas),
+            "period": categorical(period, periods),
+            "count": combined["count"].to_numpy(dtype="float64")[order],
+            "denominator": combined["denominator"].to_numpy(dtype="float64")[order],
+            "value": combined["value"].to_numpy(dtype="float64")[order],
+        }, copy=False)
+
+    def _key(self, frame: pd.DataFrame, first: str) -> np.ndarray:
+        """One int64 per (first, period, measure): cheaper to hash than three columns."""
+        n_periods = len(self._periods.values) + 1
+        n_measures = len(self._measure_ids.values) + 1
+        return ((frame[first].to_numpy(dtype=np.int64) * n_periods
+                 + frame["period"].to_numpy(dtype=np.int64)) * n_measures
+                + frame["measure"].to_numpy(dtype=np.int64))
 
     def _combine(self, frame: pd.DataFrame) -> pd.DataFrame:
         key = ["area", "period", "measure"]
-        direct = frame[frame["kind"] == _DIRECT]
-        self._duplicates(direct, key, "Dubblett: samma område, period och mått finns redan på rad")
-        statistical = frame[frame["kind"] != _DIRECT]
-        if statistical.empty:
+        is_direct = frame["kind"].to_numpy() == _DIRECT
+        direct = frame if is_direct.all() else frame[is_direct]
+        self._duplicates(direct, self._key(direct, "area"),
+                         "Dubblett: samma område, period och mått finns redan på rad")
+        if is_direct.all():
             return direct
-        self._duplicates(statistical, ["stat_key", "period", "measure"],
+        statistical = frame[~is_direct]
+        self._duplicates(statistical, self._key(statistical, "stat_key"),
                          "Dubblett: samma DeSO/RegSO-kod, period och mått finns redan på rad")
         # A district given directly and through DeSO/RegSO (or through both DeSO and RegSO)
         # would be counted twice.
@@ -568,20 +598,21 @@ class ObservationCollector:
             "denominator"].isna().to_numpy()
         self.log.add_rows(statistical["row"].to_numpy()[partial],
                           "Nämnare saknas på raden men finns på andra DeSO/RegSO-rader för samma "
-                          "distrikt, period och mått; summan blir fel", column=self._label("namnare"))
+                          "distrikt, period och mått; summan blir fel",
+                          column=self._label("namnare"))
         summed = grouped[["count", "denominator"]].sum(min_count=1).reset_index()
         summed["value"] = np.nan
         return pd.concat([direct[[*key, "count", "denominator", "value"]],
                           summed[[*key, "count", "denominator", "value"]]], ignore_index=True)
 
-    def _duplicates(self, frame: pd.DataFrame, key: list[str], message: str) -> None:
+    def _duplicates(self, frame: pd.DataFrame, keys: np.ndarray, message: str) -> None:
         if frame.empty:
             return
-        dup = frame.duplicated(key, keep="first").to_numpy()
+        dup = pd.Series(keys).duplicated(keep="first").to_numpy()
         if not dup.any():
             return
-        first_row = frame.groupby(key, sort=False)["row"].transform("first").to_numpy()
         rows = frame["row"].to_numpy()
+        first_row = pd.Series(rows).groupby(keys, sort=False).transform("first").to_numpy()
         self.log.add_rows(rows[dup], np.array([f"{message} {r}" for r in first_row[dup]],
                                               dtype=object), column=self._label("omrade"))
 

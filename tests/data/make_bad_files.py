@@ -45,7 +45,8 @@ def bad_csv_files() -> dict[str, str | bytes]:
         "empty.csv": b"",
         "bom_only.csv": codecs.BOM_UTF8,
         "header_only.csv": lines(),
-        "missing_column.csv": lines("Ersboda;2025;12;240;x", header="omrade;period;antal;namnare;kalla"),
+        "missing_column.csv": lines("Ersboda;2025;12;240;x",
+                                    header="omrade;period;antal;namnare;kalla"),
         "mixed_separators.csv": lines(v[0], v[1], f"Ålidhem,2025,{M},20,280,Socialtjänsten"),
         "mixed_encoding_bom_cp1252.csv": codecs.BOM_UTF8 + lines(v[0]).encode() + (
             f"Ålidhem;2025;{M};20;280;Socialtjänsten\n".encode("cp1252")),
@@ -90,7 +91,7 @@ def bad_csv_files() -> dict[str, str | bytes]:
                                       for i, (a, y) in enumerate(
                                           (a, y) for y in range(2015, 2025)
                                           for a in ("Ersboda", "Mariehem", "Ålidhem", "Tomtebo"))],
-                                    f"Tomtebo;2025;{M};8;;x", f"Tomtebo;2026;okänt_mått;8;350;x"),
+                                    f"Tomtebo;2025;{M};8;;x", "Tomtebo;2026;okänt_mått;8;350;x"),
         "old_excel.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504,
         "not_really.xlsx": b"this is not a workbook\n",
     }
@@ -171,7 +172,6 @@ def bad_excel_files() -> None:
 
 
 def good_files() -> None:
-    v = VALID
     # Swedish Excel's CSV: semicolon, decimal comma, UTF-8 with BOM, thousands with a space.
     write(GOOD, "semicolon_decimal_comma_bom.csv", codecs.BOM_UTF8 + lines(
         "Ersboda;2025;meritvarde_ak9;46 230,5;200;Skolan",

@@ -1,7 +1,9 @@
 """compute(): roll-up, intervals, verdicts, trends and suppression on a real store."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from indicators.stats import proportion_ci
 from store.areas import sync_areas
 from store.observations import write_observations
 
+ROOT = Path(__file__).resolve().parents[2]
 AREAS = pd.DataFrame([
     ("2480", "Umeå kommun", "municipality", None),
     ("d-a", "Aby", "district", "2480"), ("d-b", "Bby", "district", "2480"),
@@ -114,7 +117,8 @@ def test_export_cli_swedish_csv_has_bom_semicolons_and_decimal_comma(demo_db_fil
     (["export", "--out", "x.csv", "--format", "pdf"], "Fel i argumenten"),
 ])
 def test_export_cli_bad_arguments_give_one_line_and_exit_2(args, fragment, demo_db_file, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-m", "indicators", *args, "--db", f"sqlite:///{demo_db_file}"],
-                          capture_output=True, text=True, cwd=tmp_path)
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 2
     assert fragment in proc.stderr and "Traceback" not in proc.stderr

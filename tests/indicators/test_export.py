@@ -83,7 +83,7 @@ def test_a_suppressed_value_never_appears_in_a_download(cells):
     frame = pd.DataFrame(rows)
     csv_rows = [line.split(";") for line in to_csv_bytes(frame).decode("utf-8-sig").splitlines()
                 if line.startswith("x;")]
-    for (n, hidden), cols in zip(cells, csv_rows, strict=True):
+    for (_n, hidden), cols in zip(cells, csv_rows, strict=True):
         if hidden:
             assert cols[5:10] == ["..", "..", "..", "..", ".."]
     xl = pd.read_excel(io.BytesIO(to_excel_bytes(frame)), sheet_name="Data")

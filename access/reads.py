@@ -1,0 +1,340 @@
+"""Role-aware reads and writes: every function takes the role and returns only what it may see.
+
+Pages call these, never the store directly, for anything a role limits (issue 7: "enforced in
+the data layer, not only by hiding widgets"):
+
+========================  ===========================================================
+function                  who
+========================  ===========================================================
+indicator_values          everyone; ``publik`` only municipality and district levels
+est_week                  everyone; district totals (suppressed) unless est/admin
+est_cells                 est, admin
+est_activities            est, admin
+batches, import_file,     analytiker, admin
+rollback
+audit_entries,            admin
+user_roles, set_role
+========================  ===========================================================
+
+SQL goes through SQLAlchemy Core with bound parameters only; a hostile string in any filter
+is a value, never SQL (``tests/access/test_hostile_filters.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
+from common.errors import UserError
+from store import schema
+from store.db import Store, audit
+
+AUDIT_ACTIONS = ("signin", "import", "rollback", "export", "role_change")
+AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
+USER_ROLE_COLUMNS = ["subject", "role"]
+#: The longest user subject (e-mail, OIDC ``sub``) the user_role table holds.
+MAX_SUBJECT_LENGTH = 200
+
+
+# --- indicator values ---------------------------------------------------------------------------
+
+def indicator_values(
+    store: Store,
+    role: str,
+    *,
+    indicator_ids: Iterable[str] | None = None,
+    areas: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    levels: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Published (suppressed) indicator values at the area levels ``role`` may see.
+
+    ``levels`` narrows further (default: every level the role may see); a level the role may
+    not see is left out, never an error, so ``publik`` asking for stadsdelar gets none.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> indicator_values(s, "publik", levels=["stadsdel"]).empty
+    True
+    """
+    from indicators import compute
+
+    require(role, "indicator_values")
+    allowed = value_levels(role)
+    wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
+    if indicator_ids is not None:
+        from indicators.catalogue import load_catalogue
+
+        known = load_catalogue()
+        indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
+    frame = compute(store, indicator_ids, areas, periods, levels=wanted)
+    return frame[frame["area_level"].isin(allowed)].reset_index(drop=True)
+
+
+# --- EST ----------------------------------------------------------------------------------------
+
+def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
+    from indicators.est import week_data, weeks_needed
+    from store.est import read_activities, read_incidents
+
+    incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
+    activities = read_activities(store, weeks=[week])
+    return week_data(incidents, week, previous_weeks=previous_weeks, activities=activities)
+
+
+def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> dict:
+    """The EST lägesbild of ISO ``week`` as ``role`` may see it.
+
+    ``est`` and ``admin`` get :func:`indicators.est.est_view` (grid cells, types, partners,
+    hours, activities); every other role gets :func:`indicators.est.public_view`: suppressed
+    district totals and nothing finer (no ``cells`` key).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
+    (False, True)
+    """
+    from indicators.est import est_view, public_view
+
+    require(role, "est_district_totals")
+    data = _est_data(store, week, previous_weeks=previous_weeks)
+    return est_view(data) if may(role, "est_cells") else public_view(data)
+
+
+def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> pd.DataFrame:
+    """Incidents per 250 m grid cell of ISO ``week`` (est, admin); others: PermissionDenied.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> est_cells(s, "est", "2025-W47").columns.tolist()[:2]
+    ['cell_id', 'cell_x']
+    """
+    require(role, "est_cells")
+    return est_week(store, role, week, previous_weeks=previous_weeks)["cells"]
+
+
+def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
+    """Planned and held activities of ISO ``week`` (est, admin); others: PermissionDenied.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> est_activities(s, "admin", "2025-W47").empty
+    True
+    """
+    from store.est import read_activities
+
+    require(role, "est_activities")
+    return read_activities(store, weeks=[week])
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+def batches(store: Store, role: str) -> pd.DataFrame:
+    """Every import batch, newest first (analytiker, admin).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> batches(s, "analytiker").empty
+    True
+    """
+    from store.observations import list_batches
+
+    require(role, "batches")
+    return list_batches(store)
+
+
+def import_file(store: Store, role: str, path: str | Path, *, user: str,
+                source: str | None = None):
+    """Import a template file as one batch (analytiker, admin); audited by the store.
+
+    Returns the :class:`store.observations.BatchResult`.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> import_file(s, "rad", "x.csv", user="anna")
+    Traceback (most recent call last):
+    access.PermissionDenied: Rollen Rådet (Umebrå) får inte läsa in data.
+    """
+    from sources.template import import_file as import_template_file
+
+    require(role, "import")
+    return import_template_file(store, path, source=source, user=user)
+
+
+def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
+    """Roll an import batch back (analytiker, admin); audited by the store.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> rollback(s, "est", 1, user="anna")
+    Traceback (most recent call last):
+    access.PermissionDenied: Rollen EST-gruppen får inte återställa en import.
+    """
+    from store.observations import rollback_batch
+
+    require(role, "rollback")
+    return rollback_batch(store, int(batch_id), user=user)
+
+
+# --- audit and users ----------------------------------------------------------------------------
+
+def audit_entries(store: Store, role: str, *, action: str | None = None,
+                  limit: int = 1000) -> pd.DataFrame:
+    """The newest audit lines (admin): ``id, at, user_name, action, detail``.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> record_signin(s, user="anna", detail="roll est")
+    >>> audit_entries(s, "admin")[["user_name", "action"]].values.tolist()
+    [['anna', 'signin']]
+    """
+    require(role, "audit_log")
+    log = schema.audit_log
+    query = sa.select(*[log.c[c] for c in AUDIT_COLUMNS]).order_by(log.c.id.desc())
+    if action is not None:
+        query = query.where(log.c.action == action)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query.limit(max(int(limit), 0))).all()
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def user_roles(store: Store, role: str) -> pd.DataFrame:
+    """The admin-managed role table (admin): ``subject, role``, by subject.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> user_roles(s, "admin").columns.tolist()
+    ['subject', 'role']
+    """
+    require(role, "user_roles")
+    t = schema.user_role
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.subject, t.c.role).order_by(t.c.subject)).all()
+    return pd.DataFrame(rows, columns=USER_ROLE_COLUMNS)
+
+
+def _clean_subject(subject: object) -> str:
+    text = subject.strip() if isinstance(subject, str) else ""
+    if not text:
+        raise UserError("Ange användarens identitet (e-post eller OIDC-subjekt).",
+                        message_en="Give the user's identity (e-mail or OIDC subject).")
+    if len(text) > MAX_SUBJECT_LENGTH or "\x00" in text:
+        raise UserError(f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} "
+                        "tecken).", message_en="The user identity is too long or invalid.")
+    return text
+
+
+def set_role(store: Store, role: str, subject: str, new_role: str | None, *, by: str) -> None:
+    """Give ``subject`` the role ``new_role`` (admin); None removes the entry. Audited.
+
+    The table overrides the identity provider's role claim at the next sign-in.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> set_role(s, "admin", "anna@umea.se", "est", by="bo")
+    >>> role_of_subject(s, "anna@umea.se")
+    'est'
+    >>> audit_entries(s, "admin")["detail"].iloc[0]
+    'anna@umea.se: – → est'
+    """
+    require(role, "set_role")
+    subject = _clean_subject(subject)
+    if new_role is not None and new_role not in ROLES:
+        raise UserError(f"Okänd roll '{new_role}'. Tillåtna: {', '.join(ROLES)}.",
+                        message_en=f"Unknown role '{new_role}'.")
+    t = schema.user_role
+    with store.engine.begin() as conn:
+        old = conn.execute(sa.select(t.c.role).where(t.c.subject == subject)).scalar()
+        conn.execute(t.delete().where(t.c.subject == subject))
+        if new_role is not None:
+            conn.execute(t.insert().values(subject=subject, role=new_role))
+        audit(conn, user=by, action="role_change",
+              detail=f"{subject}: {old or '–'} → {new_role or '–'}")
+
+
+def role_of_subject(store: Store, subject: str | None) -> str | None:
+    """The role the admin-managed table gives ``subject``, or None (sign-in, no role needed).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> role_of_subject(s, "okänd"), role_of_subject(s, None)
+    (None, None)
+    """
+    if not isinstance(subject, str) or not subject.strip():
+        return None
+    t = schema.user_role
+    with store.engine.connect() as conn:
+        found = conn.execute(sa.select(t.c.role).where(t.c.subject == subject.strip())).scalar()
+    return found if found in ROLES else None
+
+
+def record_signin(store: Store, *, user: str, detail: str = "") -> None:
+    """Write the audit line of a sign-in (once per session; the caller keeps track).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> record_signin(s, user="anna")
+    """
+    with store.engine.begin() as conn:
+        audit(conn, user=user, action="signin", detail=detail)
+
+
+def record_export(store: Store, role: str, *, user: str, what: str) -> None:
+    """Write the audit line of an export (CSV, Excel, PDF brief) that ``role`` made.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> record_export(s, "publik", user="anonym", what="uvts_x_2024.csv")
+    >>> audit_entries(s, "admin")["detail"].iloc[0]
+    'uvts_x_2024.csv (roll publik)'
+    """
+    with store.engine.begin() as conn:
+        audit(conn, user=user, action="export", detail=f"{what} (roll {normalise_role(role)})")
+
+
+# --- database mode ------------------------------------------------------------------------------
+
+def database_mode(store: Store) -> str:
+    """``"demo"`` (only synthetic batches loaded), ``"real"`` (any real batch) or ``"empty"``.
+
+    The demo role switcher exists only in ``"demo"`` mode: a database holding real data, or
+    none yet, never offers it.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> database_mode(s)
+    'empty'
+    """
+    b = schema.import_batch
+    query = (sa.select(b.c.synthetic, sa.func.count()).where(b.c.status == "loaded")
+             .group_by(b.c.synthetic))
+    with store.engine.connect() as conn:
+        counts = {bool(synthetic): int(n) for synthetic, n in conn.execute(query).all()}
+    if counts.get(False):
+        return "real"
+    return "demo" if counts.get(True) else "empty"
+
+
+__all__ = [
+    "AUDIT_ACTIONS", "LEAST_ROLE", "audit_entries", "batches", "database_mode", "est_activities",
+    "est_cells", "est_week", "import_file", "indicator_values", "record_export", "record_signin",
+    "role_of_subject", "rollback", "set_role", "user_roles",
+]

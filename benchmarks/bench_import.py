@@ -1,0 +1,132 @@
+"""Benchmark: importing 1 000 000 template rows through ``sources.template.import_file``.
+
+The file is what a municipality would send: semicolon-separated, UTF-8 with BOM, district
+names with å/ä/ö and stadsdel codes, ISO weeks, 11 proportion measures of the catalogue;
+one row per area × week × measure (fixed seed). It is written once (not timed).
+
+Each measurement runs in a fresh child process so that its peak memory is its own: the
+child imports the modules and reads the indicator catalogue first (a warm server, not timed),
+then times one call and reports ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` — the peak
+resident set size of the whole process, interpreter and libraries included.
+
+* ``import`` — ``import_file`` into an empty SQLite file (target ≥ 100 000 rows/s, peak
+  RSS < 1 GB); with ``postgres_url`` also into PostgreSQL;
+* ``check`` — ``check_file`` alone (read + personal-data check + validation), to show how
+  the time splits between this package and the store's write.
+
+Run: ``.venv/bin/python -m benchmarks.bench_import [ROWS]``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(ROOT))
+
+ROWS = 1_000_000
+SEED = 20251117
+RATE_TARGET = 100_000
+MEMORY_TARGET_MB = 1024
+
+
+def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
+    """A valid template CSV with ``rows`` distinct area × week × measure rows."""
+    from geo.areas import read_areas
+    from indicators.catalogue import load_catalogue
+
+    areas = read_areas()
+    names = (areas.loc[areas["level"] == "district", "name"].tolist()
+             + areas.loc[areas["level"] == "stadsdel", "code"].tolist())
+    measures = sorted(i.id for i in load_catalogue().values() if i.kind == "proportion")
+    per_week = len(names) * len(measures)
+    weeks = [f"{y}-W{w:02d}" for y in range(1950, 2100) for w in range(1, 53)]
+    if rows > per_week * len(weeks):
+        raise ValueError("too many rows for distinct keys")
+    rng = np.random.default_rng(seed)
+    idx = np.arange(rows)
+    denominator = rng.integers(20, 5000, rows)
+    frame = pd.DataFrame({
+        "omrade": np.array(names, dtype=object)[idx % len(names)],
+        "period": np.array(weeks, dtype=object)[idx // per_week],
+        "matt": np.array(measures, dtype=object)[(idx // len(names)) % len(measures)],
+        "antal": rng.binomial(denominator, 0.1),
+        "namnare": denominator,
+        "kalla": "Skolan",
+    })
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    return path
+
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from sources.validate import catalogue_measure_kinds
+from sources.template import check_file, import_file
+catalogue_measure_kinds()  # warm: the catalogue is read once per process
+mode, path, url = sys.argv[1], sys.argv[2], sys.argv[3]
+start = time.perf_counter()
+if mode == "import":
+    from store import Store
+    store = Store(url)
+    store.migrate()
+    start = time.perf_counter()
+    result = import_file(store, path, user="bench")
+    rows = result.rows_loaded
+else:
+    rows = len(check_file(path).observations)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": peak}}))
+"""
+
+
+def _child(mode: str, path: Path, url: str) -> dict:
+    code = _CHILD.format(root=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", code, mode, str(path), url],
+                            capture_output=True, text=True, cwd=ROOT, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr else mode)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(*, rows: int = ROWS, postgres_url: str | None = None) -> list[dict]:
+    """Figures as rows ``name, value, unit, target, note``."""
+    out: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="uvts-bench-import-") as tmp:
+        path = write_file(Path(tmp) / "observationer.csv", rows=rows)
+        size_mb = path.stat().st_size / 2**20
+        targets = [("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite'}")]
+        if postgres_url:
+            targets.append(("postgresql", postgres_url))
+        for label, url in targets:
+            measured = _child("import", path, url)
+            assert measured["rows"] == rows, measured
+            out.append({"name": f"import_file {rows:,} rows → {label}",
+                        "value": rows / measured["seconds"], "unit": "rows/s",
+                        "target": f">= {RATE_TARGET:,}",
+                        "note": f"{measured['seconds']:.1f} s for a {size_mb:.0f} MB CSV"})
+            out.append({"name": f"import_file peak RSS ({label})", "value": measured["peak_mb"],
+                        "unit": "MB", "target": f"< {MEMORY_TARGET_MB}",
+                        "note": "ru_maxrss of a child process, interpreter and libraries included"})
+        checked = _child("check", path, "")
+        out.append({"name": f"check_file {rows:,} rows (read + validate only)",
+                    "value": rows / checked["seconds"], "unit": "rows/s", "target": "",
+                    "note": f"{checked['seconds']:.1f} s; peak RSS {checked['peak_mb']:.0f} MB; "
+                            "the rest of import_file is the store's write"})
+    return out
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else ROWS
+    for row in run(rows=n):
+        print(f"{row['name']:<48} {row['value']:>14,.1f} {row['unit']:<6} {row['target']:<12} "
+              f"{row['note']}")

@@ -1,0 +1,286 @@
+"""The weekly lägesbild's statistics and views (indicators/est.py), checked by hand."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.multitest import multipletests
+
+from indicators.est import (
+    DETECTION_PERMUTATIONS,
+    MORE_THAN_USUAL,
+    default_week,
+    est_view,
+    hotspot_cells,
+    hotspots,
+    last_complete_week,
+    public_breakdown,
+    public_view,
+    week_data,
+    weeks_needed,
+)
+
+WEEK = "2025-W47"  # Monday 17 November 2025
+ERSBODA, ALIDHEM = "d-ersboda", "d-alidhem"
+
+
+def incidents(times, *, district=ERSBODA, cell=(761250, 7092250), type_="klotter",
+              partner="polis") -> pd.DataFrame:
+    times = pd.DatetimeIndex(pd.to_datetime(times))
+    return pd.DataFrame({"occurred_at": times, "type": type_, "partner": partner,
+                         "cell_x": cell[0], "cell_y": cell[1], "district_code": district})
+
+
+def weekly(per_week: list[int], *, this_week: int, district=ERSBODA, **kw) -> pd.DataFrame:
+    """``per_week`` counts for the 8 weeks before WEEK (oldest first), then ``this_week``."""
+    mondays = pd.date_range("2025-09-22 21:00", periods=8, freq="7D")
+    times = [t for t, k in zip(mondays, per_week, strict=True) for _ in range(k)]
+    times += [pd.Timestamp("2025-11-22 22:15")] * this_week
+    return incidents(times, district=district, **kw)
+
+
+# --- Poisson test against the previous 8 weeks (methods.md §1.10, §1.11) --------------------------
+
+def test_worked_example_lambda_4_x_10_is_flagged_more_than_usual():
+    data = week_data(weekly([4] * 8, this_week=10), WEEK, districts=[ERSBODA])
+    row = data["districts"].iloc[0]
+    assert row["previous_mean"] == 4.0
+    assert math.isclose(row["p_value"], 0.00813224, rel_tol=1e-4)
+    assert bool(row["flag"]) and row["label"] == MORE_THAN_USUAL
+
+
+def test_a_week_within_the_usual_range_is_not_flagged():
+    row = week_data(weekly([4] * 8, this_week=6), WEEK, districts=[ERSBODA])["districts"].iloc[0]
+    # P(X >= 6 | 4) = 1 - F(5; 4) = 0,214869
+    assert math.isclose(row["p_value"], 0.2148696, rel_tol=1e-4)
+    assert not row["flag"] and row["label"] == ""
+
+
+def test_two_incidents_after_quiet_weeks_are_too_few_to_flag():
+    frame = pd.concat([weekly([1, 0, 0, 0, 0, 0, 0, 0], this_week=0, district=ALIDHEM),
+                       weekly([0] * 8, this_week=2)])
+    table = week_data(frame, WEEK, districts=[ERSBODA, ALIDHEM])["districts"].set_index(
+        "district_code")
+    assert table.loc[ERSBODA, "p_value"] == 0.0  # λ = 0
+    assert not table.loc[ERSBODA, "flag"]  # but x = 2 < 3
+
+
+def test_no_flag_when_the_data_do_not_reach_back_over_the_baseline():
+    data = week_data(incidents(["2025-11-12 20:00"] + ["2025-11-20 20:00"] * 10), WEEK,
+                     districts=[ERSBODA])
+    assert not data["baseline_complete"]
+    assert not data["districts"]["flag"].any() and data["districts"]["p_value"].isna().all()
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+def test_weekday_hour_matrix_puts_saturday_evening_in_its_slot():
+    data = week_data(incidents(["2025-11-22 22:15", "2025-11-22 22:59", "2025-11-17 00:05"]),
+                     WEEK)
+    matrix = data["weekday_hour"]
+    assert matrix.loc["lördag", 22] == 2 and matrix.loc["måndag", 0] == 1
+    assert int(matrix.to_numpy().sum()) == 3
+
+
+def test_previous_weeks_on_the_grid_count_four_or_eight_weeks_back():
+    frame = weekly([1, 1, 1, 1, 2, 2, 2, 2], this_week=3)
+    four = week_data(frame, WEEK, previous_weeks=4)["cells"].iloc[0]
+    eight = week_data(frame, WEEK, previous_weeks=8)["cells"].iloc[0]
+    assert (four["count"], four["count_previous"], four["count_baseline"]) == (3, 8, 12)
+    assert (eight["count_previous"], eight["count_baseline"]) == (12, 12)
+    assert weeks_needed(WEEK, previous_weeks=4) == weeks_needed(WEEK)  # baseline needs 8
+
+
+def test_counts_by_type_and_partner_with_their_eight_week_means():
+    frame = pd.concat([weekly([2] * 8, this_week=3, type_="hot", partner="polis"),
+                       weekly([1] * 8, this_week=1, type_="brand", partner="fältare")])
+    data = week_data(frame, WEEK)
+    assert data["by_type"].values.tolist() == [["hot", 3, 2.0], ["brand", 1, 1.0]]
+    assert data["by_partner"]["partner"].tolist() == ["polis", "fältare"]
+    assert data["weekly_totals"]["count"].tolist() == [3] * 8 + [4]
+
+
+def test_incident_times_read_as_text_are_accepted():
+    frame = weekly([4] * 8, this_week=10)
+    frame["occurred_at"] = frame["occurred_at"].astype(str).astype(object)
+    assert week_data(frame, WEEK)["total"] == 10
+
+
+# --- who sees what --------------------------------------------------------------------------------
+
+def test_public_view_has_district_totals_only_with_small_counts_hidden():
+    frame = pd.concat([weekly([4] * 8, this_week=10),
+                       weekly([1] * 8, this_week=2, district=ALIDHEM, cell=(761750, 7086750)),
+                       weekly([3] * 8, this_week=7, district="d-centrum", cell=(758750, 7088000))])
+    view = public_view(week_data(frame, WEEK, districts=[ERSBODA, ALIDHEM, "d-centrum"]))
+    table = view["districts"].set_index("district_code")
+    assert set(view) >= {"districts", "municipality"} and "cells" not in view
+    assert not any(c in table.columns for c in ("cell_x", "cell_y", "x", "y", "cell_id"))
+    assert np.isnan(table.loc[ALIDHEM, "count"])  # 2 < 5
+    assert np.isnan(table.loc["d-centrum", "count"])  # would give Ålidhem away via the total
+    assert table.loc[ERSBODA, "count"] == 10 and view["municipality"]["count"] == 19
+    assert table.loc[ERSBODA, "label"] == MORE_THAN_USUAL
+    assert table.loc[ALIDHEM, "label"] == "" and np.isnan(table.loc[ALIDHEM, "p_value"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=2, max_size=6))
+def test_public_view_never_shows_a_count_below_the_threshold(counts):
+    codes = [f"d-{i}" for i in range(len(counts))]
+    frame = pd.concat([incidents(["2025-11-20 20:00"] * k, district=c)
+                       for c, k in zip(codes, counts, strict=True)] + [incidents([])])
+    view = public_view(week_data(frame, WEEK, districts=codes), threshold=5)
+    shown = view["districts"]["count"].dropna()
+    assert not shown.between(1, 4).any()
+    hidden = view["districts"]["count"].isna().sum()
+    assert hidden != 1 or np.isnan(view["municipality"]["count"])  # one hidden: total hides too
+
+
+def test_public_breakdown_by_type_hides_small_types_and_what_would_reveal_them():
+    frame = pd.concat([weekly([2] * 8, this_week=9, type_="hot"),
+                       weekly([2] * 8, this_week=3, type_="brand"),
+                       weekly([2] * 8, this_week=6, type_="klotter")])
+    out = public_breakdown(week_data(frame, WEEK)).set_index("label")
+    assert np.isnan(out.loc["brand", "count"]) and out["suppressed"].sum() == 2
+    assert out.loc["hot", "previous_mean"] == 2.0
+
+
+def test_est_view_shows_active_cells_without_any_raw_position():
+    frame = pd.concat([weekly([0] * 7 + [1], this_week=0, cell=(761500, 7092250)),
+                       weekly([0] * 8, this_week=2)])
+    view = est_view(week_data(frame, WEEK, previous_weeks=4))
+    assert view["cells"].columns.tolist() == ["cell_id", "cell_x", "cell_y", "district_code",
+                                             "count", "count_previous"]
+    assert view["cells"]["cell_id"].tolist() == ["CRS3006RES250mN7092250E761250",
+                                                 "CRS3006RES250mN7092250E761500"]
+
+
+# --- Getis–Ord Gi* (methods.md §1.10) -------------------------------------------------------------
+
+def grid(values: np.ndarray) -> pd.DataFrame:
+    ny, nx = values.shape
+    xs, ys = np.meshgrid(np.arange(nx) * 250, np.arange(ny) * 250)
+    return pd.DataFrame({"cell_x": xs.ravel(), "cell_y": ys.ravel(),
+                         "count": values.ravel().astype(float)})
+
+
+def gi_star_by_formula(cells: pd.DataFrame) -> np.ndarray:
+    """methods.md §1.10 with binary queen weights including the cell itself."""
+    x = cells["count"].to_numpy()
+    n = len(x)
+    xbar, s = x.mean(), math.sqrt((x ** 2).mean() - x.mean() ** 2)
+    out = []
+    for cx, cy in zip(cells["cell_x"], cells["cell_y"], strict=True):
+        w = ((abs(cells["cell_x"] - cx) <= 250) & (abs(cells["cell_y"] - cy) <= 250)).to_numpy()
+        sw, sw2 = w.sum(), (w ** 2).sum()
+        denominator = s * math.sqrt((n * sw2 - sw ** 2) / (n - 1))
+        out.append((x[w].sum() - xbar * sw) / denominator if denominator else np.nan)
+    return np.array(out)
+
+
+def test_gi_star_on_a_3x3_grid_with_one_high_cell_matches_the_formula():
+    cells = grid(np.array([[9, 0, 0], [0, 0, 0], [0, 0, 0]]))  # the high cell in the SW corner
+    out = hotspots(cells, permutations=99)
+    # By hand: x̄ = 1, S = √8; corner (W = 4): (9 − 4)/(√8·√(20/8)) = 5/√20; edge beside it
+    # (W = 6): 3/√18; the far corner: −4/√20; the far edge: −6/√18; the centre (W = n) has none.
+    z = out.set_index(["cell_x", "cell_y"])["gi_z"]
+    assert z[(0, 0)] == pytest.approx(5 / math.sqrt(20), rel=1e-9)
+    assert z[(250, 0)] == pytest.approx(3 / math.sqrt(18), rel=1e-9)
+    assert z[(500, 500)] == pytest.approx(-4 / math.sqrt(20), rel=1e-9)
+    assert z[(500, 250)] == pytest.approx(-6 / math.sqrt(18), rel=1e-9)
+    assert np.isnan(z[(250, 250)])
+    finite = np.isfinite(out["gi_z"])
+    np.testing.assert_allclose(out.loc[finite, "gi_z"], gi_star_by_formula(cells)[finite],
+                               rtol=1e-9)
+
+
+def test_hotspot_q_values_are_benjamini_hochberg_of_the_permutation_p_values():
+    rng = np.random.default_rng(5)
+    values = rng.poisson(0.6, size=(12, 12))
+    values[4:7, 4:7] += 6
+    out = hotspots(grid(values), permutations=DETECTION_PERMUTATIONS)
+    tested = out["p_sim"].notna()
+    reject, q, _, _ = multipletests(out.loc[tested, "p_sim"], alpha=0.05, method="fdr_bh")
+    np.testing.assert_allclose(out.loc[tested, "q"], q)
+    hot = (out["q"] <= 0.05) & (out["gi_z"] > 0)
+    assert (out["hotspot"] == "hot").tolist() == hot.tolist()
+    assert out.loc[(out["cell_x"] == 1250) & (out["cell_y"] == 1250), "hotspot"].item() == "hot"
+
+
+def test_999_permutations_are_too_coarse_for_fdr_over_many_cells():
+    values = np.random.default_rng(5).poisson(0.6, size=(12, 12))
+    values[4:7, 4:7] += 6
+    coarse = hotspots(grid(values), permutations=999)
+    fine = hotspots(grid(values), permutations=DETECTION_PERMUTATIONS)
+    assert coarse["p_sim"].min() == pytest.approx(2 / 1000)  # 5 cells there: q = 0,002·144/5
+    assert (coarse["hotspot"] == "hot").sum() == 0 and (fine["hotspot"] == "hot").sum() >= 5
+
+
+def test_benjamini_hochberg_on_known_p_values():
+    # q_(i) = min_{j ≥ i} p_(j)·m/j: 0,001·4/1 = 0,004; 0,01·4/2 = 0,02; 0,04·4/3; 0,5.
+    _, q, _, _ = multipletests([0.04, 0.001, 0.5, 0.01], method="fdr_bh")
+    np.testing.assert_allclose(q, [0.04 * 4 / 3, 0.004, 0.5, 0.02])
+
+
+def test_cells_tied_with_every_permutation_are_not_cold_spots():
+    values = np.zeros((10, 10), dtype=int)
+    values[0, 0], values[9, 9], values[0, 9] = 3, 1, 1
+    out = hotspots(grid(values), permutations=999)
+    assert (out["hotspot"] == "cold").sum() == 0
+    assert out["p_sim"].min() > 0.05
+
+
+def test_cell_without_neighbours_is_not_tested():
+    cells = pd.concat([grid(np.array([[1, 0], [2, 0]])),
+                       pd.DataFrame({"cell_x": [5000], "cell_y": [5000], "count": [9.0]})],
+                      ignore_index=True)
+    out = hotspots(cells, permutations=99)
+    island = out.iloc[-1]
+    assert np.isnan(island["p_sim"]) and island["hotspot"] == "none"
+
+
+def test_cells_that_are_all_islands_get_z_but_no_test():
+    cells = pd.DataFrame({"cell_x": [0, 5000, 10000], "cell_y": [0, 0, 0], "count": [1.0, 2, 9]})
+    out = hotspots(cells)
+    assert out["gi_z"].notna().all() and out["p_sim"].isna().all()
+    assert out["hotspot"].eq("none").all()
+
+
+def test_hotspots_repeat_with_the_same_seed_and_handle_no_variation():
+    values = np.random.default_rng(1).poisson(1.0, size=(8, 8))
+    first, second = hotspots(grid(values)), hotspots(grid(values))
+    pd.testing.assert_frame_equal(first, second)
+    flat = hotspots(grid(np.ones((3, 3))))
+    assert flat["hotspot"].eq("none").all() and flat["gi_z"].isna().all()
+
+
+# --- weeks ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("today", "week"), [
+    (date(2025, 11, 26), "2025-W47"),  # Wednesday
+    (date(2025, 11, 24), "2025-W47"),  # Monday: last week has just ended
+    (date(2025, 11, 23), "2025-W46"),  # Sunday: this week is not over
+    (date(2025, 1, 1), "2024-W52"),    # ISO year boundary
+    (date(2021, 1, 4), "2020-W53"),
+])
+def test_last_complete_week(today, week):
+    assert last_complete_week(today) == week
+
+
+def test_default_week_is_not_after_the_last_week_with_data():
+    assert default_week(date(2026, 11, 25), latest_with_data="2025-W48") == "2025-W48"
+    assert default_week(date(2025, 11, 26), latest_with_data="2025-W48") == "2025-W47"
+
+
+def test_hotspot_cell_set_is_this_week_and_the_eight_before_whatever_is_shown():
+    old = incidents(["2025-09-01 20:00"], cell=(761500, 7092250))  # 11 weeks before WEEK
+    recent = weekly([1] * 8, this_week=1)
+    data = week_data(pd.concat([old, recent]), WEEK, previous_weeks=12)
+    assert len(data["cells"]) == 2
+    assert hotspot_cells(data)[["cell_x", "cell_y"]].values.tolist() == [[761250, 7092250]]

@@ -1,0 +1,98 @@
+"""The weekly EST brief (reports/est_week.py): 1–2 pages, public figures only, demo label."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from common.cli import run_cli
+from reports.__main__ import main as reports_main
+from reports.est_week import build_est_week_pdf
+from sources.demo_est import load_est_demo
+from store import Store
+from store.events import write_events
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("est_demo")
+    store = Store(f"sqlite:///{folder / 'demo.sqlite'}")
+    store.migrate()
+    load_est_demo(store, folder / "files")
+    store.dispose()
+    return folder / "demo.sqlite"
+
+
+@pytest.fixture
+def demo_store(demo_db, tmp_path):
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db, copy)
+    store = Store(f"sqlite:///{copy}")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def small_store(tmp_path):
+    """Real (not synthetic) incidents: Ersboda 12 this week, Ålidhem 2, Centrum 6."""
+    store = Store(f"sqlite:///{tmp_path / 'small.sqlite'}")
+    store.migrate()
+    rows = []
+    for district, cell, n in (("d-ersboda", (761250, 7092250), 12),
+                              ("d-alidhem", (761750, 7086750), 2),
+                              ("d-centrum", (758750, 7088000), 6)):
+        for i in range(n):
+            rows.append({"occurred_at": pd.Timestamp("2025-11-21 20:00") + pd.Timedelta(minutes=i),
+                         "iso_week": "2025-W47", "type": "skadegörelse", "partner": "polis",
+                         "cell_x": cell[0], "cell_y": cell[1], "district_code": district})
+    write_events(store, "incident", [pd.DataFrame(rows)], source="test", file_name="t.csv",
+                 checksum="small", user="test")
+    yield store
+    store.dispose()
+
+
+def pdf_text(path) -> tuple[int, str]:
+    reader = PdfReader(str(path))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_demo_week_brief_is_one_or_two_pages_and_says_it_is_demo_data(demo_store, tmp_path):
+    path = build_est_week_pdf(demo_store, "2025-W48", out=tmp_path / "out" / "v48.pdf")
+    pages, text = pdf_text(path)
+    assert 1 <= pages <= 2
+    assert "Demodata – syntetiska värden" in text
+    assert "Veckolägesbild EST – v. 48 2025" in text and "24–30 november 2025" in text
+    assert "Ersboda" in text and "fler än vanligt" in text
+    assert "Getis–Ord Gi*" in text and "Ersboda (" in text  # the demo's emerging cluster
+    assert "CRS3006" not in text and not re.search(r"\b7\d{6}\b", text)  # no cells, no points
+
+
+def test_small_district_counts_are_printed_as_dots_never_as_numbers(small_store, tmp_path):
+    _, text = pdf_text(build_est_week_pdf(small_store, "2025-W47", out=tmp_path / "v.pdf"))
+    lines = {line.split(" ")[0]: line for line in text.splitlines()}
+    assert lines["Ersboda"].startswith("Ersboda 12 ")
+    assert lines["Ålidhem"].startswith("Ålidhem .. ")  # 2 < 5
+    assert lines["Centrum"].startswith("Centrum .. ")  # would reveal Ålidhem via the total
+    assert "Demodata" not in text
+
+
+def test_week_without_incidents_still_gives_a_brief(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    store.migrate()
+    pages, text = pdf_text(build_est_week_pdf(store, "2025-W02", out=tmp_path / "v.pdf"))
+    store.dispose()
+    assert pages >= 1 and "0 händelser" in text and "ingen hotspotanalys" in text
+
+
+def test_cli_writes_the_brief_and_refuses_a_bad_week_with_exit_2(small_store, tmp_path, capsys):
+    out = tmp_path / "week.pdf"
+    assert reports_main(["est-week", "--week", "2025-W47", "--db", small_store.url,
+                         "--out", str(out)]) == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert run_cli(reports_main, ["est-week", "--week", "2025-47", "--db", small_store.url,
+                                  "--out", str(out)]) == 2
+    assert "Veckan '2025-47' kan inte läsas" in capsys.readouterr().err

@@ -1,0 +1,51 @@
+"""Fixtures for the importer tests: a migrated store and a full dump of it.
+
+``store`` is a migrated SQLite file in ``tmp_path``; a parent conftest may override it
+(e.g. parametrised over PostgreSQL) — the tests only use the :class:`store.Store` API and
+``store.url``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+BAD, GOOD, FIXTURES = DATA / "bad", DATA / "good", DATA / "fixtures"
+
+
+@pytest.fixture
+def store(request, tmp_path):
+    """A migrated, empty store: SQLite, or PostgreSQL with ``UVTS_SOURCES_TEST_DB=postgresql``
+    (a fresh database on the session's throwaway server, see tests/conftest.py)."""
+    from store import Store
+
+    if os.environ.get("UVTS_SOURCES_TEST_DB") == "postgresql":
+        url = request.getfixturevalue("postgres_server")()
+    else:
+        url = f"sqlite:///{tmp_path / 'uvts.sqlite'}"
+    s = Store(url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+def dump(store) -> dict[str, list[str]]:
+    """Every row of every table (reflected, so nothing is missed), sorted."""
+    metadata = sa.MetaData()
+    metadata.reflect(store.engine)
+    with store.engine.connect() as conn:
+        return {table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+                for table in metadata.sorted_tables}
+
+
+def sqlite_bytes(store) -> bytes | None:
+    """The SQLite file's bytes after closing every connection (WAL checkpointed); None for
+    other databases."""
+    if store.dialect != "sqlite":
+        return None
+    store.engine.dispose()
+    return Path(sa.engine.make_url(store.url).database).read_bytes()
