@@ -15,7 +15,9 @@ st.set_page_config(page_title="UVTS – Umeå växer tryggt och säkert", page_i
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "sv"
-english = st.sidebar.toggle("English", key="english", value=st.session_state["lang"] == "en")
+if "english" not in st.session_state:  # default via state: see pages/auth.py
+    st.session_state["english"] = st.session_state["lang"] == "en"
+english = st.sidebar.toggle("English", key="english")
 st.session_state["lang"] = "en" if english else "sv"
 if english:
     st.query_params["lang"] = "en"
@@ -37,11 +39,17 @@ PAGES = {
     "omradesprofil": st.Page("pages/omradesprofil.py", title=t("Områdesprofil", "District profile"),
                              url_path="omradesprofil"),
     "jamforelse": st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
+    "est": st.Page("pages/est.py", title=t("EST – lägesbild", "EST – situation"), url_path="est"),
     "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
     "om-metod": st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
     "admin": st.Page("pages/admin.py", title=t("Administration", "Administration"), url_path="admin"),
 }
-nav = st.navigation([page for key, page in PAGES.items() if key in allowed_pages(role)])
+allowed = [key for key in PAGES if key in allowed_pages(role)]
+nav = st.navigation([PAGES[key] for key in allowed])
+deep_link = st.session_state.pop("_deep_link", None)
+if deep_link in allowed and deep_link != "oversikt":
+    st.session_state["_entry_seen"] = True
+    st.switch_page(PAGES[deep_link])
 
 st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
 if ui.is_demo():
@@ -49,4 +57,5 @@ if ui.is_demo():
                  "förrän riktiga data har lästs in.",
                  "**Demo data – synthetic values.** No figure describes real conditions until "
                  "real data has been imported."), icon="⚠️")
+st.session_state["_entry_seen"] = True  # read by ui.page_guard at the top of every page
 nav.run()

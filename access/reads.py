@@ -184,7 +184,12 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     from store.observations import rollback_batch
 
     require(role, "rollback")
-    return rollback_batch(store, int(batch_id), user=user)
+    try:
+        number = int(batch_id)
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"Ogiltigt import-id '{batch_id}'.",
+                        message_en=f"Invalid batch id '{batch_id}'.") from exc
+    return rollback_batch(store, number, user=user)
 
 
 # --- audit and users ----------------------------------------------------------------------------
@@ -204,6 +209,8 @@ def audit_entries(store: Store, role: str, *, action: str | None = None,
     log = schema.audit_log
     query = sa.select(*[log.c[c] for c in AUDIT_COLUMNS]).order_by(log.c.id.desc())
     if action is not None:
+        if not _storable(action):
+            return pd.DataFrame(columns=AUDIT_COLUMNS)
         query = query.where(log.c.action == action)
     with store.engine.connect() as conn:
         rows = conn.execute(query.limit(max(int(limit), 0))).all()
@@ -226,12 +233,18 @@ def user_roles(store: Store, role: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=USER_ROLE_COLUMNS)
 
 
+def _storable(text: str) -> bool:
+    """False for text no database column can hold (PostgreSQL refuses NUL characters), which
+    therefore matches nothing."""
+    return "\x00" not in text
+
+
 def _clean_subject(subject: object) -> str:
     text = subject.strip() if isinstance(subject, str) else ""
     if not text:
         raise UserError("Ange användarens identitet (e-post eller OIDC-subjekt).",
                         message_en="Give the user's identity (e-mail or OIDC subject).")
-    if len(text) > MAX_SUBJECT_LENGTH or "\x00" in text:
+    if len(text) > MAX_SUBJECT_LENGTH or not _storable(text):
         raise UserError(f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} "
                         "tecken).", message_en="The user identity is too long or invalid.")
     return text
@@ -275,7 +288,7 @@ def role_of_subject(store: Store, subject: str | None) -> str | None:
     >>> role_of_subject(s, "okänd"), role_of_subject(s, None)
     (None, None)
     """
-    if not isinstance(subject, str) or not subject.strip():
+    if not isinstance(subject, str) or not subject.strip() or not _storable(subject):
         return None
     t = schema.user_role
     with store.engine.connect() as conn:

@@ -15,6 +15,7 @@ from common.errors import UserError
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from pages import auth, ui
 
+ui.page_guard("admin")
 t = ui.t
 st.title(t("Administration", "Administration"))
 store = ui.store()

@@ -15,7 +15,6 @@ The role is kept in ``st.session_state["app_role"]``; pages read data through
 from __future__ import annotations
 
 import os
-import re
 
 import streamlit as st
 
@@ -27,14 +26,6 @@ ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
 SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"
 PROVIDER_ENV = "UVTS_AUTH_PROVIDER"
 REQUIRE_SIGNIN_ENV = "UVTS_REQUIRE_SIGNIN"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """``text`` with every Markdown/HTML character escaped (names from the identity provider)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
 def auth_configured() -> bool:
     """True when ``st.secrets`` has an ``[auth]`` section (production sign-in)."""
     try:
@@ -66,7 +57,7 @@ def _claims() -> dict:
 
 def _signed_in_role() -> str:
     """The role of the signed-in user; shows the sign-in / sign-out buttons."""
-    if not st.user.is_logged_in:
+    if not getattr(st.user, "is_logged_in", False):  # absent where no sign-in ran (AppTest)
         st.session_state["user_name"] = "anonym"
         if os.environ.get(REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes"):
             st.title(ui.t("Logga in", "Sign in"))
@@ -93,8 +84,8 @@ def _signed_in_role() -> str:
         record_signin(ui.store(), user=name, detail=f"roll {role} ({origin})")
         st.session_state["signin_audited"] = name
     display = claims.get("name") or name
-    st.sidebar.caption(ui.t(f"Inloggad: {plain(display)} · {ROLE_LABELS[role]['sv']}",
-                            f"Signed in: {plain(display)} · {ROLE_LABELS[role]['en']}"))
+    st.sidebar.caption(ui.t(f"Inloggad: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['sv']}",
+                            f"Signed in: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['en']}"))
     if st.sidebar.button(ui.t("Logga ut", "Sign out"), key="signout"):
         st.session_state.pop("signin_audited", None)
         st.logout()
@@ -104,8 +95,15 @@ def _signed_in_role() -> str:
 
 def _demo_role() -> str:
     st.sidebar.markdown(f"**{ui.t('Demoläge: välj roll', 'Demo mode: choose role')}**")
-    role = st.sidebar.selectbox(ui.t("Roll (endast demo)", "Role (demo only)"), ROLES, index=1,
+    # Default through session state, not index=: a widget in the entry script that gets both a
+    # key and a default falls back to the default on every rerun (seen in Streamlit 1.67).
+    # The demo role also lives in the URL (?roll=est), so a demo link opens the same view.
+    if st.session_state.get("role") not in ROLES:
+        wanted = st.query_params.get("roll")
+        st.session_state["role"] = wanted if wanted in ROLES else "rad"
+    role = st.sidebar.selectbox(ui.t("Roll (endast demo)", "Role (demo only)"), ROLES,
                                 key="role", format_func=lambda r: ROLE_LABELS[r][ui.lang()])
+    st.query_params["roll"] = role
     st.sidebar.caption(ui.t("Demoläge: rollväljaren finns bara med syntetiska demodata och "
                             "utan inloggning.",
                             "Demo mode: the role switcher exists only with synthetic demo data "
@@ -121,6 +119,7 @@ def current_role() -> str:
     """
     if auth_configured():
         st.session_state.pop("role", None)
+        st.query_params.pop("roll", None)
         role = _signed_in_role()
     elif demo_switcher_allowed():
         role = _demo_role()

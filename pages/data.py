@@ -10,6 +10,7 @@ from common.errors import UserError, ValidationError
 from common.settings import DATA_DIR
 from pages import ui
 
+ui.page_guard("data")
 t = ui.t
 st.title(t("Data", "Data"))
 store = ui.store()

@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.compare import funnel_data
 from pages import charts, ui
 
+ui.page_guard("jamforelse")
 t = ui.t
 ind_id = ui.select_indicator()
 ind = ui.catalogue_frame().loc[ind_id]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages import maps, ui
 
+ui.page_guard("karta")
 t = ui.t
 ind_id = ui.select_indicator()
 ind = ui.catalogue_frame().loc[ind_id]

@@ -8,6 +8,7 @@ from indicators.about import method_sections
 from indicators.catalogue import FAMILY_LABELS
 from pages import ui
 
+ui.page_guard("om-metod")
 t = ui.t
 lg = ui.lang()
 st.title(t("Om & metod", "About & method"))

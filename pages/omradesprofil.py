@@ -8,6 +8,7 @@ from common.fmt import fmt_interval, fmt_value
 from indicators.compare import spine_data
 from pages import charts, ui
 
+ui.page_guard("omradesprofil")
 t = ui.t
 a = ui.areas()
 districts = a[a["level"] == "district"].sort_values("sort_order")

@@ -6,6 +6,7 @@ import streamlit as st
 from indicators.changes import significant_changes
 from pages import maps, ui
 
+ui.page_guard("oversikt")
 t = ui.t
 ind_id = ui.select_indicator()
 ind = ui.catalogue_frame().loc[ind_id]

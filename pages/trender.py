@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages import charts, ui
 
+ui.page_guard("trender")
 t = ui.t
 ind_id = ui.select_indicator()
 ind = ui.catalogue_frame().loc[ind_id]

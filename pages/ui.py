@@ -6,6 +6,8 @@ Pages stay thin: they call these helpers and lay out the result.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -289,7 +291,16 @@ def change_text(c: pd.Series) -> str:
     judged = "" if c["better"] is None else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
     prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
     cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
-    return f"{c['area_name']}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+    return f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@=&])")
+
+
+def escape_markdown(text) -> str:
+    """A string from data, made inert for st.markdown/st.caption: every character Markdown
+    (links, autolinks, emphasis, HTML, math, emoji codes) would act on is backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 TARTAN_COLOURS = {"higher_worse": "#f4a582", "lower_worse": "#f4a582", "higher_better": "#92c5de",
@@ -349,7 +360,7 @@ def brief_download(period: str, *, key: str) -> None:
     """One click makes the council brief (PDF) for the period and the chosen focus districts."""
     from reports.brief import build_brief
 
-    if st.button(t("📄 Rådsunderlag (PDF)", "📄 Council brief (PDF)"), key=f"{key}-make"):
+    if st.button(t("Skapa rådsunderlag (PDF)", "Make the council brief (PDF)"), key=f"{key}-make"):
         import tempfile
         from pathlib import Path
 
@@ -370,3 +381,202 @@ def _audit_export(detail: str) -> None:
 
     with store().engine.begin() as conn:
         audit(conn, user=user_name(), action="export", detail=detail)
+
+
+# ---------------------------------------------------------------- EST
+
+
+def fmt_num(x, *, decimals: int = 1) -> str:
+    """A number in the session's language."""
+    return fmt_number(x, decimals=decimals, lang=lang())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _est_span(version: int, url: str):
+    from store.est import incident_week_span
+
+    return incident_week_span(_store(url))
+
+
+def est_controls() -> tuple[str, int, bool]:
+    """Week (default: last complete week with data), previous-weeks layer, activities layer."""
+    from datetime import date
+
+    from common.fmt import fmt_week
+    from common.settings import database_url
+    from indicators import est
+
+    first, last = _est_span(data_version(), database_url())
+    if last is None:
+        st.info(t("Inga EST-händelser inlästa ännu.", "No EST incidents imported yet."))
+        st.stop()
+    default = est.default_week(date.today(), latest_with_data=last)
+    weeks = [default]
+    while weeks[-1] > first and len(weeks) < 104:
+        weeks.append(est.shift_week(weeks[-1], -1))
+    wanted = st.query_params.get("week")
+    if "est_week" not in st.session_state:
+        st.session_state["est_week"] = wanted if wanted in weeks else default
+    week = st.sidebar.selectbox(t("Vecka", "Week"), weeks, key="est_week",
+                                format_func=lambda w: fmt_week(w, lang=lang()))
+    _sync("week", week)
+    prev = st.sidebar.radio(t("Tidigare veckor i kartan", "Earlier weeks on the map"), [0, 4, 8],
+                            key="est_prev", horizontal=True,
+                            format_func=lambda n: t("inga", "none") if n == 0 else f"{n}")
+    acts = st.sidebar.toggle(t("Visa aktiviteter", "Show activities"), value=True, key="est_acts")
+    return week, prev, acts
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _est_week(version: int, url: str, week: str, prev: int) -> dict:
+    from indicators import est
+    from store.est import read_activities, read_incidents
+
+    weeks = est.weeks_needed(week, previous_weeks=max(prev, est.BASELINE_WEEKS))
+    s = _store(url)
+    return est.week_data(read_incidents(s, weeks=weeks), week, previous_weeks=prev,
+                         activities=read_activities(s, weeks=[week]))
+
+
+def est_week(week: str, prev: int) -> dict:
+    from common.settings import database_url
+
+    return _est_week(data_version(), database_url(), week, prev)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _est_hot(version: int, url: str, week: str) -> pd.DataFrame:
+    from indicators import est
+
+    data = _est_week(version, url, week, 8)
+    return est.hotspots(est.hotspot_cells(data), permutations=est.DETECTION_PERMUTATIONS)
+
+
+def est_hotspots(week: str) -> pd.DataFrame:
+    from common.settings import database_url
+
+    return _est_hot(data_version(), database_url(), week)
+
+
+def est_map(cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int) -> None:
+    """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
+    from geo.boundaries import district_polygons
+    from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
+
+    frame = cells.merge(hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
+                        on=["cell_x", "cell_y"], how="left")
+    frame["class"] = frame["class"].fillna("none")
+    value = frame["count"] + (frame["count_previous"] if prev_n else 0)
+    top = max(float(value.max()), 1.0)
+    colours = [[230, int(160 - 120 * v / top), 30, 60 + int(180 * v / top)] if v > 0 else [200, 200, 200, 60]
+               for v in value]
+    frame["hot_text"] = frame["class"].map({"hot": t("hotspot", "hotspot"), "cold": t("kall", "cold")}).fillna("")
+    layers = [grid_layer(frame, value_col="count", colors=colours, tooltip_cols=["count_previous", "hot_text"])]
+    hot_cells = frame[frame["class"] == "hot"]
+    if not hot_cells.empty:
+        outline = grid_layer(hot_cells, colors=[[0, 0, 0, 0]] * len(hot_cells), layer_id="hotspots")
+        outline.stroked = True
+        outline.get_line_color = [0, 0, 0]
+        outline.line_width_min_pixels = 3
+        layers.append(outline)
+    if activities is not None and not activities.empty and "cell_x" in activities:
+        acts = activities.dropna(subset=["cell_x", "cell_y"])
+        if not acts.empty:
+            layers.append(grid_layer(acts, colors=[[0, 114, 178, 160]] * len(acts), layer_id="activities",
+                                     tooltip_cols=["kind", "status"]))
+    districts = district_polygons(crs=4326)
+    layers += [boundary_layer(districts), label_layer(districts)]
+    view = urban_view_state()
+    view.zoom = round(view.zoom - 0.3, 2)
+    tooltip = {"html": t("Händelser: {count}<br/>Tidigare veckor: {count_previous}<br/>{hot_text}",
+                         "Incidents: {count}<br/>Earlier weeks: {count_previous}<br/>{hot_text}")}
+    st.pydeck_chart(deck(layers, view_state=view, tooltip=tooltip, height=460), height=460, key="est-map")
+    st.caption(t("Orange rutor = händelser denna vecka (mörkare = fler); svart kant = hotspot (Gi*, FDR); "
+                 "blå rutor = aktiviteter.",
+                 "Orange cells = incidents this week (darker = more); black outline = hotspot (Gi*, FDR); "
+                 "blue cells = activities."))
+
+
+def est_forms_and_brief(week: str) -> None:
+    """Single-incident/activity entry (est role) and the weekly brief (PDF)."""
+    from datetime import datetime
+
+    from sources.est import (
+        ACTIVITY_KINDS,
+        INCIDENT_TYPES,
+        ORGANISERS,
+        PARTNERS,
+        add_activity,
+        add_incident,
+    )
+
+    c1, c2, c3 = st.columns(3)
+    with c1.expander(t("Registrera händelse", "Register incident")), st.form("incident_form"):
+        when = st.text_input(t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
+                             value=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        kind = st.selectbox(t("Typ", "Type"), list(INCIDENT_TYPES))
+        partner = st.selectbox(t("Rapportör", "Reported by"), list(PARTNERS))
+        x = st.number_input("E (SWEREF 99 TM)", value=759000.0, step=50.0)
+        y = st.number_input("N (SWEREF 99 TM)", value=7087000.0, step=50.0)
+        if st.form_submit_button(t("Spara", "Save")):
+            try:
+                add_incident(store(), occurred_at=when, type=kind, partner=partner, x=x, y=y, user=user_name())
+                st.success(t("Sparad (bara rutan om 250 m lagras).", "Saved (only the 250 m cell is stored)."))
+            except UserError as exc:
+                st.error(str(exc))
+    with c2.expander(t("Registrera aktivitet", "Register activity")), st.form("activity_form"):
+        when = st.text_input(t("Start (ÅÅÅÅ-MM-DD TT:MM)", "Start (YYYY-MM-DD HH:MM)"),
+                             value=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        kind = st.selectbox(t("Aktivitet", "Activity"), list(ACTIVITY_KINDS))
+        status = st.selectbox("Status", ["planerad", "genomford"],
+                              format_func=lambda s: {"planerad": t("planerad", "planned"),
+                                                     "genomford": t("genomförd", "held")}[s])
+        organiser = st.selectbox(t("Arrangör", "Organiser"), list(ORGANISERS))
+        district = st.selectbox(t("Område", "District"), areas().query("level == 'district'")["code"],
+                                format_func=dict(zip(areas()["code"], areas()["name"], strict=True)).get)
+        if st.form_submit_button(t("Spara", "Save")):
+            try:
+                add_activity(store(), starts_at=when, kind=kind, status=status, organiser=organiser,
+                             district=district, user=user_name())
+                st.success(t("Sparad.", "Saved."))
+            except UserError as exc:
+                st.error(str(exc))
+    with c3:
+        if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
+            import tempfile
+            from pathlib import Path
+
+            from reports.est_week import build_est_week_pdf
+
+            with tempfile.TemporaryDirectory() as tmp:
+                out = build_est_week_pdf(store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf")
+                st.session_state["est-pdf"] = out.read_bytes()
+            _audit_export(f"veckobrev_{week}.pdf")
+        if st.session_state.get("est-pdf"):
+            st.download_button(t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
+                               st.session_state["est-pdf"], file_name=f"veckobrev_{week}.pdf",
+                               mime="application/pdf", key="est-pdf-dl")
+
+
+# ---------------------------------------------------------------- entry guard
+
+
+def page_guard(page_id: str) -> None:
+    """First line of every page: run only through dashboard.py's navigation, and only for a role
+    that may open it.
+
+    Streamlit still knows the legacy ``pages/`` folder: on a fresh server the first deep link
+    (e.g. /trender) can run a page script directly, without the entry script (MPA v1
+    fallback). Then nothing of dashboard.py ran — no role, no banner — so send the visitor
+    through the entry script and on to the page it asked for.
+    """
+    from access import may_open
+
+    if not st.session_state.get("_entry_seen", False):
+        st.session_state["_deep_link"] = page_id
+        st.switch_page("dashboard.py")
+    role = st.session_state.get("app_role", "publik")
+    if not may_open(role, page_id):
+        st.error(t("Din roll har inte behörighet till den här sidan.",
+                   "Your role may not open this page."))
+        st.stop()

@@ -169,6 +169,7 @@ def write_files(out: Path) -> list[Path]:
 
 def load_demo(store, *, out: Path | None = None) -> int:
     """Generate the demo files and import them through the real import path."""
+    from sources.demo_est import load_est_demo
     from sources.events import import_interventions
     from sources.template import import_file
 
@@ -179,6 +180,7 @@ def load_demo(store, *, out: Path | None = None) -> int:
             import_interventions(store, path, source=SOURCE, user="demo", synthetic=True)
         else:
             loaded += import_file(store, path, source=SOURCE, user="demo", synthetic=True).rows_loaded
+    load_est_demo(store, out / "est")
     return loaded
 
 

@@ -99,11 +99,17 @@ def nav_titles(page) -> list[str]:
 def sign_in(browser, base: str, sub: str):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    # A page without the map: on Översikt the deck.gl chart takes the first click (lead's note).
-    page.goto(f"{base}/om-metod")
+    login = page.get_by_role("button", name="Logga in")
+    # The entry page first: until a session has run dashboard.py, Streamlit serves pages/ as
+    # plain multipage scripts (see test_admin_page_refuses_a_session_that_skipped_the_entry).
+    page.goto(base)
+    login.wait_for(timeout=60_000)
+    # A page without the map: on Översikt the deck.gl chart takes the first click.
+    page.goto(f"{base}/trender")
+    login.wait_for(timeout=60_000)
     wait_for_app(page)
     assert "Administration" not in nav_titles(page)  # anonymous = publik
-    page.get_by_role("button", name="Logga in").click()
+    login.click()
     page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
     page.locator(f"button[name='sub'][value='{sub}']").click()
     page.wait_for_url(f"{base}/**", timeout=30_000)

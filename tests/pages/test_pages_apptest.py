@@ -138,3 +138,23 @@ def test_one_click_makes_the_council_brief(app):
     reader = PdfReader(BytesIO(pdf))
     assert 2 <= len(reader.pages) <= 4
     assert "Rådsunderlag" in reader.pages[0].extract_text()
+
+
+def test_est_page_for_the_est_role_shows_grid_heatmap_and_week_comparison(app):
+    at = app("pages/est.py", role="est")
+    assert at.title[0].value.startswith("EST")
+    assert len(at.get("deck_gl_json_chart")) == 1
+    assert len(at.get("plotly_chart")) == 1
+    assert "Ersboda" in at.dataframe[0].value.to_csv()
+    import json
+
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    grid = [layer for layer in spec["layers"] if layer["id"] == "grid"][0]
+    assert grid["data"] and all(set(c) >= {"polygon", "count"} for c in grid["data"])
+    assert not any("x" in c and "y" in c for c in grid["data"])  # cells only, never points
+
+
+def test_est_week_choice_lives_in_the_url(app):
+    at = app("pages/est.py", role="est", week="2025-W40")
+    assert at.session_state["est_week"] == "2025-W40"
+    assert "v. 40 2025" in at.caption[0].value

@@ -1,0 +1,54 @@
+"""EST – veckans lägesbild: incidents on the 250 m grid, activities, weekday × hour, this week
+against the previous eight, hotspots, and the weekly brief. Cells only for the EST role."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from common.fmt import fmt_int
+from indicators import est
+from pages import ui
+
+ui.page_guard("est")
+t = ui.t
+week, prev_n, show_activities = ui.est_controls()
+data = ui.est_week(week, prev_n)
+shown = est.est_view(data)
+
+st.title(t("EST – veckans lägesbild", "EST – weekly situation"))
+st.caption(f"{data['week_label']} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}")
+m1, m2, m3 = st.columns(3)
+total = data["municipality"]
+m1.metric(t("Händelser denna vecka", "Incidents this week"), fmt_int(total["count"]))
+m2.metric(t("Snitt föregående 8 veckor", "Mean of previous 8 weeks"),
+          ui.fmt_num(total["previous_mean"], decimals=1))
+m3.metric(t("Hela Umeå", "All of Umeå"),
+          est.MORE_THAN_USUAL if total["flag"] else t("inte fler än vanligt", "not more than usual"))
+left, right = st.columns([3, 2])
+with left:
+    hot = ui.est_hotspots(week)
+    ui.est_map(shown["cells"], hot, data["activities"] if show_activities else None, prev_n=prev_n)
+    st.caption(est.hotspot_caveats(est.DETECTION_PERMUTATIONS))
+with right:
+    d = data["districts"]
+    table = pd.DataFrame({
+        t("Område", "District"): d["name"],
+        t("Denna vecka", "This week"): d["count"].map(fmt_int),
+        t("Snitt 8 v.", "Mean 8 wks"): d["previous_mean"].map(lambda x: ui.fmt_num(x, decimals=1)),
+        t("Bedömning", "Assessment"): d["label"].fillna(""),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", height=320)
+    st.caption(est.EXCESS_CAVEAT)
+c1, c2 = st.columns(2)
+with c1:
+    wh = data["weekday_hour"]
+    fig = px.imshow(wh, labels={"x": t("timme", "hour"), "y": "", "color": t("antal", "count")},
+                    y=[w.capitalize() for w in est.WEEKDAYS_SV], aspect="auto", color_continuous_scale="Oranges")
+    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      title=t("Veckodag × timme", "Weekday × hour"))
+    st.plotly_chart(fig, width="stretch", key="est-heatmap")
+with c2:
+    st.dataframe(data["by_type"].rename(columns={"type": t("Typ", "Type"), "count": t("Antal", "Count"),
+                                                  "previous_mean": t("Snitt 8 v.", "Mean 8 wks")}),
+                 hide_index=True, width="stretch", height=280)
+ui.est_forms_and_brief(week)
