@@ -22,8 +22,8 @@ total = data["municipality"]
 m1.metric(t("Händelser denna vecka", "Incidents this week"), fmt_int(total["count"]))
 m2.metric(t("Snitt föregående 8 veckor", "Mean of previous 8 weeks"),
           ui.fmt_num(total["previous_mean"], decimals=1))
-m3.metric(t("Hela Umeå", "All of Umeå"),
-          est.MORE_THAN_USUAL if total["flag"] else t("inte fler än vanligt", "not more than usual"))
+m3.metric(t("Fler än vanligt i Umeå?", "More than usual in Umeå?"),
+          t("Ja", "Yes") if total["flag"] else t("Nej", "No"))
 left, right = st.columns([3, 2])
 with left:
     hot = ui.est_hotspots(week)
