@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 
 from store import schema
 from store.db import Store, audit, bump_data_version
-from store.observations import BatchResult, find_loaded_batch
+from store.observations import BatchResult, open_batch
 
 _TABLES = {
     "intervention": (schema.intervention,
@@ -37,16 +36,10 @@ def write_events(
     """Write intervention/incident/activity rows as one batch in one transaction."""
     table, columns = _TABLES[kind]
     with store.engine.begin() as conn:
-        existing = find_loaded_batch(conn, checksum)
-        if existing is not None:
-            return BatchResult(existing, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
-        batch_id = conn.execute(
-            schema.import_batch.insert().values(
-                source=source, kind=kind, file_name=file_name, checksum=checksum, user_name=user,
-                created_at=datetime.now(UTC), rows_total=0, rows_loaded=0, status="loaded",
-                synthetic=synthetic,
-            )
-        ).inserted_primary_key[0]
+        batch_id = open_batch(conn, kind=kind, source=source, file_name=file_name, checksum=checksum,
+                              user=user, synthetic=synthetic)
+        if isinstance(batch_id, BatchResult):
+            return batch_id
         loaded = 0
         for chunk in chunks:
             if chunk.empty:

@@ -38,6 +38,25 @@ def find_loaded_batch(conn: sa.Connection, checksum: str) -> int | None:
     ).scalar()
 
 
+UNCHANGED = "Filen är redan inläst (samma kontrollsumma)."
+
+
+def open_batch(conn: sa.Connection, *, kind: str, source: str, file_name: str, checksum: str,
+               user: str, synthetic: bool, rows_total: int = 0) -> BatchResult | int:
+    """Start a batch in the caller's transaction: its id, or the "unchanged" result when a
+    loaded batch already has this checksum (re-importing the same file is a no-op)."""
+    existing = find_loaded_batch(conn, checksum)
+    if existing is not None:
+        return BatchResult(existing, "unchanged", 0, 0, UNCHANGED)
+    return conn.execute(
+        schema.import_batch.insert().values(
+            source=source, kind=kind, file_name=file_name, checksum=checksum, user_name=user,
+            created_at=datetime.now(UTC), rows_total=rows_total, rows_loaded=0, status="loaded",
+            synthetic=synthetic,
+        )
+    ).inserted_primary_key[0]
+
+
 def write_observations(
     store: Store,
     chunks: Iterable[pd.DataFrame],
@@ -56,16 +75,11 @@ def write_observations(
     is written.
     """
     with store.engine.begin() as conn:
-        existing = find_loaded_batch(conn, checksum)
-        if existing is not None:
-            return BatchResult(existing, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
-        batch_id = conn.execute(
-            schema.import_batch.insert().values(
-                source=source, kind="observation", file_name=file_name, checksum=checksum,
-                user_name=user, created_at=datetime.now(UTC), rows_total=rows_total or 0,
-                rows_loaded=0, status="loaded", synthetic=synthetic,
-            )
-        ).inserted_primary_key[0]
+        batch_id = open_batch(conn, kind="observation", source=source, file_name=file_name,
+                              checksum=checksum, user=user, synthetic=synthetic,
+                              rows_total=rows_total or 0)
+        if isinstance(batch_id, BatchResult):
+            return batch_id
         _create_stage(conn)
         loaded = 0
         for chunk in chunks:
