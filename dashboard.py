@@ -49,7 +49,7 @@ nav = st.navigation([PAGES[key] for key in allowed])
 deep_link = st.session_state.pop("_deep_link", None)
 if deep_link in allowed and deep_link != "oversikt":
     st.session_state["_entry_seen"] = True
-    st.switch_page(PAGES[deep_link])
+    st.switch_page(PAGES[deep_link], query_params=st.query_params.to_dict())
 
 st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
 if ui.is_demo():

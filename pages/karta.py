@@ -37,6 +37,8 @@ else:
 clicked = maps.district_choropleth(rows, shown, key="karta-map", height=640,
                                    view="municipality" if whole else "urban",
                                    map_style="light" if basemap else None)
+if layer == "indicator":
+    ui.download_buttons(rows, ind, stem=f"uvts_karta_{ind_id}_{period}", key="karta", geojson=True)
 if clicked:
     st.query_params["area"] = clicked
     st.switch_page("pages/omradesprofil.py")

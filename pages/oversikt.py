@@ -23,7 +23,7 @@ with left:
     clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
 with right:
     st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
-    ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt")
+    ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     changes = significant_changes(v, ui.catalogue(), period=period, areas=ui.focus_districts())
     st.markdown(f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**")

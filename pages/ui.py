@@ -228,7 +228,8 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
     return out
 
 
-def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str) -> None:
+def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str,
+                     geojson: bool = False) -> None:
     """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
     from indicators.export import to_csv_bytes, to_excel_bytes
 
@@ -240,6 +241,19 @@ def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str
                             to_excel_bytes(frame, indicator=ind.to_dict()), file_name=f"{stem}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"{key}-xlsx", on_click=_audit_export, args=(f"{stem}.xlsx",))
+    if geojson:
+        from indicators.export import to_geojson_bytes
+
+        cols[2].download_button("⬇ GeoJSON", to_geojson_bytes(frame, _map_polygons()),
+                                file_name=f"{stem}.geojson", mime="application/geo+json",
+                                key=f"{key}-geojson", on_click=_audit_export, args=(f"{stem}.geojson",))
+
+
+@st.cache_data(show_spinner=False)
+def _map_polygons():
+    from geo.boundaries import district_polygons, municipality_polygon
+
+    return pd.concat([municipality_polygon(crs=4326), district_polygons(crs=4326)], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -574,7 +588,7 @@ def page_guard(page_id: str) -> None:
 
     if not st.session_state.get("_entry_seen", False):
         st.session_state["_deep_link"] = page_id
-        st.switch_page("dashboard.py")
+        st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
     role = st.session_state.get("app_role", "publik")
     if not may_open(role, page_id):
         st.error(t("Din roll har inte behörighet till den här sidan.",

@@ -1,0 +1,195 @@
+"""Twenty browser sessions (one Chromium, 20 pages) against the app while an import and a
+rollback run: no session errors, none ever sees half a batch, memory stays bounded.
+
+On SQLite with one app process, and on PostgreSQL with two app processes sharing the database
+(what a municipality runs behind its load balancer).  The batch sets every district's 2025
+value of one indicator to exactly 50,0 %, so each table on screen is either all old values or
+all 50,0 % — a mix would be a half-imported batch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT, start_app, stop_app
+
+pytestmark = pytest.mark.browser
+
+SESSIONS = 20
+INDICATOR = "ej_behoriga_gymnasiet"
+NEW = "50,0 %"
+RSS_LIMIT_MB = 1500
+#: The table's value column as the browser's accessibility tree has it (visible rows).
+SHOWN_VALUES = """() => {
+  const table = document.querySelector("[data-testid='stDataFrame'] table");
+  if (!table) return null;
+  const rows = [...table.querySelectorAll("tbody tr")];
+  const area = rows.map(r => (r.querySelector("[aria-colindex='1']") || {}).innerText);
+  if (!area.includes("Umeå kommun")) return null;
+  return rows.map(r => ((r.querySelector("[aria-colindex='2']") || {}).innerText || "")
+                       .replace(/\\u00a0/g, " "));
+}"""
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Sampler(threading.Thread):
+    """Peak resident memory of the app processes, sampled every 0.3 s."""
+
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.pids, self.peak, self.done = pids, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, *(rss_mb(p) for p in self.pids))
+            time.sleep(0.3)
+
+
+def slow_import(url: str, *, pause: float = 1.5) -> int:
+    """One batch in two chunks with a pause inside the transaction; returns the batch id."""
+    from store import Store
+    from store.areas import read_area_table
+    from store.observations import write_observations
+
+    store = Store(url)
+    codes = read_area_table(store).query("level == 'district'")["code"].tolist()
+    rows = pd.DataFrame({"measure_id": INDICATOR, "area_code": codes, "period": "2025",
+                         "count": 500.0, "denominator": 1000.0, "value": None})
+    half = len(rows) // 2
+
+    def chunks():
+        yield rows.iloc[:half]
+        time.sleep(pause)  # the first half is written, the second not yet
+        yield rows.iloc[half:]
+
+    batch = write_observations(store, chunks(), source="test", file_name="halvvägs.csv",
+                               checksum=f"concurrency-{time.time()}", user="test",
+                               synthetic=True).batch_id
+    store.dispose()
+    return batch
+
+
+def rollback(url: str, batch: int) -> None:
+    from store import Store
+    from store.observations import rollback_batch
+
+    store = Store(url)
+    rollback_batch(store, batch, user="test")
+    store.dispose()
+
+
+def load_all(pages, bases: list[str]) -> list[list[str]]:
+    """Navigate every page at once, then wait for each table; returns what each one shows."""
+    for i, page in enumerate(pages):
+        page.goto(f"{bases[i % len(bases)]}/?ind={INDICATOR}&period=2025", wait_until="commit")
+    shown = []
+    for page in pages:
+        page.wait_for_function(SHOWN_VALUES, timeout=120_000)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "kan inte nås" not in page.inner_text("body")
+        shown.append(page.evaluate(SHOWN_VALUES))
+    return shown
+
+
+def state_of(values: list[str]) -> str:
+    """'new', 'old' or 'mixed' (half a batch)."""
+    new = [v == NEW for v in values]
+    return "new" if all(new) else "old" if not any(new) else "mixed"
+
+
+def run_sessions(browser, bases: list[str], url: str, pids: list[int], artifacts: Path,
+                 name: str) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    pages = [context.new_page() for _ in range(SESSIONS)]
+    sampler = Sampler(pids)
+    sampler.start()
+    result: dict = {}
+    try:
+        for base in bases:  # each app once through its entry page (see test_injection.py)
+            pages[0].goto(base)
+            pages[0].wait_for_function(SHOWN_VALUES, timeout=120_000)
+        started = time.time()
+        # 1. twenty sessions load while the import writes
+        worker = threading.Thread(target=lambda: result.update(batch=slow_import(url)))
+        worker.start()
+        during_import = load_all(pages, bases)
+        worker.join()
+        # 2. afterwards every session, on every app process, sees the whole batch
+        after_import = load_all(pages, bases)
+        # 3. twenty sessions load while the batch is rolled back
+        worker = threading.Thread(target=rollback, args=(url, result["batch"]))
+        worker.start()
+        during_rollback = load_all(pages, bases)
+        worker.join()
+        # 4. and afterwards nobody sees it any more
+        after_rollback = load_all(pages, bases)
+        result["seconds"] = time.time() - started
+        pages[0].screenshot(path=str(artifacts / f"concurrency_{name}.png"))
+    finally:
+        sampler.done.set()
+        context.close()
+    result.update(during_import=[state_of(v) for v in during_import],
+                  after_import=[state_of(v) for v in after_import],
+                  during_rollback=[state_of(v) for v in during_rollback],
+                  after_rollback=[state_of(v) for v in after_rollback],
+                  peak_rss_mb=sampler.peak)
+    return result
+
+
+def check(result: dict) -> None:
+    for phase in ("during_import", "after_import", "during_rollback", "after_rollback"):
+        assert "mixed" not in result[phase], (phase, result[phase])
+    assert set(result["after_import"]) == {"new"}
+    assert set(result["after_rollback"]) == {"old"}
+    assert result["peak_rss_mb"] < RSS_LIMIT_MB, result["peak_rss_mb"]
+
+
+def test_twenty_sessions_on_sqlite_during_import_and_rollback(demo_db_file, tmp_path, browser,
+                                                              artifacts):
+    db = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db_file, db)
+    url = f"sqlite:///{db}"
+    proc, base = start_app(url)
+    try:
+        result = run_sessions(browser, [base], url, [proc.pid], artifacts, "sqlite")
+    finally:
+        stop_app(proc)
+    print(f"sqlite: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+          f"during import {result['during_import']}")
+    check(result)
+
+
+def test_twenty_sessions_on_postgresql_with_two_app_processes(postgres_server, browser,
+                                                              artifacts):
+    url = postgres_server()
+    env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    for args in (["-m", "store", "migrate"], ["-m", "sources.demo", "--if-empty"]):
+        subprocess.run([sys.executable, *args], check=True, env=env, cwd=ROOT,
+                       capture_output=True)
+    apps = [start_app(url), start_app(url)]
+    try:
+        result = run_sessions(browser, [b for _, b in apps], url, [p.pid for p, _ in apps],
+                              artifacts, "postgresql")
+    finally:
+        for proc, _ in apps:
+            stop_app(proc)
+    print(f"postgresql: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+          f"during import {result['during_import']}")
+    check(result)
