@@ -32,7 +32,7 @@ def upload(page, path: Path) -> None:
     page.get_by_role("button", name="Läs in").click()
 
 
-def test_a_good_file_lands_and_can_be_rolled_back(analyst_page, artifacts):
+def test_a_good_file_lands_and_the_app_leaves_demo_mode(analyst_page, artifacts):
     from store import Store
     from store.observations import list_batches
 
@@ -44,10 +44,24 @@ def test_a_good_file_lands_and_can_be_rolled_back(analyst_page, artifacts):
     page.screenshot(path=str(artifacts / "data_import.png"))
     batches = list_batches(Store(f"sqlite:///{db}"))
     assert len(batches) == before + 1 and batches.iloc[0]["user_name"] == "demo-analytiker"
-    newest = int(batches.iloc[0]["id"])
+    # real data now: the demo role switcher is gone for good (issue 7) and so is the banner
+    page.reload()
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Roll (endast demo)").count() == 0
+    assert "Data" not in [a.inner_text() for a in page.locator("[data-testid='stSidebarNav'] a").all()]
+
+
+def test_rollback_from_the_data_page(analyst_page, artifacts):
+    from store import Store
+    from store.observations import list_batches
+
+    page, db = analyst_page
+    newest = int(list_batches(Store(f"sqlite:///{db}")).iloc[0]["id"])
     # the rollback selector defaults to the newest loaded batch
     page.get_by_role("button", name="Återställ", exact=True).click()
     page.wait_for_function("() => document.body.innerText.includes('återställd')", timeout=30_000)
+    page.screenshot(path=str(artifacts / "data_rollback.png"))
     after = list_batches(Store(f"sqlite:///{db}")).set_index("id")
     assert after.loc[newest, "status"] == "rolled_back"
 
