@@ -5,13 +5,11 @@ In CI (``CI=true``) a missing component is a failure, never a skip.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -39,52 +37,21 @@ def free_port() -> int:
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return candidates[-1] if candidates else None
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL server on a free port; yields a function making fresh databases."""
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not (initdb and pg_ctl):
+    from common import pgserver
+
+    if not pgserver.available():
         missing("PostgreSQL server binaries (initdb, pg_ctl)")
-    base = Path(tempfile.mkdtemp(prefix="uvts-pg-"))
-    datadir, sockdir = base / "data", base / "sock"
-    sockdir.mkdir()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(base, "postgres")
-        shutil.chown(sockdir, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-    subprocess.run([*run_as, initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres",
-                    "--no-sync", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
-    opts = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(base / "log"),
-                    "-w", "start"], check=True, capture_output=True)
     counter = iter(range(10_000))
+    with pgserver.throwaway_server() as port:
 
-    def make_database() -> str:
-        import sqlalchemy as sa
+        def make_database() -> str:
+            return pgserver.create_database(port, f"uvts_{next(counter)}_{os.getpid()}")
 
-        name = f"uvts_{next(counter)}_{os.getpid()}"
-        admin = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-                                 isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        admin.dispose()
-        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
-
-    make_database.port = port
-    yield make_database
-    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"],
-                   capture_output=True)
-    shutil.rmtree(base, ignore_errors=True)
+        make_database.port = port
+        yield make_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -101,7 +101,8 @@ def shown(pages, lang: str) -> list[list[str]]:
     """Wait for every page's table in ``lang``; returns what each one shows."""
     out = []
     for page in pages:
-        page.wait_for_function(SHOWN_VALUES, arg=HEADER[lang], timeout=120_000)
+        # Interval polling: most pages are background tabs, where animation frames stall.
+        page.wait_for_function(SHOWN_VALUES, arg=HEADER[lang], timeout=120_000, polling=100)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "kan inte nås" not in page.inner_text("body")
         out.append(page.evaluate(SHOWN_VALUES, HEADER[lang]))
@@ -110,8 +111,9 @@ def shown(pages, lang: str) -> list[list[str]]:
 
 def rerun_all(pages, lang: str) -> list[list[str]]:
     """Every session reruns at once (the language toggle), then each table is read."""
-    for page in pages:
-        page.locator("[data-testid='stSidebar'] label").filter(has_text="English").click()
+    for page in pages:  # a DOM click: no waiting for a background tab to paint
+        page.evaluate("""() => [...document.querySelectorAll("[data-testid='stSidebar'] label")]
+                           .find(l => l.innerText.includes('English')).click()""")
     return shown(pages, lang)
 
 
