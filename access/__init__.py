@@ -45,7 +45,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "omradesprofil": _ALL,
     "jamforelse": _ALL,
     "om-metod": _ALL,
-    "est": _EST,
+    "est": _ALL,  # publik and others get suppressed district totals (access.reads.est_week)
     "data": _ANALYSTS,
     "admin": _ADMIN,
 }

@@ -442,34 +442,33 @@ def est_controls() -> tuple[str, int, bool]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _est_week(version: int, url: str, week: str, prev: int) -> dict:
-    from indicators import est
-    from store.est import read_activities, read_incidents
+def _est_week(version: int, url: str, week: str, prev: int, role: str) -> dict:
+    from access.reads import est_week as read_est_week
 
-    weeks = est.weeks_needed(week, previous_weeks=max(prev, est.BASELINE_WEEKS))
-    s = _store(url)
-    return est.week_data(read_incidents(s, weeks=weeks), week, previous_weeks=prev,
-                         activities=read_activities(s, weeks=[week]))
+    return read_est_week(_store(url), role, week, previous_weeks=prev)
 
 
 def est_week(week: str, prev: int) -> dict:
+    """The week as the session's role may see it: cells for est/admin, district totals otherwise."""
     from common.settings import database_url
 
-    return _est_week(data_version(), database_url(), week, prev)
+    return _est_week(data_version(), database_url(), week, prev, st.session_state.get("app_role", "publik"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _est_hot(version: int, url: str, week: str) -> pd.DataFrame:
+def _est_hot(version: int, url: str, week: str, role: str) -> pd.DataFrame:
     from indicators import est
 
-    data = _est_week(version, url, week, 8)
-    return est.hotspots(est.hotspot_cells(data), permutations=est.DETECTION_PERMUTATIONS)
+    cells = _est_week(version, url, week, 8, role)["cells"]
+    # with 8 previous weeks, count_previous is the 8-week baseline hotspot_cells asks for
+    cells = cells.assign(count_baseline=cells["count_previous"])
+    return est.hotspots(est.hotspot_cells({"cells": cells}), permutations=est.DETECTION_PERMUTATIONS)
 
 
 def est_hotspots(week: str) -> pd.DataFrame:
     from common.settings import database_url
 
-    return _est_hot(data_version(), database_url(), week)
+    return _est_hot(data_version(), database_url(), week, st.session_state.get("app_role", "publik"))
 
 
 def est_map(cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int) -> None:

@@ -158,3 +158,14 @@ def test_est_week_choice_lives_in_the_url(app):
     at = app("pages/est.py", role="est", week="2025-W40")
     assert at.session_state["est_week"] == "2025-W40"
     assert "v. 40 2025" in at.caption[0].value
+
+
+def test_est_page_for_the_public_shows_only_suppressed_district_totals(app):
+    at = app("pages/est.py", role="publik")
+    assert at.title[0].value.startswith("EST")
+    assert len(at.get("deck_gl_json_chart")) == 0  # no grid for the public
+    assert len(at.get("plotly_chart")) == 0
+    table = at.dataframe[0].value
+    assert "Ersboda" in table.to_csv()
+    shown = [int(v) for v in table.iloc[:, 1] if str(v).isdigit()]
+    assert all(v == 0 or v >= 5 for v in shown)
