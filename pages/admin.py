@@ -70,6 +70,11 @@ config = pd.DataFrame([
      ".streamlit/secrets.toml [auth]"),
     (t("Rollanspråk", "Role claim"), os.environ.get(auth.ROLE_CLAIM_ENV, "") or "role",
      auth.ROLE_CLAIM_ENV),
+    (t("Användaranspråk", "User claim"), os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "email",
+     auth.SUBJECT_CLAIM_ENV),
+    (t("Inloggning krävs", "Sign-in required"),
+     t("ja", "yes") if os.environ.get(auth.REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes")
+     else t("nej", "no"), auth.REQUIRE_SIGNIN_ENV),
 ], columns=[t("Inställning", "Setting"), t("Värde", "Value"), t("Ändras via", "Changed through")])
 st.dataframe(config, hide_index=True, width="stretch")
 st.caption(t("Inställningarna ändras i driftmiljön (miljövariabler och secrets), inte här; "

@@ -26,6 +26,8 @@ ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
 SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"
 PROVIDER_ENV = "UVTS_AUTH_PROVIDER"
 REQUIRE_SIGNIN_ENV = "UVTS_REQUIRE_SIGNIN"
+
+
 def auth_configured() -> bool:
     """True when ``st.secrets`` has an ``[auth]`` section (production sign-in)."""
     try:
@@ -52,7 +54,7 @@ def _provider() -> str | None:
 
 
 def _claims() -> dict:
-    return {k: v for k, v in st.user.to_dict().items()}
+    return dict(st.user.to_dict())
 
 
 def _signed_in_role() -> str:
@@ -125,6 +127,7 @@ def current_role() -> str:
         role = _demo_role()
     else:
         st.session_state.pop("role", None)
+        st.query_params.pop("roll", None)  # a demo link opened on a real database: no role
         st.session_state["user_name"] = "anonym"
         role = LEAST_ROLE
     st.session_state["app_role"] = role

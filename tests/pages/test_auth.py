@@ -23,13 +23,16 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 def run(monkeypatch):
     monkeypatch.chdir(ROOT)
 
-    def run(store, *, role: str | None = None, page: str | None = None, secrets: dict | None = None):
+    def run(store, *, role: str | None = None, page: str | None = None, secrets: dict | None = None,
+            query: dict | None = None):
         monkeypatch.setenv("UVTS_DATABASE_URL", store.url)
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for key, value in (secrets or {}).items():
             at.secrets[key] = value
         if role:
             at.session_state["role"] = role  # what a visitor would pick in the switcher
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
         at.run()
         if page:
             at.switch_page(page)
@@ -67,6 +70,13 @@ def test_switcher_cannot_be_enabled_on_a_database_with_real_data(run, demo_store
     assert at.session_state["app_role"] == "publik"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/admin.py").run()
+
+
+def test_a_demo_link_with_a_role_gives_no_role_on_a_real_database(run, demo_store):
+    make_real(demo_store)
+    at = run(demo_store, query={"roll": "admin"})
+    assert at.session_state["app_role"] == "publik"
+    assert "roll" not in at.query_params
 
 
 def test_empty_database_has_no_switcher(run, tmp_path):
