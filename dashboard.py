@@ -6,9 +6,21 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from access import allowed_pages
 from pages import auth, ui
+
+# This app navigates with st.navigation only. Streamlit still treats a folder named pages/
+# beside the entry script as legacy auto-pages until the first st.navigation call of the
+# server, which lets a fresh server's first run skip this script (pinned Streamlit 1.67;
+# ui.page_guard covers the run that already started that way).
+# A run that started in that legacy mode is rerun at once, before any widget exists: widget
+# identities differ between the modes, so the first change of a sidebar widget was lost.
+if PagesManager.uses_pages_directory is not False:
+    PagesManager.uses_pages_directory = False
+    if "_entry_seen" not in st.session_state:  # a session's first run only
+        st.rerun()
 
 st.set_page_config(page_title="UVTS – Umeå växer tryggt och säkert", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="expanded")

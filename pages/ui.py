@@ -586,6 +586,9 @@ def page_guard(page_id: str) -> None:
     from access import may_open
 
     if not st.session_state.get("_entry_seen", False):
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False  # from now on every run starts in dashboard.py
         st.session_state["_deep_link"] = page_id
         st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
     role = st.session_state.get("app_role", "publik")

@@ -121,3 +121,25 @@ def test_a_first_deep_link_on_a_fresh_server_still_goes_through_the_role_gate(de
         assert "Demodata" in page.inner_text("body")
     finally:
         stop_app(proc)
+
+
+def test_the_first_session_on_a_fresh_server_keeps_a_changed_sidebar_widget(demo_db_file, tmp_path, page):
+    """Regression: in the first session after start, the first change of the demo role switcher
+    was lost (Streamlit's legacy pages/ mode changed widget identities after one run)."""
+    import shutil
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db_file, copy)
+    proc, base = start_app(f"sqlite:///{copy}")
+    try:
+        page.goto(base)
+        wait_for_app(page)
+        page.wait_for_selector("h1", timeout=60_000)
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Roll").click()
+        page.keyboard.type("Analyt")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a')]"
+            ".some(a => a.innerText.trim() === 'Data')", timeout=30_000)
+    finally:
+        stop_app(proc)
