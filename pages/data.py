@@ -33,13 +33,14 @@ upload = st.file_uploader(t("CSV- eller Excel-fil", "CSV or Excel file"), type=[
                           key="upload")
 source = st.text_input(t("Källa (valfri)", "Source (optional)"), key="upload_source")
 if upload is not None and st.button(t("Läs in", "Import"), type="primary", key="do_import"):
-    from sources.template import import_file
+    from access.reads import import_file
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            result = import_file(store, path, source=source or None, user=ui.user_name())
+            result = import_file(store, ui.session_role(), path, source=source or None,
+                                 user=ui.user_name())
         except ValidationError as exc:
             total = getattr(exc, "total", len(exc.problems))
             st.error(t(f"Filen lästes inte in: {total} fel. Databasen är oförändrad.",
@@ -65,10 +66,10 @@ else:
     c1, c2 = st.columns([2, 1])
     target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
     if c2.button(t("Återställ", "Roll back"), key="do_rollback") and target is not None:
-        from store.observations import rollback_batch
+        from access.reads import rollback
 
         try:
-            st.success(rollback_batch(store, int(target), user=ui.user_name()))
+            st.success(rollback(store, ui.session_role(), int(target), user=ui.user_name()))
         except UserError as exc:
             st.error(str(exc))
 

@@ -352,9 +352,9 @@ def user_name() -> str:
 
 
 def batches() -> pd.DataFrame:
-    from store.observations import list_batches
+    from access.reads import batches as read_batches
 
-    b = list_batches(store())
+    b = read_batches(store(), session_role())
     cols = {"id": "Id", "source": t("Källa", "Source"), "kind": t("Typ", "Kind"),
             "file_name": t("Fil", "File"), "user_name": t("Vem", "Who"), "created_at": t("När", "When"),
             "rows_loaded": t("Rader", "Rows"), "rows_replaced": t("Ersatta", "Replaced"),
