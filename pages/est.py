@@ -58,7 +58,10 @@ with c1:
                       title=t("Veckodag × timme", "Weekday × hour"))
     st.plotly_chart(fig, width="stretch", key="est-heatmap")
 with c2:
-    st.dataframe(data["by_type"].rename(columns={"type": t("Typ", "Type"), "count": t("Antal", "Count"),
-                                                  "previous_mean": t("Snitt 8 v.", "Mean 8 wks")}),
-                 hide_index=True, width="stretch", height=280)
+    by_type, by_partner = st.tabs([t("Per typ", "By type"), t("Per rapportör", "By partner")])
+    for tab, frame, col, label in ((by_type, data["by_type"], "type", t("Typ", "Type")),
+                                   (by_partner, data["by_partner"], "partner", t("Rapportör", "Partner"))):
+        tab.dataframe(frame.rename(columns={col: label, "count": t("Antal", "Count"),
+                                            "previous_mean": t("Snitt 8 v.", "Mean 8 wks")}),
+                      hide_index=True, width="stretch", height=240)
 ui.est_forms_and_brief(week)
