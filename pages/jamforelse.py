@@ -7,13 +7,9 @@ from pages import charts, ui
 
 ui.page_guard("jamforelse")
 t = ui.t
-ind_id = ui.select_indicator()
-ind = ui.catalogue_frame().loc[ind_id]
-period = ui.select_period(ind_id)
+ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Jämförelse", "Comparison"))
-v = ui.values()
-rows = v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
 municipality = ui.municipality_code()
 points, curve = funnel_data(rows, kind=ind["kind"], multiplier=ind["multiplier"],
                             municipality_code=municipality)

@@ -8,9 +8,7 @@ from pages import maps, ui
 
 ui.page_guard("karta")
 t = ui.t
-ind_id = ui.select_indicator()
-ind = ui.catalogue_frame().loc[ind_id]
-period = ui.select_period(ind_id)
+ind_id, ind, period, rows = ui.indicator_view()
 layer = st.sidebar.radio(t("Lager", "Layer"), ["indicator", "risk", "protective"], key="karta_layer",
                          format_func=lambda k: {"indicator": t("Indikatorn", "The indicator"),
                                                 "risk": t("Riskindex", "Risk index"),
@@ -20,9 +18,7 @@ basemap = st.sidebar.toggle(t("Bakgrundskarta (kräver internet)", "Base map (ne
                             key="karta_basemap", value=False)
 
 st.title(t("Karta", "Map"))
-v = ui.values()
 if layer == "indicator":
-    rows = v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
     shown = ind
 else:
     ranks = ui.composite_ranks(period)

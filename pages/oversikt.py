@@ -8,13 +8,9 @@ from pages import maps, ui
 
 ui.page_guard("oversikt")
 t = ui.t
-ind_id = ui.select_indicator()
-ind = ui.catalogue_frame().loc[ind_id]
-period = ui.select_period(ind_id)
+ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Översikt", "Overview"))
-v = ui.values()
-rows = v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
 unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
 st.caption(f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
            + t("klicka på ett område för dess profil", "click a district for its profile"))
@@ -25,7 +21,7 @@ with right:
     st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
-    changes = significant_changes(v, ui.catalogue(), period=period, areas=ui.focus_districts())
+    changes = significant_changes(ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts())
     st.markdown(f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**")
     if changes.empty:
         st.caption(t("Inga signifikanta förändringar i fokusområdena.", "No significant changes in the focus districts."))
@@ -40,4 +36,4 @@ st.caption(t("Jämfört med Umeå kommun samma år. Färg och symbol betyder sam
              "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
              "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
              "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed."))
-st.dataframe(ui.tartan(v, period), width="stretch")
+st.dataframe(ui.tartan(ui.values(), period), width="stretch")

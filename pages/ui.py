@@ -596,3 +596,12 @@ def page_guard(page_id: str) -> None:
         st.error(t("Din roll har inte behörighet till den här sidan.",
                    "Your role may not open this page."))
         st.stop()
+
+
+def indicator_view() -> tuple[str, pd.Series, str, pd.DataFrame]:
+    """The shared sidebar choice of indicator and year, and that year's published rows."""
+    ind_id = select_indicator()
+    ind = catalogue_frame().loc[ind_id]
+    period = select_period(ind_id)
+    v = values()
+    return ind_id, ind, period, v[(v["indicator_id"] == ind_id) & (v["period"] == period)]

@@ -3,16 +3,12 @@ without sign-in, the session role reaches the data layer, and the admin page ref
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from access.reads import audit_entries, role_of_subject
 from store.observations import write_observations
 
-ROOT = Path(__file__).resolve().parents[2]
 SWITCHER = "Demoläge: välj roll"
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "uvts", "client_secret": "s",
@@ -20,27 +16,8 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 
 
 @pytest.fixture
-def run(monkeypatch):
-    monkeypatch.chdir(ROOT)
-
-    def run(store, *, role: str | None = None, page: str | None = None, secrets: dict | None = None,
-            query: dict | None = None):
-        monkeypatch.setenv("UVTS_DATABASE_URL", store.url)
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for key, value in (secrets or {}).items():
-            at.secrets[key] = value
-        if role:
-            at.session_state["role"] = role  # what a visitor would pick in the switcher
-        for key, value in (query or {}).items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+def run(run_app):
+    return run_app
 
 
 def sidebar_text(at) -> str:

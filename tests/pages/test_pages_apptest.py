@@ -1,31 +1,15 @@
 """AppTest per page on the demo database: renders, shows the focus districts, reacts to widgets."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
 FOCUS = ["Ersboda", "Mariehem", "Ålidhem", "Tomtebo"]
 
 
 @pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("UVTS_DATABASE_URL", demo_store.url)
-    monkeypatch.chdir(ROOT)
-
+def app(demo_store, run_app):
     def run(page: str | None = None, *, role: str | None = None, **query):
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        for k, v in query.items():
-            at.query_params[k] = v
-        if role:
-            at.session_state["role"] = role  # the demo role switcher's widget state
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
+        return run_app(demo_store, page=page, role=role, query=query)
 
     return run
 
