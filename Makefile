@@ -34,6 +34,7 @@ system-deps:
 
 test: setup .venv/.dev-stamp system-deps
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 	# the importer's tests once more against a real PostgreSQL server
 	UVTS_SOURCES_TEST_DB=postgresql $(PY) -m pytest -p no:cacheprovider -q tests/sources
@@ -43,7 +44,7 @@ bench: setup .venv/.dev-stamp
 
 lint: .venv/.dev-stamp
 	.venv/bin/ruff check .
-	.venv/bin/ruff format --check . || true
+	.venv/bin/ruff format --check .
 
 demo: setup
 	$(PY) -m sources.demo --rebuild

@@ -22,8 +22,12 @@ if PagesManager.uses_pages_directory is not False:
     if "_entry_seen" not in st.session_state:  # a session's first run only
         st.rerun()
 
-st.set_page_config(page_title="UVTS – Umeå växer tryggt och säkert", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="UVTS – Umeå växer tryggt och säkert",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "sv"
@@ -37,24 +41,36 @@ else:
     st.query_params.pop("lang", None)
 t = ui.t
 # Projector-friendly: less empty space above the content.
-st.html("<style>.block-container{padding-top:1.2rem;padding-bottom:1rem}"
-        "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}</style>")
+st.html(
+    "<style>.block-container{padding-top:1.2rem;padding-bottom:1rem}"
+    "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}</style>"
+)
 
 ui.store()  # stops with a readable message if the database is unreachable
 
 role = auth.current_role()
 PAGES = {
-    "oversikt": st.Page("pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt",
-                        default=True),
+    "oversikt": st.Page(
+        "pages/oversikt.py", title=t("Översikt", "Overview"), url_path="oversikt", default=True
+    ),
     "karta": st.Page("pages/karta.py", title=t("Karta", "Map"), url_path="karta"),
     "trender": st.Page("pages/trender.py", title=t("Trender", "Trends"), url_path="trender"),
-    "omradesprofil": st.Page("pages/omradesprofil.py", title=t("Områdesprofil", "District profile"),
-                             url_path="omradesprofil"),
-    "jamforelse": st.Page("pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"),
+    "omradesprofil": st.Page(
+        "pages/omradesprofil.py",
+        title=t("Områdesprofil", "District profile"),
+        url_path="omradesprofil",
+    ),
+    "jamforelse": st.Page(
+        "pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"
+    ),
     "est": st.Page("pages/est.py", title=t("EST – lägesbild", "EST – situation"), url_path="est"),
     "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
-    "om-metod": st.Page("pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"),
-    "admin": st.Page("pages/admin.py", title=t("Administration", "Administration"), url_path="admin"),
+    "om-metod": st.Page(
+        "pages/om_metod.py", title=t("Om & metod", "About & method"), url_path="om-metod"
+    ),
+    "admin": st.Page(
+        "pages/admin.py", title=t("Administration", "Administration"), url_path="admin"
+    ),
 }
 allowed = [key for key in PAGES if key in allowed_pages(role)]
 nav = st.navigation([PAGES[key] for key in allowed])
@@ -63,11 +79,18 @@ if deep_link in allowed and deep_link != "oversikt":
     st.session_state["_entry_seen"] = True
     st.switch_page(PAGES[deep_link], query_params=st.query_params.to_dict())
 
-st.sidebar.caption(t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure"))
+st.sidebar.caption(
+    t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure")
+)
 if ui.is_demo():
-    st.warning(t("**Demodata – syntetiska värden.** Inga siffror beskriver verkliga förhållanden "
-                 "förrän riktiga data har lästs in.",
-                 "**Demo data – synthetic values.** No figure describes real conditions until "
-                 "real data has been imported."), icon="⚠️")
+    st.warning(
+        t(
+            "**Demodata – syntetiska värden.** Inga siffror beskriver verkliga förhållanden "
+            "förrän riktiga data har lästs in.",
+            "**Demo data – synthetic values.** No figure describes real conditions until "
+            "real data has been imported.",
+        ),
+        icon="⚠️",
+    )
 st.session_state["_entry_seen"] = True  # read by ui.page_guard at the top of every page
 nav.run()

@@ -88,7 +88,9 @@ CAPABILITY_TEXT: dict[str, tuple[str, str]] = {
 
 #: Area levels of indicator values per role (publik: never below district).
 VALUE_LEVELS: dict[str, tuple[str, ...]] = {
-    role: ("municipality", "district") if role == "publik" else ("municipality", "district", "stadsdel")
+    role: ("municipality", "district")
+    if role == "publik"
+    else ("municipality", "district", "stadsdel")
     for role in ROLES
 }
 
@@ -105,8 +107,10 @@ class PermissionDenied(UserError):
     def __init__(self, role: str, capability: str) -> None:
         sv, en = CAPABILITY_TEXT.get(capability, (capability, capability))
         labels = ROLE_LABELS.get(role, {"sv": role, "en": role})
-        super().__init__(f"Rollen {labels['sv']} får inte {sv}.",
-                         message_en=f"The role {labels['en']} may not {en}.")
+        super().__init__(
+            f"Rollen {labels['sv']} får inte {sv}.",
+            message_en=f"The role {labels['en']} may not {en}.",
+        )
         self.role = role
         self.capability = capability
 

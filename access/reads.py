@@ -42,6 +42,7 @@ MAX_SUBJECT_LENGTH = 200
 
 # --- indicator values ---------------------------------------------------------------------------
 
+
 def indicator_values(
     store: Store,
     role: str,
@@ -77,6 +78,7 @@ def indicator_values(
 
 
 # --- EST ----------------------------------------------------------------------------------------
+
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
     from indicators.est import week_data, weeks_needed
@@ -137,6 +139,7 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
 
 # --- imports ------------------------------------------------------------------------------------
 
+
 def batches(store: Store, role: str) -> pd.DataFrame:
     """Every import batch, newest first (analytiker, admin).
 
@@ -152,8 +155,7 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     return list_batches(store)
 
 
-def import_file(store: Store, role: str, path: str | Path, *, user: str,
-                source: str | None = None):
+def import_file(store: Store, role: str, path: str | Path, *, user: str, source: str | None = None):
     """Import a template file as one batch (analytiker, admin); audited by the store.
 
     Returns the :class:`store.observations.BatchResult`.
@@ -187,15 +189,18 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     try:
         number = int(batch_id)
     except (TypeError, ValueError) as exc:
-        raise UserError(f"Ogiltigt import-id '{batch_id}'.",
-                        message_en=f"Invalid batch id '{batch_id}'.") from exc
+        raise UserError(
+            f"Ogiltigt import-id '{batch_id}'.", message_en=f"Invalid batch id '{batch_id}'."
+        ) from exc
     return rollback_batch(store, number, user=user)
 
 
 # --- audit and users ----------------------------------------------------------------------------
 
-def audit_entries(store: Store, role: str, *, action: str | None = None,
-                  limit: int = 1000) -> pd.DataFrame:
+
+def audit_entries(
+    store: Store, role: str, *, action: str | None = None, limit: int = 1000
+) -> pd.DataFrame:
     """The newest audit lines (admin): ``id, at, user_name, action, detail``.
 
     Examples
@@ -242,11 +247,15 @@ def _storable(text: str) -> bool:
 def _clean_subject(subject: object) -> str:
     text = subject.strip() if isinstance(subject, str) else ""
     if not text:
-        raise UserError("Ange användarens identitet (e-post eller OIDC-subjekt).",
-                        message_en="Give the user's identity (e-mail or OIDC subject).")
+        raise UserError(
+            "Ange användarens identitet (e-post eller OIDC-subjekt).",
+            message_en="Give the user's identity (e-mail or OIDC subject).",
+        )
     if len(text) > MAX_SUBJECT_LENGTH or not _storable(text):
-        raise UserError(f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} "
-                        "tecken).", message_en="The user identity is too long or invalid.")
+        raise UserError(
+            f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} tecken).",
+            message_en="The user identity is too long or invalid.",
+        )
     return text
 
 
@@ -267,16 +276,22 @@ def set_role(store: Store, role: str, subject: str, new_role: str | None, *, by:
     require(role, "set_role")
     subject = _clean_subject(subject)
     if new_role is not None and new_role not in ROLES:
-        raise UserError(f"Okänd roll '{new_role}'. Tillåtna: {', '.join(ROLES)}.",
-                        message_en=f"Unknown role '{new_role}'.")
+        raise UserError(
+            f"Okänd roll '{new_role}'. Tillåtna: {', '.join(ROLES)}.",
+            message_en=f"Unknown role '{new_role}'.",
+        )
     t = schema.user_role
     with store.engine.begin() as conn:
         old = conn.execute(sa.select(t.c.role).where(t.c.subject == subject)).scalar()
         conn.execute(t.delete().where(t.c.subject == subject))
         if new_role is not None:
             conn.execute(t.insert().values(subject=subject, role=new_role))
-        audit(conn, user=by, action="role_change",
-              detail=f"{subject}: {old or '–'} → {new_role or '–'}")
+        audit(
+            conn,
+            user=by,
+            action="role_change",
+            detail=f"{subject}: {old or '–'} → {new_role or '–'}",
+        )
 
 
 def role_of_subject(store: Store, subject: str | None) -> str | None:
@@ -324,6 +339,7 @@ def record_export(store: Store, role: str, *, user: str, what: str) -> None:
 
 # --- database mode ------------------------------------------------------------------------------
 
+
 def database_mode(store: Store) -> str:
     """``"demo"`` (only synthetic batches loaded), ``"real"`` (any real batch) or ``"empty"``.
 
@@ -337,8 +353,11 @@ def database_mode(store: Store) -> str:
     'empty'
     """
     b = schema.import_batch
-    query = (sa.select(b.c.synthetic, sa.func.count()).where(b.c.status == "loaded")
-             .group_by(b.c.synthetic))
+    query = (
+        sa.select(b.c.synthetic, sa.func.count())
+        .where(b.c.status == "loaded")
+        .group_by(b.c.synthetic)
+    )
     with store.engine.connect() as conn:
         counts = {bool(synthetic): int(n) for synthetic, n in conn.execute(query).all()}
     if counts.get(False):
@@ -347,7 +366,20 @@ def database_mode(store: Store) -> str:
 
 
 __all__ = [
-    "AUDIT_ACTIONS", "LEAST_ROLE", "audit_entries", "batches", "database_mode", "est_activities",
-    "est_cells", "est_week", "import_file", "indicator_values", "record_export", "record_signin",
-    "role_of_subject", "rollback", "set_role", "user_roles",
+    "AUDIT_ACTIONS",
+    "LEAST_ROLE",
+    "audit_entries",
+    "batches",
+    "database_mode",
+    "est_activities",
+    "est_cells",
+    "est_week",
+    "import_file",
+    "indicator_values",
+    "record_export",
+    "record_signin",
+    "role_of_subject",
+    "rollback",
+    "set_role",
+    "user_roles",
 ]

@@ -19,8 +19,10 @@ HERE = Path(__file__).resolve().parent
 
 def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
-    print(f"# UVTS benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"# UVTS benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{'benchmark':<48} {'value':>12} {'unit':<8} {'target':<14} note")
     failed = 0
     for name in names:
@@ -34,8 +36,10 @@ def main(argv: list[str]) -> int:
         for r in rows:
             value = r["value"]
             shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
-            print(f"{r['name']:<48} {shown:>12} {r.get('unit', ''):<8} {r.get('target', ''):<14} "
-                  f"{r.get('note', '')}")
+            print(
+                f"{r['name']:<48} {shown:>12} {r.get('unit', ''):<8} {r.get('target', ''):<14} "
+                f"{r.get('note', '')}"
+            )
         sys.stdout.flush()
     return 1 if failed else 0
 

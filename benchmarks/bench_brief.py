@@ -49,11 +49,25 @@ def _demo_store(folder: Path):
         from store.observations import write_observations
 
         rows = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
-        frame = pd.DataFrame({"measure_id": rows["matt"], "area_code": rows["omrade"],
-                              "period": rows["period"], "count": rows["antal"],
-                              "denominator": rows["namnare"], "value": rows["varde"]})
-        write_observations(store, [frame], source="demo", file_name="demo", checksum="bench-demo",
-                           user="bench", synthetic=True)
+        frame = pd.DataFrame(
+            {
+                "measure_id": rows["matt"],
+                "area_code": rows["omrade"],
+                "period": rows["period"],
+                "count": rows["antal"],
+                "denominator": rows["namnare"],
+                "value": rows["varde"],
+            }
+        )
+        write_observations(
+            store,
+            [frame],
+            source="demo",
+            file_name="demo",
+            checksum="bench-demo",
+            user="bench",
+            synthetic=True,
+        )
         return store, "sources.demo rows via write_observations (template importer missing)"
 
 
@@ -86,16 +100,33 @@ def run() -> list[dict]:
         finally:
             store.dispose()
     return [
-        {"name": "brief: first build in process (4 districts)", "value": first, "unit": "s",
-         "target": f"< {TARGET_SECONDS:g} s", "note": f"{pages} pages, {size_kb:,.0f} kB; {how}"},
-        {"name": "brief: median of next builds (4 districts)", "value": statistics.median(times),
-         "unit": "s", "target": f"< {TARGET_SECONDS:g} s", "note": f"{REPEATS} runs"},
-        {"name": "brief: 8 districts", "value": eight_seconds, "unit": "s",
-         "target": f"< {TARGET_SECONDS:g} s", "note": f"{pages8} pages"},
+        {
+            "name": "brief: first build in process (4 districts)",
+            "value": first,
+            "unit": "s",
+            "target": f"< {TARGET_SECONDS:g} s",
+            "note": f"{pages} pages, {size_kb:,.0f} kB; {how}",
+        },
+        {
+            "name": "brief: median of next builds (4 districts)",
+            "value": statistics.median(times),
+            "unit": "s",
+            "target": f"< {TARGET_SECONDS:g} s",
+            "note": f"{REPEATS} runs",
+        },
+        {
+            "name": "brief: 8 districts",
+            "value": eight_seconds,
+            "unit": "s",
+            "target": f"< {TARGET_SECONDS:g} s",
+            "note": f"{pages8} pages",
+        },
     ]
 
 
 if __name__ == "__main__":
     for row in run():
-        print(f"{row['name']:<48} {row['value']:>8.2f} {row['unit']:<3} {row['target']:<8} "
-              f"{row['note']}")
+        print(
+            f"{row['name']:<48} {row['value']:>8.2f} {row['unit']:<3} {row['target']:<8} "
+            f"{row['note']}"
+        )

@@ -47,8 +47,18 @@ def run() -> list[dict]:
     tracemalloc.stop()
     note = f"{len(table):,} rows; suppress → intervals + verdicts → recent trend"
     return [
-        {"name": "engine_national_total", "value": round(statistics.median(times), 3), "unit": "s",
-         "target": "< 2 s", "note": note},
-        {"name": "engine_national_peak_memory", "value": round(peak / 2**20, 1), "unit": "MB",
-         "target": "< 1024 MB", "note": "tracemalloc peak during one pass"},
+        {
+            "name": "engine_national_total",
+            "value": round(statistics.median(times), 3),
+            "unit": "s",
+            "target": "< 2 s",
+            "note": note,
+        },
+        {
+            "name": "engine_national_peak_memory",
+            "value": round(peak / 2**20, 1),
+            "unit": "MB",
+            "target": "< 1024 MB",
+            "note": "tracemalloc peak during one pass",
+        },
     ]

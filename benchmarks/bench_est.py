@@ -49,15 +49,42 @@ SEED = 20251125
 WEEK_TARGET_MS = 200.0
 HOTSPOT_TARGET_S = 2.0
 # Town and village centres (SWEREF 99 TM) and spreads in metres.
-CENTRES = np.array([(761950, 7086850, 400), (761400, 7092300, 500), (758806, 7088247, 600),
-                    (761700, 7089700, 500), (764377, 7086664, 500), (759800, 7089700, 500),
-                    (759000, 7087000, 600), (762900, 7089500, 500), (756400, 7090400, 600),
-                    (765600, 7076300, 700), (743300, 7064200, 600), (772200, 7098100, 600)],
-                   dtype=float)
-TYPES = np.array(["skadegörelse", "klotter", "narkotika", "personrån", "hot", "ordningsstörning",
-                  "brand", "samling av unga", "stöld", "inbrott", "annat"], dtype=object)
-PARTNERS = np.array(["polis", "fastighetsbolag", "Gator och parker", "fältare", "handel"],
-                    dtype=object)
+CENTRES = np.array(
+    [
+        (761950, 7086850, 400),
+        (761400, 7092300, 500),
+        (758806, 7088247, 600),
+        (761700, 7089700, 500),
+        (764377, 7086664, 500),
+        (759800, 7089700, 500),
+        (759000, 7087000, 600),
+        (762900, 7089500, 500),
+        (756400, 7090400, 600),
+        (765600, 7076300, 700),
+        (743300, 7064200, 600),
+        (772200, 7098100, 600),
+    ],
+    dtype=float,
+)
+TYPES = np.array(
+    [
+        "skadegörelse",
+        "klotter",
+        "narkotika",
+        "personrån",
+        "hot",
+        "ordningsstörning",
+        "brand",
+        "samling av unga",
+        "stöld",
+        "inbrott",
+        "annat",
+    ],
+    dtype=object,
+)
+PARTNERS = np.array(
+    ["polis", "fastighetsbolag", "Gator och parker", "fältare", "handel"], dtype=object
+)
 
 
 def synthetic_incidents(n: int = N_INCIDENTS, *, seed: int = SEED) -> pd.DataFrame:
@@ -85,28 +112,62 @@ def synthetic_incidents(n: int = N_INCIDENTS, *, seed: int = SEED) -> pd.DataFra
     week_numbers = np.arange(N_WEEKS)
     season = 1 + 0.25 * np.cos(2 * np.pi * (week_numbers % 52 - 35) / 52)
     week = rng.choice(N_WEEKS, size=n, p=season / season.sum())
-    hour_weight = np.array([2, 1.5, .8, .4, .3, .3, .4, .6, .8, .9, 1, 1.1, 1.2, 1.3, 1.5, 1.9,
-                            2.3, 2.8, 3.4, 4, 4.4, 4.6, 4.2, 3])
-    offset = (rng.integers(0, 7, size=n) * 86_400
-              + rng.choice(24, size=n, p=hour_weight / hour_weight.sum()) * 3_600
-              + rng.integers(0, 3_600, size=n))
-    times = (first_monday.to_datetime64().astype("datetime64[s]")
-             + (week * 7 * 86_400 + offset).astype("timedelta64[s]"))
+    hour_weight = np.array(
+        [
+            2,
+            1.5,
+            0.8,
+            0.4,
+            0.3,
+            0.3,
+            0.4,
+            0.6,
+            0.8,
+            0.9,
+            1,
+            1.1,
+            1.2,
+            1.3,
+            1.5,
+            1.9,
+            2.3,
+            2.8,
+            3.4,
+            4,
+            4.4,
+            4.6,
+            4.2,
+            3,
+        ]
+    )
+    offset = (
+        rng.integers(0, 7, size=n) * 86_400
+        + rng.choice(24, size=n, p=hour_weight / hour_weight.sum()) * 3_600
+        + rng.integers(0, 3_600, size=n)
+    )
+    times = first_monday.to_datetime64().astype("datetime64[s]") + (
+        week * 7 * 86_400 + offset
+    ).astype("timedelta64[s]")
     order = np.argsort(times, kind="stable")
-    labels = np.array([iso_week((first_monday + pd.Timedelta(weeks=int(k))).date())
-                       for k in week_numbers], dtype=object)
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1, dtype=np.int64),
-        "occurred_at": times[order].astype("datetime64[us]"),
-        "iso_week": pd.array(labels[week[order]], dtype="str"),
-        "type": pd.array(TYPES[rng.integers(0, len(TYPES), size=n)], dtype="str"),
-        "partner": pd.array(PARTNERS[rng.integers(0, len(PARTNERS), size=n)], dtype="str"),
-        "cell_x": cx[cell[order]].astype(np.int64),
-        "cell_y": cy[cell[order]].astype(np.int64),
-        "district_code": pd.array(grid["district_code"].to_numpy(dtype=object)[cell[order]],
-                                  dtype="str"),
-        "synthetic": np.ones(n, dtype=bool),
-    })
+    labels = np.array(
+        [iso_week((first_monday + pd.Timedelta(weeks=int(k))).date()) for k in week_numbers],
+        dtype=object,
+    )
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1, dtype=np.int64),
+            "occurred_at": times[order].astype("datetime64[us]"),
+            "iso_week": pd.array(labels[week[order]], dtype="str"),
+            "type": pd.array(TYPES[rng.integers(0, len(TYPES), size=n)], dtype="str"),
+            "partner": pd.array(PARTNERS[rng.integers(0, len(PARTNERS), size=n)], dtype="str"),
+            "cell_x": cx[cell[order]].astype(np.int64),
+            "cell_y": cy[cell[order]].astype(np.int64),
+            "district_code": pd.array(
+                grid["district_code"].to_numpy(dtype=object)[cell[order]], dtype="str"
+            ),
+            "synthetic": np.ones(n, dtype=bool),
+        }
+    )
 
 
 def _timed(function, repeats: int) -> tuple[float, object]:
@@ -127,15 +188,25 @@ def _sqlite_with(frame: pd.DataFrame, folder: Path):
     store = Store(f"sqlite:///{path}")
     store.migrate()
     store.dispose()
-    stamps = np.char.replace(np.datetime_as_string(frame["occurred_at"].to_numpy(), unit="us"),
-                             "T", " ")
-    rows = zip(stamps.tolist(), frame["iso_week"].tolist(), frame["type"].tolist(),
-               frame["partner"].tolist(), frame["cell_x"].tolist(), frame["cell_y"].tolist(),
-               frame["district_code"].tolist(), strict=True)
+    stamps = np.char.replace(
+        np.datetime_as_string(frame["occurred_at"].to_numpy(), unit="us"), "T", " "
+    )
+    rows = zip(
+        stamps.tolist(),
+        frame["iso_week"].tolist(),
+        frame["type"].tolist(),
+        frame["partner"].tolist(),
+        frame["cell_x"].tolist(),
+        frame["cell_y"].tolist(),
+        frame["district_code"].tolist(),
+        strict=True,
+    )
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "INSERT INTO incident (occurred_at, iso_week, type, partner, cell_x, cell_y, "
-            "district_code, synthetic) VALUES (?, ?, ?, ?, ?, ?, ?, 1)", rows)
+            "district_code, synthetic) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+            rows,
+        )
     return Store(f"sqlite:///{path}")
 
 
@@ -168,20 +239,42 @@ def run() -> list[dict]:
     n_cells = len(cells)
     hot = int((gi["hotspot"] == "hot").sum())
     return [
-        {"name": "est: week_data, 1 week of 1 M incidents", "value": round(page_s * 1000, 1),
-         "unit": "ms", "target": f"< {WEEK_TARGET_MS:.0f} ms",
-         "note": f"{data['total']:,} incidents this week, {n_cells:,} cells in the window; "
-                 f"frame built in {built:.1f} s"},
-        {"name": "est: hotspots Gi*, 999 permutations", "value": round(gi_s, 3), "unit": "s",
-         "target": f"< {HOTSPOT_TARGET_S:.0f} s",
-         "note": f"{n_cells:,} cells (this week + 8 before), {hot} hot"},
-        {"name": "est: hotspots Gi*, 9 999 permutations", "value": round(gi_fine_s, 3),
-         "unit": "s", "target": "–", "note": "the weekly brief's setting (batches of 999)"},
-        {"name": "est: read_incidents 9 weeks from SQLite", "value": round(read_s * 1000, 1),
-         "unit": "ms", "target": "–",
-         "note": f"{len(read):,} of {len(frame):,} rows; file set up in {setup_s:.0f} s"},
-        {"name": "est: store read + week_data (page path)", "value": round(path_s * 1000, 1),
-         "unit": "ms", "target": f"< {WEEK_TARGET_MS:.0f} ms", "note": "SQLite file, 1 M rows"},
+        {
+            "name": "est: week_data, 1 week of 1 M incidents",
+            "value": round(page_s * 1000, 1),
+            "unit": "ms",
+            "target": f"< {WEEK_TARGET_MS:.0f} ms",
+            "note": f"{data['total']:,} incidents this week, {n_cells:,} cells in the window; "
+            f"frame built in {built:.1f} s",
+        },
+        {
+            "name": "est: hotspots Gi*, 999 permutations",
+            "value": round(gi_s, 3),
+            "unit": "s",
+            "target": f"< {HOTSPOT_TARGET_S:.0f} s",
+            "note": f"{n_cells:,} cells (this week + 8 before), {hot} hot",
+        },
+        {
+            "name": "est: hotspots Gi*, 9 999 permutations",
+            "value": round(gi_fine_s, 3),
+            "unit": "s",
+            "target": "–",
+            "note": "the weekly brief's setting (batches of 999)",
+        },
+        {
+            "name": "est: read_incidents 9 weeks from SQLite",
+            "value": round(read_s * 1000, 1),
+            "unit": "ms",
+            "target": "–",
+            "note": f"{len(read):,} of {len(frame):,} rows; file set up in {setup_s:.0f} s",
+        },
+        {
+            "name": "est: store read + week_data (page path)",
+            "value": round(path_s * 1000, 1),
+            "unit": "ms",
+            "target": f"< {WEEK_TARGET_MS:.0f} ms",
+            "note": "SQLite file, 1 M rows",
+        },
     ]
 
 

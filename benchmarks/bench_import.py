@@ -44,8 +44,10 @@ def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
     from indicators.catalogue import load_catalogue
 
     areas = read_areas()
-    names = (areas.loc[areas["level"] == "district", "name"].tolist()
-             + areas.loc[areas["level"] == "stadsdel", "code"].tolist())
+    names = (
+        areas.loc[areas["level"] == "district", "name"].tolist()
+        + areas.loc[areas["level"] == "stadsdel", "code"].tolist()
+    )
     measures = sorted(i.id for i in load_catalogue().values() if i.kind == "proportion")
     per_week = len(names) * len(measures)
     weeks = [f"{y}-W{w:02d}" for y in range(1950, 2100) for w in range(1, 53)]
@@ -54,14 +56,16 @@ def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
     rng = np.random.default_rng(seed)
     idx = np.arange(rows)
     denominator = rng.integers(20, 5000, rows)
-    frame = pd.DataFrame({
-        "omrade": np.array(names, dtype=object)[idx % len(names)],
-        "period": np.array(weeks, dtype=object)[idx // per_week],
-        "matt": np.array(measures, dtype=object)[(idx // len(names)) % len(measures)],
-        "antal": rng.binomial(denominator, 0.1),
-        "namnare": denominator,
-        "kalla": "Skolan",
-    })
+    frame = pd.DataFrame(
+        {
+            "omrade": np.array(names, dtype=object)[idx % len(names)],
+            "period": np.array(weeks, dtype=object)[idx // per_week],
+            "matt": np.array(measures, dtype=object)[(idx // len(names)) % len(measures)],
+            "antal": rng.binomial(denominator, 0.1),
+            "namnare": denominator,
+            "kalla": "Skolan",
+        }
+    )
     frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
     return path
 
@@ -94,8 +98,13 @@ print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": peak}}))
 
 def _child(mode: str, path: Path, url: str) -> dict:
     code = _CHILD.format(root=str(ROOT))
-    result = subprocess.run([sys.executable, "-c", code, mode, str(path), url],
-                            capture_output=True, text=True, cwd=ROOT, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "-c", code, mode, str(path), url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr else mode)
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -123,23 +132,42 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
         for label, url in targets:
             measured = _child("import", path, url)
             assert measured["rows"] == rows, measured
-            out.append({"name": f"import_file {rows:,} rows → {label}",
-                        "value": rows / measured["seconds"], "unit": "rows/s",
-                        "target": f">= {RATE_TARGET:,}",
-                        "note": f"{measured['seconds']:.1f} s for a {size_mb:.0f} MB CSV"})
-            out.append({"name": f"import_file peak RSS ({label})", "value": measured["peak_mb"],
-                        "unit": "MB", "target": f"< {MEMORY_TARGET_MB}",
-                        "note": "VmHWM of a child process, interpreter and libraries included"})
+            out.append(
+                {
+                    "name": f"import_file {rows:,} rows → {label}",
+                    "value": rows / measured["seconds"],
+                    "unit": "rows/s",
+                    "target": f">= {RATE_TARGET:,}",
+                    "note": f"{measured['seconds']:.1f} s for a {size_mb:.0f} MB CSV",
+                }
+            )
+            out.append(
+                {
+                    "name": f"import_file peak RSS ({label})",
+                    "value": measured["peak_mb"],
+                    "unit": "MB",
+                    "target": f"< {MEMORY_TARGET_MB}",
+                    "note": "VmHWM of a child process, interpreter and libraries included",
+                }
+            )
         checked = _child("check", path, "")
-        out.append({"name": f"check_file {rows:,} rows (read + validate only)",
-                    "value": rows / checked["seconds"], "unit": "rows/s", "target": "",
-                    "note": f"{checked['seconds']:.1f} s; peak RSS {checked['peak_mb']:.0f} MB; "
-                            "the rest of import_file is the store's write"})
+        out.append(
+            {
+                "name": f"check_file {rows:,} rows (read + validate only)",
+                "value": rows / checked["seconds"],
+                "unit": "rows/s",
+                "target": "",
+                "note": f"{checked['seconds']:.1f} s; peak RSS {checked['peak_mb']:.0f} MB; "
+                "the rest of import_file is the store's write",
+            }
+        )
     return out
 
 
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else ROWS
     for row in run(rows=n):
-        print(f"{row['name']:<48} {row['value']:>14,.1f} {row['unit']:<6} {row['target']:<12} "
-              f"{row['note']}")
+        print(
+            f"{row['name']:<48} {row['value']:>14,.1f} {row['unit']:<6} {row['target']:<12} "
+            f"{row['note']}"
+        )

@@ -45,15 +45,26 @@ def run() -> list[dict]:
     tmp = Path(tempfile.mkdtemp(prefix="uvts-bench-pages-"))
     url = f"sqlite:///{tmp / 'demo.sqlite'}"
     env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "sources.demo", "--if-empty"], check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "sources.demo", "--if-empty"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     os.environ["UVTS_DATABASE_URL"] = url
     os.chdir(ROOT)
     ref = AppTest.from_file(str(ROOT / "benchmarks/reference_page.py"), default_timeout=120)
     ref.run()
     reference = _median_rerun(ref, "choice", ["a", "b", "c"])
-    rows = [{"name": "page_rerun_reference", "value": round(reference * 1000, 1), "unit": "ms",
-             "target": "", "note": "pydeck 121 polygons + plotly 5×11 + 121-row table"}]
+    rows = [
+        {
+            "name": "page_rerun_reference",
+            "value": round(reference * 1000, 1),
+            "unit": "ms",
+            "target": "",
+            "note": "pydeck 121 polygons + plotly 5×11 + 121-row table",
+        }
+    ]
     for script, key, values, query in PAGES:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
         for k, v in query.items():
@@ -63,7 +74,13 @@ def run() -> list[dict]:
         at.run()
         median = _median_rerun(at, key, values)
         ratio = median / reference
-        rows.append({"name": f"page_rerun_{Path(script).stem}", "value": round(median * 1000, 1),
-                     "unit": "ms", "target": "< 300 ms, ≤ 2×",
-                     "note": f"ratio to reference {ratio:.2f}"})
+        rows.append(
+            {
+                "name": f"page_rerun_{Path(script).stem}",
+                "value": round(median * 1000, 1),
+                "unit": "ms",
+                "target": "< 300 ms, ≤ 2×",
+                "note": f"ratio to reference {ratio:.2f}",
+            }
+        )
     return rows

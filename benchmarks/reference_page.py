@@ -16,8 +16,13 @@ def _data():
     gdf = stadsdel_polygons(crs=4326)
     rng = np.random.default_rng(1)
     gdf["value"] = rng.uniform(0, 10, len(gdf))
-    lines = pd.DataFrame({"year": np.tile(np.arange(2015, 2026), 5), "area": np.repeat(list("ABCDE"), 11),
-                          "value": rng.uniform(0, 10, 55)})
+    lines = pd.DataFrame(
+        {
+            "year": np.tile(np.arange(2015, 2026), 5),
+            "area": np.repeat(list("ABCDE"), 11),
+            "value": rng.uniform(0, 10, 55),
+        }
+    )
     return gdf, lines
 
 

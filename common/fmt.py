@@ -55,12 +55,15 @@ def fmt_value(x: float | None, *, kind: str, multiplier: float = 1, lang: str = 
     return fmt_number(x, decimals=decimals, lang=lang)
 
 
-def fmt_interval(lower: float | None, upper: float | None, *, kind: str, multiplier: float = 1,
-                 lang: str = "sv") -> str:
+def fmt_interval(
+    lower: float | None, upper: float | None, *, kind: str, multiplier: float = 1, lang: str = "sv"
+) -> str:
     if _missing(lower) or _missing(upper):
         return MISSING
-    return f"{fmt_value(lower, kind=kind, multiplier=multiplier, lang=lang)}–" \
-           f"{fmt_value(upper, kind=kind, multiplier=multiplier, lang=lang)}"
+    return (
+        f"{fmt_value(lower, kind=kind, multiplier=multiplier, lang=lang)}–"
+        f"{fmt_value(upper, kind=kind, multiplier=multiplier, lang=lang)}"
+    )
 
 
 def fmt_week(period: str, *, lang: str = "sv") -> str:

@@ -51,16 +51,38 @@ def throwaway_server() -> Iterator[int]:
         shutil.chown(sockdir, "postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run([*run_as, initdb, "-D", str(datadir), "-A", "trust", "-U", "postgres",
-                    "--no-sync", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
-    opts = f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(base / "log"),
-                    "-w", "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *run_as,
+            initdb,
+            "-D",
+            str(datadir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    )
+    subprocess.run(
+        [*run_as, pg_ctl, "-D", str(datadir), "-o", opts, "-l", str(base / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield port
     finally:
-        subprocess.run([*run_as, pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*run_as, pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -68,8 +90,9 @@ def create_database(port: int, name: str) -> str:
     """A fresh database on the server; returns its SQLAlchemy URL."""
     import sqlalchemy as sa
 
-    admin = sa.create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
-                             isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()

@@ -22,7 +22,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m indicators", description="Exportera publicerade indikatorvärden.")
+    parser = _Parser(
+        prog="python -m indicators", description="Exportera publicerade indikatorvärden."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     exp = sub.add_parser("export", help="skriv indikatorvärden till en fil")
     exp.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
@@ -39,13 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     catalogue = load_catalogue()
     unknown = [i for i in args.indicator or [] if i not in catalogue]
     if unknown:
-        raise UserError(f"Okänd indikator: {', '.join(unknown)}", message_en=f"Unknown indicator: {unknown}")
+        raise UserError(
+            f"Okänd indikator: {', '.join(unknown)}", message_en=f"Unknown indicator: {unknown}"
+        )
     if not args.out.parent.exists():
         raise UserError(f"Mappen {args.out.parent} finns inte.", message_en="Output folder missing")
     store = Store(args.db)
     store.check()
     frame = compute(store, args.indicator, levels=("municipality", "district", "stadsdel"))
-    one = catalogue[args.indicator[0]].model_dump() if args.indicator and len(args.indicator) == 1 else None
+    one = (
+        catalogue[args.indicator[0]].model_dump()
+        if args.indicator and len(args.indicator) == 1
+        else None
+    )
     if args.format == "csv":
         data = export.to_csv_bytes(frame, indicator=one)
     elif args.format == "csv-plain":
@@ -57,12 +65,23 @@ def main(argv: list[str] | None = None) -> int:
 
         from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
 
-        polys = pd.concat([municipality_polygon(crs=4326), district_polygons(crs=4326),
-                           stadsdel_polygons(crs=4326)], ignore_index=True)
+        polys = pd.concat(
+            [
+                municipality_polygon(crs=4326),
+                district_polygons(crs=4326),
+                stadsdel_polygons(crs=4326),
+            ],
+            ignore_index=True,
+        )
         data = export.to_geojson_bytes(frame, polys)
     args.out.write_bytes(data)
     with store.engine.begin() as conn:
-        audit(conn, user="cli", action="export", detail=f"{args.out.name} ({args.format}, {len(frame)} rader)")
+        audit(
+            conn,
+            user="cli",
+            action="export",
+            detail=f"{args.out.name} ({args.format}, {len(frame)} rader)",
+        )
     print(f"Skrev {len(frame)} rader till {args.out} ({args.format}).")
     return 0
 

@@ -13,60 +13,89 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
     """(title, markdown) pairs describing the statistics, suppression and privacy rules."""
     k, d = SUPPRESSION_THRESHOLD, MIN_DENOMINATOR
     sv = [
-        ("Konfidensintervall",
-         "Andelar: Wilsons intervall (95 %). Kvoter per 1 000: exakt Poisson under 10 händelser, "
-         "Byars approximation från 10 (samma regel som PHE Fingertips). Medelvärden: t-fördelning "
-         "med en angiven standardavvikelse."),
-        ("Jämförelse med Umeå",
-         "Ett område är *signifikant högre/lägre* när Umeås värde ligger utanför områdets 95 % "
-         "konfidensintervall, annars *ingen signifikant skillnad*. Bättre/sämre följer indikatorns "
-         "riktning. Färg används aldrig ensam: symbol och text säger samma sak."),
-        ("Trend",
-         "Fingertips regel: de fem senaste åren, chi-två-test för trend (andelar) eller viktad "
-         "regression (kvoter), signifikans 99,8 %; en punkt som ensam vänder lutningen ger "
-         "*ingen signifikant förändring*. Färre än fem publicerade punkter: *kan inte beräknas*."),
-        ("Trattdiagram",
-         "Gränser på 95 % och 99,8 % kring Umeås värde som funktion av nämnaren; små områden får "
-         "breda gränser."),
-        ("Sammanvägda index",
-         "Risk- och skyddsindex hålls isär och gäller platser, aldrig personer. Indikatorerna "
-         "z-standardiseras, riktas och vägs lika. 1 000 simuleringar över mätosäkerhet, vikter och "
-         "normalisering ger varje områdes rangintervall. Områden med mest prickade värden rangordnas "
-         "inte (*otillräckligt underlag*)."),
-        ("Röjandekontroll (prickning)",
-         f"Antal 1–{k - 1} visas inte, inte heller när nästan alla (nämnaren minus täljaren är "
-         f"1–{k - 1}) eller när nämnaren är under {d}. Sekundär prickning döljer ytterligare celler så "
-         "att en dold uppgift inte kan räknas fram ur en summa, ur de andra områdena eller ur en "
-         "delperiod. Dolda värden visas som *–* med skäl, aldrig som 0. All data som visas, laddas "
-         "ned eller skrivs i rapporter har passerat samma funktion."),
-        ("Integritet",
-         "Endast sammanställda uppgifter lagras. Filer med personnummer eller samordningsnummer, "
-         "eller med kolumner som ser ut som personuppgifter, avvisas i sin helhet. Händelser för "
-         "EST lagras bara som rutor om 250 m, aldrig som adresser eller punkter. Verktyget gör "
-         "inga bedömningar av enskilda personer."),
+        (
+            "Konfidensintervall",
+            "Andelar: Wilsons intervall (95 %). Kvoter per 1 000: exakt Poisson under 10 händelser, "
+            "Byars approximation från 10 (samma regel som PHE Fingertips). Medelvärden: t-fördelning "
+            "med en angiven standardavvikelse.",
+        ),
+        (
+            "Jämförelse med Umeå",
+            "Ett område är *signifikant högre/lägre* när Umeås värde ligger utanför områdets 95 % "
+            "konfidensintervall, annars *ingen signifikant skillnad*. Bättre/sämre följer indikatorns "
+            "riktning. Färg används aldrig ensam: symbol och text säger samma sak.",
+        ),
+        (
+            "Trend",
+            "Fingertips regel: de fem senaste åren, chi-två-test för trend (andelar) eller viktad "
+            "regression (kvoter), signifikans 99,8 %; en punkt som ensam vänder lutningen ger "
+            "*ingen signifikant förändring*. Färre än fem publicerade punkter: *kan inte beräknas*.",
+        ),
+        (
+            "Trattdiagram",
+            "Gränser på 95 % och 99,8 % kring Umeås värde som funktion av nämnaren; små områden får "
+            "breda gränser.",
+        ),
+        (
+            "Sammanvägda index",
+            "Risk- och skyddsindex hålls isär och gäller platser, aldrig personer. Indikatorerna "
+            "z-standardiseras, riktas och vägs lika. 1 000 simuleringar över mätosäkerhet, vikter och "
+            "normalisering ger varje områdes rangintervall. Områden med mest prickade värden rangordnas "
+            "inte (*otillräckligt underlag*).",
+        ),
+        (
+            "Röjandekontroll (prickning)",
+            f"Antal 1–{k - 1} visas inte, inte heller när nästan alla (nämnaren minus täljaren är "
+            f"1–{k - 1}) eller när nämnaren är under {d}. Sekundär prickning döljer ytterligare celler så "
+            "att en dold uppgift inte kan räknas fram ur en summa, ur de andra områdena eller ur en "
+            "delperiod. Dolda värden visas som *–* med skäl, aldrig som 0. All data som visas, laddas "
+            "ned eller skrivs i rapporter har passerat samma funktion.",
+        ),
+        (
+            "Integritet",
+            "Endast sammanställda uppgifter lagras. Filer med personnummer eller samordningsnummer, "
+            "eller med kolumner som ser ut som personuppgifter, avvisas i sin helhet. Händelser för "
+            "EST lagras bara som rutor om 250 m, aldrig som adresser eller punkter. Verktyget gör "
+            "inga bedömningar av enskilda personer.",
+        ),
     ]
     en = [
-        ("Confidence intervals",
-         "Proportions: Wilson (95%). Rates per 1,000: exact Poisson below 10 events, Byar's "
-         "approximation from 10 (the PHE Fingertips rule). Means: t distribution with a stated SD."),
-        ("Comparison with Umeå",
-         "A district is *significantly higher/lower* when Umeå's value lies outside its 95% "
-         "interval, otherwise *no significant difference*; better/worse follows the indicator's "
-         "direction. Colour is never used alone."),
-        ("Trend",
-         "Fingertips rule: the five most recent years, chi-square test for trend (proportions) or "
-         "weighted regression (rates), 99.8% level, with an outlier check. Fewer than five "
-         "published points: *cannot be calculated*."),
-        ("Funnel plots", "95% and 99.8% limits around Umeå's value as a function of the denominator."),
-        ("Composite indices",
-         "Risk and protective indices are kept apart and describe places, never people. "
-         "1,000 simulations give each district's rank interval; mostly suppressed districts are not ranked."),
-        ("Disclosure control",
-         f"Counts 1–{k - 1} are hidden, as are near-complete counts and denominators below {d}. "
-         "Secondary suppression hides further cells so a hidden value cannot be derived from a total, "
-         "the other districts or a sub-period. Hidden values show as *–* with a reason, never 0."),
-        ("Privacy",
-         "Aggregates only. Files with personal identity numbers or person-level columns are refused "
-         "whole. EST incidents are stored only as 250 m cells. No assessment of individuals."),
+        (
+            "Confidence intervals",
+            "Proportions: Wilson (95%). Rates per 1,000: exact Poisson below 10 events, Byar's "
+            "approximation from 10 (the PHE Fingertips rule). Means: t distribution with a stated SD.",
+        ),
+        (
+            "Comparison with Umeå",
+            "A district is *significantly higher/lower* when Umeå's value lies outside its 95% "
+            "interval, otherwise *no significant difference*; better/worse follows the indicator's "
+            "direction. Colour is never used alone.",
+        ),
+        (
+            "Trend",
+            "Fingertips rule: the five most recent years, chi-square test for trend (proportions) or "
+            "weighted regression (rates), 99.8% level, with an outlier check. Fewer than five "
+            "published points: *cannot be calculated*.",
+        ),
+        (
+            "Funnel plots",
+            "95% and 99.8% limits around Umeå's value as a function of the denominator.",
+        ),
+        (
+            "Composite indices",
+            "Risk and protective indices are kept apart and describe places, never people. "
+            "1,000 simulations give each district's rank interval; mostly suppressed districts are not ranked.",
+        ),
+        (
+            "Disclosure control",
+            f"Counts 1–{k - 1} are hidden, as are near-complete counts and denominators below {d}. "
+            "Secondary suppression hides further cells so a hidden value cannot be derived from a total, "
+            "the other districts or a sub-period. Hidden values show as *–* with a reason, never 0.",
+        ),
+        (
+            "Privacy",
+            "Aggregates only. Files with personal identity numbers or person-level columns are refused "
+            "whole. EST incidents are stored only as 250 m cells. No assessment of individuals.",
+        ),
     ]
     return sv if lang == "sv" else en

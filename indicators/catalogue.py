@@ -94,60 +94,76 @@ Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
 #: Families in display order; each is ``indicators/<family>.py`` + ``<family>.meta.yml``.
 FAMILIES: tuple[str, ...] = get_args(Family)
 
-FAMILY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "school": {"sv": "Skola", "en": "School"},
-    "leisure": {"sv": "Fritid", "en": "Leisure"},
-    "social": {"sv": "Socialtjänst", "en": "Social services"},
-    "public_space": {"sv": "Offentlig miljö och brott", "en": "Public space and crime"},
-    "demography": {"sv": "Befolkning och socioekonomi", "en": "Demography and socio-economy"},
-})
-KIND_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "proportion": {"sv": "Andel", "en": "Proportion"},
-    "rate": {"sv": "Kvot per befolkning", "en": "Rate per population"},
-    "mean": {"sv": "Medelvärde", "en": "Mean"},
-    "count": {"sv": "Antal", "en": "Count"},
-})
-DIRECTION_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "higher_is_worse": {"sv": "Högre värde är sämre", "en": "Higher is worse"},
-    "higher_is_better": {"sv": "Högre värde är bättre", "en": "Higher is better"},
-})
-ROLE_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "risk": {"sv": "Riskfaktor", "en": "Risk factor"},
-    "protective": {"sv": "Skyddsfaktor", "en": "Protective factor"},
-})
-PERIODICITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "year": {"sv": "År", "en": "Year"},
-    "term": {"sv": "Termin", "en": "Term"},
-    "month": {"sv": "Månad", "en": "Month"},
-})
-SCHEME_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "quantiles": {"sv": "Kvantiler", "en": "Quantiles"},
-    "natural_breaks": {"sv": "Naturliga brytpunkter", "en": "Natural breaks"},
-    "equal_interval": {"sv": "Lika intervall", "en": "Equal interval"},
-})
+FAMILY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "school": {"sv": "Skola", "en": "School"},
+        "leisure": {"sv": "Fritid", "en": "Leisure"},
+        "social": {"sv": "Socialtjänst", "en": "Social services"},
+        "public_space": {"sv": "Offentlig miljö och brott", "en": "Public space and crime"},
+        "demography": {"sv": "Befolkning och socioekonomi", "en": "Demography and socio-economy"},
+    }
+)
+KIND_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "proportion": {"sv": "Andel", "en": "Proportion"},
+        "rate": {"sv": "Kvot per befolkning", "en": "Rate per population"},
+        "mean": {"sv": "Medelvärde", "en": "Mean"},
+        "count": {"sv": "Antal", "en": "Count"},
+    }
+)
+DIRECTION_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "higher_is_worse": {"sv": "Högre värde är sämre", "en": "Higher is worse"},
+        "higher_is_better": {"sv": "Högre värde är bättre", "en": "Higher is better"},
+    }
+)
+ROLE_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "risk": {"sv": "Riskfaktor", "en": "Risk factor"},
+        "protective": {"sv": "Skyddsfaktor", "en": "Protective factor"},
+    }
+)
+PERIODICITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "year": {"sv": "År", "en": "Year"},
+        "term": {"sv": "Termin", "en": "Term"},
+        "month": {"sv": "Månad", "en": "Month"},
+    }
+)
+SCHEME_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "quantiles": {"sv": "Kvantiler", "en": "Quantiles"},
+        "natural_breaks": {"sv": "Naturliga brytpunkter", "en": "Natural breaks"},
+        "equal_interval": {"sv": "Lika intervall", "en": "Equal interval"},
+    }
+)
 
 #: Stored population measures (SCB, year-end population per area) usable as denominators.
 #: The importer accepts these ids as known measures. Narrow bands (13–19, 15–20, …) need
 #: one-year age classes; SCB's DeSO table has five-year bands only (facts.md).
-POPULATION_MEASURES: Mapping[str, str] = MappingProxyType({
-    "pop_total": "Folkmängd, totalt",
-    "pop_0_17": "Folkmängd 0–17 år",
-    "pop_6_15": "Folkmängd 6–15 år",
-    "pop_7_25": "Folkmängd 7–25 år",
-    "pop_13_19": "Folkmängd 13–19 år",
-    "pop_15_20": "Folkmängd 15–20 år",
-    "pop_16_24": "Folkmängd 16–24 år",
-    "pop_18_24": "Folkmängd 18–24 år",
-})
+POPULATION_MEASURES: Mapping[str, str] = MappingProxyType(
+    {
+        "pop_total": "Folkmängd, totalt",
+        "pop_0_17": "Folkmängd 0–17 år",
+        "pop_6_15": "Folkmängd 6–15 år",
+        "pop_7_25": "Folkmängd 7–25 år",
+        "pop_13_19": "Folkmängd 13–19 år",
+        "pop_15_20": "Folkmängd 15–20 år",
+        "pop_16_24": "Folkmängd 16–24 år",
+        "pop_18_24": "Folkmängd 18–24 år",
+    }
+)
 
 #: Multipliers allowed per kind: proportions are shown in %, rates per 1 000 (or 10 000,
 #: 100 000 for rare events), means and counts as they are.
-MULTIPLIERS: Mapping[str, tuple[int, ...]] = MappingProxyType({
-    "proportion": (100,),
-    "rate": (1000, 10_000, 100_000),
-    "mean": (1,),
-    "count": (1,),
-})
+MULTIPLIERS: Mapping[str, tuple[int, ...]] = MappingProxyType(
+    {
+        "proportion": (100,),
+        "rate": (1000, 10_000, 100_000),
+        "mean": (1,),
+        "count": (1,),
+    }
+)
 _ROLE_DIRECTION = {"risk": "higher_is_worse", "protective": "higher_is_better"}
 
 INPUT_COLUMNS = ["area_code", "period", "numerator", "denominator"]
@@ -407,15 +423,25 @@ def _read_file(path: Path) -> list[Indicator]:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise UserError(f"Ogiltig YAML: {problem}", file=file, row=row,
-                        message_en=f"Invalid YAML in {file}: {problem}") from exc
+        raise UserError(
+            f"Ogiltig YAML: {problem}",
+            file=file,
+            row=row,
+            message_en=f"Invalid YAML in {file}: {problem}",
+        ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("indicators"), list):
-        raise UserError("Filen ska ha en lista under nyckeln 'indicators:'.", file=file,
-                        message_en=f"{file} must have a list under 'indicators:'.")
+        raise UserError(
+            "Filen ska ha en lista under nyckeln 'indicators:'.",
+            file=file,
+            message_en=f"{file} must have a list under 'indicators:'.",
+        )
     extra = sorted(set(document) - {"indicators"})
     if extra:
-        raise UserError(f"Okända nycklar på översta nivån: {', '.join(map(str, extra))}",
-                        file=file, message_en=f"Unknown top-level keys in {file}.")
+        raise UserError(
+            f"Okända nycklar på översta nivån: {', '.join(map(str, extra))}",
+            file=file,
+            message_en=f"Unknown top-level keys in {file}.",
+        )
 
     problems: list[Problem] = []
     indicators: list[Indicator] = []
@@ -430,14 +456,25 @@ def _read_file(path: Path) -> list[Indicator]:
             for error in exc.errors():
                 field_name, message = _problem_text(error)
                 where = f", fält '{field_name}'" if field_name else ""
-                problems.append(Problem(f"{label}{where}: {message}", file=file,
-                                        row=key_lines.get(field_name, line), column=field_name))
+                problems.append(
+                    Problem(
+                        f"{label}{where}: {message}",
+                        file=file,
+                        row=key_lines.get(field_name, line),
+                        column=field_name,
+                    )
+                )
             continue
         if family_of_file in FAMILIES and indicator.family != family_of_file:
-            problems.append(Problem(
-                f"{label}, fält 'family': '{indicator.family}' hör inte hemma i "
-                f"{family_of_file}.meta.yml", file=file, row=key_lines.get("family", line),
-                column="family"))
+            problems.append(
+                Problem(
+                    f"{label}, fält 'family': '{indicator.family}' hör inte hemma i "
+                    f"{family_of_file}.meta.yml",
+                    file=file,
+                    row=key_lines.get("family", line),
+                    column="family",
+                )
+            )
             continue
         indicators.append(indicator)
     if problems:
@@ -449,11 +486,18 @@ def _check_inputs(indicator: Indicator, *, file: str) -> Problem | None:
     registered = _INPUTS.get(indicator.input)
     label = f"indikator '{indicator.id}'"
     if registered is None:
-        return Problem(f"{label}, fält 'input': okänd inmatningsfunktion '{indicator.input}' "
-                       f"(registrerade: {', '.join(sorted(_INPUTS))})", file=file, column="input")
+        return Problem(
+            f"{label}, fält 'input': okänd inmatningsfunktion '{indicator.input}' "
+            f"(registrerade: {', '.join(sorted(_INPUTS))})",
+            file=file,
+            column="input",
+        )
     if registered.requires_population and indicator.population_measure is None:
-        return Problem(f"{label}, fält 'population_measure': krävs av input '{indicator.input}'",
-                       file=file, column="population_measure")
+        return Problem(
+            f"{label}, fält 'population_measure': krävs av input '{indicator.input}'",
+            file=file,
+            column="population_measure",
+        )
     return None
 
 
@@ -467,9 +511,13 @@ def _load(paths: tuple[Path, ...]) -> dict[str, Indicator]:
         for indicator in _read_file(path):
             if indicator.id in catalogue:
                 first = seen_in[indicator.id]
-                problems.append(Problem(
-                    f"indikator '{indicator.id}', fält 'id': finns redan i {first}",
-                    file=file, column="id"))
+                problems.append(
+                    Problem(
+                        f"indikator '{indicator.id}', fält 'id': finns redan i {first}",
+                        file=file,
+                        column="id",
+                    )
+                )
                 continue
             problem = _check_inputs(indicator, file=file)
             if problem is not None:
@@ -484,8 +532,10 @@ def _load(paths: tuple[Path, ...]) -> dict[str, Indicator]:
 
 def _default_paths() -> tuple[Path, ...]:
     order = {family: i for i, family in enumerate(FAMILIES)}
-    found = sorted(INDICATORS_DIR.glob("*.meta.yml"),
-                   key=lambda p: (order.get(p.name.removesuffix(".meta.yml"), len(order)), p.name))
+    found = sorted(
+        INDICATORS_DIR.glob("*.meta.yml"),
+        key=lambda p: (order.get(p.name.removesuffix(".meta.yml"), len(order)), p.name),
+    )
     return tuple(found)
 
 
@@ -527,8 +577,9 @@ def get_indicator(
     try:
         return catalogue[indicator_id]
     except KeyError:
-        raise UserError(f"Okänd indikator '{indicator_id}'.",
-                        message_en=f"Unknown indicator '{indicator_id}'.") from None
+        raise UserError(
+            f"Okänd indikator '{indicator_id}'.", message_en=f"Unknown indicator '{indicator_id}'."
+        ) from None
 
 
 def indicators_by_family(
@@ -568,6 +619,7 @@ def known_measures() -> dict[str, str]:
 
 
 # --- numerator and denominator from stored measures --------------------------------------------
+
 
 def _as_float(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -631,22 +683,27 @@ def with_population_denominator(
     population = _as_float(rows["count"])
     if "value" in rows.columns:
         population = np.where(np.isnan(population), _as_float(rows["value"]), population)
-    pop = pd.DataFrame({
-        "area_code": rows["area_code"].to_numpy(),
-        "period": rows["period"].astype(str).to_numpy(),
-        "population": population,
-    }).drop_duplicates(["area_code", "period"], keep="last")
-    keys = pd.DataFrame({
-        "area_code": inputs["area_code"].to_numpy(),
-        "period": inputs["period"].astype(str).to_numpy(),
-    })
+    pop = pd.DataFrame(
+        {
+            "area_code": rows["area_code"].to_numpy(),
+            "period": rows["period"].astype(str).to_numpy(),
+            "population": population,
+        }
+    ).drop_duplicates(["area_code", "period"], keep="last")
+    keys = pd.DataFrame(
+        {
+            "area_code": inputs["area_code"].to_numpy(),
+            "period": inputs["period"].astype(str).to_numpy(),
+        }
+    )
     keys["year"] = keys["period"].str[:4]
     exact = keys.merge(pop, on=["area_code", "period"], how="left")["population"]
     yearly = pop.rename(columns={"period": "year", "population": "yearly"})
     by_year = keys.merge(yearly, on=["area_code", "year"], how="left")["yearly"]
     fallback = exact.to_numpy(dtype="float64", na_value=np.nan)
-    fallback = np.where(np.isnan(fallback), by_year.to_numpy(dtype="float64", na_value=np.nan),
-                        fallback)
+    fallback = np.where(
+        np.isnan(fallback), by_year.to_numpy(dtype="float64", na_value=np.nan), fallback
+    )
     denominator = _as_float(inputs["denominator"])
     out = inputs.reset_index(drop=True).copy()
     out["denominator"] = np.where(np.isnan(denominator), fallback, denominator)
@@ -666,10 +723,12 @@ def population_denominator_inputs(indicator: Indicator, observations: pd.DataFra
     [['A', '2024', 6.0, 3000.0]]
     """
     if indicator.population_measure is None:
-        raise UserError(f"Indikatorn '{indicator.id}' saknar population_measure.",
-                        column="population_measure")
+        raise UserError(
+            f"Indikatorn '{indicator.id}' saknar population_measure.", column="population_measure"
+        )
     return with_population_denominator(
-        plain_ratio_inputs(indicator, observations), observations,
+        plain_ratio_inputs(indicator, observations),
+        observations,
         population_measure=indicator.population_measure,
     )
 
@@ -696,8 +755,9 @@ def indicator_inputs(indicator: Indicator | str, observations: pd.DataFrame) -> 
     _check_observations(observations)
     registered = registered_inputs().get(indicator.input)
     if registered is None:
-        raise UserError(f"Okänd inmatningsfunktion '{indicator.input}' för '{indicator.id}'.",
-                        column="input")
+        raise UserError(
+            f"Okänd inmatningsfunktion '{indicator.input}' för '{indicator.id}'.", column="input"
+        )
     result = registered.function(indicator, observations)
     result = result[INPUT_COLUMNS].astype({"numerator": "float64", "denominator": "float64"})
     return result.sort_values(["area_code", "period"], kind="stable", ignore_index=True)
@@ -728,6 +788,10 @@ def catalogue_inputs(
     ]
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("numerator", "denominator")
-                                          else "str") for c in ["indicator_id", *INPUT_COLUMNS]})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype="float64" if c in ("numerator", "denominator") else "str")
+                for c in ["indicator_id", *INPUT_COLUMNS]
+            }
+        )
     return pd.concat(frames, ignore_index=True)[["indicator_id", *INPUT_COLUMNS]]

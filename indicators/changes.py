@@ -9,8 +9,9 @@ import pandas as pd
 from common.settings import SUPPRESSION_THRESHOLD
 
 
-def significant_changes(values: pd.DataFrame, catalogue: dict, *, period: str,
-                        areas: list[str] | None = None) -> pd.DataFrame:
+def significant_changes(
+    values: pd.DataFrame, catalogue: dict, *, period: str, areas: list[str] | None = None
+) -> pd.DataFrame:
     """Rows for indicator × area where ``period`` differs significantly from the year before.
 
     Columns: indicator_id, area_code, area_name, previous, current, direction_word
@@ -36,19 +37,35 @@ def significant_changes(values: pd.DataFrame, catalogue: dict, *, period: str,
     sig = both[up | down].copy()
     sig["direction_word"] = np.where(up[up | down], "higher", "lower")
     direction = sig.index.get_level_values("indicator_id").map(
-        lambda i: catalogue[i].direction if i in catalogue else "none")
+        lambda i: catalogue[i].direction if i in catalogue else "none"
+    )
     worse_up = direction == "higher_is_worse"
     better_up = direction == "higher_is_better"
     is_up = sig["direction_word"] == "higher"
     sig["better"] = np.where(worse_up, ~is_up, np.where(better_up, is_up, None))
-    small = (sig["numerator"] < SUPPRESSION_THRESHOLD) | (sig["numerator_prev"] < SUPPRESSION_THRESHOLD)
+    small = (sig["numerator"] < SUPPRESSION_THRESHOLD) | (
+        sig["numerator_prev"] < SUPPRESSION_THRESHOLD
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = (sig["value"] - sig["value_prev"]) / sig["value_prev"] * 100
     sig["pct_change"] = pct.where(~small)
     sig = sig.reset_index()
     sig["size"] = (sig["pct_change"].abs()).fillna(0)
-    return (sig.rename(columns={"value_prev": "previous", "value": "current"})
-            [["indicator_id", "area_code", "area_name", "previous", "current", "direction_word",
-              "better", "pct_change"]]
-            .assign(_s=sig["size"]).sort_values("_s", ascending=False).drop(columns="_s")
-            .reset_index(drop=True))
+    return (
+        sig.rename(columns={"value_prev": "previous", "value": "current"})[
+            [
+                "indicator_id",
+                "area_code",
+                "area_name",
+                "previous",
+                "current",
+                "direction_word",
+                "better",
+                "pct_change",
+            ]
+        ]
+        .assign(_s=sig["size"])
+        .sort_values("_s", ascending=False)
+        .drop(columns="_s")
+        .reset_index(drop=True)
+    )

@@ -17,8 +17,9 @@ from indicators.stats import (
 )
 
 
-def funnel_data(rows: pd.DataFrame, *, kind: str, multiplier: float,
-                municipality_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def funnel_data(
+    rows: pd.DataFrame, *, kind: str, multiplier: float, municipality_code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points (published districts with their funnel flag) and limit curves (95 %, 99,8 %).
 
     The baseline is the municipality's value (Σ numerators / Σ denominators). Values are
@@ -27,7 +28,9 @@ def funnel_data(rows: pd.DataFrame, *, kind: str, multiplier: float,
     if kind not in ("proportion", "rate"):
         return pd.DataFrame(), pd.DataFrame()
     base = rows[rows["area_code"] == municipality_code]
-    points = rows[(rows["area_code"] != municipality_code) & ~rows["suppressed"].astype(bool)].copy()
+    points = rows[
+        (rows["area_code"] != municipality_code) & ~rows["suppressed"].astype(bool)
+    ].copy()
     if base.empty or points.empty or base["suppressed"].any():
         return pd.DataFrame(), pd.DataFrame()
     baseline = float(base["numerator"].iloc[0] / base["denominator"].iloc[0])
@@ -39,21 +42,25 @@ def funnel_data(rows: pd.DataFrame, *, kind: str, multiplier: float,
         scale = multiplier
     else:
         curve = funnel_limits_rate(baseline * multiplier, n_curve, multiplier=multiplier)
-        at_points = funnel_limits_rate(baseline * multiplier, points["denominator"].to_numpy(float),
-                                       multiplier=multiplier)
+        at_points = funnel_limits_rate(
+            baseline * multiplier, points["denominator"].to_numpy(float), multiplier=multiplier
+        )
         scale = 1.0
     limit_cols = [c for c in curve.columns if c.startswith(("lower_", "upper_"))]
     curve[limit_cols] = curve[limit_cols] * scale
     at_points[limit_cols] = at_points[limit_cols] * scale
-    points["flag"] = np.asarray(funnel_flags(points["value"].to_numpy(float), at_points.reset_index(drop=True)))
+    points["flag"] = np.asarray(
+        funnel_flags(points["value"].to_numpy(float), at_points.reset_index(drop=True))
+    )
     points["flag_sv"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("sv", f))
     points["flag_en"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("en", f))
     curve["baseline"] = baseline * multiplier
     return points, curve
 
 
-def spine_data(values: pd.DataFrame, catalogue: dict, *, area_code: str, period: str,
-               municipality_code: str) -> pd.DataFrame:
+def spine_data(
+    values: pd.DataFrame, catalogue: dict, *, area_code: str, period: str, municipality_code: str
+) -> pd.DataFrame:
     """One row per indicator for a Fingertips-style spine chart of one district.
 
     Positions are scaled so the municipality sits at 0, the worst district at −1 and the best
@@ -77,13 +84,28 @@ def spine_data(values: pd.DataFrame, catalogue: dict, *, area_code: str, period:
         q25, q75 = np.nanpercentile(oriented / span, [25, 75])
         own = me.iloc[0]
         pos = (own["value"] - m) * sign / span if not own["suppressed"] else np.nan
-        rows.append({
-            "indicator_id": ind_id, "name_sv": ind.name_sv, "name_en": ind.name_en, "role": ind.role,
-            "family": ind.family, "kind": ind.kind, "multiplier": ind.multiplier,
-            "value": own["value"], "lower": own["lower"], "upper": own["upper"],
-            "municipality_value": m, "worst": float(np.nanmin(oriented / span)),
-            "best": float(np.nanmax(oriented / span)), "q25": q25, "q75": q75, "position": pos,
-            "verdict": own["verdict"], "suppressed": bool(own["suppressed"]), "reason": own["reason"],
-            "trend": own["trend"],
-        })
+        rows.append(
+            {
+                "indicator_id": ind_id,
+                "name_sv": ind.name_sv,
+                "name_en": ind.name_en,
+                "role": ind.role,
+                "family": ind.family,
+                "kind": ind.kind,
+                "multiplier": ind.multiplier,
+                "value": own["value"],
+                "lower": own["lower"],
+                "upper": own["upper"],
+                "municipality_value": m,
+                "worst": float(np.nanmin(oriented / span)),
+                "best": float(np.nanmax(oriented / span)),
+                "q25": q25,
+                "q75": q75,
+                "position": pos,
+                "verdict": own["verdict"],
+                "suppressed": bool(own["suppressed"]),
+                "reason": own["reason"],
+                "trend": own["trend"],
+            }
+        )
     return pd.DataFrame(rows)

@@ -54,8 +54,11 @@ def in_and_out_migrations(indicator: Indicator, observations: pd.DataFrame) -> p
     direct = plain_ratio_inputs(indicator, observations)
     moves = observations.loc[observations["measure_id"].isin([IN_MIGRATION, OUT_MIGRATION])]
     counts = (
-        moves.assign(moves=pd.to_numeric(moves["count"], errors="coerce").to_numpy(
-            dtype="float64", na_value=np.nan))
+        moves.assign(
+            moves=pd.to_numeric(moves["count"], errors="coerce").to_numpy(
+                dtype="float64", na_value=np.nan
+            )
+        )
         .groupby(["area_code", "period", "measure_id"])["moves"]
         .sum(min_count=1)
         .unstack("measure_id")
@@ -68,8 +71,9 @@ def in_and_out_migrations(indicator: Indicator, observations: pd.DataFrame) -> p
     covered = pd.MultiIndex.from_frame(direct[["area_code", "period"]])
     keep = ~pd.MultiIndex.from_frame(derived[["area_code", "period"]]).isin(covered)
     combined = pd.concat([direct, derived.loc[keep]], ignore_index=True)[INPUT_COLUMNS]
-    return with_population_denominator(combined, observations,
-                                       population_measure=indicator.population_measure)
+    return with_population_denominator(
+        combined, observations, population_measure=indicator.population_measure
+    )
 
 
 def demography_inputs(observations: pd.DataFrame) -> pd.DataFrame:

@@ -19,8 +19,21 @@ from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, pr
 from indicators.trend import recent_trend
 
 OUTPUT_COLUMNS = [
-    "indicator_id", "area_code", "area_name", "area_level", "period", "numerator", "denominator",
-    "value", "lower", "upper", "verdict", "trend", "suppressed", "reason", "synthetic",
+    "indicator_id",
+    "area_code",
+    "area_name",
+    "area_level",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "lower",
+    "upper",
+    "verdict",
+    "trend",
+    "suppressed",
+    "reason",
+    "synthetic",
 ]
 LEVELS = ("municipality", "district", "stadsdel")
 
@@ -47,10 +60,16 @@ def _roll_up_periods(frame: pd.DataFrame) -> pd.DataFrame:
     sub = frame[~_is_year(frame["period"]) & ~frame["period"].str.contains("W")]
     if sub.empty:
         return frame
-    years = (sub.assign(period=sub["period"].str[:4])
-             .groupby(["indicator_id", "area_code", "period"], as_index=False)
-             .agg(numerator=("numerator", "sum"), denominator=("denominator", "sum"),
-                  synthetic=("synthetic", "max"), n_parts=("numerator", "size")))
+    years = (
+        sub.assign(period=sub["period"].str[:4])
+        .groupby(["indicator_id", "area_code", "period"], as_index=False)
+        .agg(
+            numerator=("numerator", "sum"),
+            denominator=("denominator", "sum"),
+            synthetic=("synthetic", "max"),
+            n_parts=("numerator", "size"),
+        )
+    )
     have = frame.set_index(["indicator_id", "area_code", "period"]).index
     years = years[~years.set_index(["indicator_id", "area_code", "period"]).index.isin(have)]
     return pd.concat([frame, years.drop(columns="n_parts")], ignore_index=True)
@@ -69,25 +88,40 @@ def _roll_up_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
         return frame
     links = pd.DataFrame(chains, columns=["area_code", "ancestor"])
     up = frame.merge(links, on="area_code")
-    up = (up.groupby(["indicator_id", "ancestor", "period"], as_index=False)
-          .agg(numerator=("numerator", lambda s: s.sum(min_count=1)),
-               denominator=("denominator", lambda s: s.sum(min_count=1)),
-               synthetic=("synthetic", "max"))
-          .rename(columns={"ancestor": "area_code"}))
+    up = (
+        up.groupby(["indicator_id", "ancestor", "period"], as_index=False)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            synthetic=("synthetic", "max"),
+        )
+        .rename(columns={"ancestor": "area_code"})
+    )
     have = frame.set_index(["indicator_id", "area_code", "period"]).index
     up = up[~up.set_index(["indicator_id", "area_code", "period"]).index.isin(have)]
     return pd.concat([frame, up], ignore_index=True)
 
 
 def _values(frame: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
-    meta = pd.DataFrame([
-        {"indicator_id": i.id, "kind": i.kind, "multiplier": float(i.multiplier),
-         "direction": i.direction, "sd": float(getattr(i, "assumed_sd", None) or np.nan),
-         "min_denominator": getattr(i, "min_denominator", None)}
-        for i in catalogue.values()
-    ])
+    meta = pd.DataFrame(
+        [
+            {
+                "indicator_id": i.id,
+                "kind": i.kind,
+                "multiplier": float(i.multiplier),
+                "direction": i.direction,
+                "sd": float(getattr(i, "assumed_sd", None) or np.nan),
+                "min_denominator": getattr(i, "min_denominator", None),
+            }
+            for i in catalogue.values()
+        ]
+    )
     f = frame.merge(meta, on="indicator_id", how="left")
-    num, den, mult = f["numerator"].to_numpy(float), f["denominator"].to_numpy(float), f["multiplier"].to_numpy()
+    num, den, mult = (
+        f["numerator"].to_numpy(float),
+        f["denominator"].to_numpy(float),
+        f["multiplier"].to_numpy(),
+    )
     value = np.full(len(f), np.nan)
     lower = np.full(len(f), np.nan)
     upper = np.full(len(f), np.nan)
@@ -114,9 +148,14 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
     b = pd.MultiIndex.from_frame(f[["indicator_id", "period"]]).map(bench.to_dict().get)
     b = pd.to_numeric(pd.Series(b, index=f.index), errors="coerce")
     verdict = pd.Series(
-        compare_to_benchmark(f["lower"].to_numpy(float), f["upper"].to_numpy(float), b.to_numpy(float),
-                             direction=f["direction"].to_numpy(object)),
-        index=f.index, dtype=object,
+        compare_to_benchmark(
+            f["lower"].to_numpy(float),
+            f["upper"].to_numpy(float),
+            b.to_numpy(float),
+            direction=f["direction"].to_numpy(object),
+        ),
+        index=f.index,
+        dtype=object,
     )
     verdict[f["area_code"] == municipality] = "benchmark"
     verdict[f["kind"] == "count"] = "not_compared"  # a count has no per-capita benchmark
@@ -130,20 +169,50 @@ def _trends(f: pd.DataFrame) -> pd.Series:
     if years.empty:
         return out
     for kind, part in years.groupby("kind"):
-        num = part.pivot_table(index=["indicator_id", "area_code"], columns="period",
-                               values="numerator", aggfunc="first", dropna=False).sort_index(axis=1)
-        den = part.pivot_table(index=["indicator_id", "area_code"], columns="period",
-                               values="denominator", aggfunc="first", dropna=False).reindex_like(num)
-        low = part.pivot_table(index=["indicator_id", "area_code"], columns="period",
-                               values="lower", aggfunc="first", dropna=False).reindex_like(num)
-        upp = part.pivot_table(index=["indicator_id", "area_code"], columns="period",
-                               values="upper", aggfunc="first", dropna=False).reindex_like(num)
-        val = part.pivot_table(index=["indicator_id", "area_code"], columns="period",
-                               values="value", aggfunc="first", dropna=False).reindex_like(num)
+        num = part.pivot_table(
+            index=["indicator_id", "area_code"],
+            columns="period",
+            values="numerator",
+            aggfunc="first",
+            dropna=False,
+        ).sort_index(axis=1)
+        den = part.pivot_table(
+            index=["indicator_id", "area_code"],
+            columns="period",
+            values="denominator",
+            aggfunc="first",
+            dropna=False,
+        ).reindex_like(num)
+        low = part.pivot_table(
+            index=["indicator_id", "area_code"],
+            columns="period",
+            values="lower",
+            aggfunc="first",
+            dropna=False,
+        ).reindex_like(num)
+        upp = part.pivot_table(
+            index=["indicator_id", "area_code"],
+            columns="period",
+            values="upper",
+            aggfunc="first",
+            dropna=False,
+        ).reindex_like(num)
+        val = part.pivot_table(
+            index=["indicator_id", "area_code"],
+            columns="period",
+            values="value",
+            aggfunc="first",
+            dropna=False,
+        ).reindex_like(num)
         trend_kind = kind if kind in ("proportion", "rate") else "other"
-        codes = recent_trend(num.to_numpy(float), den.to_numpy(float), kind=trend_kind,
-                             values=val.to_numpy(float), lower=low.to_numpy(float),
-                             upper=upp.to_numpy(float))["trend"].to_numpy(object)
+        codes = recent_trend(
+            num.to_numpy(float),
+            den.to_numpy(float),
+            kind=trend_kind,
+            values=val.to_numpy(float),
+            lower=low.to_numpy(float),
+            upper=upp.to_numpy(float),
+        )["trend"].to_numpy(object)
         by_series = pd.Series(codes, index=num.index)
         # The trend marker belongs to the latest point of each series.
         latest = part.groupby(["indicator_id", "area_code"])["period"].transform("max")
@@ -182,7 +251,9 @@ def compute(
         if inputs.empty:
             continue
         synth = obs[obs["measure_id"] == ind.id].groupby(["area_code", "period"])["synthetic"].max()
-        inputs = inputs.merge(synth.rename("synthetic").reset_index(), on=["area_code", "period"], how="left")
+        inputs = inputs.merge(
+            synth.rename("synthetic").reset_index(), on=["area_code", "period"], how="left"
+        )
         inputs["synthetic"] = inputs["synthetic"].fillna(True).astype(bool)
         parts.append(inputs.assign(indicator_id=ind_id))
     if not parts:
@@ -196,14 +267,23 @@ def compute(
     frame["area_level"] = frame["area_code"].map(level_of)
     frame["area_name"] = frame["area_code"].map(name_of).fillna(frame["area_code"])
     municipality = area_table.loc[area_table["level"] == "municipality", "code"].iloc[0]
-    area_parent = {c: p for c, p in zip(area_table["code"], area_table["parent_code"], strict=True)
-                   if isinstance(p, str) and p}
+    area_parent = {
+        c: p
+        for c, p in zip(area_table["code"], area_table["parent_code"], strict=True)
+        if isinstance(p, str) and p
+    }
     # Per-indicator denominator rule (e.g. Skolverket's 10 pupils) is the stricter of the two.
     published = []
     for min_den, part in frame.groupby(frame["min_denominator"].fillna(min_denominator)):
-        published.append(suppress(part, area_parent=area_parent,
-                                  period_parent=period_parent_map(part["period"].unique()),
-                                  threshold=threshold, min_denominator=max(int(min_den), min_denominator)))
+        published.append(
+            suppress(
+                part,
+                area_parent=area_parent,
+                period_parent=period_parent_map(part["period"].unique()),
+                threshold=threshold,
+                min_denominator=max(int(min_den), min_denominator),
+            )
+        )
     frame = pd.concat(published).sort_index()
     frame["verdict"] = _verdicts(frame, municipality)
     frame["trend"] = _trends(frame)
@@ -215,6 +295,9 @@ def compute(
         keep &= frame["period"].isin(list(periods))
     out = frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]]
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
-    return (out.assign(_l=out["area_level"].map(order))
-            .sort_values(["indicator_id", "period", "_l", "area_name"])
-            .drop(columns="_l").reset_index(drop=True))
+    return (
+        out.assign(_l=out["area_level"].map(order))
+        .sort_values(["indicator_id", "period", "_l", "area_name"])
+        .drop(columns="_l")
+        .reset_index(drop=True)
+    )

@@ -93,6 +93,7 @@ HOTSPOT_CAVEATS = hotspot_caveats()
 
 # --- weeks --------------------------------------------------------------------------------------
 
+
 def week_monday(week: str) -> date:
     """The Monday of an ISO week written ``2025-W47``.
 
@@ -105,8 +106,10 @@ def week_monday(week: str) -> date:
         year, number = str(week).strip().upper().split("-W")
         return date.fromisocalendar(int(year), int(number), 1)
     except ValueError as exc:
-        raise UserError(f"Veckan '{week}' kan inte läsas (skriv t.ex. 2025-W47)",
-                        message_en=f"Cannot read the week '{week}' (write e.g. 2025-W47)") from exc
+        raise UserError(
+            f"Veckan '{week}' kan inte läsas (skriv t.ex. 2025-W47)",
+            message_en=f"Cannot read the week '{week}' (write e.g. 2025-W47)",
+        ) from exc
 
 
 def shift_week(week: str, weeks: int) -> str:
@@ -162,6 +165,7 @@ def weeks_needed(week: str, *, previous_weeks: int = BASELINE_WEEKS) -> list[str
 
 # --- the week's data ------------------------------------------------------------------------------
 
+
 def _district_names() -> dict[str, str]:
     from geo.areas import read_areas
 
@@ -170,8 +174,11 @@ def _district_names() -> dict[str, str]:
 
 
 def _counts(frame: pd.DataFrame, key: str, this: np.ndarray, base: np.ndarray) -> pd.DataFrame:
-    grouped = (pd.DataFrame({key: frame[key].to_numpy(), "count": this, "baseline": base})
-               .groupby(key, sort=True)[["count", "baseline"]].sum())
+    grouped = (
+        pd.DataFrame({key: frame[key].to_numpy(), "count": this, "baseline": base})
+        .groupby(key, sort=True)[["count", "baseline"]]
+        .sum()
+    )
     out = grouped.reset_index()
     out["previous_mean"] = out.pop("baseline") / BASELINE_WEEKS
     out["count"] = out["count"].astype(np.int64)
@@ -181,8 +188,11 @@ def _counts(frame: pd.DataFrame, key: str, this: np.ndarray, base: np.ndarray) -
 def _weekday_hour(times: pd.Series) -> pd.DataFrame:
     slot = times.dt.weekday.to_numpy() * 24 + times.dt.hour.to_numpy()
     matrix = np.bincount(slot.astype(np.int64), minlength=7 * 24).reshape(7, 24)
-    return pd.DataFrame(matrix, index=pd.Index(WEEKDAYS_SV, name="weekday"),
-                        columns=pd.Index(range(24), name="hour"))
+    return pd.DataFrame(
+        matrix,
+        index=pd.Index(WEEKDAYS_SV, name="weekday"),
+        columns=pd.Index(range(24), name="hour"),
+    )
 
 
 def week_data(
@@ -266,19 +276,30 @@ def week_data(
     baseline = ((index >= window - BASELINE_WEEKS) & (index < window)).astype(np.int64)
     earliest = t_all.min() if len(t_all) else None
     baseline_start = (monday - pd.Timedelta(weeks=BASELINE_WEEKS)).to_datetime64()
-    baseline_complete = bool(earliest is not None and
-                             earliest < baseline_start + np.timedelta64(7, "D"))
+    baseline_complete = bool(
+        earliest is not None and earliest < baseline_start + np.timedelta64(7, "D")
+    )
 
-    cells = (pd.DataFrame({"cell_x": sub["cell_x"].to_numpy(dtype=np.int64),
-                           "cell_y": sub["cell_y"].to_numpy(dtype=np.int64),
-                           "district_code": sub["district_code"].to_numpy(dtype=object),
-                           "count": this, "count_previous": previous,
-                           "count_baseline": baseline})
-             .groupby(["cell_x", "cell_y"], sort=True)
-             .agg(district_code=("district_code", "first"), count=("count", "sum"),
-                  count_previous=("count_previous", "sum"),
-                  count_baseline=("count_baseline", "sum"))
-             .reset_index())
+    cells = (
+        pd.DataFrame(
+            {
+                "cell_x": sub["cell_x"].to_numpy(dtype=np.int64),
+                "cell_y": sub["cell_y"].to_numpy(dtype=np.int64),
+                "district_code": sub["district_code"].to_numpy(dtype=object),
+                "count": this,
+                "count_previous": previous,
+                "count_baseline": baseline,
+            }
+        )
+        .groupby(["cell_x", "cell_y"], sort=True)
+        .agg(
+            district_code=("district_code", "first"),
+            count=("count", "sum"),
+            count_previous=("count_previous", "sum"),
+            count_baseline=("count_baseline", "sum"),
+        )
+        .reset_index()
+    )
 
     names = _district_names()
     codes = list(districts) if districts is not None else list(names)
@@ -290,9 +311,12 @@ def week_data(
     table["count"] = per_district["count"].reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
     table["previous_mean"] = per_district["previous_mean"].reindex(codes, fill_value=0.0).to_numpy()
     total, total_mean = int(this.sum()), float(baseline.sum()) / BASELINE_WEEKS
-    p_values, flags = weekly_excess(np.append(table["count"].to_numpy(dtype=float), total),
-                                    np.append(table["previous_mean"].to_numpy(), total_mean),
-                                    alpha=EXCESS_ALPHA, min_count=EXCESS_MIN_COUNT)
+    p_values, flags = weekly_excess(
+        np.append(table["count"].to_numpy(dtype=float), total),
+        np.append(table["previous_mean"].to_numpy(), total_mean),
+        alpha=EXCESS_ALPHA,
+        min_count=EXCESS_MIN_COUNT,
+    )
     if not baseline_complete:  # a mean over weeks without data would flatter this week
         p_values = np.full_like(p_values, np.nan)
         flags = np.zeros_like(flags)
@@ -301,11 +325,17 @@ def week_data(
     table["label"] = np.where(table["flag"], MORE_THAN_USUAL, "")
 
     weekly = np.bincount(index, minlength=window + 1)
-    weekly_totals = pd.DataFrame({"iso_week": [shift_week(week, k - window)
-                                               for k in range(window + 1)],
-                                  "count": weekly.astype(np.int64)})
-    week_activities = (activities.loc[activities["iso_week"] == week].reset_index(drop=True)
-                       if activities is not None else pd.DataFrame())
+    weekly_totals = pd.DataFrame(
+        {
+            "iso_week": [shift_week(week, k - window) for k in range(window + 1)],
+            "count": weekly.astype(np.int64),
+        }
+    )
+    week_activities = (
+        activities.loc[activities["iso_week"] == week].reset_index(drop=True)
+        if activities is not None
+        else pd.DataFrame()
+    )
     synthetic = bool(sub["synthetic"].any()) if "synthetic" in sub.columns else False
     return {
         "week": week,
@@ -316,8 +346,12 @@ def week_data(
         "baseline_complete": baseline_complete,
         "synthetic": synthetic,
         "total": total,
-        "municipality": {"count": total, "previous_mean": total_mean,
-                         "p_value": float(p_values[-1]), "flag": bool(flags[-1])},
+        "municipality": {
+            "count": total,
+            "previous_mean": total_mean,
+            "p_value": float(p_values[-1]),
+            "flag": bool(flags[-1]),
+        },
         "cells": cells,
         "districts": table,
         "by_type": _counts(sub, "type", this, baseline),
@@ -331,14 +365,26 @@ def week_data(
 
 # --- who sees what --------------------------------------------------------------------------------
 
-def _suppressed_counts(codes: Sequence[str], counts: np.ndarray, total: float, *, indicator: str,
-                       period: str, threshold: int) -> pd.DataFrame:
-    table = pd.DataFrame({
-        "indicator_id": indicator, "kind": "count", "period": period,
-        "area_code": [*codes, MUNICIPALITY],
-        "numerator": np.append(np.asarray(counts, dtype=float), total),
-        "denominator": np.nan,
-    })
+
+def _suppressed_counts(
+    codes: Sequence[str],
+    counts: np.ndarray,
+    total: float,
+    *,
+    indicator: str,
+    period: str,
+    threshold: int,
+) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "indicator_id": indicator,
+            "kind": "count",
+            "period": period,
+            "area_code": [*codes, MUNICIPALITY],
+            "numerator": np.append(np.asarray(counts, dtype=float), total),
+            "denominator": np.nan,
+        }
+    )
     return suppress(table, area_parent=dict.fromkeys(codes, MUNICIPALITY), threshold=threshold)
 
 
@@ -370,25 +416,38 @@ def public_view(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> dict:
     districts = data["districts"]
     codes = districts["district_code"].tolist()
     week = data["week"]
-    now = _suppressed_counts(codes, districts["count"].to_numpy(), data["municipality"]["count"],
-                             indicator="est_incidents", period=week, threshold=threshold)
+    now = _suppressed_counts(
+        codes,
+        districts["count"].to_numpy(),
+        data["municipality"]["count"],
+        indicator="est_incidents",
+        period=week,
+        threshold=threshold,
+    )
     base_counts = districts["previous_mean"].to_numpy() * BASELINE_WEEKS
-    base = _suppressed_counts(codes, np.rint(base_counts),
-                              round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
-                              indicator="est_incidents_baseline", period=f"{week}-8v",
-                              threshold=threshold)
+    base = _suppressed_counts(
+        codes,
+        np.rint(base_counts),
+        round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
+        indicator="est_incidents_baseline",
+        period=f"{week}-8v",
+        threshold=threshold,
+    )
     hidden = now["suppressed"].to_numpy(dtype=bool)
-    out = pd.DataFrame({
-        "district_code": [*codes, MUNICIPALITY],
-        "name": [*districts["name"].tolist(), "Umeå kommun"],
-        "count": now["numerator"].to_numpy(dtype=float),
-        "previous_mean": base["numerator"].to_numpy(dtype=float) / BASELINE_WEEKS,
-        "p_value": np.append(districts["p_value"].to_numpy(dtype=float),
-                             data["municipality"]["p_value"]),
-        "flag": np.append(districts["flag"].to_numpy(dtype=bool), data["municipality"]["flag"]),
-        "suppressed": hidden,
-        "reason": now["reason"].to_numpy(dtype=object),
-    })
+    out = pd.DataFrame(
+        {
+            "district_code": [*codes, MUNICIPALITY],
+            "name": [*districts["name"].tolist(), "Umeå kommun"],
+            "count": now["numerator"].to_numpy(dtype=float),
+            "previous_mean": base["numerator"].to_numpy(dtype=float) / BASELINE_WEEKS,
+            "p_value": np.append(
+                districts["p_value"].to_numpy(dtype=float), data["municipality"]["p_value"]
+            ),
+            "flag": np.append(districts["flag"].to_numpy(dtype=bool), data["municipality"]["flag"]),
+            "suppressed": hidden,
+            "reason": now["reason"].to_numpy(dtype=object),
+        }
+    )
     out.loc[hidden, "p_value"] = np.nan
     out.loc[hidden, "flag"] = False
     out["label"] = np.where(out["flag"], MORE_THAN_USUAL, "")
@@ -404,8 +463,9 @@ def public_view(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> dict:
     }
 
 
-def public_breakdown(data: dict, *, by: str = "type",
-                     threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+def public_breakdown(
+    data: dict, *, by: str = "type", threshold: int = SUPPRESSION_THRESHOLD
+) -> pd.DataFrame:
     """The municipality's counts by incident type (or partner), suppressed for publication.
 
     Each category's count this week and its eight-week count (behind ``previous_mean``) pass
@@ -431,18 +491,30 @@ def public_breakdown(data: dict, *, by: str = "type",
         raise UserError(f"Okänd indelning '{by}' (använd type eller partner)")
     table = data[f"by_{by}"]
     labels = table[by].astype(str).tolist()
-    now = _suppressed_counts(labels, table["count"].to_numpy(), data["municipality"]["count"],
-                             indicator=f"est_{by}", period=data["week"], threshold=threshold)
-    base = _suppressed_counts(labels, np.rint(table["previous_mean"].to_numpy() * BASELINE_WEEKS),
-                              round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
-                              indicator=f"est_{by}_baseline", period=f"{data['week']}-8v",
-                              threshold=threshold)
-    return pd.DataFrame({
-        "label": labels,
-        "count": now["numerator"].to_numpy(dtype=float)[:-1],
-        "previous_mean": base["numerator"].to_numpy(dtype=float)[:-1] / BASELINE_WEEKS,
-        "suppressed": now["suppressed"].to_numpy(dtype=bool)[:-1],
-    })
+    now = _suppressed_counts(
+        labels,
+        table["count"].to_numpy(),
+        data["municipality"]["count"],
+        indicator=f"est_{by}",
+        period=data["week"],
+        threshold=threshold,
+    )
+    base = _suppressed_counts(
+        labels,
+        np.rint(table["previous_mean"].to_numpy() * BASELINE_WEEKS),
+        round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
+        indicator=f"est_{by}_baseline",
+        period=f"{data['week']}-8v",
+        threshold=threshold,
+    )
+    return pd.DataFrame(
+        {
+            "label": labels,
+            "count": now["numerator"].to_numpy(dtype=float)[:-1],
+            "previous_mean": base["numerator"].to_numpy(dtype=float)[:-1] / BASELINE_WEEKS,
+            "suppressed": now["suppressed"].to_numpy(dtype=bool)[:-1],
+        }
+    )
 
 
 def public_weekly_totals(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
@@ -457,14 +529,24 @@ def public_weekly_totals(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) 
     [0.0, nan, 6.0]
     """
     weekly = data["weekly_totals"]
-    table = pd.DataFrame({"indicator_id": "est_incidents", "kind": "count",
-                          "area_code": MUNICIPALITY, "period": weekly["iso_week"],
-                          "numerator": weekly["count"].to_numpy(dtype=float),
-                          "denominator": np.nan})
+    table = pd.DataFrame(
+        {
+            "indicator_id": "est_incidents",
+            "kind": "count",
+            "area_code": MUNICIPALITY,
+            "period": weekly["iso_week"],
+            "numerator": weekly["count"].to_numpy(dtype=float),
+            "denominator": np.nan,
+        }
+    )
     out = suppress(table, threshold=threshold)
-    return pd.DataFrame({"iso_week": weekly["iso_week"].to_numpy(),
-                         "count": out["numerator"].to_numpy(dtype=float),
-                         "suppressed": out["suppressed"].to_numpy(dtype=bool)})
+    return pd.DataFrame(
+        {
+            "iso_week": weekly["iso_week"].to_numpy(),
+            "count": out["numerator"].to_numpy(dtype=float),
+            "suppressed": out["suppressed"].to_numpy(dtype=bool),
+        }
+    )
 
 
 def est_view(data: dict) -> dict:
@@ -488,8 +570,9 @@ def est_view(data: dict) -> dict:
     cells = data["cells"]
     shown = cells.loc[(cells["count"] >= 1) | (cells["count_previous"] >= 1)].reset_index(drop=True)
     shown.insert(0, "cell_id", cell_ids(shown["cell_x"], shown["cell_y"]).to_numpy())
-    out["cells"] = shown[["cell_id", "cell_x", "cell_y", "district_code", "count",
-                          "count_previous"]]
+    out["cells"] = shown[
+        ["cell_id", "cell_x", "cell_y", "district_code", "count", "count_previous"]
+    ]
     return out
 
 
@@ -593,13 +676,18 @@ def hotspots(
     out["gi_z"], out["p_sim"], out["q"], out["hotspot"] = np.nan, np.nan, np.nan, "none"
     if n < 3 or np.ptp(y) == 0:
         return out
-    centres = np.column_stack([out["cell_x"].to_numpy(dtype=float) + CELL_SIZE / 2,
-                               out["cell_y"].to_numpy(dtype=float) + CELL_SIZE / 2])
+    centres = np.column_stack(
+        [
+            out["cell_x"].to_numpy(dtype=float) + CELL_SIZE / 2,
+            out["cell_y"].to_numpy(dtype=float) + CELL_SIZE / 2,
+        ]
+    )
     with warnings.catch_warnings():
         # Islands (cells without active neighbours) are expected; see below.
         warnings.simplefilter("ignore")
-        weights = DistanceBand(centres, threshold=NEIGHBOUR_DISTANCE, binary=True,
-                               silence_warnings=True)
+        weights = DistanceBand(
+            centres, threshold=NEIGHBOUR_DISTANCE, binary=True, silence_warnings=True
+        )
         # A cell without neighbours in the set has nothing to compare (esda then drops its own
         # value from the permutations and would call any non-zero cell significant): not tested.
         tested = np.asarray(weights.sparse.getnnz(axis=1)) > 0
@@ -612,8 +700,16 @@ def hotspots(
             out["gi_z"] = G_Local(y, weights, transform="B", star=True, permutations=0).Zs
             return out
         for batch, size in enumerate(_batches(permutations)):
-            gi = G_Local(y, weights, transform="B", star=True, permutations=size,
-                         seed=seed + batch, keep_simulations=True, n_jobs=1)
+            gi = G_Local(
+                y,
+                weights,
+                transform="B",
+                star=True,
+                permutations=size,
+                seed=seed + batch,
+                keep_simulations=True,
+                n_jobs=1,
+            )
             if z is None:
                 z = np.asarray(gi.Zs, dtype=float)
             # esda's own p_sim counts ties as "larger" before folding, so with counts (many
@@ -629,8 +725,7 @@ def hotspots(
     q = np.full(n, np.nan)
     reject = np.zeros(n, dtype=bool)
     if tested.any():
-        reject[tested], q[tested], _, _ = multipletests(p_sim[tested], alpha=alpha,
-                                                        method="fdr_bh")
+        reject[tested], q[tested], _, _ = multipletests(p_sim[tested], alpha=alpha, method="fdr_bh")
     out["gi_z"], out["p_sim"], out["q"] = z, p_sim, q
     out["hotspot"] = np.where(reject & (z > 0), "hot", np.where(reject & (z < 0), "cold", "none"))
     return out

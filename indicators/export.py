@@ -47,9 +47,17 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
     if not indicator:
         return []
-    keys = [("Indikator", "name_sv"), ("Indicator", "name_en"), ("Id", "id"), ("Enhet", "unit_sv"),
-            ("Täljare", "numerator_sv"), ("Nämnare", "denominator_sv"), ("Källa", "source"),
-            ("Uppdateras", "update_frequency"), ("Förbehåll", "caveats_sv")]
+    keys = [
+        ("Indikator", "name_sv"),
+        ("Indicator", "name_en"),
+        ("Id", "id"),
+        ("Enhet", "unit_sv"),
+        ("Täljare", "numerator_sv"),
+        ("Nämnare", "denominator_sv"),
+        ("Källa", "source"),
+        ("Uppdateras", "update_frequency"),
+        ("Förbehåll", "caveats_sv"),
+    ]
     lines = [(label, str(indicator.get(key, ""))) for label, key in keys if indicator.get(key)]
     lines.append(("Prickning", f"'{SUPPRESSED_MARK}' = prickad uppgift (för få för att visas)"))
     if indicator.get("synthetic", False):
@@ -66,7 +74,9 @@ def _swedish_decimal(x) -> str:
     return text.replace(".", ",")
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, indicator: dict | None = None, synthetic: bool | None = None) -> bytes:
+def to_csv_bytes(
+    frame: pd.DataFrame, *, indicator: dict | None = None, synthetic: bool | None = None
+) -> bytes:
     """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator."""
     tidy = _defused(_tidy(frame))
     meta = dict(indicator or {})
@@ -75,10 +85,17 @@ def to_csv_bytes(frame: pd.DataFrame, *, indicator: dict | None = None, syntheti
     meta["synthetic"] = synthetic
     header = "".join(f"# {k}: {v}\n" for k, v in metadata_lines(meta))
     body = tidy.copy()
-    hidden = body["suppressed"].astype(bool) if "suppressed" in body.columns else pd.Series(False, index=body.index)
+    hidden = (
+        body["suppressed"].astype(bool)
+        if "suppressed" in body.columns
+        else pd.Series(False, index=body.index)
+    )
     for col in ("numerator", "denominator", "value", "lower", "upper"):
         if col in body.columns:
-            body[col] = [SUPPRESSED_MARK if h else _swedish_decimal(x) for x, h in zip(body[col], hidden, strict=True)]
+            body[col] = [
+                SUPPRESSED_MARK if h else _swedish_decimal(x)
+                for x, h in zip(body[col], hidden, strict=True)
+            ]
     for col in ("suppressed", "synthetic"):
         if col in body.columns:
             body[col] = body[col].map(lambda b: "true" if bool(b) else "false")
@@ -104,14 +121,17 @@ def to_excel_bytes(frame: pd.DataFrame, *, indicator: dict | None = None) -> byt
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         tidy.to_excel(xl, sheet_name="Data", index=False)
         pd.DataFrame(metadata_lines(meta), columns=["Fält", "Beskrivning"]).map(defuse).to_excel(
-            xl, sheet_name="Om indikatorn", index=False)
+            xl, sheet_name="Om indikatorn", index=False
+        )
     return buf.getvalue()
 
 
 def to_geojson_bytes(frame: pd.DataFrame, polygons) -> bytes:
     """GeoJSON (EPSG:4326) of the published values joined to area polygons (``code`` column)."""
     tidy = _tidy(frame)
-    gdf = polygons[["code", "geometry"]].merge(tidy, left_on="code", right_on="area_code", how="inner")
+    gdf = polygons[["code", "geometry"]].merge(
+        tidy, left_on="code", right_on="area_code", how="inner"
+    )
     gdf = gdf.drop(columns="code")
     data = json.loads(gdf.to_crs(4326).to_json(na="null", drop_id=True))
     return json.dumps(data, ensure_ascii=False).encode("utf-8")

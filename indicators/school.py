@@ -46,9 +46,11 @@ def ineligible_from_eligible(indicator: Indicator, observations: pd.DataFrame) -
     direct = plain_ratio_inputs(indicator, observations)
     eligible = observations.loc[observations["measure_id"] == ELIGIBLE_MEASURE]
     pupils = pd.to_numeric(eligible["denominator"], errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan)
+        dtype="float64", na_value=np.nan
+    )
     passed = pd.to_numeric(eligible["count"], errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan)
+        dtype="float64", na_value=np.nan
+    )
     derived = eligible[["area_code", "period"]].reset_index(drop=True)
     derived["numerator"] = pupils - passed
     derived["denominator"] = pupils

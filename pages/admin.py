@@ -28,20 +28,34 @@ except PermissionDenied as exc:
     st.stop()
 
 st.subheader(t("Användare och roller", "Users and roles"))
-st.caption(t("En rad här går före identitetsleverantörens rollanspråk vid nästa inloggning. "
-             "Utan rad gäller anspråket, och utan anspråk rollen Allmänhet.",
-             "A row here overrides the identity provider's role claim at the next sign-in. "
-             "Without a row the claim applies, and without a claim the role Public."))
-st.dataframe(roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
-             hide_index=True, width="stretch")
+st.caption(
+    t(
+        "En rad här går före identitetsleverantörens rollanspråk vid nästa inloggning. "
+        "Utan rad gäller anspråket, och utan anspråk rollen Allmänhet.",
+        "A row here overrides the identity provider's role claim at the next sign-in. "
+        "Without a row the claim applies, and without a claim the role Public.",
+    )
+)
+st.dataframe(
+    roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
+    hide_index=True,
+    width="stretch",
+)
 with st.form("set_role", clear_on_submit=True):
     c1, c2 = st.columns([3, 2])
-    subject = c1.text_input(t("Användare (e-post eller OIDC-subjekt)", "User (e-mail or OIDC subject)"),
-                            key="admin_subject")
+    subject = c1.text_input(
+        t("Användare (e-post eller OIDC-subjekt)", "User (e-mail or OIDC subject)"),
+        key="admin_subject",
+    )
     choices = [*ROLES, None]
-    new_role = c2.selectbox(t("Roll", "Role"), choices, key="admin_role",
-                            format_func=lambda r: ROLE_LABELS[r][ui.lang()] if r else
-                            t("(ta bort raden)", "(remove the row)"))
+    new_role = c2.selectbox(
+        t("Roll", "Role"),
+        choices,
+        key="admin_role",
+        format_func=lambda r: (
+            ROLE_LABELS[r][ui.lang()] if r else t("(ta bort raden)", "(remove the row)")
+        ),
+    )
     if st.form_submit_button(t("Spara", "Save"), type="primary"):
         try:
             set_role(store, role, subject, new_role, by=ui.user_name())
@@ -52,32 +66,69 @@ with st.form("set_role", clear_on_submit=True):
             st.rerun()
 
 st.subheader(t("Granskningslogg", "Audit log"))
-action = st.selectbox(t("Händelse", "Action"), [None, *AUDIT_ACTIONS], key="admin_action",
-                      format_func=lambda a: a or t("alla", "all"))
+action = st.selectbox(
+    t("Händelse", "Action"),
+    [None, *AUDIT_ACTIONS],
+    key="admin_action",
+    format_func=lambda a: a or t("alla", "all"),
+)
 log = audit_entries(store, role, action=action, limit=1000)
 log["at"] = pd.to_datetime(log["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-st.dataframe(log.rename(columns={"at": t("När (UTC)", "When (UTC)"), "user_name": t("Vem", "Who"),
-                                 "action": t("Händelse", "Action"), "detail": t("Detaljer", "Detail")}),
-             hide_index=True, width="stretch", height=360)
+st.dataframe(
+    log.rename(
+        columns={
+            "at": t("När (UTC)", "When (UTC)"),
+            "user_name": t("Vem", "Who"),
+            "action": t("Händelse", "Action"),
+            "detail": t("Detaljer", "Detail"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    height=360,
+)
 
 st.subheader(t("Konfiguration", "Configuration"))
-config = pd.DataFrame([
-    (t("Prickningsgräns (antal)", "Suppression threshold (count)"), str(SUPPRESSION_THRESHOLD),
-     "UVTS_SUPPRESSION_THRESHOLD"),
-    (t("Minsta nämnare", "Minimum denominator"), str(MIN_DENOMINATOR), "UVTS_MIN_DENOMINATOR"),
-    (t("Databas", "Database"), store.dialect, "UVTS_DATABASE_URL"),
-    (t("Inloggning (OIDC)", "Sign-in (OIDC)"), t("på", "on") if auth.auth_configured() else t("av", "off"),
-     ".streamlit/secrets.toml [auth]"),
-    (t("Rollanspråk", "Role claim"), os.environ.get(auth.ROLE_CLAIM_ENV, "") or "role",
-     auth.ROLE_CLAIM_ENV),
-    (t("Användaranspråk", "User claim"), os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "email",
-     auth.SUBJECT_CLAIM_ENV),
-    (t("Inloggning krävs", "Sign-in required"),
-     t("ja", "yes") if os.environ.get(auth.REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes")
-     else t("nej", "no"), auth.REQUIRE_SIGNIN_ENV),
-], columns=[t("Inställning", "Setting"), t("Värde", "Value"), t("Ändras via", "Changed through")])
+config = pd.DataFrame(
+    [
+        (
+            t("Prickningsgräns (antal)", "Suppression threshold (count)"),
+            str(SUPPRESSION_THRESHOLD),
+            "UVTS_SUPPRESSION_THRESHOLD",
+        ),
+        (t("Minsta nämnare", "Minimum denominator"), str(MIN_DENOMINATOR), "UVTS_MIN_DENOMINATOR"),
+        (t("Databas", "Database"), store.dialect, "UVTS_DATABASE_URL"),
+        (
+            t("Inloggning (OIDC)", "Sign-in (OIDC)"),
+            t("på", "on") if auth.auth_configured() else t("av", "off"),
+            ".streamlit/secrets.toml [auth]",
+        ),
+        (
+            t("Rollanspråk", "Role claim"),
+            os.environ.get(auth.ROLE_CLAIM_ENV, "") or "role",
+            auth.ROLE_CLAIM_ENV,
+        ),
+        (
+            t("Användaranspråk", "User claim"),
+            os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "email",
+            auth.SUBJECT_CLAIM_ENV,
+        ),
+        (
+            t("Inloggning krävs", "Sign-in required"),
+            t("ja", "yes")
+            if os.environ.get(auth.REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes")
+            else t("nej", "no"),
+            auth.REQUIRE_SIGNIN_ENV,
+        ),
+    ],
+    columns=[t("Inställning", "Setting"), t("Värde", "Value"), t("Ändras via", "Changed through")],
+)
 st.dataframe(config, hide_index=True, width="stretch")
-st.caption(t("Inställningarna ändras i driftmiljön (miljövariabler och secrets), inte här; "
-             "se docs/deployment.md.",
-             "Settings are changed in the deployment (environment variables and secrets), not "
-             "here; see docs/deployment.md."))
+st.caption(
+    t(
+        "Inställningarna ändras i driftmiljön (miljövariabler och secrets), inte här; "
+        "se docs/deployment.md.",
+        "Settings are changed in the deployment (environment variables and secrets), not "
+        "here; see docs/deployment.md.",
+    )
+)

@@ -63,8 +63,12 @@ def _signed_in_role() -> str:
         st.session_state["user_name"] = "anonym"
         if os.environ.get(REQUIRE_SIGNIN_ENV, "").strip() in ("1", "true", "yes"):
             st.title(ui.t("Logga in", "Sign in"))
-            st.write(ui.t("UVTS-översikten kräver inloggning med kommunens konto.",
-                          "The UVTS dashboard requires signing in with the municipal account."))
+            st.write(
+                ui.t(
+                    "UVTS-översikten kräver inloggning med kommunens konto.",
+                    "The UVTS dashboard requires signing in with the municipal account.",
+                )
+            )
             if st.button(ui.t("Logga in", "Sign in"), type="primary", key="signin"):
                 st.login(_provider())
             st.stop()
@@ -86,8 +90,12 @@ def _signed_in_role() -> str:
         record_signin(ui.store(), user=name, detail=f"roll {role} ({origin})")
         st.session_state["signin_audited"] = name
     display = claims.get("name") or name
-    st.sidebar.caption(ui.t(f"Inloggad: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['sv']}",
-                            f"Signed in: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['en']}"))
+    st.sidebar.caption(
+        ui.t(
+            f"Inloggad: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['sv']}",
+            f"Signed in: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['en']}",
+        )
+    )
     if st.sidebar.button(ui.t("Logga ut", "Sign out"), key="signout"):
         st.session_state.pop("signin_audited", None)
         st.logout()
@@ -103,13 +111,19 @@ def _demo_role() -> str:
     if st.session_state.get("role") not in ROLES:
         wanted = st.query_params.get("roll")
         st.session_state["role"] = wanted if wanted in ROLES else "rad"
-    role = st.sidebar.selectbox(ui.t("Roll (endast demo)", "Role (demo only)"), ROLES,
-                                key="role", format_func=lambda r: ROLE_LABELS[r][ui.lang()])
+    role = st.sidebar.selectbox(
+        ui.t("Roll (endast demo)", "Role (demo only)"),
+        ROLES,
+        key="role",
+        format_func=lambda r: ROLE_LABELS[r][ui.lang()],
+    )
     st.query_params["roll"] = role
-    st.sidebar.caption(ui.t("Demoläge: rollväljaren finns bara med syntetiska demodata och "
-                            "utan inloggning.",
-                            "Demo mode: the role switcher exists only with synthetic demo data "
-                            "and no sign-in."))
+    st.sidebar.caption(
+        ui.t(
+            "Demoläge: rollväljaren finns bara med syntetiska demodata och utan inloggning.",
+            "Demo mode: the role switcher exists only with synthetic demo data and no sign-in.",
+        )
+    )
     st.session_state["user_name"] = f"demo-{role}"
     return role
 

@@ -11,12 +11,18 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def trend_lines(series: pd.DataFrame, *, y_title: str, interventions: pd.DataFrame | None = None,
-                labels: dict[str, str] | None = None, municipality_code: str | None = None) -> go.Figure:
+def trend_lines(
+    series: pd.DataFrame,
+    *,
+    y_title: str,
+    interventions: pd.DataFrame | None = None,
+    labels: dict[str, str] | None = None,
+    municipality_code: str | None = None,
+) -> go.Figure:
     """Lines per area over years with 95 % interval bands; intervention dates as markers.
 
     ``series`` has area_code, area_name, period, value, lower, upper (suppressed = NaN, a gap).
@@ -27,69 +33,155 @@ def trend_lines(series: pd.DataFrame, *, y_title: str, interventions: pd.DataFra
         colour = "#555555" if code == municipality_code else OKABE_ITO[i % len(OKABE_ITO)]
         x = part["period"].astype(int)
         name = (labels or {}).get(code, part["area_name"].iloc[0])
-        fig.add_trace(go.Scatter(x=list(x) + list(x[::-1]),
-                                 y=list(part["upper"]) + list(part["lower"][::-1]),
-                                 fill="toself", fillcolor=_rgba(colour, 0.15), line={"width": 0},
-                                 hoverinfo="skip", showlegend=False, legendgroup=code))
-        fig.add_trace(go.Scatter(x=x, y=part["value"], mode="lines+markers", name=name,
-                                 legendgroup=code,
-                                 line={"color": colour, "width": 3 if code == municipality_code else 2,
-                                       "dash": "dash" if code == municipality_code else "solid"},
-                                 customdata=part[["lower", "upper"]],
-                                 hovertemplate="%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})"))
+        fig.add_trace(
+            go.Scatter(
+                x=list(x) + list(x[::-1]),
+                y=list(part["upper"]) + list(part["lower"][::-1]),
+                fill="toself",
+                fillcolor=_rgba(colour, 0.15),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=code,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["value"],
+                mode="lines+markers",
+                name=name,
+                legendgroup=code,
+                line={
+                    "color": colour,
+                    "width": 3 if code == municipality_code else 2,
+                    "dash": "dash" if code == municipality_code else "solid",
+                },
+                customdata=part[["lower", "upper"]],
+                hovertemplate="%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})",
+            )
+        )
     if interventions is not None:
         for _, iv in interventions.iterrows():
             when = pd.Timestamp(iv["start_date"])
             x = when.year + (when.dayofyear - 1) / 365.25
             fig.add_vline(x=x, line={"color": "#444", "dash": "dot", "width": 1})
-            fig.add_annotation(x=x, y=1.0, yref="paper", text=f"◆ {iv['name']}", showarrow=False,
-                               textangle=-90, xanchor="right", yanchor="top", font={"size": 11})
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=460,
-                      yaxis_title=y_title, xaxis={"dtick": 1, "title": None},
-                      legend={"orientation": "h", "y": -0.15}, separators=", ",
-                      plot_bgcolor="white")
+            fig.add_annotation(
+                x=x,
+                y=1.0,
+                yref="paper",
+                text=f"◆ {iv['name']}",
+                showarrow=False,
+                textangle=-90,
+                xanchor="right",
+                yanchor="top",
+                font={"size": 11},
+            )
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=460,
+        yaxis_title=y_title,
+        xaxis={"dtick": 1, "title": None},
+        legend={"orientation": "h", "y": -0.15},
+        separators=", ",
+        plot_bgcolor="white",
+    )
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
     return fig
 
 
-def funnel(points: pd.DataFrame, curve: pd.DataFrame, *, y_title: str, x_title: str, lang: str) -> go.Figure:
+def funnel(
+    points: pd.DataFrame, curve: pd.DataFrame, *, y_title: str, x_title: str, lang: str
+) -> go.Figure:
     """Funnel plot: districts by denominator, municipal baseline, 95 % and 99,8 % limits."""
     fig = go.Figure()
     for tag, dash, label in (("998", "dash", "99,8 %"), ("95", "dot", "95 %")):
         for side in ("lower", "upper"):
-            fig.add_trace(go.Scatter(x=curve["n"], y=curve[f"{side}_{tag}"], mode="lines",
-                                     line={"color": "#666", "dash": dash, "width": 1},
-                                     name=f"{label} {'gräns' if lang == 'sv' else 'limit'}",
-                                     showlegend=side == "upper", hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=curve["n"], y=curve["baseline"], mode="lines",
-                             line={"color": "#000", "width": 1.5},
-                             name="Umeå" if lang == "sv" else "Umeå (baseline)", hoverinfo="skip"))
-    symbols = {"high_0.001": "triangle-up", "high_0.025": "triangle-up-open", "within": "circle",
-               "low_0.025": "triangle-down-open", "low_0.001": "triangle-down"}
-    colours = {"high_0.001": OKABE_ITO[5], "high_0.025": OKABE_ITO[1], "within": OKABE_ITO[0],
-               "low_0.025": OKABE_ITO[4], "low_0.001": OKABE_ITO[2]}
+            fig.add_trace(
+                go.Scatter(
+                    x=curve["n"],
+                    y=curve[f"{side}_{tag}"],
+                    mode="lines",
+                    line={"color": "#666", "dash": dash, "width": 1},
+                    name=f"{label} {'gräns' if lang == 'sv' else 'limit'}",
+                    showlegend=side == "upper",
+                    hoverinfo="skip",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=curve["n"],
+            y=curve["baseline"],
+            mode="lines",
+            line={"color": "#000", "width": 1.5},
+            name="Umeå" if lang == "sv" else "Umeå (baseline)",
+            hoverinfo="skip",
+        )
+    )
+    symbols = {
+        "high_0.001": "triangle-up",
+        "high_0.025": "triangle-up-open",
+        "within": "circle",
+        "low_0.025": "triangle-down-open",
+        "low_0.001": "triangle-down",
+    }
+    colours = {
+        "high_0.001": OKABE_ITO[5],
+        "high_0.025": OKABE_ITO[1],
+        "within": OKABE_ITO[0],
+        "low_0.025": OKABE_ITO[4],
+        "low_0.001": OKABE_ITO[2],
+    }
     for flag, part in points.groupby("flag"):
-        fig.add_trace(go.Scatter(
-            x=part["denominator"], y=part["value"], mode="markers+text", text=part["area_name"],
-            textposition="top center", name=part[f"flag_{lang}"].iloc[0],
-            marker={"symbol": symbols.get(flag, "circle"), "size": 11, "color": colours.get(flag, "#333"),
-                    "line": {"width": 1, "color": "#333"}},
-            hovertemplate="%{text}: %{y:.1f} (n = %{x:,.0f})<extra></extra>"))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 30, "b": 10}, xaxis_title=x_title,
-                      yaxis_title=y_title, plot_bgcolor="white", separators=", ",
-                      legend={"orientation": "h", "y": -0.2})
+        fig.add_trace(
+            go.Scatter(
+                x=part["denominator"],
+                y=part["value"],
+                mode="markers+text",
+                text=part["area_name"],
+                textposition="top center",
+                name=part[f"flag_{lang}"].iloc[0],
+                marker={
+                    "symbol": symbols.get(flag, "circle"),
+                    "size": 11,
+                    "color": colours.get(flag, "#333"),
+                    "line": {"width": 1, "color": "#333"},
+                },
+                hovertemplate="%{text}: %{y:.1f} (n = %{x:,.0f})<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=520,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        plot_bgcolor="white",
+        separators=", ",
+        legend={"orientation": "h", "y": -0.2},
+    )
     fig.update_xaxes(type="log", gridcolor="#e5e5e5")
     fig.update_yaxes(gridcolor="#e5e5e5")
     return fig
 
 
 VERDICT_COLOURS = {  # Okabe–Ito pairs; the symbol and the text carry the verdict too
-    "higher_worse": "#D55E00", "lower_worse": "#D55E00", "higher_better": "#0072B2",
-    "lower_better": "#0072B2", "similar": "#767676", "higher": "#2b7bba", "lower": "#2b7bba",
+    "higher_worse": "#D55E00",
+    "lower_worse": "#D55E00",
+    "higher_better": "#0072B2",
+    "lower_better": "#0072B2",
+    "similar": "#767676",
+    "higher": "#2b7bba",
+    "lower": "#2b7bba",
 }
-VERDICT_MARKERS = {"higher_worse": "x", "lower_worse": "x", "higher_better": "star",
-                   "lower_better": "star", "similar": "circle", "higher": "triangle-up",
-                   "lower": "triangle-down"}
+VERDICT_MARKERS = {
+    "higher_worse": "x",
+    "lower_worse": "x",
+    "higher_better": "star",
+    "lower_better": "star",
+    "similar": "circle",
+    "higher": "triangle-up",
+    "lower": "triangle-down",
+}
 
 
 def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:
@@ -97,21 +189,64 @@ def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:
     rows = rows.iloc[::-1]
     names = rows["name_sv" if lang == "sv" else "name_en"]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=names, x=rows["best"] - rows["worst"], base=rows["worst"], orientation="h",
-                         marker={"color": "#e3e3e3"}, hoverinfo="skip", showlegend=False, width=0.6))
-    fig.add_trace(go.Bar(y=names, x=rows["q75"] - rows["q25"], base=rows["q25"], orientation="h",
-                         marker={"color": "#bdbdbd"}, hoverinfo="skip", showlegend=False, width=0.6))
-    texts = [verdict_text(v) if not s else "–" for v, s in zip(rows["verdict"], rows["suppressed"], strict=True)]
-    fig.add_trace(go.Scatter(
-        y=names, x=rows["position"], mode="markers", showlegend=False, text=texts,
-        marker={"size": 13, "color": [VERDICT_COLOURS.get(v, "#777") for v in rows["verdict"]],
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=rows["best"] - rows["worst"],
+            base=rows["worst"],
+            orientation="h",
+            marker={"color": "#e3e3e3"},
+            hoverinfo="skip",
+            showlegend=False,
+            width=0.6,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=rows["q75"] - rows["q25"],
+            base=rows["q25"],
+            orientation="h",
+            marker={"color": "#bdbdbd"},
+            hoverinfo="skip",
+            showlegend=False,
+            width=0.6,
+        )
+    )
+    texts = [
+        verdict_text(v) if not s else "–"
+        for v, s in zip(rows["verdict"], rows["suppressed"], strict=True)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            y=names,
+            x=rows["position"],
+            mode="markers",
+            showlegend=False,
+            text=texts,
+            marker={
+                "size": 13,
+                "color": [VERDICT_COLOURS.get(v, "#777") for v in rows["verdict"]],
                 "symbol": [VERDICT_MARKERS.get(v, "circle") for v in rows["verdict"]],
-                "line": {"width": 1, "color": "#222"}},
-        hovertemplate="%{y}: %{text}<extra></extra>"))
+                "line": {"width": 1, "color": "#222"},
+            },
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     fig.add_vline(x=0, line={"color": "#000", "width": 2})
-    fig.update_layout(height=max(300, 28 * len(rows) + 80), barmode="overlay",
-                      margin={"l": 10, "r": 10, "t": 30, "b": 10}, plot_bgcolor="white",
-                      xaxis={"range": [-1.1, 1.1], "tickvals": [-1, 0, 1],
-                             "ticktext": ["sämst" if lang == "sv" else "worst", "Umeå",
-                                          "bäst" if lang == "sv" else "best"]})
+    fig.update_layout(
+        height=max(300, 28 * len(rows) + 80),
+        barmode="overlay",
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        plot_bgcolor="white",
+        xaxis={
+            "range": [-1.1, 1.1],
+            "tickvals": [-1, 0, 1],
+            "ticktext": [
+                "sämst" if lang == "sv" else "worst",
+                "Umeå",
+                "bäst" if lang == "sv" else "best",
+            ],
+        },
+    )
     return fig

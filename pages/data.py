@@ -17,20 +17,28 @@ store = ui.store()
 
 st.subheader(t("Läs in en fil", "Import a file"))
 with st.expander(t("Så ser mallen ut", "What the template looks like")):
-    st.markdown(t(
-        "En rad per **område × period × mått**. Kolumner: `omrade` (områdesnamn, stadsdel, DeSO- eller "
-        "RegSO-kod), `period` (2025, 2025-VT, 2025-03, 2025-W47), `matt` (måttets id, se Om & metod), "
-        "`antal` (täljare), `namnare` eller `varde`, `kalla`. Semikolon eller komma, decimalkomma går bra, "
-        "UTF-8 eller Windows-1252, eller Excel. Filer med personnummer eller personkolumner avvisas helt.",
-        "One row per **area × period × measure**. Columns: `omrade`, `period`, `matt`, `antal`, "
-        "`namnare` or `varde`, `kalla`. Semicolon or comma, decimal comma, UTF-8 or Windows-1252, or "
-        "Excel. Files with personal identity numbers or person-level columns are refused whole."))
+    st.markdown(
+        t(
+            "En rad per **område × period × mått**. Kolumner: `omrade` (områdesnamn, stadsdel, DeSO- eller "
+            "RegSO-kod), `period` (2025, 2025-VT, 2025-03, 2025-W47), `matt` (måttets id, se Om & metod), "
+            "`antal` (täljare), `namnare` eller `varde`, `kalla`. Semikolon eller komma, decimalkomma går bra, "
+            "UTF-8 eller Windows-1252, eller Excel. Filer med personnummer eller personkolumner avvisas helt.",
+            "One row per **area × period × measure**. Columns: `omrade`, `period`, `matt`, `antal`, "
+            "`namnare` or `varde`, `kalla`. Semicolon or comma, decimal comma, UTF-8 or Windows-1252, or "
+            "Excel. Files with personal identity numbers or person-level columns are refused whole.",
+        )
+    )
     sample = DATA_DIR / "templates" / "mall_observationer.csv"
     if sample.exists():
-        st.download_button(t("Ladda ned mallen (CSV)", "Download the template (CSV)"), sample.read_bytes(),
-                           file_name=sample.name, mime="text/csv")
-upload = st.file_uploader(t("CSV- eller Excel-fil", "CSV or Excel file"), type=["csv", "txt", "xlsx"],
-                          key="upload")
+        st.download_button(
+            t("Ladda ned mallen (CSV)", "Download the template (CSV)"),
+            sample.read_bytes(),
+            file_name=sample.name,
+            mime="text/csv",
+        )
+upload = st.file_uploader(
+    t("CSV- eller Excel-fil", "CSV or Excel file"), type=["csv", "txt", "xlsx"], key="upload"
+)
 source = st.text_input(t("Källa (valfri)", "Source (optional)"), key="upload_source")
 if upload is not None and st.button(t("Läs in", "Import"), type="primary", key="do_import"):
     from access.reads import import_file
@@ -39,20 +47,38 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
-            result = import_file(store, ui.session_role(), path, source=source or None,
-                                 user=ui.user_name())
+            result = import_file(
+                store, ui.session_role(), path, source=source or None, user=ui.user_name()
+            )
         except ValidationError as exc:
             total = getattr(exc, "total", len(exc.problems))
-            st.error(t(f"Filen lästes inte in: {total} fel. Databasen är oförändrad.",
-                       f"The file was not imported: {total} errors. The database is unchanged."))
-            st.dataframe([{t("Rad", "Row"): p.row, t("Kolumn", "Column"): p.column,
-                           t("Fel", "Error"): p.message} for p in exc.problems[:50]], hide_index=True,
-                         width="stretch")
+            st.error(
+                t(
+                    f"Filen lästes inte in: {total} fel. Databasen är oförändrad.",
+                    f"The file was not imported: {total} errors. The database is unchanged.",
+                )
+            )
+            st.dataframe(
+                [
+                    {
+                        t("Rad", "Row"): p.row,
+                        t("Kolumn", "Column"): p.column,
+                        t("Fel", "Error"): p.message,
+                    }
+                    for p in exc.problems[:50]
+                ],
+                hide_index=True,
+                width="stretch",
+            )
             if total > 50:
                 st.caption(t(f"… och {total - 50} fel till.", f"… and {total - 50} more."))
         except UserError as exc:
-            st.error(t(f"Filen lästes inte in. {exc} Databasen är oförändrad.",
-                       f"The file was not imported. {exc.message_en or exc} The database is unchanged."))
+            st.error(
+                t(
+                    f"Filen lästes inte in. {exc} Databasen är oförändrad.",
+                    f"The file was not imported. {exc.message_en or exc} The database is unchanged.",
+                )
+            )
         else:
             st.success(f"{t('Import', 'Batch')} {result.batch_id}: {result.message}")
 

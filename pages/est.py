@@ -17,23 +17,31 @@ data = ui.est_week(week, prev_n)
 cells_allowed = "cells" in data
 
 st.title(t("EST – veckans lägesbild", "EST – weekly situation"))
-st.caption(f"{data['week_label']} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}"
-           if cells_allowed else
-           f"{data['week_label']} · {t('områdestotaler; små tal prickas', 'district totals; small numbers suppressed')}")
+st.caption(
+    f"{data['week_label']} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}"
+    if cells_allowed
+    else f"{data['week_label']} · {t('områdestotaler; små tal prickas', 'district totals; small numbers suppressed')}"
+)
 total = data["municipality"]
 m1, m2, m3 = st.columns(3)
 m1.metric(t("Händelser denna vecka", "Incidents this week"), fmt_int(total["count"]))
-m2.metric(t("Snitt föregående 8 veckor", "Mean of previous 8 weeks"),
-          ui.fmt_num(total["previous_mean"], decimals=1))
-m3.metric(t("Fler än vanligt i Umeå?", "More than usual in Umeå?"),
-          t("Ja", "Yes") if total["flag"] else t("Nej", "No"))
+m2.metric(
+    t("Snitt föregående 8 veckor", "Mean of previous 8 weeks"),
+    ui.fmt_num(total["previous_mean"], decimals=1),
+)
+m3.metric(
+    t("Fler än vanligt i Umeå?", "More than usual in Umeå?"),
+    t("Ja", "Yes") if total["flag"] else t("Nej", "No"),
+)
 d = data["districts"]
-table = pd.DataFrame({
-    t("Område", "District"): d["name"],
-    t("Denna vecka", "This week"): d["count"].map(fmt_int),
-    t("Snitt 8 v.", "Mean 8 wks"): d["previous_mean"].map(lambda x: ui.fmt_num(x, decimals=1)),
-    t("Bedömning", "Assessment"): d["label"].fillna(""),
-})
+table = pd.DataFrame(
+    {
+        t("Område", "District"): d["name"],
+        t("Denna vecka", "This week"): d["count"].map(fmt_int),
+        t("Snitt 8 v.", "Mean 8 wks"): d["previous_mean"].map(lambda x: ui.fmt_num(x, decimals=1)),
+        t("Bedömning", "Assessment"): d["label"].fillna(""),
+    }
+)
 if "reason" in d:
     table[t("Anmärkning", "Note")] = d["reason"].fillna("")
 if not cells_allowed:
@@ -43,25 +51,47 @@ if not cells_allowed:
 
 left, right = st.columns([3, 2])
 with left:
-    ui.est_map(data["cells"], ui.est_hotspots(week), data["activities"] if show_activities else None,
-               prev_n=prev_n)
+    ui.est_map(
+        data["cells"],
+        ui.est_hotspots(week),
+        data["activities"] if show_activities else None,
+        prev_n=prev_n,
+    )
     st.caption(est.hotspot_caveats(est.DETECTION_PERMUTATIONS))
 with right:
     st.dataframe(table, hide_index=True, width="stretch", height=320)
     st.caption(est.EXCESS_CAVEAT)
 c1, c2 = st.columns(2)
 with c1:
-    fig = px.imshow(data["weekday_hour"], labels={"x": t("timme", "hour"), "y": "", "color": t("antal", "count")},
-                    y=[w.capitalize() for w in est.WEEKDAYS_SV], aspect="auto",
-                    color_continuous_scale="Oranges")
-    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title=t("Veckodag × timme", "Weekday × hour"))
+    fig = px.imshow(
+        data["weekday_hour"],
+        labels={"x": t("timme", "hour"), "y": "", "color": t("antal", "count")},
+        y=[w.capitalize() for w in est.WEEKDAYS_SV],
+        aspect="auto",
+        color_continuous_scale="Oranges",
+    )
+    fig.update_layout(
+        height=280,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title=t("Veckodag × timme", "Weekday × hour"),
+    )
     st.plotly_chart(fig, width="stretch", key="est-heatmap")
 with c2:
     by_type, by_partner = st.tabs([t("Per typ", "By type"), t("Per rapportör", "By partner")])
-    for tab, frame, col, label in ((by_type, data["by_type"], "type", t("Typ", "Type")),
-                                   (by_partner, data["by_partner"], "partner", t("Rapportör", "Partner"))):
-        tab.dataframe(frame.rename(columns={col: label, "count": t("Antal", "Count"),
-                                            "previous_mean": t("Snitt 8 v.", "Mean 8 wks")}),
-                      hide_index=True, width="stretch", height=240)
+    for tab, frame, col, label in (
+        (by_type, data["by_type"], "type", t("Typ", "Type")),
+        (by_partner, data["by_partner"], "partner", t("Rapportör", "Partner")),
+    ):
+        tab.dataframe(
+            frame.rename(
+                columns={
+                    col: label,
+                    "count": t("Antal", "Count"),
+                    "previous_mean": t("Snitt 8 v.", "Mean 8 wks"),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=240,
+        )
 ui.est_forms_and_brief(week)

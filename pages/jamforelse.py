@@ -11,20 +11,39 @@ ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Jämförelse", "Comparison"))
 municipality = ui.municipality_code()
-points, curve = funnel_data(rows, kind=ind["kind"], multiplier=ind["multiplier"],
-                            municipality_code=municipality)
+points, curve = funnel_data(
+    rows, kind=ind["kind"], multiplier=ind["multiplier"], municipality_code=municipality
+)
 unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]
 if points.empty:
-    st.info(t("Trattdiagram finns bara för andelar och kvoter med publicerade värden.",
-              "Funnel plots exist only for proportions and rates with published values."))
+    st.info(
+        t(
+            "Trattdiagram finns bara för andelar och kvoter med publicerade värden.",
+            "Funnel plots exist only for proportions and rates with published values.",
+        )
+    )
 else:
-    st.plotly_chart(charts.funnel(points, curve, y_title=unit,
-                                  x_title=t("Nämnare (befolkning/elever), log-skala",
-                                            "Denominator (population/pupils), log scale"),
-                                  lang=ui.lang()), width="stretch", key="funnel")
-    st.caption(t("Trattdiagram: områden utanför de streckade gränserna (99,8 %) avviker mer än "
-                 "slumpen förklarar. Större områden har smalare gränser. Prickade områden visas inte.",
-                 "Funnel plot: districts outside the dashed limits (99.8%) differ more than chance "
-                 "explains. Larger districts have narrower limits. Suppressed districts are not shown."))
+    st.plotly_chart(
+        charts.funnel(
+            points,
+            curve,
+            y_title=unit,
+            x_title=t(
+                "Nämnare (befolkning/elever), log-skala",
+                "Denominator (population/pupils), log scale",
+            ),
+            lang=ui.lang(),
+        ),
+        width="stretch",
+        key="funnel",
+    )
+    st.caption(
+        t(
+            "Trattdiagram: områden utanför de streckade gränserna (99,8 %) avviker mer än "
+            "slumpen förklarar. Större områden har smalare gränser. Prickade områden visas inte.",
+            "Funnel plot: districts outside the dashed limits (99.8%) differ more than chance "
+            "explains. Larger districts have narrower limits. Suppressed districts are not shown.",
+        )
+    )
 st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch")
 ui.download_buttons(rows, ind, stem=f"uvts_jamforelse_{ind_id}_{period}", key="jamforelse")

@@ -29,8 +29,15 @@ def _legend(entries: list[dict], unit: str) -> None:
     st.html(f"<div style='font-size:0.85rem'><b>{html.escape(unit)}</b>: {chips}</div>")
 
 
-def district_choropleth(rows: pd.DataFrame, ind: pd.Series, *, key: str, height: int = 460,
-                        view: str = "urban", map_style: str | None = None) -> str | None:
+def district_choropleth(
+    rows: pd.DataFrame,
+    ind: pd.Series,
+    *,
+    key: str,
+    height: int = 460,
+    view: str = "urban",
+    map_style: str | None = None,
+) -> str | None:
     """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
     from geo.layers import (
         PROTECTIVE_PALETTE,
@@ -47,31 +54,69 @@ def district_choropleth(rows: pd.DataFrame, ind: pd.Series, *, key: str, height:
 
     lg = ui.lang()
     gdf = _district_polygons().merge(
-        rows[["area_code", "value", "lower", "upper", "numerator", "denominator", "verdict", "reason"]],
-        left_on="code", right_on="area_code", how="left")
+        rows[
+            [
+                "area_code",
+                "value",
+                "lower",
+                "upper",
+                "numerator",
+                "denominator",
+                "verdict",
+                "reason",
+            ]
+        ],
+        left_on="code",
+        right_on="area_code",
+        how="left",
+    )
     palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
-    colours, breaks = choropleth_colors(gdf["value"].to_numpy(float), scheme=ind["default_scheme"],
-                                        palette=palette)
+    colours, breaks = choropleth_colors(
+        gdf["value"].to_numpy(float), scheme=ind["default_scheme"], palette=palette
+    )
     kind, mult = ind["kind"], ind["multiplier"]
     gdf["v_text"] = [fmt_value(v, kind=kind, multiplier=mult, lang=lg) for v in gdf["value"]]
-    gdf["ci_text"] = [fmt_interval(a, b, kind=kind, multiplier=mult, lang=lg)
-                      for a, b in zip(gdf["lower"], gdf["upper"], strict=True)]
-    gdf["nd_text"] = [f"{fmt_number(n, decimals=0, lang=lg)} / {fmt_number(d, decimals=0, lang=lg)}"
-                      for n, d in zip(gdf["numerator"], gdf["denominator"], strict=True)]
-    gdf["verdict_text"] = [ui.verdict_text(v) if isinstance(r, float) or r is None else str(r)
-                           for v, r in zip(gdf["verdict"], gdf["reason"], strict=True)]
+    gdf["ci_text"] = [
+        fmt_interval(a, b, kind=kind, multiplier=mult, lang=lg)
+        for a, b in zip(gdf["lower"], gdf["upper"], strict=True)
+    ]
+    gdf["nd_text"] = [
+        f"{fmt_number(n, decimals=0, lang=lg)} / {fmt_number(d, decimals=0, lang=lg)}"
+        for n, d in zip(gdf["numerator"], gdf["denominator"], strict=True)
+    ]
+    gdf["verdict_text"] = [
+        ui.verdict_text(v) if isinstance(r, float) or r is None else str(r)
+        for v, r in zip(gdf["verdict"], gdf["reason"], strict=True)
+    ]
     gdf["name"] = gdf["name"].map(html.escape)
-    tooltip = area_tooltip({ui.t("Värde", "Value"): "v_text", ui.t("95 % KI", "95% CI"): "ci_text",
-                            ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
-                            ui.t("Jämfört med Umeå", "Compared with Umeå"): "verdict_text"})
-    layer = choropleth_layer(gdf, "v_text", colours,
-                             tooltip_cols=["ci_text", "nd_text", "verdict_text"], layer_id="districts")
+    tooltip = area_tooltip(
+        {
+            ui.t("Värde", "Value"): "v_text",
+            ui.t("95 % KI", "95% CI"): "ci_text",
+            ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
+            ui.t("Jämfört med Umeå", "Compared with Umeå"): "verdict_text",
+        }
+    )
+    layer = choropleth_layer(
+        gdf,
+        "v_text",
+        colours,
+        tooltip_cols=["ci_text", "nd_text", "verdict_text"],
+        layer_id="districts",
+    )
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
     view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
-    d = deck([layer, label_layer(_district_polygons())], view_state=view_state, tooltip=tooltip,
-             height=height, map_style=map_style, background=map_style is None)
-    event = st.pydeck_chart(d, height=height, on_select="rerun", selection_mode="single-object",
-                            key=key)
+    d = deck(
+        [layer, label_layer(_district_polygons())],
+        view_state=view_state,
+        tooltip=tooltip,
+        height=height,
+        map_style=map_style,
+        background=map_style is None,
+    )
+    event = st.pydeck_chart(
+        d, height=height, on_select="rerun", selection_mode="single-object", key=key
+    )
     unit = ind["unit_sv"] if lg == "sv" else ind["unit_en"]
     _legend(legend_entries(breaks, palette=palette), unit)
     try:

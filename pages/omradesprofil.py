@@ -16,58 +16,106 @@ names = dict(zip(districts["code"], districts["name"], strict=True))
 wanted = st.query_params.get("area")
 if "profile_area" not in st.session_state:
     st.session_state["profile_area"] = wanted if wanted in names else ui.focus_districts()[0]
-area = st.sidebar.selectbox(t("Område", "District"), list(names), key="profile_area", format_func=names.get)
+area = st.sidebar.selectbox(
+    t("Område", "District"), list(names), key="profile_area", format_func=names.get
+)
 st.query_params["area"] = area
 periods = sorted({p for p in ui.values()["period"] if len(p) == 4}, reverse=True)
 period = st.sidebar.selectbox(t("Period", "Period"), periods, key="profile_period")
 
 st.title(f"{t('Områdesprofil', 'District profile')}: {names[area]}")
 catalogue = ui.catalogue()
-rows = spine_data(ui.values(), catalogue, area_code=area, period=period,
-                  municipality_code=ui.municipality_code())
-st.caption(t("Varje rad: grå stapel = spridningen mellan områdena (mörkare = mittersta hälften), "
-             "svart linje = Umeå, markören = området. Höger är alltid bättre. Symbol och text visar "
-             "om skillnaden mot Umeå är statistiskt säker.",
-             "Each row: grey bar = range across districts (darker = middle half), black line = Umeå, "
-             "marker = the district. Right is always better. Symbol and text say whether the "
-             "difference from Umeå is statistically significant."))
+rows = spine_data(
+    ui.values(), catalogue, area_code=area, period=period, municipality_code=ui.municipality_code()
+)
+st.caption(
+    t(
+        "Varje rad: grå stapel = spridningen mellan områdena (mörkare = mittersta hälften), "
+        "svart linje = Umeå, markören = området. Höger är alltid bättre. Symbol och text visar "
+        "om skillnaden mot Umeå är statistiskt säker.",
+        "Each row: grey bar = range across districts (darker = middle half), black line = Umeå, "
+        "marker = the district. Right is always better. Symbol and text say whether the "
+        "difference from Umeå is statistically significant.",
+    )
+)
 cols = st.columns(2)
-for col, role, title in ((cols[0], "risk", t("Riskfaktorer", "Risk factors")),
-                         (cols[1], "protective", t("Skyddsfaktorer", "Protective factors"))):
+for col, role, title in (
+    (cols[0], "risk", t("Riskfaktorer", "Risk factors")),
+    (cols[1], "protective", t("Skyddsfaktorer", "Protective factors")),
+):
     part = rows[rows["role"] == role] if not rows.empty else rows
     with col:
         st.subheader(title)
         if part.empty:
             st.info(t("Inga värden.", "No values."))
             continue
-        st.plotly_chart(charts.spine(part, lang=ui.lang(), verdict_text=ui.verdict_text),
-                        width="stretch", key=f"spine-{role}")
-        st.dataframe(pd.DataFrame({
-            t("Indikator", "Indicator"): part["name_sv" if ui.lang() == "sv" else "name_en"],
-            t("Värde (95 % KI)", "Value (95% CI)"): [
-                "–" if s else f"{fmt_value(v, kind=k, multiplier=m, lang=ui.lang())} "
-                f"({fmt_interval(lo, hi, kind=k, multiplier=m, lang=ui.lang())})"
-                for v, lo, hi, k, m, s in zip(part["value"], part["lower"], part["upper"], part["kind"],
-                                              part["multiplier"], part["suppressed"], strict=True)],
-            "Umeå": [fmt_value(v, kind=k, multiplier=m, lang=ui.lang()) for v, k, m in
-                     zip(part["municipality_value"], part["kind"], part["multiplier"], strict=True)],
-            t("Jämfört med Umeå", "Compared with Umeå"): [
-                r if s else ui.verdict_text(v) for v, s, r in
-                zip(part["verdict"], part["suppressed"], part["reason"], strict=True)],
-        }), hide_index=True, width="stretch")
+        st.plotly_chart(
+            charts.spine(part, lang=ui.lang(), verdict_text=ui.verdict_text),
+            width="stretch",
+            key=f"spine-{role}",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("Indikator", "Indicator"): part[
+                        "name_sv" if ui.lang() == "sv" else "name_en"
+                    ],
+                    t("Värde (95 % KI)", "Value (95% CI)"): [
+                        "–"
+                        if s
+                        else f"{fmt_value(v, kind=k, multiplier=m, lang=ui.lang())} "
+                        f"({fmt_interval(lo, hi, kind=k, multiplier=m, lang=ui.lang())})"
+                        for v, lo, hi, k, m, s in zip(
+                            part["value"],
+                            part["lower"],
+                            part["upper"],
+                            part["kind"],
+                            part["multiplier"],
+                            part["suppressed"],
+                            strict=True,
+                        )
+                    ],
+                    "Umeå": [
+                        fmt_value(v, kind=k, multiplier=m, lang=ui.lang())
+                        for v, k, m in zip(
+                            part["municipality_value"],
+                            part["kind"],
+                            part["multiplier"],
+                            strict=True,
+                        )
+                    ],
+                    t("Jämfört med Umeå", "Compared with Umeå"): [
+                        r if s else ui.verdict_text(v)
+                        for v, s, r in zip(
+                            part["verdict"], part["suppressed"], part["reason"], strict=True
+                        )
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
-st.subheader(t("Sammanvägda index (områden, inte personer)", "Composite indices (places, not people)"))
+st.subheader(
+    t("Sammanvägda index (områden, inte personer)", "Composite indices (places, not people)")
+)
 ranks = ui.composite_ranks(period)
 me = ranks[ranks["area_code"] == area]
 c1, c2 = st.columns(2)
-for col, role, title in ((c1, "risk", t("Riskindex", "Risk index")),
-                         (c2, "protective", t("Skyddsindex", "Protective index"))):
+for col, role, title in (
+    (c1, "risk", t("Riskindex", "Risk index")),
+    (c2, "protective", t("Skyddsindex", "Protective index")),
+):
     r = me[me["role"] == role]
     label = r[f"label_{ui.lang()}"].iloc[0] if not r.empty else "–"
     col.metric(title, label)
-st.caption(t("Rang 1 = högst index av områdena. Intervallet kommer från 1 000 simuleringar över "
-             "mätosäkerhet, vikter och normalisering; överlappande intervall betyder att områdena inte "
-             "kan rangordnas säkert.",
-             "Rank 1 = highest index among districts. The interval comes from 1,000 simulations over "
-             "sampling error, weights and normalisation; overlapping intervals mean the districts "
-             "cannot be ranked reliably."))
+st.caption(
+    t(
+        "Rang 1 = högst index av områdena. Intervallet kommer från 1 000 simuleringar över "
+        "mätosäkerhet, vikter och normalisering; överlappande intervall betyder att områdena inte "
+        "kan rangordnas säkert.",
+        "Rank 1 = highest index among districts. The interval comes from 1,000 simulations over "
+        "sampling error, weights and normalisation; overlapping intervals mean the districts "
+        "cannot be ranked reliably.",
+    )
+)

@@ -12,8 +12,10 @@ ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Översikt", "Overview"))
 unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
-st.caption(f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
-           + t("klicka på ett område för dess profil", "click a district for its profile"))
+st.caption(
+    f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
+    + t("klicka på ett område för dess profil", "click a district for its profile")
+)
 left, right = st.columns([3, 2])
 with left:
     clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
@@ -21,10 +23,19 @@ with right:
     st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
-    changes = significant_changes(ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts())
-    st.markdown(f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**")
+    changes = significant_changes(
+        ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts()
+    )
+    st.markdown(
+        f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**"
+    )
     if changes.empty:
-        st.caption(t("Inga signifikanta förändringar i fokusområdena.", "No significant changes in the focus districts."))
+        st.caption(
+            t(
+                "Inga signifikanta förändringar i fokusområdena.",
+                "No significant changes in the focus districts.",
+            )
+        )
     for _, c in changes.head(5).iterrows():
         st.markdown("- " + ui.change_text(c))
 if clicked:
@@ -32,8 +43,12 @@ if clicked:
     st.switch_page("pages/omradesprofil.py")
 
 st.subheader(t("Alla indikatorer i fokusområdena", "All indicators in the focus districts"))
-st.caption(t("Jämfört med Umeå kommun samma år. Färg och symbol betyder samma sak: ▲/▼ signifikant "
-             "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
-             "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
-             "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed."))
+st.caption(
+    t(
+        "Jämfört med Umeå kommun samma år. Färg och symbol betyder samma sak: ▲/▼ signifikant "
+        "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
+        "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
+        "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed.",
+    )
+)
 st.dataframe(ui.tartan(ui.values(), period), width="stretch")

@@ -13,16 +13,25 @@ districts = ui.select_districts()
 st.title(t("Trender", "Trends"))
 v = ui.values()
 municipality = ui.areas().query("level == 'municipality'")["code"].iloc[0]
-rows = v[(v["indicator_id"] == ind_id) & v["area_code"].isin([*districts, municipality])
-         & v["period"].str.fullmatch(r"\d{4}")]
+rows = v[
+    (v["indicator_id"] == ind_id)
+    & v["area_code"].isin([*districts, municipality])
+    & v["period"].str.fullmatch(r"\d{4}")
+]
 interventions = ui.interventions(districts)
 unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]
-st.caption(f"{ui.indicator_name(ind)} ({unit}). "
-           + t("Skuggat band = 95 % konfidensintervall; streckad linje = hela Umeå; "
-               "◆ = insats. Luckor = prickade värden.",
-               "Shaded band = 95% confidence interval; dashed line = all of Umeå; ◆ = intervention. "
-               "Gaps = suppressed values."))
-fig = charts.trend_lines(rows, y_title=unit, interventions=interventions, municipality_code=municipality)
+st.caption(
+    f"{ui.indicator_name(ind)} ({unit}). "
+    + t(
+        "Skuggat band = 95 % konfidensintervall; streckad linje = hela Umeå; "
+        "◆ = insats. Luckor = prickade värden.",
+        "Shaded band = 95% confidence interval; dashed line = all of Umeå; ◆ = intervention. "
+        "Gaps = suppressed values.",
+    )
+)
+fig = charts.trend_lines(
+    rows, y_title=unit, interventions=interventions, municipality_code=municipality
+)
 st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)
 st.dataframe(ui.display_table(latest, ind), hide_index=True, width="stretch")

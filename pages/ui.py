@@ -48,8 +48,12 @@ def store():
         return s
     except UserError as exc:
         _store.clear()
-        st.error(t(f"Databasen kan inte nås just nu. {exc}",
-                   f"The database cannot be reached right now. {exc.message_en or exc}"))
+        st.error(
+            t(
+                f"Databasen kan inte nås just nu. {exc}",
+                f"The database cannot be reached right now. {exc.message_en or exc}",
+            )
+        )
         st.info(t("Sidan försöker igen när du laddar om.", "Reload the page to try again."))
         st.stop()
 
@@ -89,7 +93,9 @@ def values(*, levels=("municipality", "district")) -> pd.DataFrame:
 def catalogue_frame() -> pd.DataFrame:
     from indicators.catalogue import load_catalogue
 
-    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index("id", drop=False)
+    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index(
+        "id", drop=False
+    )
 
 
 def indicator_name(ind: pd.Series) -> str:
@@ -140,8 +146,9 @@ def select_indicator(*, where=st.sidebar, key: str = "ind") -> str:
     wanted = _query(key)
     if key not in st.session_state:
         st.session_state[key] = wanted if wanted in ids else ids[0]
-    choice = where.selectbox(t("Indikator", "Indicator"), ids, key=key,
-                             format_func=lambda i: indicator_name(cat.loc[i]))
+    choice = where.selectbox(
+        t("Indikator", "Indicator"), ids, key=key, format_func=lambda i: indicator_name(cat.loc[i])
+    )
     _sync(key, choice)
     return choice
 
@@ -161,8 +168,9 @@ def select_period(indicator_id: str, *, where=st.sidebar, key: str = "period") -
     wanted = _query(key)
     if st.session_state.get(key) not in periods:
         st.session_state[key] = wanted if wanted in periods else periods[0]
-    choice = where.selectbox(t("Period", "Period"), periods, key=key,
-                             format_func=lambda p: fmt_period(p, lang=lang()))
+    choice = where.selectbox(
+        t("Period", "Period"), periods, key=key, format_func=lambda p: fmt_period(p, lang=lang())
+    )
     if choice == periods[0] and wanted is None:
         st.query_params.pop(key, None)  # latest: keep the link "always newest"
     else:
@@ -170,7 +178,9 @@ def select_period(indicator_id: str, *, where=st.sidebar, key: str = "period") -
     return choice
 
 
-def select_districts(*, where=st.sidebar, key: str = "areas", default: list[str] | None = None) -> list[str]:
+def select_districts(
+    *, where=st.sidebar, key: str = "areas", default: list[str] | None = None
+) -> list[str]:
     a = areas()
     districts = a[a["level"] == "district"].sort_values("sort_order")
     codes = districts["code"].tolist()
@@ -186,8 +196,17 @@ def select_districts(*, where=st.sidebar, key: str = "areas", default: list[str]
 # ---------------------------------------------------------------- tables
 
 
-VERDICT_SYMBOL = {"higher_worse": "▲", "lower_worse": "▼", "higher_better": "▲", "lower_better": "▼",
-                  "higher": "▲", "lower": "▼", "similar": "●", "not_compared": "", "benchmark": ""}
+VERDICT_SYMBOL = {
+    "higher_worse": "▲",
+    "lower_worse": "▼",
+    "higher_better": "▲",
+    "lower_better": "▼",
+    "higher": "▲",
+    "lower": "▼",
+    "similar": "●",
+    "not_compared": "",
+    "benchmark": "",
+}
 
 
 def verdict_text(code) -> str:
@@ -212,48 +231,79 @@ def trend_text(code) -> str:
 def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
     """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
     lg = lang()
-    out = pd.DataFrame({
-        t("Område", "Area"): frame["area_name"],
-        t("Värde", "Value"): [fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
-                              for v in frame["value"]],
-        t("95 % KI", "95% CI"): [fmt_interval(lo, hi, kind=ind["kind"], multiplier=ind["multiplier"],
-                                              lang=lg) for lo, hi in zip(frame["lower"], frame["upper"],
-                                                                         strict=True)],
-        t("Täljare", "Numerator"): [fmt_number(v, decimals=0, lang=lg) for v in frame["numerator"]],
-        t("Nämnare", "Denominator"): [fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]],
-        t("Jämfört med Umeå", "Compared with Umeå"): [verdict_text(v) for v in frame["verdict"]],
-        t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
-        t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
-    })
+    out = pd.DataFrame(
+        {
+            t("Område", "Area"): frame["area_name"],
+            t("Värde", "Value"): [
+                fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                for v in frame["value"]
+            ],
+            t("95 % KI", "95% CI"): [
+                fmt_interval(lo, hi, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+            ],
+            t("Täljare", "Numerator"): [
+                fmt_number(v, decimals=0, lang=lg) for v in frame["numerator"]
+            ],
+            t("Nämnare", "Denominator"): [
+                fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
+            ],
+            t("Jämfört med Umeå", "Compared with Umeå"): [
+                verdict_text(v) for v in frame["verdict"]
+            ],
+            t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
+            t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
+        }
+    )
     return out
 
 
-def download_buttons(frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str,
-                     geojson: bool = False) -> None:
+def download_buttons(
+    frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str, geojson: bool = False
+) -> None:
     """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
     from indicators.export import to_csv_bytes, to_excel_bytes
 
     cols = st.columns(3, gap="small")
-    cols[0].download_button("⬇ CSV", to_csv_bytes(frame, indicator=ind.to_dict()),
-                            file_name=f"{stem}.csv", mime="text/csv", key=f"{key}-csv",
-                            on_click=_audit_export, args=(f"{stem}.csv",))
-    cols[1].download_button("⬇ Excel",
-                            to_excel_bytes(frame, indicator=ind.to_dict()), file_name=f"{stem}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            key=f"{key}-xlsx", on_click=_audit_export, args=(f"{stem}.xlsx",))
+    cols[0].download_button(
+        "⬇ CSV",
+        to_csv_bytes(frame, indicator=ind.to_dict()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click=_audit_export,
+        args=(f"{stem}.csv",),
+    )
+    cols[1].download_button(
+        "⬇ Excel",
+        to_excel_bytes(frame, indicator=ind.to_dict()),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click=_audit_export,
+        args=(f"{stem}.xlsx",),
+    )
     if geojson:
         from indicators.export import to_geojson_bytes
 
-        cols[2].download_button("⬇ GeoJSON", to_geojson_bytes(frame, _map_polygons()),
-                                file_name=f"{stem}.geojson", mime="application/geo+json",
-                                key=f"{key}-geojson", on_click=_audit_export, args=(f"{stem}.geojson",))
+        cols[2].download_button(
+            "⬇ GeoJSON",
+            to_geojson_bytes(frame, _map_polygons()),
+            file_name=f"{stem}.geojson",
+            mime="application/geo+json",
+            key=f"{key}-geojson",
+            on_click=_audit_export,
+            args=(f"{stem}.geojson",),
+        )
 
 
 @st.cache_data(show_spinner=False)
 def _map_polygons():
     from geo.boundaries import district_polygons, municipality_polygon
 
-    return pd.concat([municipality_polygon(crs=4326), district_polygons(crs=4326)], ignore_index=True)
+    return pd.concat(
+        [municipality_polygon(crs=4326), district_polygons(crs=4326)], ignore_index=True
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -302,10 +352,16 @@ def change_text(c: pd.Series) -> str:
     cat = catalogue_frame()
     ind = cat.loc[c["indicator_id"]]
     word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
-    judged = "" if c["better"] is None else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
+    judged = (
+        ""
+        if c["better"] is None
+        else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
+    )
     prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
     cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
-    return f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+    return (
+        f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+    )
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:@=&])")
@@ -317,8 +373,15 @@ def escape_markdown(text) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-TARTAN_COLOURS = {"higher_worse": "#f4a582", "lower_worse": "#f4a582", "higher_better": "#92c5de",
-                  "lower_better": "#92c5de", "similar": "#f7f7f7", "higher": "#d9d9d9", "lower": "#d9d9d9"}
+TARTAN_COLOURS = {
+    "higher_worse": "#f4a582",
+    "lower_worse": "#f4a582",
+    "higher_better": "#92c5de",
+    "lower_better": "#92c5de",
+    "similar": "#f7f7f7",
+    "higher": "#d9d9d9",
+    "lower": "#d9d9d9",
+}
 
 
 def tartan(v: pd.DataFrame, period: str):
@@ -336,13 +399,27 @@ def tartan(v: pd.DataFrame, period: str):
             text[key] = "–"
         else:
             sym = VERDICT_SYMBOL.get(r["verdict"], "") if isinstance(r["verdict"], str) else ""
-            text[key] = f"{fmt_value(r['value'], kind=ind['kind'], multiplier=ind['multiplier'], lang=lang())} {sym}".strip()
-        colour[key] = TARTAN_COLOURS.get(r["verdict"], "#ffffff") if isinstance(r["verdict"], str) else "#ffffff"
+            text[key] = (
+                f"{fmt_value(r['value'], kind=ind['kind'], multiplier=ind['multiplier'], lang=lang())} {sym}".strip()
+            )
+        colour[key] = (
+            TARTAN_COLOURS.get(r["verdict"], "#ffffff")
+            if isinstance(r["verdict"], str)
+            else "#ffffff"
+        )
     rows = [indicator_name(cat.loc[i]) for i in cat["id"]]
     cols = [names[c] for c in codes if c in names]
-    grid = pd.DataFrame([[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols)
-    styles = pd.DataFrame([[f"background-color: {colour.get((r, c), '#ffffff')}; color: #111"
-                            for c in cols] for r in rows], index=rows, columns=cols)
+    grid = pd.DataFrame(
+        [[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols
+    )
+    styles = pd.DataFrame(
+        [
+            [f"background-color: {colour.get((r, c), '#ffffff')}; color: #111" for c in cols]
+            for r in rows
+        ],
+        index=rows,
+        columns=cols,
+    )
     return grid.style.apply(lambda _: styles, axis=None)
 
 
@@ -355,10 +432,19 @@ def batches() -> pd.DataFrame:
     from access.reads import batches as read_batches
 
     b = read_batches(store(), session_role())
-    cols = {"id": "Id", "source": t("Källa", "Source"), "kind": t("Typ", "Kind"),
-            "file_name": t("Fil", "File"), "user_name": t("Vem", "Who"), "created_at": t("När", "When"),
-            "rows_loaded": t("Rader", "Rows"), "rows_replaced": t("Ersatta", "Replaced"),
-            "status": "Status", "message": t("Meddelande", "Message"), "synthetic": t("Syntetisk", "Synthetic")}
+    cols = {
+        "id": "Id",
+        "source": t("Källa", "Source"),
+        "kind": t("Typ", "Kind"),
+        "file_name": t("Fil", "File"),
+        "user_name": t("Vem", "Who"),
+        "created_at": t("När", "When"),
+        "rows_loaded": t("Rader", "Rows"),
+        "rows_replaced": t("Ersatta", "Replaced"),
+        "status": "Status",
+        "message": t("Meddelande", "Message"),
+        "synthetic": t("Syntetisk", "Synthetic"),
+    }
     return b[list(cols)].rename(columns=cols)
 
 
@@ -366,8 +452,14 @@ def freshness_table() -> pd.DataFrame:
     from store.observations import freshness
 
     f = freshness(store())
-    return f.rename(columns={"source": t("Källa", "Source"), "last_period": t("Senaste period", "Last period"),
-                             "last_import": t("Senaste import", "Last import"), "rows": t("Rader", "Rows")})
+    return f.rename(
+        columns={
+            "source": t("Källa", "Source"),
+            "last_period": t("Senaste period", "Last period"),
+            "last_import": t("Senaste import", "Last import"),
+            "rows": t("Rader", "Rows"),
+        }
+    )
 
 
 def brief_download(period: str, *, key: str) -> None:
@@ -378,16 +470,26 @@ def brief_download(period: str, *, key: str) -> None:
         import tempfile
         from pathlib import Path
 
-        with st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")), \
-                tempfile.TemporaryDirectory() as tmp:
-            out = build_brief(store(), period=period, districts=focus_districts(),
-                              out=Path(tmp) / f"radsunderlag_{period}.pdf")
+        with (
+            st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")),
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            out = build_brief(
+                store(),
+                period=period,
+                districts=focus_districts(),
+                out=Path(tmp) / f"radsunderlag_{period}.pdf",
+            )
             st.session_state[f"{key}-pdf"] = out.read_bytes()
         _audit_export(f"radsunderlag_{period}.pdf")
     if st.session_state.get(f"{key}-pdf"):
-        st.download_button(t("⬇ Ladda ned rådsunderlaget", "⬇ Download the brief"),
-                           st.session_state[f"{key}-pdf"], file_name=f"radsunderlag_{period}.pdf",
-                           mime="application/pdf", key=f"{key}-pdf-dl")
+        st.download_button(
+            t("⬇ Ladda ned rådsunderlaget", "⬇ Download the brief"),
+            st.session_state[f"{key}-pdf"],
+            file_name=f"radsunderlag_{period}.pdf",
+            mime="application/pdf",
+            key=f"{key}-pdf-dl",
+        )
 
 
 def _audit_export(detail: str) -> None:
@@ -431,12 +533,17 @@ def est_controls() -> tuple[str, int, bool]:
     wanted = st.query_params.get("week")
     if "est_week" not in st.session_state:
         st.session_state["est_week"] = wanted if wanted in weeks else default
-    week = st.sidebar.selectbox(t("Vecka", "Week"), weeks, key="est_week",
-                                format_func=lambda w: fmt_week(w, lang=lang()))
+    week = st.sidebar.selectbox(
+        t("Vecka", "Week"), weeks, key="est_week", format_func=lambda w: fmt_week(w, lang=lang())
+    )
     _sync("week", week)
-    prev = st.sidebar.radio(t("Tidigare veckor i kartan", "Earlier weeks on the map"), [0, 4, 8],
-                            key="est_prev", horizontal=True,
-                            format_func=lambda n: t("inga", "none") if n == 0 else f"{n}")
+    prev = st.sidebar.radio(
+        t("Tidigare veckor i kartan", "Earlier weeks on the map"),
+        [0, 4, 8],
+        key="est_prev",
+        horizontal=True,
+        format_func=lambda n: t("inga", "none") if n == 0 else f"{n}",
+    )
     acts = st.sidebar.toggle(t("Visa aktiviteter", "Show activities"), value=True, key="est_acts")
     return week, prev, acts
 
@@ -452,7 +559,9 @@ def est_week(week: str, prev: int) -> dict:
     """The week as the session's role may see it: cells for est/admin, district totals otherwise."""
     from common.settings import database_url
 
-    return _est_week(data_version(), database_url(), week, prev, st.session_state.get("app_role", "publik"))
+    return _est_week(
+        data_version(), database_url(), week, prev, st.session_state.get("app_role", "publik")
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -462,29 +571,48 @@ def _est_hot(version: int, url: str, week: str, role: str) -> pd.DataFrame:
     cells = _est_week(version, url, week, 8, role)["cells"]
     # with 8 previous weeks, count_previous is the 8-week baseline hotspot_cells asks for
     cells = cells.assign(count_baseline=cells["count_previous"])
-    return est.hotspots(est.hotspot_cells({"cells": cells}), permutations=est.DETECTION_PERMUTATIONS)
+    return est.hotspots(
+        est.hotspot_cells({"cells": cells}), permutations=est.DETECTION_PERMUTATIONS
+    )
 
 
 def est_hotspots(week: str) -> pd.DataFrame:
     from common.settings import database_url
 
-    return _est_hot(data_version(), database_url(), week, st.session_state.get("app_role", "publik"))
+    return _est_hot(
+        data_version(), database_url(), week, st.session_state.get("app_role", "publik")
+    )
 
 
-def est_map(cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int) -> None:
+def est_map(
+    cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int
+) -> None:
     """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
     from geo.boundaries import district_polygons
     from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 
-    frame = cells.merge(hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
-                        on=["cell_x", "cell_y"], how="left")
+    frame = cells.merge(
+        hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
+        on=["cell_x", "cell_y"],
+        how="left",
+    )
     frame["class"] = frame["class"].fillna("none")
     value = frame["count"] + (frame["count_previous"] if prev_n else 0)
     top = max(float(value.max()), 1.0)
-    colours = [[230, int(160 - 120 * v / top), 30, 60 + int(180 * v / top)] if v > 0 else [200, 200, 200, 60]
-               for v in value]
-    frame["hot_text"] = frame["class"].map({"hot": t("hotspot", "hotspot"), "cold": t("kall", "cold")}).fillna("")
-    layers = [grid_layer(frame, value_col="count", colors=colours, tooltip_cols=["count_previous", "hot_text"])]
+    colours = [
+        [230, int(160 - 120 * v / top), 30, 60 + int(180 * v / top)]
+        if v > 0
+        else [200, 200, 200, 60]
+        for v in value
+    ]
+    frame["hot_text"] = (
+        frame["class"].map({"hot": t("hotspot", "hotspot"), "cold": t("kall", "cold")}).fillna("")
+    )
+    layers = [
+        grid_layer(
+            frame, value_col="count", colors=colours, tooltip_cols=["count_previous", "hot_text"]
+        )
+    ]
     hot_cells = frame[frame["class"] == "hot"]
     if not hot_cells.empty:
         outline = grid_layer(hot_cells, colors=[[0, 0, 0, 0]] * len(hot_cells), layer_id="hotspots")
@@ -495,19 +623,35 @@ def est_map(cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | N
     if activities is not None and not activities.empty and "cell_x" in activities:
         acts = activities.dropna(subset=["cell_x", "cell_y"])
         if not acts.empty:
-            layers.append(grid_layer(acts, colors=[[0, 114, 178, 160]] * len(acts), layer_id="activities",
-                                     tooltip_cols=["kind", "status"]))
+            layers.append(
+                grid_layer(
+                    acts,
+                    colors=[[0, 114, 178, 160]] * len(acts),
+                    layer_id="activities",
+                    tooltip_cols=["kind", "status"],
+                )
+            )
     districts = district_polygons(crs=4326)
     layers += [boundary_layer(districts), label_layer(districts)]
     view = urban_view_state()
     view.zoom = round(view.zoom - 0.3, 2)
-    tooltip = {"html": t("Händelser: {count}<br/>Tidigare veckor: {count_previous}<br/>{hot_text}",
-                         "Incidents: {count}<br/>Earlier weeks: {count_previous}<br/>{hot_text}")}
-    st.pydeck_chart(deck(layers, view_state=view, tooltip=tooltip, height=460), height=460, key="est-map")
-    st.caption(t("Orange rutor = händelser denna vecka (mörkare = fler); svart kant = hotspot (Gi*, FDR); "
-                 "blå rutor = aktiviteter.",
-                 "Orange cells = incidents this week (darker = more); black outline = hotspot (Gi*, FDR); "
-                 "blue cells = activities."))
+    tooltip = {
+        "html": t(
+            "Händelser: {count}<br/>Tidigare veckor: {count_previous}<br/>{hot_text}",
+            "Incidents: {count}<br/>Earlier weeks: {count_previous}<br/>{hot_text}",
+        )
+    }
+    st.pydeck_chart(
+        deck(layers, view_state=view, tooltip=tooltip, height=460), height=460, key="est-map"
+    )
+    st.caption(
+        t(
+            "Orange rutor = händelser denna vecka (mörkare = fler); svart kant = hotspot (Gi*, FDR); "
+            "blå rutor = aktiviteter.",
+            "Orange cells = incidents this week (darker = more); black outline = hotspot (Gi*, FDR); "
+            "blue cells = activities.",
+        )
+    )
 
 
 def est_forms_and_brief(week: str) -> None:
@@ -525,32 +669,64 @@ def est_forms_and_brief(week: str) -> None:
 
     c1, c2, c3 = st.columns(3)
     with c1.expander(t("Registrera händelse", "Register incident")), st.form("incident_form"):
-        when = st.text_input(t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
-                             value=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        when = st.text_input(
+            t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
+            value=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        )
         kind = st.selectbox(t("Typ", "Type"), list(INCIDENT_TYPES))
         partner = st.selectbox(t("Rapportör", "Reported by"), list(PARTNERS))
         x = st.number_input("E (SWEREF 99 TM)", value=759000.0, step=50.0)
         y = st.number_input("N (SWEREF 99 TM)", value=7087000.0, step=50.0)
         if st.form_submit_button(t("Spara", "Save")):
             try:
-                add_incident(store(), occurred_at=when, type=kind, partner=partner, x=x, y=y, user=user_name())
-                st.success(t("Sparad (bara rutan om 250 m lagras).", "Saved (only the 250 m cell is stored)."))
+                add_incident(
+                    store(),
+                    occurred_at=when,
+                    type=kind,
+                    partner=partner,
+                    x=x,
+                    y=y,
+                    user=user_name(),
+                )
+                st.success(
+                    t(
+                        "Sparad (bara rutan om 250 m lagras).",
+                        "Saved (only the 250 m cell is stored).",
+                    )
+                )
             except UserError as exc:
                 st.error(str(exc))
     with c2.expander(t("Registrera aktivitet", "Register activity")), st.form("activity_form"):
-        when = st.text_input(t("Start (ÅÅÅÅ-MM-DD TT:MM)", "Start (YYYY-MM-DD HH:MM)"),
-                             value=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        when = st.text_input(
+            t("Start (ÅÅÅÅ-MM-DD TT:MM)", "Start (YYYY-MM-DD HH:MM)"),
+            value=datetime.now().strftime("%Y-%m-%d %H:%M"),
+        )
         kind = st.selectbox(t("Aktivitet", "Activity"), list(ACTIVITY_KINDS))
-        status = st.selectbox("Status", ["planerad", "genomford"],
-                              format_func=lambda s: {"planerad": t("planerad", "planned"),
-                                                     "genomford": t("genomförd", "held")}[s])
+        status = st.selectbox(
+            "Status",
+            ["planerad", "genomford"],
+            format_func=lambda s: {
+                "planerad": t("planerad", "planned"),
+                "genomford": t("genomförd", "held"),
+            }[s],
+        )
         organiser = st.selectbox(t("Arrangör", "Organiser"), list(ORGANISERS))
-        district = st.selectbox(t("Område", "District"), areas().query("level == 'district'")["code"],
-                                format_func=dict(zip(areas()["code"], areas()["name"], strict=True)).get)
+        district = st.selectbox(
+            t("Område", "District"),
+            areas().query("level == 'district'")["code"],
+            format_func=dict(zip(areas()["code"], areas()["name"], strict=True)).get,
+        )
         if st.form_submit_button(t("Spara", "Save")):
             try:
-                add_activity(store(), starts_at=when, kind=kind, status=status, organiser=organiser,
-                             district=district, user=user_name())
+                add_activity(
+                    store(),
+                    starts_at=when,
+                    kind=kind,
+                    status=status,
+                    organiser=organiser,
+                    district=district,
+                    user=user_name(),
+                )
                 st.success(t("Sparad.", "Saved."))
             except UserError as exc:
                 st.error(str(exc))
@@ -566,9 +742,13 @@ def est_forms_and_brief(week: str) -> None:
                 st.session_state["est-pdf"] = out.read_bytes()
             _audit_export(f"veckobrev_{week}.pdf")
         if st.session_state.get("est-pdf"):
-            st.download_button(t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
-                               st.session_state["est-pdf"], file_name=f"veckobrev_{week}.pdf",
-                               mime="application/pdf", key="est-pdf-dl")
+            st.download_button(
+                t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
+                st.session_state["est-pdf"],
+                file_name=f"veckobrev_{week}.pdf",
+                mime="application/pdf",
+                key="est-pdf-dl",
+            )
 
 
 # ---------------------------------------------------------------- entry guard
@@ -593,8 +773,12 @@ def page_guard(page_id: str) -> None:
         st.switch_page("dashboard.py", query_params=st.query_params.to_dict())
     role = st.session_state.get("app_role", "publik")
     if not may_open(role, page_id):
-        st.error(t("Din roll har inte behörighet till den här sidan.",
-                   "Your role may not open this page."))
+        st.error(
+            t(
+                "Din roll har inte behörighet till den här sidan.",
+                "Your role may not open this page.",
+            )
+        )
         st.stop()
 
 

@@ -42,13 +42,17 @@ def open_report_store(url: str | None):
     if url.startswith("sqlite:///"):
         path = sa.engine.make_url(url).database
         if path and path != ":memory:" and not Path(path).exists():
-            raise UserError(f"Databasfilen {path} finns inte.",
-                            message_en=f"The database file {path} does not exist.")
+            raise UserError(
+                f"Databasfilen {path} finns inte.",
+                message_en=f"The database file {path} does not exist.",
+            )
     store = Store(url)
     store.check()
     if not store.is_current():
-        raise UserError("Databasen behöver migreras: kör först python -m store migrate.",
-                        message_en="The database needs migrating: run python -m store migrate.")
+        raise UserError(
+            "Databasen behöver migreras: kör först python -m store migrate.",
+            message_en="The database needs migrating: run python -m store migrate.",
+        )
     return store
 
 
@@ -60,8 +64,9 @@ def _run_brief(args: argparse.Namespace) -> int:
         districts = None
         if args.omraden:
             districts = [d.strip() for part in args.omraden for d in part.split(",") if d.strip()]
-        path = build_brief(store, period=args.period, districts=districts,
-                           indicator=args.indicator, out=args.out)
+        path = build_brief(
+            store, period=args.period, districts=districts, indicator=args.indicator, out=args.out
+        )
     finally:
         store.dispose()
     print(f"Rådsunderlaget är skrivet: {path}")
@@ -71,15 +76,26 @@ def _run_brief(args: argparse.Namespace) -> int:
 def add_cli(subparsers) -> None:
     """Register the ``brief`` subcommand."""
     brief = subparsers.add_parser(
-        "brief", help="rådsunderlag (PDF) för ett år och några områden",
-        description="Skriv rådsunderlaget (2–4 sidor A4, PDF) utan internet.")
-    brief.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
+        "brief",
+        help="rådsunderlag (PDF) för ett år och några områden",
+        description="Skriv rådsunderlaget (2–4 sidor A4, PDF) utan internet.",
+    )
+    brief.add_argument(
+        "--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)"
+    )
     brief.add_argument("--period", required=True, help="år, t.ex. 2025")
     brief.add_argument("--out", required=True, type=Path, help="PDF-fil att skriva")
-    brief.add_argument("--omraden", "--districts", nargs="+", metavar="OMRÅDE",
-                       help="områden (namn eller kod, komma- eller mellanslagsseparerade); "
-                            "standard: de fyra fokusområdena")
-    brief.add_argument("--indicator", help="indikator-id för kartan (standard: första riskindikatorn)")
+    brief.add_argument(
+        "--omraden",
+        "--districts",
+        nargs="+",
+        metavar="OMRÅDE",
+        help="områden (namn eller kod, komma- eller mellanslagsseparerade); "
+        "standard: de fyra fokusområdena",
+    )
+    brief.add_argument(
+        "--indicator", help="indikator-id för kartan (standard: första riskindikatorn)"
+    )
     brief.set_defaults(handler=_run_brief)
 
 

@@ -61,22 +61,38 @@ URBAN_MAX_AREA_KM2 = 30.0
 MM_PER_INCH = 25.4
 
 #: Okabe–Ito colours and distinct markers: a district is told apart by both.
-AREA_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#999933",
-                "#882255"]
+AREA_COLOURS = [
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#CC79A7",
+    "#0072B2",
+    "#D55E00",
+    "#999933",
+    "#882255",
+]
 AREA_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
 MUNICIPALITY_COLOUR = "#222222"
 
 #: Spine-chart marks: shape and colour per verdict (shape carries the meaning in grey print).
 VERDICT_STYLE = {
-    "higher_worse": ("X", "#d7301f"), "lower_worse": ("X", "#d7301f"),
-    "higher_better": ("*", "#2c7bb6"), "lower_better": ("*", "#2c7bb6"),
-    "similar": ("o", "#ffffff"), "higher": ("^", "#7b3294"), "lower": ("v", "#7b3294"),
+    "higher_worse": ("X", "#d7301f"),
+    "lower_worse": ("X", "#d7301f"),
+    "higher_better": ("*", "#2c7bb6"),
+    "lower_better": ("*", "#2c7bb6"),
+    "similar": ("o", "#ffffff"),
+    "higher": ("^", "#7b3294"),
+    "lower": ("v", "#7b3294"),
     "not_compared": ("o", "#bbbbbb"),
 }
 VERDICT_WORDS = {
-    "higher_worse": "sämre (högre)", "lower_worse": "sämre (lägre)",
-    "higher_better": "bättre (högre)", "lower_better": "bättre (lägre)",
-    "similar": "ingen skillnad", "higher": "högre", "lower": "lägre",
+    "higher_worse": "sämre (högre)",
+    "lower_worse": "sämre (lägre)",
+    "higher_better": "bättre (högre)",
+    "lower_better": "bättre (lägre)",
+    "similar": "ingen skillnad",
+    "higher": "högre",
+    "lower": "lägre",
     "not_compared": "ej jämförd",
 }
 
@@ -98,8 +114,10 @@ def check_period(period: str | int) -> str:
     """
     text = str(period).strip()
     if not re.fullmatch(r"\d{4}", text):
-        raise UserError(f"Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '{text}').",
-                        message_en=f"The period must be a four-digit year such as 2025, not '{text}'.")
+        raise UserError(
+            f"Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '{text}').",
+            message_en=f"The period must be a four-digit year such as 2025, not '{text}'.",
+        )
     return text
 
 
@@ -122,20 +140,29 @@ def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
     for given in districts:
         code = resolve_area(given, level="district")
         if code is None or code not in set(known["code"]):
-            raise UserError(f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. Ersboda).",
-                            message_en=f"Unknown district '{given}'.")
+            raise UserError(
+                f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. Ersboda).",
+                message_en=f"Unknown district '{given}'.",
+            )
         if code not in codes:
             codes.append(code)
     if not codes:
         raise UserError("Välj minst ett område.", message_en="Choose at least one district.")
     if len(codes) > MAX_DISTRICTS:
-        raise UserError(f"Välj högst {MAX_DISTRICTS} områden (underlaget ska rymmas på fyra sidor).",
-                        message_en=f"Choose at most {MAX_DISTRICTS} districts.")
+        raise UserError(
+            f"Välj högst {MAX_DISTRICTS} områden (underlaget ska rymmas på fyra sidor).",
+            message_en=f"Choose at most {MAX_DISTRICTS} districts.",
+        )
     return codes
 
 
-def headline_indicator(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                       indicator: str | None = None) -> str:
+def headline_indicator(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    indicator: str | None = None,
+) -> str:
     """The map's indicator: ``indicator`` if given, else the first risk indicator (catalogue
     order, counts skipped: a map of raw counts compares sizes, not risk) published for ``period``.
 
@@ -146,15 +173,20 @@ def headline_indicator(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
     >>> headline_indicator(v, cat, period="2025")
     'skadegorelse'
     """
-    published = set(values.loc[(values["period"] == period) & values["value"].notna(),
-                               "indicator_id"])
+    published = set(
+        values.loc[(values["period"] == period) & values["value"].notna(), "indicator_id"]
+    )
     if indicator is not None:
         if indicator not in catalogue:
-            raise UserError(f"Okänd indikator '{indicator}' (se sidan Om & metod för id:n).",
-                            message_en=f"Unknown indicator '{indicator}'.")
+            raise UserError(
+                f"Okänd indikator '{indicator}' (se sidan Om & metod för id:n).",
+                message_en=f"Unknown indicator '{indicator}'.",
+            )
         if indicator not in published:
-            raise UserError(f"Indikatorn '{indicator}' har inga publicerade värden för {period}.",
-                            message_en=f"Indicator '{indicator}' has no published values for {period}.")
+            raise UserError(
+                f"Indikatorn '{indicator}' har inga publicerade värden för {period}.",
+                message_en=f"Indicator '{indicator}' has no published values for {period}.",
+            )
         return indicator
     ordered = [i for i in catalogue.values() if i.id in published and i.kind != "count"]
     risk = [i for i in ordered if i.role == "risk"]
@@ -171,9 +203,16 @@ def _signed_percent(x: float) -> str:
     return f"{sign}{fmt_number(abs(x) * 100, decimals=0)}\xa0%"
 
 
-def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                        previous: str, areas: Sequence[str], limit: int = MAX_CHANGES,
-                        threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+def significant_changes(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    previous: str,
+    areas: Sequence[str],
+    limit: int = MAX_CHANGES,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> pd.DataFrame:
     """Changes since ``previous`` whose 95 % intervals do not overlap, largest first.
 
     Fingertips flags a change from the previous point as significant when the two
@@ -197,33 +236,67 @@ def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *
     ...                           areas=["d-x"])["text"].iloc[0])
     X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\\xa0%).
     """
-    columns = ["indicator_id", "area_code", "area_name", "value_previous", "value", "change",
-               "worse", "relative_change", "text"]
-    keep = (values["area_code"].isin(list(areas)) & ~values["suppressed"].astype(bool)
-            & np.isfinite(values["lower"].to_numpy(float))
-            & np.isfinite(values["upper"].to_numpy(float)))
+    columns = [
+        "indicator_id",
+        "area_code",
+        "area_name",
+        "value_previous",
+        "value",
+        "change",
+        "worse",
+        "relative_change",
+        "text",
+    ]
+    keep = (
+        values["area_code"].isin(list(areas))
+        & ~values["suppressed"].astype(bool)
+        & np.isfinite(values["lower"].to_numpy(float))
+        & np.isfinite(values["upper"].to_numpy(float))
+    )
     cols = ["indicator_id", "area_code", "area_name", "numerator", "value", "lower", "upper"]
     now = values.loc[keep & (values["period"] == period), cols]
     before = values.loc[keep & (values["period"] == previous), cols]
-    pairs = now.merge(before.drop(columns="area_name"), on=["indicator_id", "area_code"],
-                      suffixes=("", "_previous"))
+    pairs = now.merge(
+        before.drop(columns="area_name"),
+        on=["indicator_id", "area_code"],
+        suffixes=("", "_previous"),
+    )
     pairs = pairs[pairs["indicator_id"].isin(list(catalogue))]
     higher = pairs["lower"] > pairs["upper_previous"]
     lower = pairs["upper"] < pairs["lower_previous"]
     pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    gap = np.where(pairs["change"] == "higher", pairs["lower"] - pairs["upper_previous"],
-                   pairs["lower_previous"] - pairs["upper"])
-    width = ((pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])) / 2
+    gap = np.where(
+        pairs["change"] == "higher",
+        pairs["lower"] - pairs["upper_previous"],
+        pairs["lower_previous"] - pairs["upper"],
+    )
+    width = (
+        (pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])
+    ) / 2
     pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
-    meta = pd.DataFrame([{"indicator_id": i.id, "direction": i.direction, "kind": i.kind,
-                          "name_sv": i.name_sv, "unit_sv": i.unit_sv,
-                          "multiplier": i.multiplier} for i in catalogue.values()])
+    meta = pd.DataFrame(
+        [
+            {
+                "indicator_id": i.id,
+                "direction": i.direction,
+                "kind": i.kind,
+                "name_sv": i.name_sv,
+                "unit_sv": i.unit_sv,
+                "multiplier": i.multiplier,
+            }
+            for i in catalogue.values()
+        ]
+    )
     pairs = pairs.merge(meta, on="indicator_id", how="left")
     pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
-    counts_ok = ((pairs["numerator"] >= threshold) & (pairs["numerator_previous"] >= threshold)
-                 & (pairs["kind"] != "mean") & (pairs["value_previous"] > 0))
+    counts_ok = (
+        (pairs["numerator"] >= threshold)
+        & (pairs["numerator_previous"] >= threshold)
+        & (pairs["kind"] != "mean")
+        & (pairs["value_previous"] > 0)
+    )
     ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
     # Beyond tenfold a percentage says little; the two values are printed anyway.
     pairs["relative_change"] = ratio.where(counts_ok & (ratio.abs() <= MAX_RELATIVE_CHANGE))
@@ -235,16 +308,20 @@ def significant_changes(values: pd.DataFrame, catalogue: dict[str, Indicator], *
         unit = "" if row.kind == "proportion" else f" {row.unit_sv}"
         word = "högre" if row.change == "higher" else "lägre"
         judgement = "sämre" if row.worse else "bättre"
-        relative = ("" if pd.isna(row.relative_change)
-                    else f" ({_signed_percent(row.relative_change)})")
-        texts.append(f"{row.area_name} – {row.name_sv}: {word} än förra året ({judgement}). "
-                     f"{before_text} → {now_text}{unit}{relative}.")
+        relative = (
+            "" if pd.isna(row.relative_change) else f" ({_signed_percent(row.relative_change)})"
+        )
+        texts.append(
+            f"{row.area_name} – {row.name_sv}: {word} än förra året ({judgement}). "
+            f"{before_text} → {now_text}{unit}{relative}."
+        )
     pairs["text"] = texts
     return pairs[columns].reset_index(drop=True)
 
 
-def verdict_summary(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                    areas: Sequence[str]) -> pd.DataFrame:
+def verdict_summary(
+    values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str, areas: Sequence[str]
+) -> pd.DataFrame:
     """Per area: how many indicators are significantly worse / better than Umeå, similar, or
     hidden, and the names of the worse ones (catalogue order). Counts are not compared.
 
@@ -267,21 +344,32 @@ def verdict_summary(values: pd.DataFrame, catalogue: dict[str, Indicator], *, pe
         verdict = part["verdict"].astype(object)
         hidden = part["suppressed"].astype(bool)
         worse = verdict.isin(["higher_worse", "lower_worse"]) & ~hidden
-        out.append({
-            "area_code": code, "worse": int(worse.sum()),
-            "better": int((verdict.isin(["higher_better", "lower_better"]) & ~hidden).sum()),
-            "similar": int((verdict.eq("similar") & ~hidden).sum()), "hidden": int(hidden.sum()),
-            "worse_names": [catalogue[i].name_sv for i in part.loc[worse, "indicator_id"]],
-        })
-    return pd.DataFrame(out, columns=["area_code", "worse", "better", "similar", "hidden",
-                                      "worse_names"])
+        out.append(
+            {
+                "area_code": code,
+                "worse": int(worse.sum()),
+                "better": int((verdict.isin(["higher_better", "lower_better"]) & ~hidden).sum()),
+                "similar": int((verdict.eq("similar") & ~hidden).sum()),
+                "hidden": int(hidden.sum()),
+                "worse_names": [catalogue[i].name_sv for i in part.loc[worse, "indicator_id"]],
+            }
+        )
+    return pd.DataFrame(
+        out, columns=["area_code", "worse", "better", "similar", "hidden", "worse_names"]
+    )
 
 
 # --------------------------------------------------------------------------- trends
 
 
-def trend_codes(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                indicator_ids: Sequence[str], areas: Sequence[str]) -> pd.DataFrame:
+def trend_codes(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    indicator_ids: Sequence[str],
+    areas: Sequence[str],
+) -> pd.DataFrame:
     """Fingertips recent-trend code per indicator and area over the years up to ``period``.
 
     Uses the published rows only (a suppressed year among the last five gives
@@ -298,24 +386,42 @@ def trend_codes(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period
     ['increasing']
     """
     out = []
-    upto = values[(values["period"] <= period) & values["indicator_id"].isin(list(indicator_ids))
-                  & values["area_code"].isin(list(areas))]
+    upto = values[
+        (values["period"] <= period)
+        & values["indicator_id"].isin(list(indicator_ids))
+        & values["area_code"].isin(list(areas))
+    ]
     for ind_id, part in upto.groupby("indicator_id", sort=False):
         kind = catalogue[ind_id].kind
-        tables = {col: part.pivot_table(index="area_code", columns="period", values=col,
-                                        aggfunc="first", dropna=False).sort_index(axis=1)
-                  for col in ("numerator", "denominator", "value", "lower", "upper")}
+        tables = {
+            col: part.pivot_table(
+                index="area_code", columns="period", values=col, aggfunc="first", dropna=False
+            ).sort_index(axis=1)
+            for col in ("numerator", "denominator", "value", "lower", "upper")
+        }
         index = tables["numerator"].index
-        tables = {k: t.reindex(index=index, columns=tables["numerator"].columns)
-                  for k, t in tables.items()}
+        tables = {
+            k: t.reindex(index=index, columns=tables["numerator"].columns)
+            for k, t in tables.items()
+        }
         trend_kind = kind if kind in ("proportion", "rate") else "other"
-        result = recent_trend(tables["numerator"].to_numpy(float),
-                              tables["denominator"].to_numpy(float), kind=trend_kind,
-                              values=tables["value"].to_numpy(float),
-                              lower=tables["lower"].to_numpy(float),
-                              upper=tables["upper"].to_numpy(float))
-        out.append(pd.DataFrame({"indicator_id": ind_id, "area_code": index,
-                                 "trend": result["trend"].to_numpy(object)}))
+        result = recent_trend(
+            tables["numerator"].to_numpy(float),
+            tables["denominator"].to_numpy(float),
+            kind=trend_kind,
+            values=tables["value"].to_numpy(float),
+            lower=tables["lower"].to_numpy(float),
+            upper=tables["upper"].to_numpy(float),
+        )
+        out.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": ind_id,
+                    "area_code": index,
+                    "trend": result["trend"].to_numpy(object),
+                }
+            )
+        )
     if not out:
         return pd.DataFrame(columns=["indicator_id", "area_code", "trend"])
     return pd.concat(out, ignore_index=True)
@@ -337,13 +443,20 @@ def trend_word(code: str, direction: str) -> str:
     return label
 
 
-def trend_indicators(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                     headline: str, changes: pd.DataFrame, limit: int = MAX_TREND_INDICATORS
-                     ) -> list[str]:
+def trend_indicators(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    headline: str,
+    changes: pd.DataFrame,
+    limit: int = MAX_TREND_INDICATORS,
+) -> list[str]:
     """2–4 indicators for the trend panel: the map's, those that changed, then the first
     risk and protective indicators with values (catalogue order; counts skipped)."""
-    published = set(values.loc[(values["period"] == period) & values["value"].notna(),
-                               "indicator_id"])
+    published = set(
+        values.loc[(values["period"] == period) & values["value"].notna(), "indicator_id"]
+    )
     usable = [i.id for i in catalogue.values() if i.id in published and i.kind != "count"]
     wanted = [headline, *changes["indicator_id"].tolist()]
     protective = [i for i in usable if catalogue[i].role == "protective"]
@@ -365,8 +478,14 @@ def _hex(rgb: Sequence[int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*[int(c) for c in rgb])
 
 
-def map_figure(values: pd.DataFrame, indicator: Indicator, *, period: str,
-               districts: Sequence[str], width_mm: float = 110.0) -> Figure:
+def map_figure(
+    values: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    period: str,
+    districts: Sequence[str],
+    width_mm: float = 110.0,
+) -> Figure:
     """Choropleth of one indicator by district (matplotlib, no tiles), zoomed on the town,
     with an overview of the municipality, class legend and the chosen districts outlined."""
     from geo.boundaries import district_polygons, municipality_polygon
@@ -396,8 +515,9 @@ def map_figure(values: pd.DataFrame, indicator: Indicator, *, period: str,
     ax = fig.add_axes((0.0, 0.0, 0.70, 1.0))
     polygons.plot(ax=ax, color=colours, edgecolor="#6b6b6b", linewidth=0.35)
     if missing.any():
-        polygons[missing].plot(ax=ax, facecolor="none", edgecolor="#8a8a8a", hatch="////",
-                               linewidth=0.0)
+        polygons[missing].plot(
+            ax=ax, facecolor="none", edgecolor="#8a8a8a", hatch="////", linewidth=0.0
+        )
     polygons[chosen].boundary.plot(ax=ax, color="black", linewidth=1.3)
     urban = polygons[(polygons.area / 1e6 < URBAN_MAX_AREA_KM2) | chosen]
     minx, miny, maxx, maxy = urban.total_bounds
@@ -415,29 +535,58 @@ def map_figure(values: pd.DataFrame, indicator: Indicator, *, period: str,
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     points = polygons[chosen].geometry.representative_point()
     for name, point in zip(polygons.loc[chosen, "name"], points, strict=True):
-        ax.text(point.x, point.y, name, fontsize=6.5, fontweight="bold", ha="center",
-                va="center", path_effects=halo)
+        ax.text(
+            point.x,
+            point.y,
+            name,
+            fontsize=6.5,
+            fontweight="bold",
+            ha="center",
+            va="center",
+            path_effects=halo,
+        )
 
     overview = fig.add_axes((0.72, 0.60, 0.27, 0.38))
     municipality_polygon().plot(ax=overview, color="#f1efe9", edgecolor="#777777", linewidth=0.3)
     polygons.plot(ax=overview, color=colours, edgecolor="#9a9a9a", linewidth=0.1)
-    overview.add_patch(Rectangle((cx - half_w, cy - half_h), 2 * half_w, 2 * half_h,
-                                 fill=False, edgecolor="black", linewidth=0.8))
+    overview.add_patch(
+        Rectangle(
+            (cx - half_w, cy - half_h),
+            2 * half_w,
+            2 * half_h,
+            fill=False,
+            edgecolor="black",
+            linewidth=0.8,
+        )
+    )
     overview.set_aspect("equal")
     overview.set_axis_off()
     overview.set_title("Hela kommunen", fontsize=6)
 
     decimals = 0 if indicator.kind == "count" else 1
     labels = legend_labels(breaks, decimals=decimals) if breaks.k else []
-    handles = [Patch(facecolor=_hex(c), edgecolor="#6b6b6b", linewidth=0.4)
-               for c in palette_colors(palette, breaks.k)]
-    handles.append(Patch(facecolor=_hex(MISSING_COLOR), edgecolor="#8a8a8a", hatch="////",
-                         linewidth=0.4))
+    handles = [
+        Patch(facecolor=_hex(c), edgecolor="#6b6b6b", linewidth=0.4)
+        for c in palette_colors(palette, breaks.k)
+    ]
+    handles.append(
+        Patch(facecolor=_hex(MISSING_COLOR), edgecolor="#8a8a8a", hatch="////", linewidth=0.4)
+    )
     handles.append(Line2D([], [], color="black", linewidth=1.3))
     labels = [*labels, textwrap.fill(MISSING_LABEL, 16), "Valda områden"]
-    fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.71, 0.57), frameon=False,
-               fontsize=6, title=textwrap.fill(indicator.unit_sv, 22), title_fontsize=6,
-               alignment="left", handlelength=1.6, borderaxespad=0.0)
+    fig.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(0.71, 0.57),
+        frameon=False,
+        fontsize=6,
+        title=textwrap.fill(indicator.unit_sv, 22),
+        title_fontsize=6,
+        alignment="left",
+        handlelength=1.6,
+        borderaxespad=0.0,
+    )
     return fig
 
 
@@ -451,9 +600,16 @@ def _spine_rows(catalogue: dict[str, Indicator], indicator_ids: set[str]) -> lis
     return rows
 
 
-def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str,
-                 districts: Sequence[str], names: dict[str, str], municipality_code: str,
-                 width_mm: float = 180.0) -> Figure:
+def spine_figure(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    districts: Sequence[str],
+    names: dict[str, str],
+    municipality_code: str,
+    width_mm: float = 180.0,
+) -> Figure:
     """Spine charts side by side, one column per district (at most four), shared labels.
 
     Each row is an indicator: the light bar spans the districts from worst (left) to best
@@ -462,10 +618,14 @@ def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, perio
     """
     profiles = {}
     for code in districts:
-        profile = spine_data(values, catalogue, area_code=code, period=period,
-                             municipality_code=municipality_code)
-        profiles[code] = (profile.set_index("indicator_id") if not profile.empty
-                          else pd.DataFrame(index=pd.Index([], name="indicator_id")))
+        profile = spine_data(
+            values, catalogue, area_code=code, period=period, municipality_code=municipality_code
+        )
+        profiles[code] = (
+            profile.set_index("indicator_id")
+            if not profile.empty
+            else pd.DataFrame(index=pd.Index([], name="indicator_id"))
+        )
     ids = set().union(*[set(p.index) for p in profiles.values()])
     rows = _spine_rows(catalogue, ids)
     n = len(rows)
@@ -479,11 +639,25 @@ def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, perio
     for i, code in enumerate(districts):
         centre = i * column + 0.95
         profile = profiles[code]
-        ax.text(centre + 0.7, -1.25, names.get(code, code), ha="center", va="bottom",
-                fontsize=7.5, fontweight="bold")
+        ax.text(
+            centre + 0.7,
+            -1.25,
+            names.get(code, code),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            fontweight="bold",
+        )
         for x, word in ((-1, "sämst"), (0, "Umeå"), (1, "bäst")):
-            ax.text(centre + x * half, n - 0.35, word, ha="center", va="top", fontsize=5.5,
-                    color="#555555")
+            ax.text(
+                centre + x * half,
+                n - 0.35,
+                word,
+                ha="center",
+                va="top",
+                fontsize=5.5,
+                color="#555555",
+            )
         ax.plot([centre, centre], [-0.6, n - 0.5], color="black", linewidth=0.9, zorder=3)
         for y, (kind, key) in enumerate(rows):
             if kind == "group":
@@ -492,26 +666,56 @@ def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, perio
                 ax.text(centre + half + 0.12, y, MISSING, va="center", fontsize=5.8)
                 continue
             r = profile.loc[key]
-            ax.add_patch(Rectangle((centre + r["worst"] * half, y - 0.3),
-                                   (r["best"] - r["worst"]) * half, 0.6,
-                                   facecolor="#e4e4e4", edgecolor="none", zorder=1))
-            ax.add_patch(Rectangle((centre + r["q25"] * half, y - 0.3),
-                                   (r["q75"] - r["q25"]) * half, 0.6,
-                                   facecolor="#b8b8b8", edgecolor="none", zorder=2))
+            ax.add_patch(
+                Rectangle(
+                    (centre + r["worst"] * half, y - 0.3),
+                    (r["best"] - r["worst"]) * half,
+                    0.6,
+                    facecolor="#e4e4e4",
+                    edgecolor="none",
+                    zorder=1,
+                )
+            )
+            ax.add_patch(
+                Rectangle(
+                    (centre + r["q25"] * half, y - 0.3),
+                    (r["q75"] - r["q25"]) * half,
+                    0.6,
+                    facecolor="#b8b8b8",
+                    edgecolor="none",
+                    zorder=2,
+                )
+            )
             if r["suppressed"] or not np.isfinite(r["position"]):
                 ax.text(centre + half + 0.12, y, "– (prickad)", va="center", fontsize=5.8)
                 continue
             verdict = r["verdict"] if isinstance(r["verdict"], str) else "not_compared"
             marker, colour = VERDICT_STYLE.get(verdict, VERDICT_STYLE["not_compared"])
             size = 7.5 if marker == "*" else 5.2
-            ax.plot(centre + r["position"] * half, y, marker=marker, markersize=size,
-                    markerfacecolor=colour, markeredgecolor="black", markeredgewidth=0.5,
-                    zorder=4, linestyle="none")
-            ax.text(centre + half + 0.12, y, VERDICT_WORDS.get(verdict, verdict), va="center",
-                    fontsize=5.8)
-    labels = [key if kind == "group" else textwrap.fill(catalogue[key].name_sv, 34,
-                                                        max_lines=2, placeholder="…")
-              for kind, key in rows]
+            ax.plot(
+                centre + r["position"] * half,
+                y,
+                marker=marker,
+                markersize=size,
+                markerfacecolor=colour,
+                markeredgecolor="black",
+                markeredgewidth=0.5,
+                zorder=4,
+                linestyle="none",
+            )
+            ax.text(
+                centre + half + 0.12,
+                y,
+                VERDICT_WORDS.get(verdict, verdict),
+                va="center",
+                fontsize=5.8,
+            )
+    labels = [
+        key
+        if kind == "group"
+        else textwrap.fill(catalogue[key].name_sv, 34, max_lines=2, placeholder="…")
+        for kind, key in rows
+    ]
     ax.set_yticks(range(n), labels, fontsize=6, linespacing=0.95)
     for tick, (kind, _) in zip(ax.get_yticklabels(), rows, strict=True):
         if kind == "group":
@@ -527,26 +731,71 @@ def spine_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *, perio
     for side in ax.spines.values():
         side.set_visible(False)
     handles = [
-        Line2D([], [], marker="X", markersize=5.5, markerfacecolor=VERDICT_STYLE["higher_worse"][1],
-               markeredgecolor="black", linestyle="none"),
-        Line2D([], [], marker="*", markersize=8, markerfacecolor=VERDICT_STYLE["higher_better"][1],
-               markeredgecolor="black", linestyle="none"),
-        Line2D([], [], marker="o", markersize=5, markerfacecolor="white", markeredgecolor="black",
-               linestyle="none"),
-        Patch(facecolor="#e4e4e4"), Patch(facecolor="#b8b8b8"),
+        Line2D(
+            [],
+            [],
+            marker="X",
+            markersize=5.5,
+            markerfacecolor=VERDICT_STYLE["higher_worse"][1],
+            markeredgecolor="black",
+            linestyle="none",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="*",
+            markersize=8,
+            markerfacecolor=VERDICT_STYLE["higher_better"][1],
+            markeredgecolor="black",
+            linestyle="none",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            markersize=5,
+            markerfacecolor="white",
+            markeredgecolor="black",
+            linestyle="none",
+        ),
+        Patch(facecolor="#e4e4e4"),
+        Patch(facecolor="#b8b8b8"),
         Line2D([], [], color="black", linewidth=0.9),
     ]
-    labels = ["Signifikant sämre än Umeå", "Signifikant bättre än Umeå", "Ingen signifikant skillnad",
-              "Alla områdens spridning", "Mittersta 50 %", "Umeå kommun"]
-    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=5.8, frameon=False,
-               bbox_to_anchor=(0.5, 0.0), handlelength=1.4, columnspacing=1.2)
+    labels = [
+        "Signifikant sämre än Umeå",
+        "Signifikant bättre än Umeå",
+        "Ingen signifikant skillnad",
+        "Alla områdens spridning",
+        "Mittersta 50 %",
+        "Umeå kommun",
+    ]
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=6,
+        fontsize=5.8,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=1.4,
+        columnspacing=1.2,
+    )
     return fig
 
 
-def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
-                 indicator_ids: Sequence[str], districts: Sequence[str], names: dict[str, str],
-                 municipality_code: str, period: str, interventions: pd.DataFrame | None = None,
-                 width_mm: float = 180.0) -> tuple[Figure, list[str]]:
+def trend_figure(
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    indicator_ids: Sequence[str],
+    districts: Sequence[str],
+    names: dict[str, str],
+    municipality_code: str,
+    period: str,
+    interventions: pd.DataFrame | None = None,
+    width_mm: float = 180.0,
+) -> tuple[Figure, list[str]]:
     """Small multiples over the years up to ``period``: each district and Umeå with its 95 %
     interval band; dotted lines mark interventions in the chosen districts.
 
@@ -554,9 +803,12 @@ def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
     """
     last = int(period)
     areas = [*districts, municipality_code]
-    shown = values[values["indicator_id"].isin(list(indicator_ids))
-                   & values["area_code"].isin(areas) & values["value"].notna()
-                   & (values["period"] <= period)]
+    shown = values[
+        values["indicator_id"].isin(list(indicator_ids))
+        & values["area_code"].isin(areas)
+        & values["value"].notna()
+        & (values["period"] <= period)
+    ]
     first = max(last - TREND_YEARS + 1, int(shown["period"].min()) if len(shown) else last)
     years = list(range(first, last + 1))
     year_text = [str(y) for y in years]
@@ -570,20 +822,42 @@ def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
         ind = catalogue[ind_id]
         part = values[(values["indicator_id"] == ind_id) & values["period"].isin(year_text)]
         for j, code in enumerate(areas):
-            series = (part[part["area_code"] == code].set_index("period")
-                      .reindex(year_text)[["value", "lower", "upper"]].astype(float))
+            series = (
+                part[part["area_code"] == code]
+                .set_index("period")
+                .reindex(year_text)[["value", "lower", "upper"]]
+                .astype(float)
+            )
             is_muni = code == municipality_code
             colour = MUNICIPALITY_COLOUR if is_muni else AREA_COLOURS[j % len(AREA_COLOURS)]
-            ax.fill_between(years, series["lower"], series["upper"], color=colour,
-                            alpha=0.13 if not is_muni else 0.10, linewidth=0)
-            ax.plot(years, series["value"], color=colour, linewidth=1.8 if is_muni else 1.1,
-                    linestyle="--" if is_muni else "-",
-                    marker=None if is_muni else AREA_MARKERS[j % len(AREA_MARKERS)],
-                    markersize=3)
+            ax.fill_between(
+                years,
+                series["lower"],
+                series["upper"],
+                color=colour,
+                alpha=0.13 if not is_muni else 0.10,
+                linewidth=0,
+            )
+            ax.plot(
+                years,
+                series["value"],
+                color=colour,
+                linewidth=1.8 if is_muni else 1.1,
+                linestyle="--" if is_muni else "-",
+                marker=None if is_muni else AREA_MARKERS[j % len(AREA_MARKERS)],
+                markersize=3,
+            )
         for number, x, _ in marks:
             ax.axvline(x, color="#555555", linestyle=":", linewidth=0.9)
-            ax.annotate(str(number), (x, 1.0), xycoords=("data", "axes fraction"),
-                        fontsize=6, ha="center", va="bottom", color="#333333")
+            ax.annotate(
+                str(number),
+                (x, 1.0),
+                xycoords=("data", "axes fraction"),
+                fontsize=6,
+                ha="center",
+                va="bottom",
+                color="#333333",
+            )
         ax.set_title(textwrap.shorten(ind.name_sv, 60, placeholder="…"), fontsize=7.5, pad=8)
         ax.set_ylabel(textwrap.fill(ind.unit_sv, 26), fontsize=6)
         ax.tick_params(labelsize=6)
@@ -595,22 +869,37 @@ def trend_figure(values: pd.DataFrame, catalogue: dict[str, Indicator], *,
         ax.grid(axis="y", color="#e6e6e6", linewidth=0.5)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    for ax in axes[len(indicator_ids):]:
+    for ax in axes[len(indicator_ids) :]:
         ax.set_axis_off()
-    handles = [Line2D([], [], color=AREA_COLOURS[j % len(AREA_COLOURS)],
-                      marker=AREA_MARKERS[j % len(AREA_MARKERS)], markersize=3, linewidth=1.1)
-               for j in range(len(districts))]
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=AREA_COLOURS[j % len(AREA_COLOURS)],
+            marker=AREA_MARKERS[j % len(AREA_MARKERS)],
+            markersize=3,
+            linewidth=1.1,
+        )
+        for j in range(len(districts))
+    ]
     handles.append(Line2D([], [], color=MUNICIPALITY_COLOUR, linestyle="--", linewidth=1.8))
     handles.append(Patch(facecolor="#888888", alpha=0.25))
     labels = [*[names.get(d, d) for d in districts], "Umeå kommun", "95 % konfidensintervall"]
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 6), fontsize=6.3,
-               frameon=False)
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncol=min(len(labels), 6),
+        fontsize=6.3,
+        frameon=False,
+    )
     notes = [f"{number} = {text}" for number, _, text in marks]
     return fig, notes
 
 
-def _intervention_marks(interventions: pd.DataFrame | None, *, districts: Sequence[str],
-                        first: int, last: int) -> list[tuple[int, float, str]]:
+def _intervention_marks(
+    interventions: pd.DataFrame | None, *, districts: Sequence[str], first: int, last: int
+) -> list[tuple[int, float, str]]:
     """(number, decimal year, note) for interventions in ``districts`` starting in the window."""
     if interventions is None or interventions.empty:
         return []
@@ -630,8 +919,14 @@ def _intervention_marks(interventions: pd.DataFrame | None, *, districts: Sequen
 # --------------------------------------------------------------------------- the document
 
 
-def _value_table_rows(values: pd.DataFrame, indicator: Indicator, *, period: str,
-                      areas: Sequence[str], names: dict[str, str]) -> list[list[str]]:
+def _value_table_rows(
+    values: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    period: str,
+    areas: Sequence[str],
+    names: dict[str, str],
+) -> list[list[str]]:
     rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
     by_area = rows.set_index("area_code")
     out = []
@@ -646,23 +941,42 @@ def _value_table_rows(values: pd.DataFrame, indicator: Indicator, *, period: str
             continue
         kind, mult = indicator.kind, indicator.multiplier
         verdict = r["verdict"]
-        verdict_text = ("referens" if verdict == "benchmark"
-                        else VERDICT_LABELS.get(verdict, {"sv": MISSING})["sv"])
+        verdict_text = (
+            "referens"
+            if verdict == "benchmark"
+            else VERDICT_LABELS.get(verdict, {"sv": MISSING})["sv"]
+        )
         if kind == "count":
             counts = fmt_int(r["numerator"])
         elif kind == "mean":  # the numerator is a sum of scores, not people
             counts = f"n = {fmt_int(r['denominator'])}"
         else:
             counts = f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])}"
-        interval = (MISSING if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"]))
-                    else f"{fmt_number(r['lower'])}–{fmt_number(r['upper'])}")
-        out.append([name, fmt_value(r["value"], kind=kind, multiplier=mult), interval,
-                    counts, verdict_text])
+        interval = (
+            MISSING
+            if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"]))
+            else f"{fmt_number(r['lower'])}–{fmt_number(r['upper'])}"
+        )
+        out.append(
+            [
+                name,
+                fmt_value(r["value"], kind=kind, multiplier=mult),
+                interval,
+                counts,
+                verdict_text,
+            ]
+        )
     return out
 
 
-def _method_paragraphs(catalogue: dict[str, Indicator], shown: Iterable[str], *, demo: bool,
-                       threshold: int, min_denominator: int) -> list[str]:
+def _method_paragraphs(
+    catalogue: dict[str, Indicator],
+    shown: Iterable[str],
+    *,
+    demo: bool,
+    threshold: int,
+    min_denominator: int,
+) -> list[str]:
     sources = sorted({catalogue[i].source for i in shown if i in catalogue})
     paragraphs = [
         "Intervall: 95 % konfidensintervall. Andelar: Wilsons score-intervall. Kvoter per "
@@ -677,21 +991,29 @@ def _method_paragraphs(catalogue: dict[str, Indicator], shown: Iterable[str], *,
         f"med täljare under {threshold}, med färre än {threshold} personer utanför "
         f"(nästan alla) eller med ett underlag under {min_denominator}. Sekundär prickning "
         "hindrar att ett dolt värde räknas fram ur en summa. Dolda värden visas som "
-        f"\"{MISSING}\" med skälet.",
+        f'"{MISSING}" med skälet.',
         "Indikatorerna beskriver platser (områden), aldrig personer. Inget sammanvägt index "
         "används för att bedöma personer; underlaget stöder förebyggande arbete och "
         "resursfördelning, inte prediktivt polisarbete.",
         "Källor: " + "; ".join(sources) + "." if sources else "Källor: –.",
     ]
     if demo:
-        paragraphs.append(f"{DEMO_LABEL}: värdena är syntetiska (deterministiska, kalibrerade "
-                          "mot offentliga totaler) och beskriver inte verkliga förhållanden.")
+        paragraphs.append(
+            f"{DEMO_LABEL}: värdena är syntetiska (deterministiska, kalibrerade "
+            "mot offentliga totaler) och beskriver inte verkliga förhållanden."
+        )
     return paragraphs
 
 
-def build_brief(store, *, period: str | int, districts: Iterable[str] | None = None,
-                indicator: str | None = None, out: Path | str,
-                made_on: date | None = None) -> Path:
+def build_brief(
+    store,
+    *,
+    period: str | int,
+    districts: Iterable[str] | None = None,
+    indicator: str | None = None,
+    out: Path | str,
+    made_on: date | None = None,
+) -> Path:
     """Write the council brief PDF for one year and a few districts; returns its path.
 
     Parameters
@@ -728,8 +1050,10 @@ def build_brief(store, *, period: str | int, districts: Iterable[str] | None = N
     years = sorted(values["period"].unique())
     if period not in years:
         have = f"tillgängliga år: {years[0]}–{years[-1]}" if years else "databasen är tom"
-        raise UserError(f"Det finns inga indikatorvärden för {period} ({have}).",
-                        message_en=f"There are no indicator values for {period}.")
+        raise UserError(
+            f"Det finns inga indikatorvärden för {period} ({have}).",
+            message_en=f"There are no indicator values for {period}.",
+        )
     previous = str(int(period) - 1)
     municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
     names = dict(zip(values["area_code"], values["area_name"], strict=False))
@@ -748,68 +1072,122 @@ def build_brief(store, *, period: str | int, districts: Iterable[str] | None = N
     pdf.section_heading(f"Karta: {ind.name_sv}, {fmt_period(period)}", size=11)
     top = pdf.get_y()
     map_width = 100.0
-    height = add_figure(pdf, map_figure(values, ind, period=period, districts=codes,
-                                        width_mm=map_width), width=map_width, move_down=False)
+    height = add_figure(
+        pdf,
+        map_figure(values, ind, period=period, districts=codes, width_mm=map_width),
+        width=map_width,
+        move_down=False,
+    )
     table_x = pdf.l_margin + map_width + 2
     pdf.set_y(top + 2)
-    add_table(pdf, _value_table_rows(values, ind, period=period, areas=[*codes, municipality],
-                                     names=names),
-              headings=["Område", "Värde", "95 % KI", "Antal / underlag", "Jämfört med Umeå"],
-              col_widths=[1.35, 0.95, 1.35, 1.35, 1.5], font_size=6.3, x=table_x,
-              width=pdf.w - pdf.r_margin - table_x, align=["L", "R", "R", "R", "L"])
+    add_table(
+        pdf,
+        _value_table_rows(values, ind, period=period, areas=[*codes, municipality], names=names),
+        headings=["Område", "Värde", "95 % KI", "Antal / underlag", "Jämfört med Umeå"],
+        col_widths=[1.35, 0.95, 1.35, 1.35, 1.5],
+        font_size=6.3,
+        x=table_x,
+        width=pdf.w - pdf.r_margin - table_x,
+        align=["L", "R", "R", "R", "L"],
+    )
     pdf.set_x(table_x)
     pdf.ln(1.5)
     pdf.set_x(table_x)
-    pdf.paragraph(f"Enhet: {ind.unit_sv}. Riktning: "
-                  f"{'högre är sämre' if ind.direction == 'higher_is_worse' else 'högre är bättre'}. "
-                  f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
-                  f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}.",
-                  size=6.5, color=MUTED_TEXT, width=pdf.w - pdf.r_margin - table_x)
+    pdf.paragraph(
+        f"Enhet: {ind.unit_sv}. Riktning: "
+        f"{'högre är sämre' if ind.direction == 'higher_is_worse' else 'högre är bättre'}. "
+        f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
+        f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}.",
+        size=6.5,
+        color=MUTED_TEXT,
+        width=pdf.w - pdf.r_margin - table_x,
+    )
     pdf.set_y(max(pdf.get_y(), top + height) + 3)
 
     changes = significant_changes(values, catalogue, period=period, previous=previous, areas=codes)
-    _changes_section(pdf, changes, period=period, previous=previous,
-                     have_previous=previous in years)
+    _changes_section(
+        pdf, changes, period=period, previous=previous, have_previous=previous in years
+    )
     pdf.ln(2)
-    _summary_section(pdf, verdict_summary(values, catalogue, period=period, areas=codes),
-                     period=period, names=names)
+    _summary_section(
+        pdf,
+        verdict_summary(values, catalogue, period=period, areas=codes),
+        period=period,
+        names=names,
+    )
     pdf.ln(2)
 
     for start in range(0, len(codes), SPINE_COLUMNS_PER_FIGURE):
-        group = codes[start:start + SPINE_COLUMNS_PER_FIGURE]
-        figure = spine_figure(values, catalogue, period=period, districts=group, names=names,
-                              municipality_code=municipality)
+        group = codes[start : start + SPINE_COLUMNS_PER_FIGURE]
+        figure = spine_figure(
+            values,
+            catalogue,
+            period=period,
+            districts=group,
+            names=names,
+            municipality_code=municipality,
+        )
         if start == 0:  # keep the heading and its explanation with the chart
             pdf.ensure_space(_figure_height(figure, pdf.content_width) + 18)
-            pdf.section_heading(f"Profil per område, {fmt_period(period)} (jämfört med Umeå "
-                                "kommun)", size=11, space_after=0.5)
-            pdf.paragraph("Varje rad är en indikator. Positionen är skalad så att höger alltid är "
-                          "bättre: Umeå kommun ligger på mittlinjen, det sämsta området till "
-                          "vänster och det bästa till höger. Markeringens form och ordet bredvid "
-                          "visar om området skiljer sig signifikant från Umeå (95 %).", size=6.5,
-                          color=MUTED_TEXT)
+            pdf.section_heading(
+                f"Profil per område, {fmt_period(period)} (jämfört med Umeå kommun)",
+                size=11,
+                space_after=0.5,
+            )
+            pdf.paragraph(
+                "Varje rad är en indikator. Positionen är skalad så att höger alltid är "
+                "bättre: Umeå kommun ligger på mittlinjen, det sämsta området till "
+                "vänster och det bästa till höger. Markeringens form och ordet bredvid "
+                "visar om området skiljer sig signifikant från Umeå (95 %).",
+                size=6.5,
+                color=MUTED_TEXT,
+            )
         add_figure(pdf, figure, width=pdf.content_width)
         pdf.ln(1)
     pdf.ln(1)
 
-    trend_ids = trend_indicators(values, catalogue, period=period, headline=headline,
-                                 changes=changes)
-    figure, notes = trend_figure(values, catalogue, indicator_ids=trend_ids, districts=codes,
-                                 names=names, municipality_code=municipality, period=period,
-                                 interventions=read_interventions(store))
+    trend_ids = trend_indicators(
+        values, catalogue, period=period, headline=headline, changes=changes
+    )
+    figure, notes = trend_figure(
+        values,
+        catalogue,
+        indicator_ids=trend_ids,
+        districts=codes,
+        names=names,
+        municipality_code=municipality,
+        period=period,
+        interventions=read_interventions(store),
+    )
     pdf.ensure_space(_figure_height(figure, pdf.content_width) + 10)
     pdf.section_heading("Trender över åren", size=11)
     add_figure(pdf, figure, width=pdf.content_width)
     if notes:
-        pdf.paragraph("Insatser (prickade linjer): " + "; ".join(notes) + ".", size=6.5,
-                      color=MUTED_TEXT)
+        pdf.paragraph(
+            "Insatser (prickade linjer): " + "; ".join(notes) + ".", size=6.5, color=MUTED_TEXT
+        )
     pdf.ln(1.5)
-    _trend_table(pdf, values, catalogue, period=period, indicator_ids=trend_ids,
-                 areas=[*codes, municipality], names=names)
+    _trend_table(
+        pdf,
+        values,
+        catalogue,
+        period=period,
+        indicator_ids=trend_ids,
+        areas=[*codes, municipality],
+        names=names,
+    )
     pdf.ln(3)
-    add_boxed_text(pdf, "Metod", _method_paragraphs(
-        catalogue, values.loc[values["period"] == period, "indicator_id"].unique(), demo=demo,
-        threshold=SUPPRESSION_THRESHOLD, min_denominator=MIN_DENOMINATOR))
+    add_boxed_text(
+        pdf,
+        "Metod",
+        _method_paragraphs(
+            catalogue,
+            values.loc[values["period"] == period, "indicator_id"].unique(),
+            demo=demo,
+            threshold=SUPPRESSION_THRESHOLD,
+            min_denominator=MIN_DENOMINATOR,
+        ),
+    )
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -822,21 +1200,27 @@ def _figure_height(figure: Figure, width: float) -> float:
     return width * float(h_in) / float(w_in)
 
 
-def _title_block(pdf: BriefPDF, *, period: str, made_on: date, names: list[str],
-                 demo: bool) -> None:
+def _title_block(
+    pdf: BriefPDF, *, period: str, made_on: date, names: list[str], demo: bool
+) -> None:
     pdf.set_font(FONT_FAMILY, "B", 17)
     pdf.multi_cell(0, 8, TITLE, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.paragraph(f"Period: {fmt_period(period)}   ·   Framtaget: {fmt_date(made_on)}", size=9.5)
     pdf.paragraph(f"Områden: {', '.join(names)}", size=9.5)
     if demo:
-        pdf.paragraph(f"{DEMO_LABEL}: underlaget visar påhittade siffror för att visa hur "
-                      "rapporten ser ut.", size=8, style="B", color=(102, 60, 0))
+        pdf.paragraph(
+            f"{DEMO_LABEL}: underlaget visar påhittade siffror för att visa hur rapporten ser ut.",
+            size=8,
+            style="B",
+            color=(102, 60, 0),
+        )
     pdf.ln(3)
 
 
-def _changes_section(pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previous: str,
-                     have_previous: bool) -> None:
+def _changes_section(
+    pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previous: str, have_previous: bool
+) -> None:
     pdf.section_heading(f"Vad har förändrats sedan {fmt_period(previous)}?", size=11)
     if not have_previous:
         pdf.paragraph(f"Det finns inga värden för {fmt_period(previous)} att jämföra med.")
@@ -851,10 +1235,13 @@ def _changes_section(pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previ
         pdf.multi_cell(0, 4.2, row.text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(0.6)
     pdf.ln(1)
-    pdf.paragraph(f"Urval: upp till {MAX_CHANGES} förändringar där årets och förra årets 95 %-"
-                  "intervall inte överlappar, störst skillnad först. Procentuell förändring "
-                  f"visas bara när båda åren bygger på minst {SUPPRESSION_THRESHOLD} händelser.",
-                  size=6.5, color=MUTED_TEXT)
+    pdf.paragraph(
+        f"Urval: upp till {MAX_CHANGES} förändringar där årets och förra årets 95 %-"
+        "intervall inte överlappar, störst skillnad först. Procentuell förändring "
+        f"visas bara när båda åren bygger på minst {SUPPRESSION_THRESHOLD} händelser.",
+        size=6.5,
+        color=MUTED_TEXT,
+    )
 
 
 def _name_list(names: Sequence[str], *, limit: int = 6) -> str:
@@ -864,35 +1251,74 @@ def _name_list(names: Sequence[str], *, limit: int = 6) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def _summary_section(pdf: BriefPDF, summary: pd.DataFrame, *, period: str,
-                     names: dict[str, str]) -> None:
+def _summary_section(
+    pdf: BriefPDF, summary: pd.DataFrame, *, period: str, names: dict[str, str]
+) -> None:
     pdf.section_heading(f"Läget i korthet, {fmt_period(period)}: jämfört med Umeå kommun", size=11)
-    rows = [[names.get(r.area_code, r.area_code), str(r.worse), str(r.better), str(r.similar),
-             str(r.hidden), _name_list(r.worse_names)]
-            for r in summary.itertuples(index=False)]
-    add_table(pdf, rows, headings=["Område", "Sämre", "Bättre", "Ingen skillnad", "Prickade",
-                                   "Signifikant sämre än Umeå"],
-              col_widths=[1.3, 0.6, 0.6, 0.8, 0.75, 5.0], font_size=7,
-              align=["L", "R", "R", "R", "R", "L"])
+    rows = [
+        [
+            names.get(r.area_code, r.area_code),
+            str(r.worse),
+            str(r.better),
+            str(r.similar),
+            str(r.hidden),
+            _name_list(r.worse_names),
+        ]
+        for r in summary.itertuples(index=False)
+    ]
+    add_table(
+        pdf,
+        rows,
+        headings=[
+            "Område",
+            "Sämre",
+            "Bättre",
+            "Ingen skillnad",
+            "Prickade",
+            "Signifikant sämre än Umeå",
+        ],
+        col_widths=[1.3, 0.6, 0.6, 0.8, 0.75, 5.0],
+        font_size=7,
+        align=["L", "R", "R", "R", "R", "L"],
+    )
     pdf.ln(1)
-    pdf.paragraph("Antal indikatorer per område vars 95 %-intervall ligger helt över eller under "
-                  "kommunens värde, åt det håll som är sämre respektive bättre. Indikatorer som "
-                  "är antal jämförs inte.", size=6.5, color=MUTED_TEXT)
+    pdf.paragraph(
+        "Antal indikatorer per område vars 95 %-intervall ligger helt över eller under "
+        "kommunens värde, åt det håll som är sämre respektive bättre. Indikatorer som "
+        "är antal jämförs inte.",
+        size=6.5,
+        color=MUTED_TEXT,
+    )
 
 
-def _trend_table(pdf: BriefPDF, values: pd.DataFrame, catalogue: dict[str, Indicator], *,
-                 period: str, indicator_ids: Sequence[str], areas: Sequence[str],
-                 names: dict[str, str]) -> None:
-    codes = trend_codes(values, catalogue, period=period, indicator_ids=indicator_ids,
-                        areas=areas)
+def _trend_table(
+    pdf: BriefPDF,
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    indicator_ids: Sequence[str],
+    areas: Sequence[str],
+    names: dict[str, str],
+) -> None:
+    codes = trend_codes(values, catalogue, period=period, indicator_ids=indicator_ids, areas=areas)
     lookup = codes.set_index(["indicator_id", "area_code"])["trend"].to_dict()
-    rows = [[names.get(a, a), *[trend_word(lookup.get((i, a), "cannot_calculate"),
-                                           catalogue[i].direction) for i in indicator_ids]]
-            for a in areas]
-    headings = ["Trend, fem senaste åren",
-                *[textwrap.shorten(catalogue[i].name_sv, 40, placeholder="…")
-                  for i in indicator_ids]]
+    rows = [
+        [
+            names.get(a, a),
+            *[
+                trend_word(lookup.get((i, a), "cannot_calculate"), catalogue[i].direction)
+                for i in indicator_ids
+            ],
+        ]
+        for a in areas
+    ]
+    headings = [
+        "Trend, fem senaste åren",
+        *[textwrap.shorten(catalogue[i].name_sv, 40, placeholder="…") for i in indicator_ids],
+    ]
     pdf.ensure_space(16 + 5 * len(rows))
     pdf.section_heading("Trend per område (Fingertips trendmarkör)", size=9.5, space_after=1)
-    add_table(pdf, rows, headings=headings, col_widths=[1.3, *[1.0] * len(indicator_ids)],
-              font_size=6.5)
+    add_table(
+        pdf, rows, headings=headings, col_widths=[1.3, *[1.0] * len(indicator_ids)], font_size=6.5
+    )

@@ -53,11 +53,28 @@ TITLE = "Veckolägesbild EST"
 #: Weeks of municipality totals in the trend chart (this week and the ones before).
 TREND_WEEKS = 13
 HIDDEN = ".."
-ACTIVITY_LABELS = {"patrull": "Patruller", "nattvandring": "Nattvandringar",
-                   "fältvandring": "Fältvandringar", "fritidsgårdskväll": "Fritidsgårdskvällar",
-                   "lovaktivitet": "Lovaktiviteter", "annat": "Övriga aktiviteter"}
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-             "september", "oktober", "november", "december")
+ACTIVITY_LABELS = {
+    "patrull": "Patruller",
+    "nattvandring": "Nattvandringar",
+    "fältvandring": "Fältvandringar",
+    "fritidsgårdskväll": "Fritidsgårdskvällar",
+    "lovaktivitet": "Lovaktiviteter",
+    "annat": "Övriga aktiviteter",
+}
+MONTHS_SV = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 BAR_COLOR = "#3182bd"
 MEAN_COLOR = "#636363"
 FLAG_COLOR = "#bd0026"
@@ -105,8 +122,16 @@ def district_figure(districts: pd.DataFrame) -> Figure:
     flags = districts["flag"].to_numpy(dtype=bool)
     colors = [FLAG_COLOR if f else BAR_COLOR for f in flags]
     ax.barh(y, np.nan_to_num(counts), color=colors, height=0.6, label="denna vecka")
-    ax.scatter(means, y, marker="|", s=160, color=MEAN_COLOR, linewidths=2, zorder=3,
-               label=f"snitt {BASELINE_WEEKS} föregående veckor")
+    ax.scatter(
+        means,
+        y,
+        marker="|",
+        s=160,
+        color=MEAN_COLOR,
+        linewidths=2,
+        zorder=3,
+        label=f"snitt {BASELINE_WEEKS} föregående veckor",
+    )
     top = np.nanmax(np.concatenate([counts, means, [1.0]]))
     for yi, c in zip(y, counts, strict=True):
         ax.text((0 if np.isnan(c) else c) + top * 0.01, yi, _count(c), va="center", fontsize=7)
@@ -115,8 +140,14 @@ def district_figure(districts: pd.DataFrame) -> Figure:
     ax.tick_params(axis="x", labelsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.4, -0.06 - 0.5 / (n + 2)),
-              ncol=2, frameon=False, handlelength=1.2)
+    ax.legend(
+        fontsize=6,
+        loc="upper center",
+        bbox_to_anchor=(0.4, -0.06 - 0.5 / (n + 2)),
+        ncol=2,
+        frameon=False,
+        handlelength=1.2,
+    )
     figure.tight_layout()
     return figure
 
@@ -155,8 +186,14 @@ def _activity_rows(activities: pd.DataFrame, names: dict[str, str]) -> list[list
         held = int((part["status"] == "genomford").sum())
         planned = int((part["status"] == "planerad").sum())
         places = sorted({names.get(c, c) for c in part["district_code"]})
-        rows.append([ACTIVITY_LABELS.get(kind, str(kind)), fmt_int(held), fmt_int(planned),
-                     ", ".join(places)])
+        rows.append(
+            [
+                ACTIVITY_LABELS.get(kind, str(kind)),
+                fmt_int(held),
+                fmt_int(planned),
+                ", ".join(places),
+            ]
+        )
     order = list(ACTIVITY_LABELS.values())
     return sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else len(order))
 
@@ -168,16 +205,27 @@ def _hotspot_text(incidents_data: dict, names: dict[str, str]) -> str:
     result = hotspots(cells, permutations=DETECTION_PERMUTATIONS, alpha=HOTSPOT_ALPHA)
     hot = result.loc[result["hotspot"] == "hot"].groupby("district_code").size()
     if hot.empty:
-        return ("Inga statistiskt säkerställda hotspots den här veckan (Getis–Ord Gi*, "
-                "FDR 5\u00a0%).")
-    parts = [f"{names.get(code, code)} ({n} {'ruta' if n == 1 else 'rutor'})"
-             for code, n in hot.sort_values(ascending=False).items()]
-    return ("Statistiskt säkerställda kluster av händelser (Getis–Ord Gi*, FDR 5\u00a0%) den här "
-            f"veckan i: {', '.join(parts)}. Rutorna är 250 × 250 m och visas bara för EST-gruppen.")
+        return (
+            "Inga statistiskt säkerställda hotspots den här veckan (Getis–Ord Gi*, FDR 5\u00a0%)."
+        )
+    parts = [
+        f"{names.get(code, code)} ({n} {'ruta' if n == 1 else 'rutor'})"
+        for code, n in hot.sort_values(ascending=False).items()
+    ]
+    return (
+        "Statistiskt säkerställda kluster av händelser (Getis–Ord Gi*, FDR 5\u00a0%) den här "
+        f"veckan i: {', '.join(parts)}. Rutorna är 250 × 250 m och visas bara för EST-gruppen."
+    )
 
 
-def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | None = None,
-                       threshold: int = SUPPRESSION_THRESHOLD) -> Path:
+def build_est_week_pdf(
+    store,
+    week: str,
+    *,
+    out: str | Path,
+    made_on: date | None = None,
+    threshold: int = SUPPRESSION_THRESHOLD,
+) -> Path:
     """Write the weekly EST brief for ``week`` (``2025-W47``) to ``out``; returns the path.
 
     Parameters
@@ -222,21 +270,33 @@ def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | Non
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, "B", 17)
     pdf.multi_cell(0, 8, f"{TITLE} – {fmt_week(week)}", new_x="LMARGIN", new_y="NEXT")
-    pdf.paragraph(f"{_date_span(week)}   ·   händelser rapporterade av EST-partner   ·   "
-                  f"framtaget {fmt_date(made_on)}", size=9)
+    pdf.paragraph(
+        f"{_date_span(week)}   ·   händelser rapporterade av EST-partner   ·   "
+        f"framtaget {fmt_date(made_on)}",
+        size=9,
+    )
     if demo:
-        pdf.paragraph(f"{DEMO_LABEL}: händelserna och aktiviteterna är påhittade för att visa hur "
-                      "veckobrevet ser ut.", size=8, style="B", color=(102, 60, 0))
+        pdf.paragraph(
+            f"{DEMO_LABEL}: händelserna och aktiviteterna är påhittade för att visa hur "
+            "veckobrevet ser ut.",
+            size=8,
+            style="B",
+            color=(102, 60, 0),
+        )
     pdf.ln(2)
 
     total = view["municipality"]
     flagged = view["districts"].loc[view["districts"]["flag"], "name"].tolist()
-    summary = (f"Hela kommunen: {_count(total['count'])} händelser {fmt_week(week)} "
-               f"(snitt {_mean(total['previous_mean'])} de {BASELINE_WEEKS} föregående veckorna"
-               f"{'; ' + MORE_THAN_USUAL if total['flag'] else ''}). ")
+    summary = (
+        f"Hela kommunen: {_count(total['count'])} händelser {fmt_week(week)} "
+        f"(snitt {_mean(total['previous_mean'])} de {BASELINE_WEEKS} föregående veckorna"
+        f"{'; ' + MORE_THAN_USUAL if total['flag'] else ''}). "
+    )
     if not data["baseline_complete"]:
-        summary += ("Underlaget räcker inte tillbaka åtta veckor, så ingen jämförelse med "
-                    "tidigare veckor görs. ")
+        summary += (
+            "Underlaget räcker inte tillbaka åtta veckor, så ingen jämförelse med "
+            "tidigare veckor görs. "
+        )
     elif flagged:
         summary += f"Fler händelser än vanligt (signifikant): {', '.join(flagged)}."
     else:
@@ -245,28 +305,54 @@ def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | Non
     pdf.ln(2)
 
     shown = view["districts"]
-    active = ((shown["count"].fillna(1) > 0) | (shown["previous_mean"].fillna(1) > 0)
-              | shown["district_code"].isin(focus))
+    active = (
+        (shown["count"].fillna(1) > 0)
+        | (shown["previous_mean"].fillna(1) > 0)
+        | shown["district_code"].isin(focus)
+    )
     shown = shown.loc[active].reset_index(drop=True)
     pdf.section_heading("Händelser per distrikt", size=11)
     top = pdf.get_y()
     table_width = 88.0
-    rows = [[r["name"], _count(r["count"]), _mean(r["previous_mean"]), r["label"] or "–"]
-            for _, r in shown.iterrows()]
-    rows.append(["Umeå kommun", _count(total["count"]), _mean(total["previous_mean"]),
-                 MORE_THAN_USUAL if total["flag"] else "–"])
-    add_table(pdf, rows, headings=["Distrikt", "Veckan", f"Snitt {BASELINE_WEEKS} v.", "Bedömning"],
-              col_widths=[1.9, 0.9, 1.0, 1.5], font_size=6.8, align=["L", "R", "R", "L"],
-              width=table_width)
+    rows = [
+        [r["name"], _count(r["count"]), _mean(r["previous_mean"]), r["label"] or "–"]
+        for _, r in shown.iterrows()
+    ]
+    rows.append(
+        [
+            "Umeå kommun",
+            _count(total["count"]),
+            _mean(total["previous_mean"]),
+            MORE_THAN_USUAL if total["flag"] else "–",
+        ]
+    )
+    add_table(
+        pdf,
+        rows,
+        headings=["Distrikt", "Veckan", f"Snitt {BASELINE_WEEKS} v.", "Bedömning"],
+        col_widths=[1.9, 0.9, 1.0, 1.5],
+        font_size=6.8,
+        align=["L", "R", "R", "L"],
+        width=table_width,
+    )
     table_bottom = pdf.get_y()
     figure_x = pdf.l_margin + table_width + 3
-    figure_height = add_figure(pdf, district_figure(shown), width=pdf.w - pdf.r_margin - figure_x,
-                               x=figure_x, y=top, move_down=False)
+    figure_height = add_figure(
+        pdf,
+        district_figure(shown),
+        width=pdf.w - pdf.r_margin - figure_x,
+        x=figure_x,
+        y=top,
+        move_down=False,
+    )
     pdf.set_y(max(table_bottom, top + figure_height) + 2)
-    pdf.paragraph(f"”{HIDDEN}” = färre än {threshold} händelser eller dold för att skydda en "
-                  "annan dold uppgift. Distrikt utan händelser de senaste nio veckorna visas inte "
-                  "(utom fokusområdena). Röd stapel = fler än vanligt.", size=6.5,
-                  color=MUTED_TEXT)
+    pdf.paragraph(
+        f"”{HIDDEN}” = färre än {threshold} händelser eller dold för att skydda en "
+        "annan dold uppgift. Distrikt utan händelser de senaste nio veckorna visas inte "
+        "(utom fokusområdena). Röd stapel = fler än vanligt.",
+        size=6.5,
+        color=MUTED_TEXT,
+    )
     pdf.ln(2)
 
     pdf.ensure_space(50)
@@ -278,10 +364,19 @@ def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | Non
     top = pdf.get_y()
     half = (pdf.content_width - 6) / 2
     pdf.section_heading("Händelsetyper, hela kommunen", size=10)
-    add_table(pdf, [[str(r["label"]), _count(r["count"]), _mean(r["previous_mean"])]
-                    for _, r in types.iterrows()] or [["Inga händelser", "0", "–"]],
-              headings=["Typ", "Veckan", f"Snitt {BASELINE_WEEKS} v."], col_widths=[2.0, 0.8, 1.0],
-              font_size=6.8, align=["L", "R", "R"], width=half)
+    add_table(
+        pdf,
+        [
+            [str(r["label"]), _count(r["count"]), _mean(r["previous_mean"])]
+            for _, r in types.iterrows()
+        ]
+        or [["Inga händelser", "0", "–"]],
+        headings=["Typ", "Veckan", f"Snitt {BASELINE_WEEKS} v."],
+        col_widths=[2.0, 0.8, 1.0],
+        font_size=6.8,
+        align=["L", "R", "R"],
+        width=half,
+    )
     left_bottom = pdf.get_y()
     right_x = pdf.l_margin + half + 6
     pdf.set_xy(right_x, top)
@@ -291,9 +386,16 @@ def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | Non
     pdf.set_left_margin(left_margin)
     activity_rows = _activity_rows(data["activities"], names)
     if activity_rows:
-        add_table(pdf, activity_rows, headings=["Aktivitet", "Genomförda", "Planerade", "Distrikt"],
-                  col_widths=[1.45, 1.15, 1.05, 1.75], font_size=6.5, align=["L", "R", "R", "L"],
-                  x=right_x, width=half)
+        add_table(
+            pdf,
+            activity_rows,
+            headings=["Aktivitet", "Genomförda", "Planerade", "Distrikt"],
+            col_widths=[1.45, 1.15, 1.05, 1.75],
+            font_size=6.5,
+            align=["L", "R", "R", "L"],
+            x=right_x,
+            width=half,
+        )
     else:
         pdf.set_x(right_x)
         pdf.paragraph("Inga aktiviteter registrerade för veckan.", size=8, width=half)
@@ -303,14 +405,19 @@ def build_est_week_pdf(store, week: str, *, out: str | Path, made_on: date | Non
     pdf.section_heading("Hotspots", size=10)
     pdf.paragraph(_hotspot_text(data, names), size=8.5)
     pdf.ln(2)
-    add_boxed_text(pdf, "Så ska siffrorna läsas", [
-        EXCESS_CAVEAT,
-        hotspot_caveats(DETECTION_PERMUTATIONS),
-        f"Röjandekontroll: antal under {threshold} visas inte (”{HIDDEN}”), och ett antal döljs "
-        "också när det annars kunde räknas fram ur kommunens total. Veckobrevet visar bara "
-        "distrikt och hela kommunen, aldrig enskilda rutor eller adresser; positioner lagras "
-        "bara som 250-metersrutor.",
-    ], font_size=6.8)
+    add_boxed_text(
+        pdf,
+        "Så ska siffrorna läsas",
+        [
+            EXCESS_CAVEAT,
+            hotspot_caveats(DETECTION_PERMUTATIONS),
+            f"Röjandekontroll: antal under {threshold} visas inte (”{HIDDEN}”), och ett antal döljs "
+            "också när det annars kunde räknas fram ur kommunens total. Veckobrevet visar bara "
+            "distrikt och hela kommunen, aldrig enskilda rutor eller adresser; positioner lagras "
+            "bara som 250-metersrutor.",
+        ],
+        font_size=6.8,
+    )
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -345,11 +452,15 @@ def add_cli(subparsers) -> None:
     ('2025-W47', True)
     """
     command = subparsers.add_parser(
-        "est-week", help="veckobrev för EST-gruppen (PDF) för en ISO-vecka",
-        description="Skriv veckolägesbilden för EST (1–2 sidor A4, PDF) utan internet.")
-    command.add_argument("--week", help="ISO-vecka, t.ex. 2025-W47 (standard: senaste hela "
-                                        "veckan med data)")
-    command.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller "
-                                      "var/uvts.sqlite)")
+        "est-week",
+        help="veckobrev för EST-gruppen (PDF) för en ISO-vecka",
+        description="Skriv veckolägesbilden för EST (1–2 sidor A4, PDF) utan internet.",
+    )
+    command.add_argument(
+        "--week", help="ISO-vecka, t.ex. 2025-W47 (standard: senaste hela veckan med data)"
+    )
+    command.add_argument(
+        "--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)"
+    )
     command.add_argument("--out", required=True, type=Path, help="PDF-fil att skriva")
     command.set_defaults(handler=_run, func=_run)

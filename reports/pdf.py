@@ -36,8 +36,12 @@ from common.fmt import fmt_date
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FAMILY = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-              "BI": "DejaVuSans-BoldOblique.ttf"}
+FONT_FILES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
 #: The label every page of a report on synthetic data carries.
 DEMO_LABEL = "Demodata – syntetiska värden"
 DEMO_DETAIL = "Inga siffror här beskriver verkliga förhållanden förrän riktiga data har lästs in."
@@ -75,8 +79,9 @@ class BriefPDF(FPDF):
     (1, 180)
     """
 
-    def __init__(self, *, title: str, demo: bool, made_on: date | None = None,
-                 orientation: str = "P") -> None:
+    def __init__(
+        self, *, title: str, demo: bool, made_on: date | None = None, orientation: str = "P"
+    ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.report_title = title
         self.demo = demo
@@ -110,8 +115,9 @@ class BriefPDF(FPDF):
         self.set_y(-10)
         self.set_font(FONT_FAMILY, size=7)
         self.set_text_color(*MUTED_TEXT)
-        self.cell(self.content_width / 2, 4,
-                  f"{self.report_title} · framtaget {fmt_date(self.made_on)}")
+        self.cell(
+            self.content_width / 2, 4, f"{self.report_title} · framtaget {fmt_date(self.made_on)}"
+        )
         self.cell(self.content_width / 2, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
@@ -123,13 +129,19 @@ class BriefPDF(FPDF):
         self.ln(space_after)
         self.set_font(FONT_FAMILY, size=9)
 
-    def paragraph(self, text: str, *, size: float = 9, style: str = "",
-                  color: tuple[int, int, int] = (0, 0, 0), width: float = 0) -> None:
+    def paragraph(
+        self,
+        text: str,
+        *,
+        size: float = 9,
+        style: str = "",
+        color: tuple[int, int, int] = (0, 0, 0),
+        width: float = 0,
+    ) -> None:
         """Wrapped text at the current position, then the next line."""
         self.set_font(FONT_FAMILY, style, size)
         self.set_text_color(*color)
-        self.multi_cell(width, size * 0.45, text, align="L", new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT)
+        self.multi_cell(width, size * 0.45, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
         self.set_font(FONT_FAMILY, size=9)
 
@@ -163,8 +175,9 @@ def demo_banner(pdf: FPDF, *, text: str = DEMO_LABEL, detail: str = DEMO_DETAIL)
     label_width = pdf.get_string_width(text) + 6
     pdf.cell(label_width, 6, f"  {text}", border="LTB", fill=True)
     pdf.set_font(FONT_FAMILY, "", 7.5)
-    pdf.cell(width - label_width, 6, detail, border="RTB", fill=True,
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        width - label_width, 6, detail, border="RTB", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
     pdf.ln(2)
@@ -214,10 +227,16 @@ def add_table(
         style = FontFace(emphasis="BOLD", fill_color=HEADING_FILL)
         total = width if width is not None else pdf.w - pdf.l_margin - pdf.r_margin
         aligns = list(align) if align is not None else ["L"] * len(headings)
-        with pdf.table(col_widths=tuple(col_widths), width=total, align="LEFT",
-                       borders_layout="HORIZONTAL_LINES", headings_style=style,
-                       line_height=font_size * 0.5, padding=(0.6, 1.0),
-                       text_align=tuple(aligns)) as table:
+        with pdf.table(
+            col_widths=tuple(col_widths),
+            width=total,
+            align="LEFT",
+            borders_layout="HORIZONTAL_LINES",
+            headings_style=style,
+            line_height=font_size * 0.5,
+            padding=(0.6, 1.0),
+            text_align=tuple(aligns),
+        ) as table:
             head = table.row()
             for text in headings:
                 head.cell(text)
@@ -231,8 +250,16 @@ def add_table(
         pdf.set_font(FONT_FAMILY, size=9)
 
 
-def add_figure(pdf: FPDF, figure: Figure, *, width: float, x: float | None = None,
-               y: float | None = None, dpi: int = FIGURE_DPI, move_down: bool = True) -> float:
+def add_figure(
+    pdf: FPDF,
+    figure: Figure,
+    *,
+    width: float,
+    x: float | None = None,
+    y: float | None = None,
+    dpi: int = FIGURE_DPI,
+    move_down: bool = True,
+) -> float:
     """Embed a matplotlib figure as a PNG ``width`` mm wide; returns its height in mm.
 
     The height follows the figure's aspect ratio. Placed at the current position (a new page
@@ -264,8 +291,14 @@ def add_figure(pdf: FPDF, figure: Figure, *, width: float, x: float | None = Non
     return height
 
 
-def add_boxed_text(pdf: BriefPDF, heading: str, paragraphs: Sequence[str], *,
-                   font_size: float = 7.5, width: float | None = None) -> None:
+def add_boxed_text(
+    pdf: BriefPDF,
+    heading: str,
+    paragraphs: Sequence[str],
+    *,
+    font_size: float = 7.5,
+    width: float | None = None,
+) -> None:
     """A framed box with a bold heading and short paragraphs (e.g. the method box).
 
     Kept on one page: a new page is started first when the box would not fit.
@@ -282,9 +315,10 @@ def add_boxed_text(pdf: BriefPDF, heading: str, paragraphs: Sequence[str], *,
     inner = total - 6
     line_height = font_size * 0.46
     pdf.set_font(FONT_FAMILY, "", font_size)
-    lines = sum(len(pdf.multi_cell(inner, line_height, text, align="L", dry_run=True,
-                                   output="LINES"))
-                for text in paragraphs)
+    lines = sum(
+        len(pdf.multi_cell(inner, line_height, text, align="L", dry_run=True, output="LINES"))
+        for text in paragraphs
+    )
     height = 4 + 6 + lines * line_height + len(paragraphs) * 1.0 + 2
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()

@@ -44,9 +44,11 @@ def _import(args: argparse.Namespace) -> int:
 
     if args.check:
         checked = check_file(args.file, source=args.source)
-        print(f"{checked.name}: inga fel. {_count(len(checked.observations))} värden skulle läsas "
-              f"in från {_count(checked.rows_read)} rader (källa: {checked.source}). "
-              "Inget har skrivits.")
+        print(
+            f"{checked.name}: inga fel. {_count(len(checked.observations))} värden skulle läsas "
+            f"in från {_count(checked.rows_read)} rader (källa: {checked.source}). "
+            "Inget har skrivits."
+        )
         return 0
     store = _store(args.db)
     try:
@@ -55,11 +57,15 @@ def _import(args: argparse.Namespace) -> int:
         store.dispose()
     name = Path(args.file).name
     if result.status == "unchanged":
-        print(f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
-              "inget har ändrats.")
+        print(
+            f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
+            "inget har ändrats."
+        )
     else:
-        print(f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
-              f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta.")
+        print(
+            f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
+            f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta."
+        )
     return 0
 
 
@@ -75,17 +81,19 @@ def _batches(args: argparse.Namespace) -> int:
         print("Inga importer ännu.")
         return 0
     status_sv = {"loaded": "inläst", "rolled_back": "återställd"}
-    shown = pd.DataFrame({
-        "id": batches["id"],
-        "status": batches["status"].map(lambda s: status_sv.get(s, s)),
-        "tid": pd.to_datetime(batches["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
-        "källa": batches["source"],
-        "fil": batches["file_name"],
-        "rader": batches["rows_loaded"],
-        "ersatta": batches["rows_replaced"],
-        "användare": batches["user_name"],
-        "demo": batches["synthetic"].map(lambda s: "ja" if s else ""),
-    })
+    shown = pd.DataFrame(
+        {
+            "id": batches["id"],
+            "status": batches["status"].map(lambda s: status_sv.get(s, s)),
+            "tid": pd.to_datetime(batches["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "källa": batches["source"],
+            "fil": batches["file_name"],
+            "rader": batches["rows_loaded"],
+            "ersatta": batches["rows_replaced"],
+            "användare": batches["user_name"],
+            "demo": batches["synthetic"].map(lambda s: "ja" if s else ""),
+        }
+    )
     print(shown.to_string(index=False))
     return 0
 
@@ -109,7 +117,8 @@ def _fetch(args: argparse.Namespace) -> int:
         raise UserError(
             "Hämtning från internet görs bara när du ber om det: lägg till --fetch "
             f"(t.ex. python -m sources fetch {args.source} --fetch).",
-            message_en="Fetching from the internet needs --fetch.")
+            message_en="Fetching from the internet needs --fetch.",
+        )
     if args.source == "skolverket":
         base = download.base_url(skolverket.BASE_URL, args.base_url)
         url: str | None = skolverket.school_units_url(args.municipality, base=base)
@@ -120,8 +129,9 @@ def _fetch(args: argparse.Namespace) -> int:
             url = skolverket.next_page_url(payload)
         units = pd.concat(pages, ignore_index=True)
         if not args.out:
-            raise UserError("Skolenheter är ingen statistik att läsa in; ange --out FIL för att "
-                            "spara listan.")
+            raise UserError(
+                "Skolenheter är ingen statistik att läsa in; ange --out FIL för att spara listan."
+            )
         units.to_csv(args.out, sep=";", index=False, encoding="utf-8-sig")
         print(f"{_count(len(units))} skolenheter sparade i {args.out}.")
         return 0
@@ -133,8 +143,9 @@ def _fetch(args: argparse.Namespace) -> int:
             if not codes:
                 raise UserError(f"--select ska skrivas VARIABEL=KOD1,KOD2, inte {item!r}.")
             selection[variable.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
-        payload = download.fetch_json(scb.data_url(args.table, base=base),
-                                      body=scb.selection_body(selection))
+        payload = download.fetch_json(
+            scb.data_url(args.table, base=base), body=scb.selection_body(selection)
+        )
         parsed = scb.parse_jsonstat2(payload)
     elif args.source == "kolada":
         if not args.kpi:
@@ -160,27 +171,33 @@ def _fetch(args: argparse.Namespace) -> int:
     rows = template_rows(parsed.observations)
     if args.out:
         rows.to_csv(args.out, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-        print(f"{_count(len(rows))} värden sparade i {args.out} (mallformat; läs in med "
-              f"python -m sources import {args.out}).")
+        print(
+            f"{_count(len(rows))} värden sparade i {args.out} (mallformat; läs in med "
+            f"python -m sources import {args.out})."
+        )
         return 0
     from sources.template import import_dataframe
 
     source_name = parsed.observations["source"].iloc[0] if len(rows) else args.source
     store = _store(args.db)
     try:
-        result = import_dataframe(store, rows, file_name=f"{args.source}-hämtning",
-                                  source=source_name, user=args.user)
+        result = import_dataframe(
+            store, rows, file_name=f"{args.source}-hämtning", source=source_name, user=args.user
+        )
     finally:
         store.dispose()
-    print(f"Import {result.batch_id}: {_count(result.rows_loaded)} värden från {source_name} "
-          f"({result.status}).")
+    print(
+        f"Import {result.batch_id}: {_count(result.rows_loaded)} värden från {source_name} "
+        f"({result.status})."
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sources",
-        description="Läs in mallfiler, visa och återställ importer, hämta öppna data.")
+        description="Läs in mallfiler, visa och återställ importer, hämta öppna data.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, *, user: bool = True) -> None:

@@ -29,9 +29,19 @@ SOURCE = "demo"
 
 # Share of the population in each denominator group (synthetic assumptions, PROVENANCE.md).
 AGE_SHARES = {
-    "pop_total": 1.0, "pop_0_17": 0.20, "pop_6_15": 0.11, "pop_7_25": 0.24, "pop_13_19": 0.075,
-    "pop_15_20": 0.07, "pop_16_24": 0.16, "pop_18_24": 0.13, "pupils": 0.105, "pupils_ak9": 0.011,
-    "respondents_pupils": 0.06, "respondents_youth": 0.035, "respondents_adult": 0.03,
+    "pop_total": 1.0,
+    "pop_0_17": 0.20,
+    "pop_6_15": 0.11,
+    "pop_7_25": 0.24,
+    "pop_13_19": 0.075,
+    "pop_15_20": 0.07,
+    "pop_16_24": 0.16,
+    "pop_18_24": 0.13,
+    "pupils": 0.105,
+    "pupils_ak9": 0.011,
+    "respondents_pupils": 0.06,
+    "respondents_youth": 0.035,
+    "respondents_adult": 0.03,
     "households_children": 0.11,
 }
 
@@ -64,20 +74,36 @@ DEMO_SPEC: dict[str, tuple[float, str]] = {
     "vuxennarvaro": (60.0, "pop_total"),
     "skjutningar_explosioner": (0.4, "pop_total"),
 }
-FALLBACK = {"proportion": (0.10, "pop_total"), "rate": (0.01, "pop_total"),
-            "mean": (100.0, "pop_total"), "count": (50.0, "pop_total")}
+FALLBACK = {
+    "proportion": (0.10, "pop_total"),
+    "rate": (0.01, "pop_total"),
+    "mean": (100.0, "pop_total"),
+    "count": (50.0, "pop_total"),
+}
 
 # Dated interventions (illustrative dates, synthetic like the rest) and their demo effect.
 INTERVENTIONS = [
-    {"name": "Ungdomens hus öppnar på Ersboda", "districts": ["d-ersboda"], "start": date(2021, 9, 1),
-     "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
-     "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85}},
-    {"name": "Fritidsbanken Ålidhem", "districts": ["d-alidhem"], "start": date(2019, 3, 1),
-     "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
-     "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1}},
-    {"name": "Nattvandring och fältarbete förstärks", "districts": ["d-mariehem", "d-tomtebo"],
-     "start": date(2023, 8, 15), "description": "Fler vuxna ute kvällar och helger (demo).",
-     "effect": {"vuxennarvaro": 2.0}},
+    {
+        "name": "Ungdomens hus öppnar på Ersboda",
+        "districts": ["d-ersboda"],
+        "start": date(2021, 9, 1),
+        "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+        "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
+    },
+    {
+        "name": "Fritidsbanken Ålidhem",
+        "districts": ["d-alidhem"],
+        "start": date(2019, 3, 1),
+        "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+        "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
+    },
+    {
+        "name": "Nattvandring och fältarbete förstärks",
+        "districts": ["d-mariehem", "d-tomtebo"],
+        "start": date(2023, 8, 15),
+        "description": "Fler vuxna ute kvällar och helger (demo).",
+        "effect": {"vuxennarvaro": 2.0},
+    },
 ]
 
 
@@ -99,10 +125,15 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     # A latent place-level strain per district, random (it says nothing about the real district).
     strain = pd.Series(rng.normal(0, 0.35, len(codes)), index=codes)
     growth = pd.Series(rng.normal(0.012, 0.004, len(codes)), index=codes)
-    starts = {(d, m): iv["start"].year + (iv["start"].month > 6) * 0.5
-              for iv in INTERVENTIONS for d in iv["districts"] for m in iv["effect"]}
-    effects = {(d, m): f for iv in INTERVENTIONS for d in iv["districts"]
-               for m, f in iv["effect"].items()}
+    starts = {
+        (d, m): iv["start"].year + (iv["start"].month > 6) * 0.5
+        for iv in INTERVENTIONS
+        for d in iv["districts"]
+        for m in iv["effect"]
+    }
+    effects = {
+        (d, m): f for iv in INTERVENTIONS for d in iv["districts"] for m, f in iv["effect"].items()
+    }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
@@ -115,18 +146,24 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
                 shift = sign * strain[d] + trend * (year - 2020)
                 for term in terms:
                     t = year + (0.5 if term == "HT" else 0.0)
-                    factor = effects.get((d, ind.id), 1.0) if t >= starts.get((d, ind.id), 1e9) else 1.0
+                    factor = (
+                        effects.get((d, ind.id), 1.0) if t >= starts.get((d, ind.id), 1e9) else 1.0
+                    )
                     denom = max(int(rng.poisson(people / len(terms))), 0)
                     period = f"{year}-{term}" if term else str(year)
-                    rows.append(_observation(rng, ind.kind, base, shift + np.log(factor), denom,
-                                             d, period, ind.id))
+                    rows.append(
+                        _observation(
+                            rng, ind.kind, base, shift + np.log(factor), denom, d, period, ind.id
+                        )
+                    )
     frame = pd.DataFrame(rows, columns=["omrade", "period", "matt", "antal", "namnare", "varde"])
     frame["kalla"] = SOURCE
     return frame
 
 
-def _observation(rng, kind: str, base: float, shift: float, denom: int, area: str, period: str,
-                 measure: str):
+def _observation(
+    rng, kind: str, base: float, shift: float, denom: int, area: str, period: str, measure: str
+):
     """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale."""
     if kind == "proportion":
         p = float(1 / (1 + np.exp(-(np.log(base / (1 - base)) + shift))))
@@ -142,11 +179,18 @@ def _observation(rng, kind: str, base: float, shift: float, denom: int, area: st
 
 
 def generate_interventions() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"insats": iv["name"], "omraden": ",".join(iv["districts"]), "startdatum": iv["start"].isoformat(),
-         "slutdatum": "", "beskrivning": iv["description"]}
-        for iv in INTERVENTIONS
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "insats": iv["name"],
+                "omraden": ",".join(iv["districts"]),
+                "startdatum": iv["start"].isoformat(),
+                "slutdatum": "",
+                "beskrivning": iv["description"],
+            }
+            for iv in INTERVENTIONS
+        ]
+    )
 
 
 def write_files(out: Path) -> list[Path]:
@@ -162,7 +206,9 @@ def write_files(out: Path) -> list[Path]:
         part.to_csv(path, sep=";", index=False, decimal=",", encoding="utf-8", lineterminator="\n")
         paths.append(path)
     path = out / "demo_insatser.csv"
-    generate_interventions().to_csv(path, sep=";", index=False, encoding="utf-8", lineterminator="\n")
+    generate_interventions().to_csv(
+        path, sep=";", index=False, encoding="utf-8", lineterminator="\n"
+    )
     paths.append(path)
     return paths
 
@@ -179,7 +225,9 @@ def load_demo(store, *, out: Path | None = None) -> int:
         if path.name.startswith("demo_insatser"):
             import_interventions(store, path, source=SOURCE, user="demo", synthetic=True)
         else:
-            loaded += import_file(store, path, source=SOURCE, user="demo", synthetic=True).rows_loaded
+            loaded += import_file(
+                store, path, source=SOURCE, user="demo", synthetic=True
+            ).rows_loaded
     load_est_demo(store, out / "est")
     return loaded
 
@@ -188,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     from store import Store
     from store.observations import is_empty
 
-    parser = argparse.ArgumentParser(prog="python -m sources.demo", description="Syntetiska demodata.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sources.demo", description="Syntetiska demodata."
+    )
     parser.add_argument("--db", help="databas-URL")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--if-empty", action="store_true", help="läs bara in om databasen är tom")

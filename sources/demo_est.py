@@ -62,8 +62,19 @@ PLACES: list[tuple[str, float, float, float, float]] = [
     ("Hörnefors", 743300, 7064200, 400, 0.02),
     ("Sävar", 772200, 7098100, 400, 0.02),
 ]
-INCIDENT_TYPES = ("skadegörelse", "klotter", "narkotika", "personrån", "hot", "ordningsstörning",
-                  "brand", "samling av unga", "stöld", "inbrott", "annat")
+INCIDENT_TYPES = (
+    "skadegörelse",
+    "klotter",
+    "narkotika",
+    "personrån",
+    "hot",
+    "ordningsstörning",
+    "brand",
+    "samling av unga",
+    "stöld",
+    "inbrott",
+    "annat",
+)
 _BACKGROUND_TYPES = (0.22, 0.20, 0.07, 0.03, 0.07, 0.14, 0.05, 0.08, 0.08, 0.04, 0.02)
 #: Type mix by place where it differs from the background.
 _PLACE_TYPES = {
@@ -86,11 +97,37 @@ _TYPE_PARTNERS = {
 # Monday first; Friday and Saturday peak.
 _WEEKDAY_SHARE = (0.11, 0.11, 0.12, 0.13, 0.18, 0.21, 0.14)
 # Hour of day 0..23: quiet mornings, evening peak.
-_HOUR_WEIGHT = (2.0, 1.5, 0.8, 0.4, 0.3, 0.3, 0.4, 0.6, 0.8, 0.9, 1.0, 1.1,
-                1.2, 1.3, 1.5, 1.9, 2.3, 2.8, 3.4, 4.0, 4.4, 4.6, 4.2, 3.0)
+_HOUR_WEIGHT = (
+    2.0,
+    1.5,
+    0.8,
+    0.4,
+    0.3,
+    0.3,
+    0.4,
+    0.6,
+    0.8,
+    0.9,
+    1.0,
+    1.1,
+    1.2,
+    1.3,
+    1.5,
+    1.9,
+    2.3,
+    2.8,
+    3.4,
+    4.0,
+    4.4,
+    4.6,
+    4.2,
+    3.0,
+)
 _DESCRIPTIONS = {
-    "klotter": "tag på elskåp", "skadegörelse": "krossad ruta i busskur",
-    "brand": "brand i papperskorg", "samling av unga": "grupp vid entrén",
+    "klotter": "tag på elskåp",
+    "skadegörelse": "krossad ruta i busskur",
+    "brand": "brand i papperskorg",
+    "samling av unga": "grupp vid entrén",
     "ordningsstörning": "hög musik och bråk utomhus",
 }
 
@@ -152,8 +189,9 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     shares = np.array([p[4] for p in PLACES])
     place = rng.choice(len(PLACES), size=n, p=shares / shares.sum())
     # The emerging cluster: extra incidents near Ersboda centrum in the last weeks.
-    extra_weeks = np.repeat(np.arange(len(weeks) - len(EMERGING_COUNTS), len(weeks)),
-                            EMERGING_COUNTS)
+    extra_weeks = np.repeat(
+        np.arange(len(weeks) - len(EMERGING_COUNTS), len(weeks)), EMERGING_COUNTS
+    )
     week_index = np.concatenate([week_index, extra_weeks])
     place = np.concatenate([place, np.full(extra_weeks.size, names.index("Ersboda centrum"))])
     n = week_index.size
@@ -168,40 +206,59 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     hour_p = np.array(_HOUR_WEIGHT) / sum(_HOUR_WEIGHT)
     hour = rng.choice(24, size=n, p=hour_p)
     minute = rng.integers(0, 60, size=n)
-    times = (mondays[week_index].astype("datetime64[m]") + weekday * np.timedelta64(1, "D")
-             + hour * np.timedelta64(1, "h") + minute * np.timedelta64(1, "m"))
+    times = (
+        mondays[week_index].astype("datetime64[m]")
+        + weekday * np.timedelta64(1, "D")
+        + hour * np.timedelta64(1, "h")
+        + minute * np.timedelta64(1, "m")
+    )
 
     types = np.empty(n, dtype=object)
     for i, name in enumerate(names):
         rows = np.flatnonzero(place == i)
         mix = np.array(_PLACE_TYPES.get(name, _BACKGROUND_TYPES))
         types[rows] = np.array(INCIDENT_TYPES, dtype=object)[
-            rng.choice(len(INCIDENT_TYPES), size=rows.size, p=mix / mix.sum())]
+            rng.choice(len(INCIDENT_TYPES), size=rows.size, p=mix / mix.sum())
+        ]
     partners = np.empty(n, dtype=object)
     for kind in INCIDENT_TYPES:
         rows = np.flatnonzero(types == kind)
         mix = np.array(_TYPE_PARTNERS.get(kind, _DEFAULT_PARTNERS))
         partners[rows] = np.array(PARTNERS, dtype=object)[
-            rng.choice(len(PARTNERS), size=rows.size, p=mix / mix.sum())]
+            rng.choice(len(PARTNERS), size=rows.size, p=mix / mix.sum())
+        ]
     described = rng.random(n) < 0.15
-    descriptions = np.array([_DESCRIPTIONS.get(t, "") if d else ""
-                             for t, d in zip(types, described, strict=True)], dtype=object)
+    descriptions = np.array(
+        [_DESCRIPTIONS.get(t, "") if d else "" for t, d in zip(types, described, strict=True)],
+        dtype=object,
+    )
 
-    frame = pd.DataFrame({
-        "tidpunkt": pd.Series(times).dt.strftime("%Y-%m-%d %H:%M"),
-        "typ": types, "partner": partners,
-        "x": np.round(xy[:, 0], 1), "y": np.round(xy[:, 1], 1), "crs": 3006,
-        "beskrivning": descriptions,
-    })
+    frame = pd.DataFrame(
+        {
+            "tidpunkt": pd.Series(times).dt.strftime("%Y-%m-%d %H:%M"),
+            "typ": types,
+            "partner": partners,
+            "x": np.round(xy[:, 0], 1),
+            "y": np.round(xy[:, 1], 1),
+            "crs": 3006,
+            "beskrivning": descriptions,
+        }
+    )
     return frame.sort_values("tidpunkt", kind="stable", ignore_index=True)
 
 
 # (kind, organiser, weekdays (0 = Monday), start hour, hours, places, places per evening)
 _ACTIVITY_PLAN: list[tuple[str, str, tuple[int, ...], int, int, tuple[str, ...], int]] = [
-    ("patrull", "polis", (4, 5), 20, 4,
-     ("Ålidhem centrum", "Ersboda centrum", "Rådhustorget"), 2),
-    ("nattvandring", "nattvandrare", (4, 5), 21, 4, ("Ersboda", "Ålidhem", "Mariehem", "Tomtebo"),
-     2),
+    ("patrull", "polis", (4, 5), 20, 4, ("Ålidhem centrum", "Ersboda centrum", "Rådhustorget"), 2),
+    (
+        "nattvandring",
+        "nattvandrare",
+        (4, 5),
+        21,
+        4,
+        ("Ersboda", "Ålidhem", "Mariehem", "Tomtebo"),
+        2,
+    ),
     ("fältvandring", "fältare", (1, 3), 18, 4, ("Ersboda", "Ålidhem", "Centrum", "Haga"), 1),
     ("fritidsgårdskväll", "fritid", (0, 2), 18, 3, ("Ersboda", "Ålidhem", "Mariehem"), 3),
 ]
@@ -210,8 +267,14 @@ _POINT_KINDS = {"patrull"}
 #: ISO weeks with school holidays in Umeå (illustrative): sportlov, påsklov, sommarlov, höstlov,
 #: jullov.
 _HOLIDAY_WEEKS = {9, 15, 26, 27, 28, 29, 30, 31, 32, 44, 52, 1}
-_DISTRICT_OF_PLACE = {"Ersboda": "Ersboda", "Ålidhem": "Ålidhem", "Mariehem": "Mariehem",
-                      "Tomtebo": "Tomtebo", "Centrum": "Centrum", "Haga": "Haga-Sandbacka"}
+_DISTRICT_OF_PLACE = {
+    "Ersboda": "Ersboda",
+    "Ålidhem": "Ålidhem",
+    "Mariehem": "Mariehem",
+    "Tomtebo": "Tomtebo",
+    "Centrum": "Centrum",
+    "Haga": "Haga-Sandbacka",
+}
 
 
 def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
@@ -231,8 +294,9 @@ def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed + 1)
     last = _monday(LAST_WEEK)
-    weeks = demo_weeks() + [iso_week(last + timedelta(weeks=k))
-                            for k in range(1, PLANNED_WEEKS + 1)]
+    weeks = demo_weeks() + [
+        iso_week(last + timedelta(weeks=k)) for k in range(1, PLANNED_WEEKS + 1)
+    ]
     points = {p[0]: (p[1], p[2]) for p in PLACES}
     rows = []
     for week in weeks:
@@ -251,16 +315,37 @@ def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
                     x, y = points[place] if kind in _POINT_KINDS else ("", "")
                     district = "" if kind in _POINT_KINDS else _DISTRICT_OF_PLACE[place]
                     status = "genomförd" if held and rng.random() > 0.03 else "planerad"
-                    rows.append((start, start + timedelta(hours=hours), kind, status, organiser,
-                                 district, x, y))
+                    rows.append(
+                        (
+                            start,
+                            start + timedelta(hours=hours),
+                            kind,
+                            status,
+                            organiser,
+                            district,
+                            x,
+                            y,
+                        )
+                    )
         if number in _HOLIDAY_WEEKS:
             for district in ("Ersboda", "Ålidhem", "Mariehem", "Tomtebo"):
                 start = datetime.combine(monday + timedelta(days=2), datetime.min.time())
                 start += timedelta(hours=13)
-                rows.append((start, start + timedelta(hours=3), "lovaktivitet",
-                             "genomförd" if held else "planerad", "fritid", district, "", ""))
-    frame = pd.DataFrame(rows, columns=["start", "slut", "typ", "status", "arrangör", "område",
-                                        "x", "y"])
+                rows.append(
+                    (
+                        start,
+                        start + timedelta(hours=3),
+                        "lovaktivitet",
+                        "genomförd" if held else "planerad",
+                        "fritid",
+                        district,
+                        "",
+                        "",
+                    )
+                )
+    frame = pd.DataFrame(
+        rows, columns=["start", "slut", "typ", "status", "arrangör", "område", "x", "y"]
+    )
     for column in ("start", "slut"):
         frame[column] = frame[column].map(lambda t: t.strftime("%Y-%m-%d %H:%M"))
     return frame
@@ -278,11 +363,14 @@ def write_est_files(out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, frame in ((INCIDENT_FILE, generate_incidents()),
-                        (ACTIVITY_FILE, generate_activities())):
+    for name, frame in (
+        (INCIDENT_FILE, generate_incidents()),
+        (ACTIVITY_FILE, generate_activities()),
+    ):
         path = out / name
-        frame.to_csv(path, sep=";", index=False, encoding="utf-8", lineterminator="\n",
-                     float_format="%.1f")
+        frame.to_csv(
+            path, sep=";", index=False, encoding="utf-8", lineterminator="\n", float_format="%.1f"
+        )
         paths.append(path)
     return paths
 
@@ -301,7 +389,6 @@ def load_est_demo(store, out_dir: str | Path) -> dict[str, int]:
 
     loaded = {}
     for path, kind in zip(write_est_files(out_dir), ("incident", "activity"), strict=True):
-        result = import_est_file(store, path, kind=kind, source=SOURCE, user="demo",
-                                 synthetic=True)
+        result = import_est_file(store, path, kind=kind, source=SOURCE, user="demo", synthetic=True)
         loaded[kind] = result.rows_loaded
     return loaded

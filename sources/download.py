@@ -46,10 +46,16 @@ def fetch_json(
     if not url.startswith(("http://", "https://")):
         raise UserError(f"Bara http- och https-adresser kan hämtas, inte {url!r}.")
     data = json.dumps(body).encode("utf-8") if body is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if data else "GET", headers={
-        "Accept": accept, "User-Agent": USER_AGENT,
-        **({"Content-Type": "application/json"} if data else {}),
-    })
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if data else "GET",
+        headers={
+            "Accept": accept,
+            "User-Agent": USER_AGENT,
+            **({"Content-Type": "application/json"} if data else {}),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
             raw = response.read()
@@ -57,15 +63,19 @@ def fetch_json(
         raise UserError(
             f"Servern svarade {exc.code} ({exc.reason}) för {url}. Kontrollera parametrarna "
             "(tabell, kod, år) och försök igen senare.",
-            message_en=f"The server answered {exc.code} for {url}.") from exc
+            message_en=f"The server answered {exc.code} for {url}.",
+        ) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise UserError(
             f"Kunde inte hämta {url} ({reason}). Hämtningen kräver internet; kontrollera "
             "anslutningen (eller proxyinställningen) och försök igen. Inget har ändrats.",
-            message_en=f"Could not fetch {url} ({reason}); no internet connection?") from exc
+            message_en=f"Could not fetch {url} ({reason}); no internet connection?",
+        ) from exc
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(f"Svaret från {url} är inte JSON som väntat.",
-                        message_en=f"The answer from {url} is not JSON.") from exc
+        raise UserError(
+            f"Svaret från {url} är inte JSON som väntat.",
+            message_en=f"The answer from {url} is not JSON.",
+        ) from exc

@@ -144,16 +144,38 @@ ACTIVITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "omrade": ("område", "distrikt", "stadsdel"),
     **_POSITION_COLUMNS,
 }
-_REQUIRED = {"incident": ("tidpunkt", "typ", "partner"),
-             "activity": ("start", "typ", "status", "arrangor")}
+_REQUIRED = {
+    "incident": ("tidpunkt", "typ", "partner"),
+    "activity": ("start", "typ", "status", "arrangor"),
+}
 #: Column names the user sees in messages.
-_LABELS = {"tidpunkt": "tidpunkt", "typ": "typ", "partner": "partner", "x": "x", "y": "y",
-           "lat": "lat", "lon": "lon", "crs": "crs", "start": "start", "slut": "slut",
-           "status": "status", "arrangor": "arrangör", "omrade": "område",
-           "beskrivning": "beskrivning"}
-_CRS_WORDS = {"3006": METRIC_CRS, "epsg3006": METRIC_CRS, "sweref99tm": METRIC_CRS,
-              "sweref99": METRIC_CRS, "sweref": METRIC_CRS,
-              "4326": MAP_CRS, "epsg4326": MAP_CRS, "wgs84": MAP_CRS, "wgs": MAP_CRS}
+_LABELS = {
+    "tidpunkt": "tidpunkt",
+    "typ": "typ",
+    "partner": "partner",
+    "x": "x",
+    "y": "y",
+    "lat": "lat",
+    "lon": "lon",
+    "crs": "crs",
+    "start": "start",
+    "slut": "slut",
+    "status": "status",
+    "arrangor": "arrangör",
+    "omrade": "område",
+    "beskrivning": "beskrivning",
+}
+_CRS_WORDS = {
+    "3006": METRIC_CRS,
+    "epsg3006": METRIC_CRS,
+    "sweref99tm": METRIC_CRS,
+    "sweref99": METRIC_CRS,
+    "sweref": METRIC_CRS,
+    "4326": MAP_CRS,
+    "epsg4326": MAP_CRS,
+    "wgs84": MAP_CRS,
+    "wgs": MAP_CRS,
+}
 
 
 def _fold(text: object) -> str:
@@ -172,6 +194,7 @@ def _lookup(vocabulary: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def read_est_table(path: str | Path) -> pd.DataFrame:
     """A CSV (``;``, ``,`` or tab separated, UTF-8 or Windows-1252) or Excel file, cells as read.
@@ -194,11 +217,17 @@ def read_est_table(path: str | Path) -> pd.DataFrame:
         try:
             return pd.read_excel(path, dtype=object)
         except (ValueError, OSError, KeyError) as exc:
-            raise UserError(f"Excelfilen kan inte läsas: {exc}", file=path.name,
-                            message_en="The Excel file cannot be read") from exc
+            raise UserError(
+                f"Excelfilen kan inte läsas: {exc}",
+                file=path.name,
+                message_en="The Excel file cannot be read",
+            ) from exc
     if suffix not in (".csv", ".txt", ".tsv"):
-        raise UserError(f"Filtypen '{suffix}' stöds inte (använd CSV eller Excel)", file=path.name,
-                        message_en=f"Unsupported file type '{suffix}' (use CSV or Excel)")
+        raise UserError(
+            f"Filtypen '{suffix}' stöds inte (använd CSV eller Excel)",
+            file=path.name,
+            message_en=f"Unsupported file type '{suffix}' (use CSV or Excel)",
+        )
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):  # latin-1 always decodes
         try:
@@ -209,14 +238,19 @@ def read_est_table(path: str | Path) -> pd.DataFrame:
     first_line = text.split("\n", 1)[0]
     sep = max((";", ",", "\t"), key=first_line.count)
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                           skipinitialspace=True)
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
+        )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise UserError(f"CSV-filen kan inte läsas: {exc}", file=path.name,
-                        message_en="The CSV file cannot be read") from exc
+        raise UserError(
+            f"CSV-filen kan inte läsas: {exc}",
+            file=path.name,
+            message_en="The CSV file cannot be read",
+        ) from exc
 
 
 # --- validating ---------------------------------------------------------------------------------
+
 
 def _canonical_columns(frame: pd.DataFrame, kind: str, log: ProblemLog) -> dict[str, str]:
     """Canonical column → the file's header; duplicates and missing columns are logged."""
@@ -228,8 +262,11 @@ def _canonical_columns(frame: pd.DataFrame, kind: str, log: ProblemLog) -> dict[
         if canonical is None:
             continue
         if canonical in found:
-            log.add(f"Kolumnerna '{found[canonical]}' och '{header}' betyder samma sak "
-                    f"({_LABELS[canonical]}); behåll en av dem", column=str(header))
+            log.add(
+                f"Kolumnerna '{found[canonical]}' och '{header}' betyder samma sak "
+                f"({_LABELS[canonical]}); behåll en av dem",
+                column=str(header),
+            )
             continue
         found[canonical] = str(header)
     for name in _REQUIRED[kind]:
@@ -240,21 +277,27 @@ def _canonical_columns(frame: pd.DataFrame, kind: str, log: ProblemLog) -> dict[
     if has_xy and not ("x" in found and "y" in found):
         log.add("Både 'x' och 'y' behövs för en position", column="x" if "x" not in found else "y")
     if has_latlon and not ("lat" in found and "lon" in found):
-        log.add("Både 'lat' och 'lon' behövs för en position",
-                column="lat" if "lat" not in found else "lon")
+        log.add(
+            "Både 'lat' och 'lon' behövs för en position",
+            column="lat" if "lat" not in found else "lon",
+        )
     if has_xy and has_latlon:
         log.add("Ange positionen antingen som x/y eller som lat/lon, inte båda", column="lat")
     if kind == "incident" and not (has_xy or has_latlon):
-        log.add("Position saknas: ange kolumnerna x och y (SWEREF 99 TM) eller lat och lon",
-                column="x")
+        log.add(
+            "Position saknas: ange kolumnerna x och y (SWEREF 99 TM) eller lat och lon", column="x"
+        )
     if kind == "activity" and not (has_xy or has_latlon or "omrade" in found):
-        log.add("Ange var aktiviteten är: kolumnen 'område' eller en position (x/y, lat/lon)",
-                column="område")
+        log.add(
+            "Ange var aktiviteten är: kolumnen 'område' eller en position (x/y, lat/lon)",
+            column="område",
+        )
     return found
 
 
 def _as_text(column: pd.Series) -> pd.Series:
     """Cells as stripped text ("" for empty); Excel numbers lose a trailing ``.0``."""
+
     def one(value: object) -> str:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return ""
@@ -277,9 +320,16 @@ def _parse_times(text: pd.Series) -> pd.Series:
     return out.astype("datetime64[us]")
 
 
-def _vocabulary_column(text: pd.Series, vocabulary: Mapping[str, tuple[str, ...]], *,
-                       column: str, what: str, rows: np.ndarray, log: ProblemLog,
-                       required: bool = True) -> pd.Series:
+def _vocabulary_column(
+    text: pd.Series,
+    vocabulary: Mapping[str, tuple[str, ...]],
+    *,
+    column: str,
+    what: str,
+    rows: np.ndarray,
+    log: ProblemLog,
+    required: bool = True,
+) -> pd.Series:
     lookup = _lookup(vocabulary)
     codes, uniques = pd.factorize(text)
     mapped = np.array([lookup.get(_fold(v)) for v in uniques] + [None], dtype=object)[codes]
@@ -288,13 +338,17 @@ def _vocabulary_column(text: pd.Series, vocabulary: Mapping[str, tuple[str, ...]
         value = text.iloc[position]
         if value == "":
             if required:
-                log.add(f"{what} saknas (tillåtna: {allowed})", row=int(rows[position]),
-                        column=column)
+                log.add(
+                    f"{what} saknas (tillåtna: {allowed})", row=int(rows[position]), column=column
+                )
             continue
         close = difflib.get_close_matches(_fold(value), list(lookup), n=1, cutoff=0.75)
         hint = f"; menade du '{lookup[close[0]]}'?" if close else ""
-        log.add(f"Okänd {what.lower()} {quote(value)}{hint} (tillåtna: {allowed})",
-                row=int(rows[position]), column=column)
+        log.add(
+            f"Okänd {what.lower()} {quote(value)}{hint} (tillåtna: {allowed})",
+            row=int(rows[position]),
+            column=column,
+        )
     return pd.Series(mapped, index=text.index, dtype=object)
 
 
@@ -302,19 +356,36 @@ def _parse_crs(text: pd.Series, *, default: int, rows: np.ndarray, log: ProblemL
     keys = text.map(lambda v: re.sub(r"[^a-z0-9]", "", str(v).casefold()))
     crs = keys.map(lambda k: _CRS_WORDS.get(k, default if k == "" else 0)).to_numpy(dtype=np.int64)
     for position in np.flatnonzero(crs == 0):
-        log.add(f"Okänt koordinatsystem {quote(text.iloc[position])} (använd 3006 för SWEREF 99 TM "
-                "eller 4326 för WGS84)", row=int(rows[position]), column="crs")
+        log.add(
+            f"Okänt koordinatsystem {quote(text.iloc[position])} (använd 3006 för SWEREF 99 TM "
+            "eller 4326 för WGS84)",
+            row=int(rows[position]),
+            column="crs",
+        )
     return crs
 
 
-def _snap(x: np.ndarray, y: np.ndarray, crs: np.ndarray, has_point: np.ndarray, *,
-          rows: np.ndarray, column: str, file: str | None, log: ProblemLog) -> pd.DataFrame:
+def _snap(
+    x: np.ndarray,
+    y: np.ndarray,
+    crs: np.ndarray,
+    has_point: np.ndarray,
+    *,
+    rows: np.ndarray,
+    column: str,
+    file: str | None,
+    log: ProblemLog,
+) -> pd.DataFrame:
     """Cells and districts of the rows with a point; None elsewhere.  Refusals go to ``log``."""
     n = len(x)
-    out = pd.DataFrame({"cell_x": pd.array([None] * n, dtype="Int64"),
-                        "cell_y": pd.array([None] * n, dtype="Int64"),
-                        "district_code": pd.Series([None] * n, dtype=object),
-                        "has_point": has_point})
+    out = pd.DataFrame(
+        {
+            "cell_x": pd.array([None] * n, dtype="Int64"),
+            "cell_y": pd.array([None] * n, dtype="Int64"),
+            "district_code": pd.Series([None] * n, dtype=object),
+            "has_point": has_point,
+        }
+    )
     for code in (METRIC_CRS, MAP_CRS):
         positions = np.flatnonzero(has_point & (crs == code))
         if positions.size == 0:
@@ -330,8 +401,11 @@ def _snap(x: np.ndarray, y: np.ndarray, crs: np.ndarray, has_point: np.ndarray, 
                 px, py = x[positions[p]], y[positions[p]]
                 if code == METRIC_CRS and abs(px) <= 180 and abs(py) <= 90:
                     hint = " (talen ser ut som grader: ange crs 4326 eller kolumnerna lat/lon)"
-                log.add(f"Punkten ligger utanför Umeå kommun{hint}",
-                        row=int(rows[positions[p]]), column=column)
+                log.add(
+                    f"Punkten ligger utanför Umeå kommun{hint}",
+                    row=int(rows[positions[p]]),
+                    column=column,
+                )
             # snap_points lists the first rows only; its message starts with the total.
             total = re.match(r"\d+", exc.problem.message)
             log.total += max(int(total.group()) - len(listed), 0) if total else 0
@@ -342,38 +416,72 @@ def _snap(x: np.ndarray, y: np.ndarray, crs: np.ndarray, has_point: np.ndarray, 
     return out
 
 
-def _positions(frame: pd.DataFrame, columns: dict[str, str], *, crs: int | None, required: bool,
-               rows: np.ndarray, file: str | None, log: ProblemLog) -> pd.DataFrame:
+def _positions(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    *,
+    crs: int | None,
+    required: bool,
+    rows: np.ndarray,
+    file: str | None,
+    log: ProblemLog,
+) -> pd.DataFrame:
     n = len(frame)
     if "x" in columns and "y" in columns:
         xc, yc, default = columns["x"], columns["y"], crs or METRIC_CRS
     elif "lat" in columns and "lon" in columns:
         xc, yc, default = columns["lon"], columns["lat"], MAP_CRS
         if crs not in (None, MAP_CRS):
-            log.add("Kolumnerna lat/lon är WGS84 (4326); --crs 3006 passar inte ihop med dem",
-                    column="lat")
+            log.add(
+                "Kolumnerna lat/lon är WGS84 (4326); --crs 3006 passar inte ihop med dem",
+                column="lat",
+            )
     else:
-        return _snap(np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int64),
-                     np.zeros(n, dtype=bool), rows=rows, column="x", file=file, log=log)
+        return _snap(
+            np.zeros(n),
+            np.zeros(n),
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=bool),
+            rows=rows,
+            column="x",
+            file=file,
+            log=log,
+        )
     if crs is not None and crs not in (METRIC_CRS, MAP_CRS):
-        raise UserError(f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
-                        message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)")
-    crs_codes = (_parse_crs(_as_text(frame[columns["crs"]]), default=default, rows=rows, log=log)
-                 if "crs" in columns else np.full(n, default, dtype=np.int64))
+        raise UserError(
+            f"Koordinatsystemet EPSG:{crs} stöds inte (använd 3006 eller 4326)",
+            message_en=f"EPSG:{crs} is not supported (use 3006 or 4326)",
+        )
+    crs_codes = (
+        _parse_crs(_as_text(frame[columns["crs"]]), default=default, rows=rows, log=log)
+        if "crs" in columns
+        else np.full(n, default, dtype=np.int64)
+    )
     xs, x_bad = parse_numbers(_as_text(frame[xc]))
     ys, y_bad = parse_numbers(_as_text(frame[yc]))
     x_label, y_label = ("x", "y") if xc == columns.get("x") else ("lon", "lat")
     for bad, label in ((x_bad, x_label), (y_bad, y_label)):
         for position in np.flatnonzero(bad):
-            log.add(f"Koordinaten {quote(frame[columns[label]].iloc[position])} är inte ett tal",
-                    row=int(rows[position]), column=label)
+            log.add(
+                f"Koordinaten {quote(frame[columns[label]].iloc[position])} är inte ett tal",
+                row=int(rows[position]),
+                column=label,
+            )
     empty = np.isnan(xs) | np.isnan(ys)
     one_missing = np.isnan(xs) != np.isnan(ys)
     for position in np.flatnonzero((empty & required & ~x_bad & ~y_bad) | one_missing):
         log.add("Positionen saknas eller är ofullständig", row=int(rows[position]), column=x_label)
     has_point = ~empty & ~x_bad & ~y_bad & (crs_codes > 0)
-    return _snap(np.nan_to_num(xs), np.nan_to_num(ys), crs_codes, has_point,
-                 rows=rows, column=x_label, file=file, log=log)
+    return _snap(
+        np.nan_to_num(xs),
+        np.nan_to_num(ys),
+        crs_codes,
+        has_point,
+        rows=rows,
+        column=x_label,
+        file=file,
+        log=log,
+    )
 
 
 def _iso_weeks(times: pd.Series) -> pd.Series:
@@ -459,8 +567,15 @@ def validate_activities(
     return _validate(frame, "activity", crs=crs, file=file, first_row=first_row, now=None)
 
 
-def _validate(frame: pd.DataFrame, kind: str, *, crs: int | None, file: str | None,
-              first_row: int, now: datetime | None) -> pd.DataFrame:
+def _validate(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    crs: int | None,
+    file: str | None,
+    first_row: int,
+    now: datetime | None,
+) -> pd.DataFrame:
     if kind not in KINDS:
         raise UserError(f"Okänd sort '{kind}' (använd incident eller activity)")
     rows = np.arange(len(frame)) + first_row
@@ -480,73 +595,144 @@ def _validate(frame: pd.DataFrame, kind: str, *, crs: int | None, file: str | No
     times = _parse_times(times_text)
     for position in np.flatnonzero(times.isna().to_numpy()):
         value = times_text.iloc[position]
-        message = ("Tidpunkt saknas" if value == "" else
-                   f"Tidpunkten {quote(value)} kan inte läsas (skriv ÅÅÅÅ-MM-DD TT:MM)")
+        message = (
+            "Tidpunkt saknas"
+            if value == ""
+            else f"Tidpunkten {quote(value)} kan inte läsas (skriv ÅÅÅÅ-MM-DD TT:MM)"
+        )
         log.add(message, row=int(rows[position]), column=_LABELS[time_column])
     too_early = (times < EARLIEST).to_numpy(dtype=bool)
     for position in np.flatnonzero(too_early):
-        log.add(f"Tidpunkten {quote(times_text.iloc[position])} är före år 2000",
-                row=int(rows[position]), column=_LABELS[time_column])
+        log.add(
+            f"Tidpunkten {quote(times_text.iloc[position])} är före år 2000",
+            row=int(rows[position]),
+            column=_LABELS[time_column],
+        )
     if kind == "incident":
         # Times in files are Swedish local time; the server's clock may be UTC.
-        local_now = (pd.Timestamp(now) if now is not None else
-                     pd.Timestamp.now(tz="Europe/Stockholm").tz_localize(None))
+        local_now = (
+            pd.Timestamp(now)
+            if now is not None
+            else pd.Timestamp.now(tz="Europe/Stockholm").tz_localize(None)
+        )
         limit = local_now + FUTURE_MARGIN
         for position in np.flatnonzero((times > limit).to_numpy(dtype=bool)):
-            log.add(f"Tidpunkten {quote(times_text.iloc[position])} ligger i framtiden",
-                    row=int(rows[position]), column=_LABELS[time_column])
+            log.add(
+                f"Tidpunkten {quote(times_text.iloc[position])} ligger i framtiden",
+                row=int(rows[position]),
+                column=_LABELS[time_column],
+            )
 
-    place = _positions(frame, columns, crs=crs, required=kind == "incident", rows=rows, file=file,
-                       log=log)
+    place = _positions(
+        frame, columns, crs=crs, required=kind == "incident", rows=rows, file=file, log=log
+    )
     if kind == "incident":
-        out = pd.DataFrame({
-            "occurred_at": times,
-            "iso_week": None,
-            "type": _vocabulary_column(_as_text(frame[columns["typ"]]), INCIDENT_TYPES,
-                                       column="typ", what="Händelsetyp", rows=rows, log=log),
-            "partner": _vocabulary_column(_as_text(frame[columns["partner"]]), PARTNERS,
-                                          column="partner", what="Partner", rows=rows, log=log),
-        })
+        out = pd.DataFrame(
+            {
+                "occurred_at": times,
+                "iso_week": None,
+                "type": _vocabulary_column(
+                    _as_text(frame[columns["typ"]]),
+                    INCIDENT_TYPES,
+                    column="typ",
+                    what="Händelsetyp",
+                    rows=rows,
+                    log=log,
+                ),
+                "partner": _vocabulary_column(
+                    _as_text(frame[columns["partner"]]),
+                    PARTNERS,
+                    column="partner",
+                    what="Partner",
+                    rows=rows,
+                    log=log,
+                ),
+            }
+        )
     else:
-        ends = (_parse_times(_as_text(frame[columns["slut"]])) if "slut" in columns
-                else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]"))
+        ends = (
+            _parse_times(_as_text(frame[columns["slut"]]))
+            if "slut" in columns
+            else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+        )
         if "slut" in columns:
             ends_text = _as_text(frame[columns["slut"]])
             for position in np.flatnonzero((ends.isna() & (ends_text != "")).to_numpy(dtype=bool)):
-                log.add(f"Sluttiden {quote(ends_text.iloc[position])} kan inte läsas "
-                        "(skriv ÅÅÅÅ-MM-DD TT:MM)", row=int(rows[position]), column="slut")
+                log.add(
+                    f"Sluttiden {quote(ends_text.iloc[position])} kan inte läsas "
+                    "(skriv ÅÅÅÅ-MM-DD TT:MM)",
+                    row=int(rows[position]),
+                    column="slut",
+                )
             for position in np.flatnonzero((ends < times).to_numpy(dtype=bool)):
                 log.add("Sluttiden ligger före starttiden", row=int(rows[position]), column="slut")
         district = _activity_district(frame, columns, place, rows=rows, log=log)
-        out = pd.DataFrame({
-            "starts_at": times,
-            "ends_at": ends,
-            "iso_week": None,
-            "kind": _vocabulary_column(_as_text(frame[columns["typ"]]), ACTIVITY_KINDS,
-                                       column="typ", what="Aktivitetstyp", rows=rows, log=log),
-            "status": _vocabulary_column(_as_text(frame[columns["status"]]), ACTIVITY_STATUSES,
-                                         column="status", what="Status", rows=rows, log=log),
-            "district_code": district,
-            "organiser": _vocabulary_column(_as_text(frame[columns["arrangor"]]), ORGANISERS,
-                                            column="arrangör", what="Arrangör", rows=rows,
-                                            log=log),
-        })
+        out = pd.DataFrame(
+            {
+                "starts_at": times,
+                "ends_at": ends,
+                "iso_week": None,
+                "kind": _vocabulary_column(
+                    _as_text(frame[columns["typ"]]),
+                    ACTIVITY_KINDS,
+                    column="typ",
+                    what="Aktivitetstyp",
+                    rows=rows,
+                    log=log,
+                ),
+                "status": _vocabulary_column(
+                    _as_text(frame[columns["status"]]),
+                    ACTIVITY_STATUSES,
+                    column="status",
+                    what="Status",
+                    rows=rows,
+                    log=log,
+                ),
+                "district_code": district,
+                "organiser": _vocabulary_column(
+                    _as_text(frame[columns["arrangor"]]),
+                    ORGANISERS,
+                    column="arrangör",
+                    what="Arrangör",
+                    rows=rows,
+                    log=log,
+                ),
+            }
+        )
     log.raise_if_any()
     out["iso_week"] = _iso_weeks(out["occurred_at" if kind == "incident" else "starts_at"])
     if kind == "incident":
         out["cell_x"] = place["cell_x"].astype("int64").to_numpy()
         out["cell_y"] = place["cell_y"].astype("int64").to_numpy()
         out["district_code"] = place["district_code"].astype(str).to_numpy()
-        return out[["occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y",
-                    "district_code"]]
+        return out[
+            ["occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y", "district_code"]
+        ]
     out["cell_x"] = place["cell_x"]
     out["cell_y"] = place["cell_y"]
-    return out[["starts_at", "ends_at", "iso_week", "kind", "status", "district_code", "cell_x",
-                "cell_y", "organiser"]]
+    return out[
+        [
+            "starts_at",
+            "ends_at",
+            "iso_week",
+            "kind",
+            "status",
+            "district_code",
+            "cell_x",
+            "cell_y",
+            "organiser",
+        ]
+    ]
 
 
-def _activity_district(frame: pd.DataFrame, columns: dict[str, str], place: pd.DataFrame, *,
-                       rows: np.ndarray, log: ProblemLog) -> pd.Series:
+def _activity_district(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    place: pd.DataFrame,
+    *,
+    rows: np.ndarray,
+    log: ProblemLog,
+) -> pd.Series:
     from geo.areas import read_areas, resolve_areas
 
     districts = read_areas(level="district")
@@ -561,20 +747,27 @@ def _activity_district(frame: pd.DataFrame, columns: dict[str, str], place: pd.D
     for position in range(len(frame)):
         given, cell_district = text.iloc[position], from_cell.iloc[position]
         if given and named.iloc[position] is None:
-            log.add(f"Okänt område {quote(given)} (ange ett distrikt eller en stadsdel i Umeå)",
-                    row=int(rows[position]), column="område")
-        elif (given and cell_district is not None
-              and named.iloc[position] != cell_district):
-            log.add(f"Området {quote(given)} stämmer inte med positionen (som ligger i "
-                    f"{names.get(cell_district, cell_district)})", row=int(rows[position]),
-                    column="område")
+            log.add(
+                f"Okänt område {quote(given)} (ange ett distrikt eller en stadsdel i Umeå)",
+                row=int(rows[position]),
+                column="område",
+            )
+        elif given and cell_district is not None and named.iloc[position] != cell_district:
+            log.add(
+                f"Området {quote(given)} stämmer inte med positionen (som ligger i "
+                f"{names.get(cell_district, cell_district)})",
+                row=int(rows[position]),
+                column="område",
+            )
         elif not given and not place["has_point"].iloc[position]:
-            log.add("Plats saknas: ange område eller position", row=int(rows[position]),
-                    column="område")
+            log.add(
+                "Plats saknas: ange område eller position", row=int(rows[position]), column="område"
+            )
     return from_cell.where(from_cell.notna(), named)
 
 
 # --- importing ------------------------------------------------------------------------------------
+
 
 def import_est_file(
     store: Store,
@@ -616,21 +809,35 @@ def import_est_file(
     1
     """
     if kind not in KINDS:
-        raise UserError(f"Okänd sort '{kind}' (använd incident eller activity)",
-                        message_en=f"Unknown kind '{kind}' (use incident or activity)")
+        raise UserError(
+            f"Okänd sort '{kind}' (använd incident eller activity)",
+            message_en=f"Unknown kind '{kind}' (use incident or activity)",
+        )
     path = Path(path)
     frame = read_est_table(path)
-    rows = (validate_incidents(frame, crs=crs, file=path.name) if kind == "incident"
-            else validate_activities(frame, crs=crs, file=path.name))
+    rows = (
+        validate_incidents(frame, crs=crs, file=path.name)
+        if kind == "incident"
+        else validate_activities(frame, crs=crs, file=path.name)
+    )
     checksum = hashlib.sha256(path.read_bytes()).hexdigest()
-    return write_events(store, kind, [rows], source=source, file_name=path.name,
-                        checksum=checksum, user=user, synthetic=synthetic)
+    return write_events(
+        store,
+        kind,
+        [rows],
+        source=source,
+        file_name=path.name,
+        checksum=checksum,
+        user=user,
+        synthetic=synthetic,
+    )
 
 
 def _form_checksum(kind: str, values: dict) -> str:
     # One entry is one batch; a random salt keeps two identical entries apart.
-    payload = json.dumps({"kind": kind, "salt": uuid.uuid4().hex, **values}, default=str,
-                         sort_keys=True)
+    payload = json.dumps(
+        {"kind": kind, "salt": uuid.uuid4().hex, **values}, default=str, sort_keys=True
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -655,11 +862,27 @@ def add_incident(
     ...              x=20.3235, y=63.8288, crs=4326, user="anna").rows_loaded
     1
     """
-    frame = pd.DataFrame({"tidpunkt": [occurred_at], "typ": [type], "partner": [partner],
-                          "x": [x], "y": [y], "crs": [crs]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "tidpunkt": [occurred_at],
+            "typ": [type],
+            "partner": [partner],
+            "x": [x],
+            "y": [y],
+            "crs": [crs],
+        },
+        dtype=object,
+    )
     rows = validate_incidents(frame, file="formulär", first_row=1)
-    return write_events(store, "incident", [rows], source=FORM_SOURCE, file_name="formulär",
-                        checksum=_form_checksum("incident", frame.iloc[0].to_dict()), user=user)
+    return write_events(
+        store,
+        "incident",
+        [rows],
+        source=FORM_SOURCE,
+        file_name="formulär",
+        checksum=_form_checksum("incident", frame.iloc[0].to_dict()),
+        user=user,
+    )
 
 
 def add_activity(
@@ -686,17 +909,31 @@ def add_activity(
     ...              organiser="polis", district="Ersboda", user="anna").rows_loaded
     1
     """
-    values = {"start": [starts_at], "slut": [ends_at], "typ": [kind], "status": [status],
-              "arrangör": [organiser], "område": [district]}
+    values = {
+        "start": [starts_at],
+        "slut": [ends_at],
+        "typ": [kind],
+        "status": [status],
+        "arrangör": [organiser],
+        "område": [district],
+    }
     if x is not None or y is not None:
         values |= {"x": [x], "y": [y], "crs": [crs]}
     frame = pd.DataFrame(values, dtype=object)
     rows = validate_activities(frame, file="formulär", first_row=1)
-    return write_events(store, "activity", [rows], source=FORM_SOURCE, file_name="formulär",
-                        checksum=_form_checksum("activity", frame.iloc[0].to_dict()), user=user)
+    return write_events(
+        store,
+        "activity",
+        [rows],
+        source=FORM_SOURCE,
+        file_name="formulär",
+        checksum=_form_checksum("activity", frame.iloc[0].to_dict()),
+        user=user,
+    )
 
 
 # --- command line ---------------------------------------------------------------------------------
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one clear line, exit 2
@@ -704,15 +941,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m sources.est",
-                     description="Läs in EST-händelser eller aktiviteter från CSV/Excel.")
+    parser = _Parser(
+        prog="python -m sources.est",
+        description="Läs in EST-händelser eller aktiviteter från CSV/Excel.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     imp = sub.add_parser("import", help="läs in en fil (alla rader eller ingen)")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--kind", required=True, choices=KINDS,
-                     help="incident (händelser) eller activity (aktiviteter)")
-    imp.add_argument("--crs", type=int, choices=(METRIC_CRS, MAP_CRS),
-                     help="koordinatsystem för x/y utan crs-kolumn (standard 3006)")
+    imp.add_argument(
+        "--kind",
+        required=True,
+        choices=KINDS,
+        help="incident (händelser) eller activity (aktiviteter)",
+    )
+    imp.add_argument(
+        "--crs",
+        type=int,
+        choices=(METRIC_CRS, MAP_CRS),
+        help="koordinatsystem för x/y utan crs-kolumn (standard 3006)",
+    )
     imp.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
     imp.add_argument("--user", default="cli", help="vem som läser in (granskningsloggen)")
     args = parser.parse_args(argv)

@@ -24,8 +24,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     return read_table(path)
 
 
-def import_interventions(store: Store, path: Path, *, source: str = "insatser", user: str = "cli",
-                         synthetic: bool = False) -> BatchResult:
+def import_interventions(
+    store: Store,
+    path: Path,
+    *,
+    source: str = "insatser",
+    user: str = "cli",
+    synthetic: bool = False,
+) -> BatchResult:
     """Import a CSV/Excel list of interventions (insats; omraden; startdatum; slutdatum; beskrivning)."""
     from geo.areas import resolve_area
     from sources.personal_data import refuse_personal_data
@@ -37,31 +43,52 @@ def import_interventions(store: Store, path: Path, *, source: str = "insatser", 
     problems: list[Problem] = []
     missing = [c for c in INTERVENTION_COLUMNS[:3] if c not in frame.columns]
     if missing:
-        raise ValidationError([Problem(f"Kolumnen saknas: {c}", file=path.name, column=c) for c in missing],
-                              file=path.name)
+        raise ValidationError(
+            [Problem(f"Kolumnen saknas: {c}", file=path.name, column=c) for c in missing],
+            file=path.name,
+        )
     records = []
     for i, row in zip(frame.index, frame.itertuples(index=False), strict=True):
         codes = []
         for name in str(row.omraden).split(","):
             code = resolve_area(name.strip())
             if code is None:
-                problems.append(Problem(f"Okänt område: {name.strip()!r}", file=path.name, row=i,
-                                        column="omraden"))
+                problems.append(
+                    Problem(
+                        f"Okänt område: {name.strip()!r}", file=path.name, row=i, column="omraden"
+                    )
+                )
             codes.append(code)
         start = pd.to_datetime(row.startdatum, errors="coerce")
         if pd.isna(start):
-            problems.append(Problem("Startdatum kan inte läsas (ÅÅÅÅ-MM-DD)", file=path.name, row=i,
-                                    column="startdatum"))
+            problems.append(
+                Problem(
+                    "Startdatum kan inte läsas (ÅÅÅÅ-MM-DD)",
+                    file=path.name,
+                    row=i,
+                    column="startdatum",
+                )
+            )
         end_raw = getattr(row, "slutdatum", None)
         end = pd.to_datetime(end_raw, errors="coerce") if end_raw not in (None, "") else pd.NaT
-        records.append({
-            "name": str(row.insats), "district_codes": ",".join(c for c in codes if c),
-            "start_date": None if pd.isna(start) else start.date(),
-            "end_date": None if pd.isna(end) else end.date(),
-            "description": str(getattr(row, "beskrivning", "") or ""),
-        })
+        records.append(
+            {
+                "name": str(row.insats),
+                "district_codes": ",".join(c for c in codes if c),
+                "start_date": None if pd.isna(start) else start.date(),
+                "end_date": None if pd.isna(end) else end.date(),
+                "description": str(getattr(row, "beskrivning", "") or ""),
+            }
+        )
     if problems:
         raise ValidationError(problems, file=path.name)
-    return write_events(store, "intervention", [pd.DataFrame(records)], source=source,
-                        file_name=path.name, checksum=hashlib.sha256(raw).hexdigest(), user=user,
-                        synthetic=synthetic)
+    return write_events(
+        store,
+        "intervention",
+        [pd.DataFrame(records)],
+        source=source,
+        file_name=path.name,
+        checksum=hashlib.sha256(raw).hexdigest(),
+        user=user,
+        synthetic=synthetic,
+    )

@@ -21,8 +21,9 @@ SOURCE = "Kolada"
 BASE_URL = "https://api.kolada.se"
 
 
-def data_url(kpi: str, municipality: str = "2480", *, years: list[int] | None = None,
-             base: str = BASE_URL) -> str:
+def data_url(
+    kpi: str, municipality: str = "2480", *, years: list[int] | None = None, base: str = BASE_URL
+) -> str:
     """The Kolada v2 data address for one KPI and municipality.
 
     Examples
@@ -45,8 +46,7 @@ def measure_id_for(kpi: str, measure_ids: Mapping[str, str] | None = None) -> st
     return (measure_ids or {}).get(kpi) or f"kolada_{kpi.casefold()}"
 
 
-def parse_values(payload: Mapping, *, measure_ids: Mapping[str, str] | None = None
-                 ) -> ParsedSource:
+def parse_values(payload: Mapping, *, measure_ids: Mapping[str, str] | None = None) -> ParsedSource:
     """Kolada v2 ``values`` → tidy observations (municipality level, both sexes).
 
     Examples
@@ -67,24 +67,36 @@ def parse_values(payload: Mapping, *, measure_ids: Mapping[str, str] | None = No
             period = str(record["period"])
             totals = [v for v in record.get("values", []) if v.get("gender") == "T"]
             if not area:
-                notes.append(f"{kpi} {period}: raden gäller inte en kommun (t.ex. en enhet) och "
-                             "hoppades över")
+                notes.append(
+                    f"{kpi} {period}: raden gäller inte en kommun (t.ex. en enhet) och "
+                    "hoppades över"
+                )
                 continue
             if not totals:
-                notes.append(f"{kpi} {area} {period}: inget värde för båda könen (T); "
-                             "hoppades över")
+                notes.append(
+                    f"{kpi} {area} {period}: inget värde för båda könen (T); hoppades över"
+                )
                 continue
             for item in totals:
                 if item.get("value") is None:
                     status = str(item.get("status") or "").strip() or "okänd"
-                    notes.append(f"{kpi} {area} {period}: värde saknas (status '{status}'); "
-                                 "hoppades över")
+                    notes.append(
+                        f"{kpi} {area} {period}: värde saknas (status '{status}'); hoppades över"
+                    )
                     continue
-                rows.append({"measure_id": measure_id_for(kpi, measure_ids), "area_code": area,
-                             "period": period, "value": float(item["value"])})
+                rows.append(
+                    {
+                        "measure_id": measure_id_for(kpi, measure_ids),
+                        "area_code": area,
+                        "period": period,
+                        "value": float(item["value"]),
+                    }
+                )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise UserError("Svaret från Kolada har inte formen {values: [{kpi, municipality, period, "
-                        "values}]} som väntat.") from exc
+        raise UserError(
+            "Svaret från Kolada har inte formen {values: [{kpi, municipality, period, "
+            "values}]} som väntat."
+        ) from exc
     frame = pd.DataFrame(rows, columns=["measure_id", "area_code", "period", "value"])
     return ParsedSource(tidy_frame(frame, source=SOURCE), tuple(notes))
 

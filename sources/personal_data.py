@@ -34,13 +34,46 @@ _LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2])
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 #: Header words that mean one person per row (compared after folding case, å/ä/ö and hyphens).
-PERSON_LEVEL_HEADERS = frozenset({
-    "namn", "name", "fornamn", "efternamn", "tilltalsnamn", "firstname", "lastname", "surname",
-    "fullname", "adress", "address", "gatuadress", "hemadress", "postadress", "personnummer",
-    "pnr", "personnr", "persnr", "ssn", "fodelsedatum", "birthdate", "dateofbirth", "dob",
-    "samordningsnummer", "samordningsnr", "epost", "epostadress", "email", "emailaddress",
-    "mail", "telefon", "telefonnummer", "telnr", "phone", "mobil", "mobilnummer",
-})
+PERSON_LEVEL_HEADERS = frozenset(
+    {
+        "namn",
+        "name",
+        "fornamn",
+        "efternamn",
+        "tilltalsnamn",
+        "firstname",
+        "lastname",
+        "surname",
+        "fullname",
+        "adress",
+        "address",
+        "gatuadress",
+        "hemadress",
+        "postadress",
+        "personnummer",
+        "pnr",
+        "personnr",
+        "persnr",
+        "ssn",
+        "fodelsedatum",
+        "birthdate",
+        "dateofbirth",
+        "dob",
+        "samordningsnummer",
+        "samordningsnr",
+        "epost",
+        "epostadress",
+        "email",
+        "emailaddress",
+        "mail",
+        "telefon",
+        "telefonnummer",
+        "telnr",
+        "phone",
+        "mobil",
+        "mobilnummer",
+    }
+)
 
 
 def _fold(text: str) -> str:
@@ -54,8 +87,9 @@ def _candidate_strings(values: Iterable) -> pd.Series:
     if isinstance(values, pd.Series):
         series = values.reset_index(drop=True)
     else:
-        series = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, np.ndarray)
-                           else values)
+        series = pd.Series(
+            np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+        )
     if pd.api.types.is_integer_dtype(series.dtype):
         return series.abs().astype("int64").astype(str)
     if pd.api.types.is_float_dtype(series.dtype):
@@ -86,9 +120,11 @@ def _valid_candidates(found: pd.DataFrame) -> np.ndarray:
     if found.empty:
         return np.zeros(0, dtype=bool)
     ten = (found["yy"] + found["mm"] + found["dd"] + found["serial"] + found["check"]).to_numpy(
-        dtype=object)
-    digits = (np.frombuffer("".join(ten).encode("ascii"), dtype=np.uint8).reshape(-1, 10)
-              - ord("0")).astype(np.int64)
+        dtype=object
+    )
+    digits = (
+        np.frombuffer("".join(ten).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")
+    ).astype(np.int64)
     products = digits[:, :9] * _LUHN_WEIGHTS
     products = np.where(products > 9, products - 9, products)
     luhn_ok = (10 - products.sum(axis=1) % 10) % 10 == digits[:, 9]
@@ -100,10 +136,15 @@ def _valid_candidates(found: pd.DataFrame) -> np.ndarray:
     century = pd.to_numeric(found["century"], errors="coerce").to_numpy(dtype="float64")
     year = np.where(np.isnan(century), np.nan, century * 100 + yy)
     # Without the century, 29 February is possible when yy % 4 == 0 (2000 was a leap year).
-    leap = np.where(np.isnan(year), yy % 4 == 0,
-                    (np.nan_to_num(year).astype(int) % 4 == 0)
-                    & ((np.nan_to_num(year).astype(int) % 100 != 0)
-                       | (np.nan_to_num(year).astype(int) % 400 == 0)))
+    leap = np.where(
+        np.isnan(year),
+        yy % 4 == 0,
+        (np.nan_to_num(year).astype(int) % 4 == 0)
+        & (
+            (np.nan_to_num(year).astype(int) % 100 != 0)
+            | (np.nan_to_num(year).astype(int) % 400 == 0)
+        ),
+    )
     days = _DAYS_IN_MONTH[month] + ((month == 2) & leap)
     date_ok = (day >= 1) & (day <= days)
     return luhn_ok & date_ok
@@ -227,7 +268,8 @@ def refuse_personal_data(
             f"Filen har kolumner med uppgifter om enskilda personer ({names}). Systemet tar bara "
             "emot sammanräknade uppgifter per område; hela filen avvisas. Ta bort kolumnen och "
             "lämna bara antal per område och period.",
-            file=file_name, column=person_columns[0],
+            file=file_name,
+            column=person_columns[0],
             message_en="The file has person-level columns; only aggregates are accepted.",
         )
     row_numbers = np.asarray(rows) if rows is not None else np.arange(len(frame)) + 2
@@ -246,7 +288,9 @@ def refuse_personal_data(
             f"Filen innehåller ett personnummer eller samordningsnummer{more}. Systemet tar "
             "bara emot sammanräknade uppgifter; hela filen avvisas och ingenting har lästs in. "
             "Ta bort uppgiften ur filen och försök igen.",
-            file=file_name, row=first[0], column=first[1],
+            file=file_name,
+            row=first[0],
+            column=first[1],
             message_en="The file contains a Swedish personal identity number; it was refused.",
         )
 

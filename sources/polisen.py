@@ -33,9 +33,26 @@ from sources.tidy import ParsedSource, slug, tidy_frame
 SOURCE = "Polisen"
 BASE_URL = "https://polisen.se"
 TOTAL_MEASURE = "polisen_handelser"
-_MONTHS = {name: i for i, name in enumerate(
-    ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-     "oktober", "november", "december"], start=1)}
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _NAME_TIME = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})", re.IGNORECASE)
 
 
@@ -78,8 +95,14 @@ def event_time(name: str, published: datetime) -> datetime:
         return published
     year = published.year - (1 if month > published.month else 0)
     try:
-        return published.replace(year=year, month=month, day=int(match[1]), hour=int(match[3]),
-                                  minute=int(match[4]), second=0)
+        return published.replace(
+            year=year,
+            month=month,
+            day=int(match[1]),
+            hour=int(match[3]),
+            minute=int(match[4]),
+            second=0,
+        )
     except ValueError:
         return published
 
@@ -122,15 +145,20 @@ def parse_events(
             counts[(f"polisen_{slug(kind)}", area, period)] += 1
             counts[(TOTAL_MEASURE, area, period)] += 1
     except (KeyError, TypeError, ValueError) as exc:
-        raise UserError("Svaret från Polisen har inte formen [{datetime, name, type, location}] "
-                        "som väntat.") from exc
+        raise UserError(
+            "Svaret från Polisen har inte formen [{datetime, name, type, location}] som väntat."
+        ) from exc
     notes = []
     if summaries:
         notes.append(f"{summaries} sammanfattningar (inte enskilda händelser) hoppades över")
     if skipped_places:
         shown = ", ".join(f"{p} ({n})" for p, n in skipped_places.most_common(5))
-        notes.append(f"{sum(skipped_places.values())} händelser utanför kommunerna i "
-                     f"områdestabellen (eller på länsnivå) hoppades över: {shown}")
-    frame = pd.DataFrame([(m, a, p, n) for (m, a, p), n in counts.items()],
-                         columns=["measure_id", "area_code", "period", "count"])
+        notes.append(
+            f"{sum(skipped_places.values())} händelser utanför kommunerna i "
+            f"områdestabellen (eller på länsnivå) hoppades över: {shown}"
+        )
+    frame = pd.DataFrame(
+        [(m, a, p, n) for (m, a, p), n in counts.items()],
+        columns=["measure_id", "area_code", "period", "count"],
+    )
     return ParsedSource(tidy_frame(frame, source=SOURCE), tuple(notes))

@@ -31,8 +31,16 @@ from sources.tidy import ParsedSource, tidy_frame
 SOURCE = "SCB"
 BASE_URL = "https://statistikdatabasen.scb.se"
 #: Measure ids produced by default (same as the catalogue's population measures).
-POPULATION_MEASURE_IDS = ("pop_total", "pop_0_17", "pop_6_15", "pop_7_25", "pop_13_19",
-                          "pop_15_20", "pop_16_24", "pop_18_24")
+POPULATION_MEASURE_IDS = (
+    "pop_total",
+    "pop_0_17",
+    "pop_6_15",
+    "pop_7_25",
+    "pop_13_19",
+    "pop_15_20",
+    "pop_16_24",
+    "pop_18_24",
+)
 _POPULATION_CONTENTS = {"BE0101N1"}
 _TOTAL_WORDS = {"tot", "totalt", "total", "samtliga", "1+2", "t"}
 
@@ -81,8 +89,9 @@ def jsonstat2_frame(payload: Mapping) -> pd.DataFrame:
         size = int(np.prod([len(c) for c in codes])) if codes else 0
         raw = payload["value"]
     except (KeyError, TypeError) as exc:
-        raise UserError("Svaret från SCB är inte JSON-stat 2.0 som väntat (saknar id, "
-                        "dimension eller value).") from exc
+        raise UserError(
+            "Svaret från SCB är inte JSON-stat 2.0 som väntat (saknar id, dimension eller value)."
+        ) from exc
     if isinstance(raw, Mapping):  # sparse form: {"position": value}
         values = np.full(size, np.nan)
         for position, value in raw.items():
@@ -124,9 +133,14 @@ def parse_jsonstat2(
     time_dim = (role.get("time") or [None])[0]
     metric_dim = (role.get("metric") or [None])[0]
     contents_labels = _labels(payload, metric_dim) if metric_dim else {}
-    return _population(frame, time_dim=time_dim, metric_dim=metric_dim,
-                       contents_labels=contents_labels, measures=measures,
-                       resolve_area=resolve_area)
+    return _population(
+        frame,
+        time_dim=time_dim,
+        metric_dim=metric_dim,
+        contents_labels=contents_labels,
+        measures=measures,
+        resolve_area=resolve_area,
+    )
 
 
 def pxweb_v1_frame(payload: Mapping) -> tuple[pd.DataFrame, str | None, str | None, dict[str, str]]:
@@ -151,8 +165,9 @@ def pxweb_v1_frame(payload: Mapping) -> tuple[pd.DataFrame, str | None, str | No
             for content, value in zip(contents, record["values"], strict=True):
                 rows.append([*record["key"], content["code"], _number(value)])
     except (KeyError, TypeError, ValueError) as exc:
-        raise UserError("Svaret från SCB (PxWeb v1) har inte formen {columns, data} som "
-                        "väntat.") from exc
+        raise UserError(
+            "Svaret från SCB (PxWeb v1) har inte formen {columns, data} som väntat."
+        ) from exc
     frame = pd.DataFrame(rows, columns=[*keys, "ContentsCode", "value"])
     labels = {c["code"]: c.get("text", "") for c in contents}
     return frame, time_dim, "ContentsCode", labels
@@ -176,8 +191,14 @@ def parse_pxweb_v1(
 ) -> ParsedSource:
     """SCB population in the PxWeb API v1 ``"json"`` format → tidy population measures."""
     frame, time_dim, metric_dim, labels = pxweb_v1_frame(payload)
-    return _population(frame, time_dim=time_dim, metric_dim=metric_dim, contents_labels=labels,
-                       measures=measures, resolve_area=resolve_area)
+    return _population(
+        frame,
+        time_dim=time_dim,
+        metric_dim=metric_dim,
+        contents_labels=labels,
+        measures=measures,
+        resolve_area=resolve_area,
+    )
 
 
 def parse_age_class(code: str, label: str = "") -> tuple[float, float] | None:
@@ -220,25 +241,30 @@ def _period(code: str) -> str | None:
     return None
 
 
-def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, measures,
-                resolve_area) -> ParsedSource:
+def _population(
+    frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, measures, resolve_area
+) -> ParsedSource:
     notes: list[str] = []
     region_dim = _find_dim(frame, "region")
     time_dim = time_dim or _find_dim(frame, "tid", "time", "år")
     if region_dim is None or time_dim is None:
         raise UserError("Tabellen från SCB saknar dimensionen Region eller Tid.")
     if metric_dim and metric_dim in frame:
-        population = [c for c in pd.unique(frame[metric_dim])
-                      if c in _POPULATION_CONTENTS
-                      or "folkmängd" in str(contents_labels.get(c, "")).casefold()]
+        population = [
+            c
+            for c in pd.unique(frame[metric_dim])
+            if c in _POPULATION_CONTENTS
+            or "folkmängd" in str(contents_labels.get(c, "")).casefold()
+        ]
         others = sorted(set(frame[metric_dim]) - set(population))
         if others:
             notes.append(f"Tabellinnehåll som inte är folkmängd hoppades över: {', '.join(others)}")
         frame = frame[frame[metric_dim].isin(population)]
     missing = int(frame["value"].isna().sum())
     if missing:  # kept as NaN so that no sum is made from an incomplete set of cells
-        notes.append(f"{missing} värden saknas i tabellen (t.ex. '..'); summor som behöver dem "
-                     "hoppades över")
+        notes.append(
+            f"{missing} värden saknas i tabellen (t.ex. '..'); summor som behöver dem hoppades över"
+        )
 
     sex_dim = _find_dim(frame, "kon", "sex")
     if sex_dim:
@@ -249,8 +275,10 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
     frame = frame.assign(period=frame[time_dim].map(_period))
     bad_time = frame["period"].isna()
     if bad_time.any():
-        notes.append("Tidpunkter som inte är år eller månad hoppades över: "
-                     + ", ".join(sorted(set(frame.loc[bad_time, time_dim].astype(str)))[:5]))
+        notes.append(
+            "Tidpunkter som inte är år eller månad hoppades över: "
+            + ", ".join(sorted(set(frame.loc[bad_time, time_dim].astype(str)))[:5])
+        )
         frame = frame[~bad_time]
 
     frame, area_notes = _map_regions(frame, region_dim, resolve_area)
@@ -272,16 +300,21 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
         if measure_id == "pop_total" and totals:
             chosen = totals[:1]
         else:
-            inside = sorted((a, c) for c, a in ages.items()
-                            if a is not None and a[0] >= band[0] and a[1] <= band[1])
+            inside = sorted(
+                (a, c)
+                for c, a in ages.items()
+                if a is not None and a[0] >= band[0] and a[1] <= band[1]
+            )
             covered, upto = bool(inside), band[0]
             for (low, high), _ in inside:
                 covered &= low == upto
                 upto = high + 1
             covered &= (upto - 1 == band[1]) or (band[1] == np.inf and upto == np.inf)
             if not covered:
-                notes.append(f"{measure_id}: tabellens åldersklasser ger inte exakt "
-                             f"{_band_text(band)}; måttet hoppades över")
+                notes.append(
+                    f"{measure_id}: tabellens åldersklasser ger inte exakt "
+                    f"{_band_text(band)}; måttet hoppades över"
+                )
                 continue
             chosen = [c for _, c in inside]
         part = frame[frame[age_dim].isin(chosen)]
@@ -292,8 +325,9 @@ def _population(frame: pd.DataFrame, *, time_dim, metric_dim, contents_labels, m
     return ParsedSource(tidy_frame(out, source=SOURCE), tuple(notes))
 
 
-def _complete_sums(part: pd.DataFrame, keys: list[str], classes: tuple[str, int] | None,
-                   measure_id: str) -> pd.DataFrame:
+def _complete_sums(
+    part: pd.DataFrame, keys: list[str], classes: tuple[str, int] | None, measure_id: str
+) -> pd.DataFrame:
     """Sums per area and period, only where every cell is there (no '..', every age class)."""
     grouped = part.groupby(keys)
     sums = grouped["value"].sum(min_count=1)
@@ -325,14 +359,21 @@ def _map_regions(frame: pd.DataFrame, region_dim: str, resolve_area) -> tuple[pd
     deso = [c for c in mapping if re.fullmatch(r"\d{4}[A-C]\d{4}.*", str(c).strip())]
     regso = [c for c in mapping if re.fullmatch(r"\d{4}R\d{3}.*", str(c).strip())]
     if deso and regso:  # both levels of the same areas: summing both would count people twice
-        notes.append(f"Tabellen har både DeSO- och RegSO-koder; {len(regso)} RegSO-koder "
-                     "hoppades över (distrikten summeras från DeSO)")
+        notes.append(
+            f"Tabellen har både DeSO- och RegSO-koder; {len(regso)} RegSO-koder "
+            "hoppades över (distrikten summeras från DeSO)"
+        )
         for code in regso:
             mapping[code] = False
     unknown = sorted(str(c) for c, a in mapping.items() if a is None)
     if unknown:
-        notes.append(f"{len(unknown)} regionkoder kunde inte knytas till ett område och hoppades "
-                     f"över: {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}")
-    frame = frame.assign(area_code=frame[region_dim].map(
-        {c: (a if isinstance(a, str) else None) for c, a in mapping.items()}))
+        notes.append(
+            f"{len(unknown)} regionkoder kunde inte knytas till ett område och hoppades "
+            f"över: {', '.join(unknown[:5])}{' …' if len(unknown) > 5 else ''}"
+        )
+    frame = frame.assign(
+        area_code=frame[region_dim].map(
+            {c: (a if isinstance(a, str) else None) for c, a in mapping.items()}
+        )
+    )
     return frame[frame["area_code"].notna()], notes

@@ -21,14 +21,29 @@ from common.errors import UserError
 SOURCE = "Skolverket"
 BASE_URL = "https://api.skolverket.se"
 ACCEPT = "application/vnd.skolverket.plannededucations.api.v4.hal+json"
-SCHOOL_UNIT_COLUMNS = ["school_unit_code", "name", "municipality_code", "post_code_district",
-                       "organiser_type", "school_types", "school_years", "latitude", "longitude"]
+SCHOOL_UNIT_COLUMNS = [
+    "school_unit_code",
+    "name",
+    "municipality_code",
+    "post_code_district",
+    "organiser_type",
+    "school_types",
+    "school_years",
+    "latitude",
+    "longitude",
+]
 _LAT_KEYS = ("wgs84Latitude", "wgs84Lat", "latitude", "lat")
 _LON_KEYS = ("wgs84Longitude", "wgs84Long", "wgs84Lng", "longitude", "lon", "lng")
 
 
-def school_units_url(municipality: str = "2480", *, type_of_schooling: str | None = "gr",
-                     page: int = 0, size: int = 100, base: str = BASE_URL) -> str:
+def school_units_url(
+    municipality: str = "2480",
+    *,
+    type_of_schooling: str | None = "gr",
+    page: int = 0,
+    size: int = 100,
+    base: str = BASE_URL,
+) -> str:
     """The v4 school-units address for one municipality.
 
     Examples
@@ -36,15 +51,24 @@ def school_units_url(municipality: str = "2480", *, type_of_schooling: str | Non
     >>> school_units_url("2480")
     'https://api.skolverket.se/planned-educations/v4/school-units?geographicalAreaCode=2480&typeOfSchooling=gr&page=0&size=100'
     """
-    query = {"geographicalAreaCode": municipality, "typeOfSchooling": type_of_schooling,
-             "page": page, "size": size}
-    return (f"{base}/planned-educations/v4/school-units?"
-            + urlencode({k: v for k, v in query.items() if v is not None}))
+    query = {
+        "geographicalAreaCode": municipality,
+        "typeOfSchooling": type_of_schooling,
+        "page": page,
+        "size": size,
+    }
+    return f"{base}/planned-educations/v4/school-units?" + urlencode(
+        {k: v for k, v in query.items() if v is not None}
+    )
 
 
 def _coordinate(unit: Mapping, keys: tuple[str, ...]) -> float:
-    places = [unit, unit.get("coordinates") or {}, unit.get("geoData") or {},
-              unit.get("position") or {}]
+    places = [
+        unit,
+        unit.get("coordinates") or {},
+        unit.get("geoData") or {},
+        unit.get("position") or {},
+    ]
     for place in places:
         for key in keys:
             if isinstance(place, Mapping) and place.get(key) not in (None, ""):
@@ -56,8 +80,14 @@ def _coordinate(unit: Mapping, keys: tuple[str, ...]) -> float:
 
 
 def _years(schooling: list) -> str:
-    years = sorted({int(y) for s in schooling for y in (s.get("schoolYears") or [])
-                    if str(y).strip().isdigit()})
+    years = sorted(
+        {
+            int(y)
+            for s in schooling
+            for y in (s.get("schoolYears") or [])
+            if str(y).strip().isdigit()
+        }
+    )
     return ",".join(str(y) for y in years)
 
 
@@ -78,20 +108,26 @@ def parse_school_units(payload: Mapping) -> pd.DataFrame:
         rows = []
         for unit in units:
             schooling = unit.get("typeOfSchooling") or []
-            rows.append({
-                "school_unit_code": str(unit["code"]),
-                "name": str(unit.get("name", "")).strip(),
-                "municipality_code": str(unit.get("geographicalAreaCode") or ""),
-                "post_code_district": str(unit.get("postCodeDistrict") or ""),
-                "organiser_type": str(unit.get("principalOrganizerType") or ""),
-                "school_types": ",".join(str(s.get("code")) for s in schooling if s.get("code")),
-                "school_years": _years(schooling),
-                "latitude": _coordinate(unit, _LAT_KEYS),
-                "longitude": _coordinate(unit, _LON_KEYS),
-            })
+            rows.append(
+                {
+                    "school_unit_code": str(unit["code"]),
+                    "name": str(unit.get("name", "")).strip(),
+                    "municipality_code": str(unit.get("geographicalAreaCode") or ""),
+                    "post_code_district": str(unit.get("postCodeDistrict") or ""),
+                    "organiser_type": str(unit.get("principalOrganizerType") or ""),
+                    "school_types": ",".join(
+                        str(s.get("code")) for s in schooling if s.get("code")
+                    ),
+                    "school_years": _years(schooling),
+                    "latitude": _coordinate(unit, _LAT_KEYS),
+                    "longitude": _coordinate(unit, _LON_KEYS),
+                }
+            )
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise UserError("Svaret från Skolverket har inte formen {body: {_embedded: "
-                        "{listedSchoolUnits}}} som väntat.") from exc
+        raise UserError(
+            "Svaret från Skolverket har inte formen {body: {_embedded: "
+            "{listedSchoolUnits}}} som väntat."
+        ) from exc
     frame = pd.DataFrame(rows, columns=SCHOOL_UNIT_COLUMNS)
     frame[["latitude", "longitude"]] = frame[["latitude", "longitude"]].astype("float64")
     return frame

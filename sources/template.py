@@ -47,11 +47,24 @@ from sources.validate import (
 DEFAULT_SOURCE = "kommunal mall"
 #: Header (after :func:`header_key`) → canonical template column.
 COLUMN_ALIASES: Mapping[str, str] = {
-    **dict.fromkeys(["omrade", "omradeskod", "area", "areacode", "areaname", "district",
-                     "distrikt", "stadsdel", "region"], "omrade"),
+    **dict.fromkeys(
+        [
+            "omrade",
+            "omradeskod",
+            "area",
+            "areacode",
+            "areaname",
+            "district",
+            "distrikt",
+            "stadsdel",
+            "region",
+        ],
+        "omrade",
+    ),
     **dict.fromkeys(["period", "tid", "time", "tidsperiod"], "period"),
-    **dict.fromkeys(["matt", "mattid", "measure", "measureid", "indikator", "indicator",
-                     "indicatorid"], "matt"),
+    **dict.fromkeys(
+        ["matt", "mattid", "measure", "measureid", "indikator", "indicator", "indicatorid"], "matt"
+    ),
     **dict.fromkeys(["antal", "count", "numerator", "taljare"], "antal"),
     **dict.fromkeys(["namnare", "denominator", "population"], "namnare"),
     **dict.fromkeys(["varde", "value"], "varde"),
@@ -79,6 +92,7 @@ def header_key(text: object) -> str:
 
 
 # --- reading --------------------------------------------------------------------------------------
+
 
 @dataclass
 class TemplateTable:
@@ -160,23 +174,30 @@ def _csv_encoding(scan: _FileScan, name: str) -> str:
         if not scan.utf8:
             raise UserError(
                 "Filen börjar som UTF-8 (med BOM) men innehåller tecken som inte är UTF-8 – "
-                "troligen blandade teckenkodningar. Spara om filen som \"CSV UTF-8\".",
-                file=name, message_en="UTF-8 BOM but the content is not UTF-8.")
+                'troligen blandade teckenkodningar. Spara om filen som "CSV UTF-8".',
+                file=name,
+                message_en="UTF-8 BOM but the content is not UTF-8.",
+            )
         return "utf-8-sig"
     if head.startswith(_UTF16_BOMS):
         return "utf-16"
     if scan.nul:
         raise UserError(
             "Filen innehåller NUL-tecken och är ingen läsbar CSV-textfil (UTF-16 utan BOM eller "
-            "en binärfil?). Spara den som \"CSV UTF-8\" eller som Excel-arbetsbok (.xlsx).",
-            file=name, message_en="Not a text CSV file (NUL bytes).")
+            'en binärfil?). Spara den som "CSV UTF-8" eller som Excel-arbetsbok (.xlsx).',
+            file=name,
+            message_en="Not a text CSV file (NUL bytes).",
+        )
     if scan.utf8:
         return "utf-8"
     if scan.cp1252:
         return "cp1252"
     raise UserError(
         "Filens teckenkodning känns inte igen (varken UTF-8 eller Windows-1252). Spara om "
-        "filen som \"CSV UTF-8\".", file=name, message_en="Unknown text encoding.")
+        'filen som "CSV UTF-8".',
+        file=name,
+        message_en="Unknown text encoding.",
+    )
 
 
 def _first_line(text: str) -> str:
@@ -197,15 +218,17 @@ def _sniff_separator(line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _map_headers(headers: list[str], name: str, *, header_row: int = 1,
-                 letters: list[str] | None = None) -> tuple[list[str], dict[str, str]]:
+def _map_headers(
+    headers: list[str], name: str, *, header_row: int = 1, letters: list[str] | None = None
+) -> tuple[list[str], dict[str, str]]:
     """Frame column names for the headers (canonical where recognised) and their labels.
 
     Person-level headers refuse the file first (:func:`refuse_personal_data`).
     """
     texts = [str(h).replace("\ufeff", "").strip() if h is not None else "" for h in headers]
-    refuse_personal_data(pd.DataFrame(columns=[t or f"({i})" for i, t in enumerate(texts)]),
-                         file_name=name)
+    refuse_personal_data(
+        pd.DataFrame(columns=[t or f"({i})" for i, t in enumerate(texts)]), file_name=name
+    )
     columns: list[str] = []
     labels: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -219,9 +242,14 @@ def _map_headers(headers: list[str], name: str, *, header_row: int = 1,
             while column in labels:
                 column += "_"
         elif canonical in seen:
-            problems.append(Problem(
-                f"Kolumnen '{canonical}' förekommer två gånger ('{seen[canonical]}' och '{text}')",
-                file=name, row=header_row, column=text))
+            problems.append(
+                Problem(
+                    f"Kolumnen '{canonical}' förekommer två gånger ('{seen[canonical]}' och '{text}')",
+                    file=name,
+                    row=header_row,
+                    column=text,
+                )
+            )
             column = f"{text} ({where})"
         else:
             column = canonical
@@ -232,24 +260,36 @@ def _map_headers(headers: list[str], name: str, *, header_row: int = 1,
     if missing:
         found = ", ".join(f"'{h}'" for h in (str(x).strip() for x in headers if x is not None) if h)
         for column in missing:
-            problems.append(Problem(
-                f"Kolumnen '{column}' saknas (rubrikraden har: {found or 'inga rubriker'}). "
-                f"Mallens kolumner: {', '.join(TEMPLATE_COLUMNS)}", file=name, row=header_row,
-                column=column))
+            problems.append(
+                Problem(
+                    f"Kolumnen '{column}' saknas (rubrikraden har: {found or 'inga rubriker'}). "
+                    f"Mallens kolumner: {', '.join(TEMPLATE_COLUMNS)}",
+                    file=name,
+                    row=header_row,
+                    column=column,
+                )
+            )
     if "antal" not in seen and "varde" not in seen:
-        problems.append(Problem("Kolumnen 'antal' (eller 'varde') saknas", file=name,
-                                row=header_row, column="antal"))
+        problems.append(
+            Problem(
+                "Kolumnen 'antal' (eller 'varde') saknas", file=name, row=header_row, column="antal"
+            )
+        )
     if problems:
         raise ImportValidationError(problems, file=name, total=len(problems))
     return columns, labels
 
 
 def _check_headers_for_personal_numbers(headers: list, name: str, *, header_row: int) -> None:
-    hits = find_personal_numbers(pd.Series([("" if h is None else h) for h in headers],
-                                           dtype=object))
+    hits = find_personal_numbers(
+        pd.Series([("" if h is None else h) for h in headers], dtype=object)
+    )
     if hits.any():
-        refuse_personal_data(pd.DataFrame({"rubrik": [headers[int(np.flatnonzero(hits)[0])]]}),
-                             file_name=name, rows=[header_row])
+        refuse_personal_data(
+            pd.DataFrame({"rubrik": [headers[int(np.flatnonzero(hits)[0])]]}),
+            file_name=name,
+            rows=[header_row],
+        )
 
 
 def _csv_layout(scan: _FileScan, name: str) -> tuple[str, str, list[str]]:
@@ -264,13 +304,24 @@ def _csv_layout(scan: _FileScan, name: str) -> tuple[str, str, list[str]]:
     return encoding, separator, [h.replace("\ufeff", "") for h in headers]
 
 
-def _csv_rows(path: Path, *, encoding: str, separator: str, n_columns: int, name: str,
-              chunk_rows: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+def _csv_rows(
+    path: Path, *, encoding: str, separator: str, n_columns: int, name: str, chunk_rows: int
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """Data rows as text cells in chunks, with their row numbers (header = row 1)."""
     reader = pd.read_csv(
-        path, sep=separator, encoding=encoding, header=None, skiprows=1,
-        names=list(range(n_columns + _SPARE_FIELDS)), dtype=str, index_col=False, engine="c",
-        skip_blank_lines=False, keep_default_na=False, na_filter=False, quotechar='"',
+        path,
+        sep=separator,
+        encoding=encoding,
+        header=None,
+        skiprows=1,
+        names=list(range(n_columns + _SPARE_FIELDS)),
+        dtype=str,
+        index_col=False,
+        engine="c",
+        skip_blank_lines=False,
+        keep_default_na=False,
+        na_filter=False,
+        quotechar='"',
         chunksize=chunk_rows,
     )
     start = 0
@@ -283,8 +334,11 @@ def _csv_rows(path: Path, *, encoding: str, separator: str, n_columns: int, name
             except pd.errors.ParserError as exc:
                 raise _parser_error(exc, name, separator, n_columns) from exc
             except UnicodeDecodeError as exc:
-                raise UserError("Filen innehåller tecken som inte går att läsa med "
-                                f"teckenkodningen {encoding}.", file=name) from exc
+                raise UserError(
+                    "Filen innehåller tecken som inte går att läsa med "
+                    f"teckenkodningen {encoding}.",
+                    file=name,
+                ) from exc
             rows = np.arange(start, start + len(chunk), dtype=np.int64) + 2
             start += len(chunk)
             _refuse_extra_fields(chunk, rows, n_columns, name, separator)
@@ -298,16 +352,23 @@ def _open_csv(path: Path, scan: _FileScan, *, chunk_rows: int) -> TemplateTable:
     columns, labels = _map_headers(headers, name)
 
     def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
-        for chunk, rows in _csv_rows(path, encoding=encoding, separator=separator,
-                                     n_columns=len(columns), name=name, chunk_rows=chunk_rows):
+        for chunk, rows in _csv_rows(
+            path,
+            encoding=encoding,
+            separator=separator,
+            n_columns=len(columns),
+            name=name,
+            chunk_rows=chunk_rows,
+        ):
             chunk.columns = columns
             yield chunk, rows
 
     return TemplateTable(name, scan.checksum, "csv", headers, labels, chunks, separator)
 
 
-def _refuse_extra_fields(chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, name: str,
-                        separator: str) -> None:
+def _refuse_extra_fields(
+    chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, name: str, separator: str
+) -> None:
     """A row with more (non-empty) fields than the header would lose data: refuse it."""
     extra = chunk.iloc[:, n_columns:]
     filled = (extra != "").to_numpy()
@@ -315,9 +376,12 @@ def _refuse_extra_fields(chunk: pd.DataFrame, rows: np.ndarray, n_columns: int, 
         return
     first = int(np.flatnonzero(filled.any(axis=1))[0])
     saw = n_columns + int(np.flatnonzero(filled[first])[-1]) + 1
-    raise _parser_error(pd.errors.ParserError(
-        f"Expected {n_columns} fields in line {rows[first]}, saw {saw}"), name, separator,
-        n_columns)
+    raise _parser_error(
+        pd.errors.ParserError(f"Expected {n_columns} fields in line {rows[first]}, saw {saw}"),
+        name,
+        separator,
+        n_columns,
+    )
 
 
 def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> UserError:
@@ -326,18 +390,30 @@ def _parser_error(exc: Exception, name: str, separator: str, n_columns: int) -> 
     if fields:
         expected, line, saw = (int(g) for g in fields.groups())
         expected = n_columns or expected
-        hint = (" Ett decimalkomma i en kommaseparerad fil måste stå inom citattecken – eller "
-                "använd semikolon som avgränsare." if separator == "," else
-                " Kontrollera avgränsare och citattecken på raden.")
-        return UserError(f"Raden har {saw} fält men rubrikraden har {expected}.{hint}",
-                         file=name, row=line,
-                         message_en=f"Row has {saw} fields, header {expected}.")
+        hint = (
+            " Ett decimalkomma i en kommaseparerad fil måste stå inom citattecken – eller "
+            "använd semikolon som avgränsare."
+            if separator == ","
+            else " Kontrollera avgränsare och citattecken på raden."
+        )
+        return UserError(
+            f"Raden har {saw} fält men rubrikraden har {expected}.{hint}",
+            file=name,
+            row=line,
+            message_en=f"Row has {saw} fields, header {expected}.",
+        )
     quote_error = re.search(r"EOF inside string starting at row (\d+)", text)
     if quote_error:
-        return UserError("Ett citattecken (\") på raden avslutas aldrig; filen kan inte läsas "
-                         "vidare.", file=name, row=int(quote_error.group(1)) + 1)
-    return UserError(f"Filen kan inte läsas som CSV ({n_columns} kolumner väntade): "
-                     f"{text.strip().splitlines()[-1][:200]}", file=name)
+        return UserError(
+            'Ett citattecken (") på raden avslutas aldrig; filen kan inte läsas vidare.',
+            file=name,
+            row=int(quote_error.group(1)) + 1,
+        )
+    return UserError(
+        f"Filen kan inte läsas som CSV ({n_columns} kolumner väntade): "
+        f"{text.strip().splitlines()[-1][:200]}",
+        file=name,
+    )
 
 
 def _column_letter(index: int) -> str:
@@ -354,12 +430,17 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UserError("Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
-                        "Öppna och spara om den i Excel, eller spara som CSV.", file=name,
-                        message_en="Not a readable .xlsx workbook.") from exc
+        raise UserError(
+            "Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
+            "Öppna och spara om den i Excel, eller spara som CSV.",
+            file=name,
+            message_en="Not a readable .xlsx workbook.",
+        ) from exc
     try:
-        sheets = [(ws, [list(r) for r in ws.iter_rows(min_row=1, min_col=1)])
-                  for ws in workbook.worksheets]
+        sheets = [
+            (ws, [list(r) for r in ws.iter_rows(min_row=1, min_col=1)])
+            for ws in workbook.worksheets
+        ]
         merged = {ws.title: _merged_ranges(path, ws) for ws, _ in sheets}
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise UserError("Arbetsboken kan inte läsas; spara om den i Excel.", file=name) from exc
@@ -370,12 +451,17 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     _refuse_workbook_personal_numbers(sheets, chosen, name)
     if chosen is None:
         if all(not any(c.value is not None for row in rows for c in row) for _, rows in sheets):
-            raise UserError("Arbetsboken är tom (inga ifyllda celler).", file=name,
-                            message_en="The workbook is empty.")
+            raise UserError(
+                "Arbetsboken är tom (inga ifyllda celler).",
+                file=name,
+                message_en="The workbook is empty.",
+            )
         raise UserError(
             "Hittade ingen rubrikrad med mallens kolumner (omrade, period, matt, antal, …) bland "
-            f"de första {HEADER_SEARCH_ROWS} raderna på något blad.", file=name,
-            message_en="No header row with the template's columns was found.")
+            f"de första {HEADER_SEARCH_ROWS} raderna på något blad.",
+            file=name,
+            message_en="No header row with the template's columns was found.",
+        )
     ws, rows, header_index = chosen
     header_row = header_index + 1
     width = _sheet_width(rows)
@@ -390,35 +476,53 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
         shown = ", ".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
         raise UserError(
             f"Bladet '{ws.title}' har sammanslagna celler ({shown}). Sammanslagna celler stöds "
-            "inte: dela upp dem och skriv värdet på varje rad.", file=name,
-            row=int(first.group(2)), column=first.group(1),
-            message_en="Merged cells are not supported.")
-    formulas = [(r, c) for r, row in enumerate(rows, start=1) for c, cell in enumerate(row)
-                if getattr(cell, "data_type", None) == "f"]
+            "inte: dela upp dem och skriv värdet på varje rad.",
+            file=name,
+            row=int(first.group(2)),
+            column=first.group(1),
+            message_en="Merged cells are not supported.",
+        )
+    formulas = [
+        (r, c)
+        for r, row in enumerate(rows, start=1)
+        for c, cell in enumerate(row)
+        if getattr(cell, "data_type", None) == "f"
+    ]
     if formulas:
-        problems = [Problem("Cellen innehåller en formel; klistra in värden i stället för formler "
-                            "(Klistra in special → Värden)", file=name, row=r,
-                            column=labels[columns[c]] if c < len(columns) else _column_letter(c))
-                    for r, c in formulas[:1000]]
+        problems = [
+            Problem(
+                "Cellen innehåller en formel; klistra in värden i stället för formler "
+                "(Klistra in special → Värden)",
+                file=name,
+                row=r,
+                column=labels[columns[c]] if c < len(columns) else _column_letter(c),
+            )
+            for r, c in formulas[:1000]
+        ]
         raise ImportValidationError(problems, file=name, total=len(formulas))
 
-    data = rows[header_index + 1:]
-    raw = pd.DataFrame(
-        [[row[i].value if i < len(row) else None for i in range(width)] for row in data],
-        columns=columns, dtype=object,
-    ) if data else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    data = rows[header_index + 1 :]
+    raw = (
+        pd.DataFrame(
+            [[row[i].value if i < len(row) else None for i in range(width)] for row in data],
+            columns=columns,
+            dtype=object,
+        )
+        if data
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )
     row_numbers = np.arange(len(data), dtype=np.int64) + header_row + 1
 
     def chunks() -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
         yield raw.apply(cells_as_text), row_numbers
 
-    return TemplateTable(name, scan.checksum, "xlsx", [str(h or "") for h in headers], labels,
-                         chunks)
+    return TemplateTable(
+        name, scan.checksum, "xlsx", [str(h or "") for h in headers], labels, chunks
+    )
 
 
 def _sheet_width(rows: list[list]) -> int:
-    return max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None),
-               default=0)
+    return max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None), default=0)
 
 
 def _data_sheet(sheets: list) -> tuple | None:
@@ -439,8 +543,12 @@ def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: 
     Numbers are tested as numbers (Excel keeps 8507099805 as one, or drops a leading zero).
     """
     for ws, rows in sheets:
-        cells = [(r, c, cell.value) for r, row in enumerate(rows, start=1)
-                 for c, cell in enumerate(row) if cell.value is not None]
+        cells = [
+            (r, c, cell.value)
+            for r, row in enumerate(rows, start=1)
+            for c, cell in enumerate(row)
+            if cell.value is not None
+        ]
         if not cells:
             continue
         hits = find_personal_numbers(pd.Series([v for _, _, v in cells], dtype=object))
@@ -458,8 +566,11 @@ def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: 
             f"{f' (och {more} celler till)' if more else ''}. Systemet tar bara emot "
             "sammanräknade uppgifter; hela filen avvisas och ingenting har lästs in. Ta bort "
             "uppgiften ur filen och försök igen.",
-            file=name, row=r, column=column,
-            message_en="The file contains a Swedish personal identity number; it was refused.")
+            file=name,
+            row=r,
+            column=column,
+            message_en="The file contains a Swedish personal identity number; it was refused.",
+        )
 
 
 def _merged_ranges(path: Path, ws) -> list[str]:
@@ -499,11 +610,18 @@ def open_template(path: str | Path, *, chunk_rows: int = 200_000) -> TemplateTab
     if scan.head.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, scan)
     if scan.head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
-        raise UserError("Det gamla Excel-formatet (.xls) stöds inte; spara som Excel-arbetsbok "
-                        "(.xlsx) eller CSV.", file=name, message_en="Old .xls is not supported.")
+        raise UserError(
+            "Det gamla Excel-formatet (.xls) stöds inte; spara som Excel-arbetsbok "
+            "(.xlsx) eller CSV.",
+            file=name,
+            message_en="Old .xls is not supported.",
+        )
     if suffix in (".xlsx", ".xlsm", ".ods") or scan.head.startswith(b"%PDF"):
-        raise UserError("Filen är ingen Excel-arbetsbok (.xlsx) eller CSV-fil; spara om den.",
-                        file=name, message_en="Not an .xlsx or CSV file.")
+        raise UserError(
+            "Filen är ingen Excel-arbetsbok (.xlsx) eller CSV-fil; spara om den.",
+            file=name,
+            message_en="Not an .xlsx or CSV file.",
+        )
     return _open_csv(path, scan, chunk_rows=chunk_rows)
 
 
@@ -530,10 +648,21 @@ def read_table(path: str | Path) -> pd.DataFrame:
         frame, rows = _read_xlsx_plain(path, name)
     else:
         encoding, separator, headers = _csv_layout(scan, name)
-        parts = list(_csv_rows(path, encoding=encoding, separator=separator,
-                               n_columns=len(headers), name=name, chunk_rows=100_000))
-        frame = pd.concat([p for p, _ in parts], ignore_index=True) if parts else pd.DataFrame(
-            columns=range(len(headers)))
+        parts = list(
+            _csv_rows(
+                path,
+                encoding=encoding,
+                separator=separator,
+                n_columns=len(headers),
+                name=name,
+                chunk_rows=100_000,
+            )
+        )
+        frame = (
+            pd.concat([p for p, _ in parts], ignore_index=True)
+            if parts
+            else pd.DataFrame(columns=range(len(headers)))
+        )
         frame.columns = headers
         rows = np.concatenate([r for _, r in parts]) if parts else np.zeros(0, dtype=np.int64)
     frame.columns = [header_key(c) or f"kolumn{i + 1}" for i, c in enumerate(frame.columns)]
@@ -564,43 +693,70 @@ def _read_xlsx_plain(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
 
 # --- importing ------------------------------------------------------------------------------------
 
+
 def _batch_source(source: str | None, collector: ObservationCollector, name: str) -> str:
     if source:
         return source.strip()[:100]
     sources = sorted(collector.sources)
     if len(sources) > 1:
         shown = ", ".join(quote(s) for s in sources[:5])
-        raise UserError(f"Filen har flera källor i kolumnen 'kalla' ({shown}). En import har en "
-                        "källa: dela upp filen per källa eller ange källan med --source.",
-                        file=name, column="kalla", message_en="Several sources in one file.")
+        raise UserError(
+            f"Filen har flera källor i kolumnen 'kalla' ({shown}). En import har en "
+            "källa: dela upp filen per källa eller ange källan med --source.",
+            file=name,
+            column="kalla",
+            message_en="Several sources in one file.",
+        )
     if sources and len(sources[0]) > 100:
         raise UserError("Källans namn är längre än 100 tecken.", file=name, column="kalla")
     return sources[0] if sources else DEFAULT_SOURCE
 
 
-def _write(store, tidy: pd.DataFrame, *, name: str, checksum: str, source: str, user: str,
-           synthetic: bool, rows_total: int, chunk_rows: int):
+def _write(
+    store,
+    tidy: pd.DataFrame,
+    *,
+    name: str,
+    checksum: str,
+    source: str,
+    user: str,
+    synthetic: bool,
+    rows_total: int,
+    chunk_rows: int,
+):
     import sqlalchemy as sa
 
     from store.observations import write_observations
 
     def pieces() -> Iterator[pd.DataFrame]:
         for start in range(0, len(tidy), chunk_rows):
-            yield tidy.iloc[start:start + chunk_rows]
+            yield tidy.iloc[start : start + chunk_rows]
 
     try:
-        return write_observations(store, pieces(), source=source, file_name=name,
-                                  checksum=checksum, user=user, synthetic=synthetic,
-                                  rows_total=rows_total)
+        return write_observations(
+            store,
+            pieces(),
+            source=source,
+            file_name=name,
+            checksum=checksum,
+            user=user,
+            synthetic=synthetic,
+            rows_total=rows_total,
+        )
     except UserError as exc:
         raise UserError(
             f"{exc.problem.message} Varje kombination av område, period och mått får bara finnas "
-            "en gång i filen; ingenting har lästs in.", file=name,
-            message_en=exc.message_en) from exc
+            "en gång i filen; ingenting har lästs in.",
+            file=name,
+            message_en=exc.message_en,
+        ) from exc
     except sa.exc.SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
-        raise UserError(f"Databasen kunde inte skrivas ({reason}); ingenting har lästs in.",
-                        file=name, message_en="The database could not be written.") from exc
+        raise UserError(
+            f"Databasen kunde inte skrivas ({reason}); ingenting har lästs in.",
+            file=name,
+            message_en="The database could not be written.",
+        ) from exc
 
 
 def import_file(
@@ -659,8 +815,16 @@ def import_file(
     2
     """
     table = open_template(path, chunk_rows=chunk_rows)
-    return _import_table(store, table, source=source, user=user, known_measures=known_measures,
-                         synthetic=synthetic, chunk_rows=chunk_rows, resolve_area=resolve_area)
+    return _import_table(
+        store,
+        table,
+        source=source,
+        user=user,
+        known_measures=known_measures,
+        synthetic=synthetic,
+        chunk_rows=chunk_rows,
+        resolve_area=resolve_area,
+    )
 
 
 @dataclass(frozen=True)
@@ -696,8 +860,9 @@ def check_file(
     ['d-ersboda']
     """
     table = open_template(path, chunk_rows=chunk_rows)
-    return _check_table(table, source=source, known_measures=known_measures,
-                        resolve_area=resolve_area)
+    return _check_table(
+        table, source=source, known_measures=known_measures, resolve_area=resolve_area
+    )
 
 
 def _check_table(table: TemplateTable, *, source, known_measures, resolve_area) -> CheckedFile:
@@ -709,14 +874,23 @@ def _check_table(table: TemplateTable, *, source, known_measures, resolve_area) 
         collector.add(frame, rows=rows)
     collector = collector or _collector(table, known_measures, resolve_area)
     tidy = collector.finish()
-    return CheckedFile(table.name, table.checksum, _batch_source(source, collector, table.name),
-                       collector.rows_read, tidy)
+    return CheckedFile(
+        table.name,
+        table.checksum,
+        _batch_source(source, collector, table.name),
+        collector.rows_read,
+        tidy,
+    )
 
 
 def _collector(table: TemplateTable, known_measures, resolve_area) -> ObservationCollector:
     return ObservationCollector(
-        MeasureCatalogue.from_known(known_measures), file=table.name,
-        areas=AreaLookup(resolve_area), labels=table.labels, separator=table.separator)
+        MeasureCatalogue.from_known(known_measures),
+        file=table.name,
+        areas=AreaLookup(resolve_area),
+        labels=table.labels,
+        separator=table.separator,
+    )
 
 
 def _already_loaded(store, checksum: str):
@@ -730,16 +904,34 @@ def _already_loaded(store, checksum: str):
     return BatchResult(batch_id, "unchanged", 0, 0, "Filen är redan inläst (samma kontrollsumma).")
 
 
-def _import_table(store, table: TemplateTable, *, source, user, known_measures, synthetic,
-                  chunk_rows, resolve_area):
+def _import_table(
+    store,
+    table: TemplateTable,
+    *,
+    source,
+    user,
+    known_measures,
+    synthetic,
+    chunk_rows,
+    resolve_area,
+):
     unchanged = _already_loaded(store, table.checksum)
     if unchanged is not None:
         return unchanged
-    checked = _check_table(table, source=source, known_measures=known_measures,
-                           resolve_area=resolve_area)
-    return _write(store, checked.observations, name=checked.name, checksum=checked.checksum,
-                  source=checked.source, user=user, synthetic=synthetic,
-                  rows_total=checked.rows_read, chunk_rows=chunk_rows)
+    checked = _check_table(
+        table, source=source, known_measures=known_measures, resolve_area=resolve_area
+    )
+    return _write(
+        store,
+        checked.observations,
+        name=checked.name,
+        checksum=checked.checksum,
+        source=checked.source,
+        user=user,
+        synthetic=synthetic,
+        rows_total=checked.rows_read,
+        chunk_rows=chunk_rows,
+    )
 
 
 def import_dataframe(
@@ -784,16 +976,28 @@ def import_dataframe(
         yield raw.apply(cells_as_text), rows
 
     table = TemplateTable(file_name, digest.hexdigest(), "frame", headers, labels, chunks)
-    return _import_table(store, table, source=source, user=user, known_measures=known_measures,
-                         synthetic=synthetic, chunk_rows=chunk_rows, resolve_area=resolve_area)
+    return _import_table(
+        store,
+        table,
+        source=source,
+        user=user,
+        known_measures=known_measures,
+        synthetic=synthetic,
+        chunk_rows=chunk_rows,
+        resolve_area=resolve_area,
+    )
 
 
 # --- the blank template --------------------------------------------------------------------------
 
 #: Rows of the instruction sheet of the Excel template (column, meaning, example).
 TEMPLATE_HELP = [
-    ("omrade", "Distrikt eller stadsdel (namn eller kod), Umeå kommun, eller en DeSO-/RegSO-kod. "
-     "DeSO/RegSO summeras till distrikt.", "Ålidhem"),
+    (
+        "omrade",
+        "Distrikt eller stadsdel (namn eller kod), Umeå kommun, eller en DeSO-/RegSO-kod. "
+        "DeSO/RegSO summeras till distrikt.",
+        "Ålidhem",
+    ),
     ("period", "År, termin, månad eller ISO-vecka.", "2025, 2025-VT, 2025-03, 2025-W47"),
     ("matt", "Måttets id (se sidan Om & metod).", "barn_ekonomiskt_utsatta"),
     ("antal", "Antal (täljare). Decimalkomma går bra.", "12"),
@@ -839,9 +1043,14 @@ def write_template_files(folder: str | Path) -> list[Path]:
     for row in TEMPLATE_HELP:
         help_sheet.append(list(row))
     help_sheet.append([])
-    help_sheet.append(["", "En rad per område × period × mått. Inga personuppgifter: filer med "
-                       "personnummer eller kolumner som namn, adress eller e-post avvisas helt.",
-                       ""])
+    help_sheet.append(
+        [
+            "",
+            "En rad per område × period × mått. Inga personuppgifter: filer med "
+            "personnummer eller kolumner som namn, adress eller e-post avvisas helt.",
+            "",
+        ]
+    )
     help_sheet.column_dimensions["B"].width = 90
     help_sheet.column_dimensions["C"].width = 32
     xlsx_path = folder / "mall_observationer.xlsx"

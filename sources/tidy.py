@@ -38,8 +38,11 @@ def tidy_frame(frame: pd.DataFrame | None = None, *, source: str) -> pd.DataFram
     for column in ("measure_id", "area_code", "period"):
         frame[column] = frame[column].astype("str") if len(frame) else pd.Series(dtype="str")
     frame["source"] = source
-    return (frame[TIDY_COLUMNS].sort_values(["measure_id", "area_code", "period"])
-            .reset_index(drop=True))
+    return (
+        frame[TIDY_COLUMNS]
+        .sort_values(["measure_id", "area_code", "period"])
+        .reset_index(drop=True)
+    )
 
 
 def slug(text: str) -> str:
@@ -66,9 +69,14 @@ def template_rows(observations: pd.DataFrame) -> pd.DataFrame:
     >>> template_rows(obs).columns.tolist()
     ['omrade', 'period', 'matt', 'antal', 'namnare', 'varde', 'kalla']
     """
-    return pd.DataFrame({
-        "omrade": observations["area_code"], "period": observations["period"],
-        "matt": observations["measure_id"], "antal": observations["count"],
-        "namnare": observations["denominator"], "varde": observations["value"],
-        "kalla": observations["source"],
-    })
+    return pd.DataFrame(
+        {
+            "omrade": observations["area_code"],
+            "period": observations["period"],
+            "matt": observations["measure_id"],
+            "antal": observations["count"],
+            "namnare": observations["denominator"],
+            "varde": observations["value"],
+            "kalla": observations["source"],
+        }
+    )

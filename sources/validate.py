@@ -52,8 +52,13 @@ _LONG_DIGITS = re.compile(r"\d{6}(?:\d{2})?[-+ ]?\d{4}|\d{8,}")
 _FORMULA_START = r"^[=+\-@\t\r]."
 _HTML = r"<\s*[A-Za-z!/?]"
 _LABELS_SV = {
-    "omrade": "område", "period": "period", "matt": "mått", "antal": "antal",
-    "namnare": "nämnare", "varde": "värde", "kalla": "källa",
+    "omrade": "område",
+    "period": "period",
+    "matt": "mått",
+    "antal": "antal",
+    "namnare": "nämnare",
+    "varde": "värde",
+    "kalla": "källa",
 }
 
 
@@ -112,7 +117,7 @@ class ProblemLog:
 
     def raise_if_any(self) -> None:
         if self.total:
-            ordered = sorted(self.problems, key=lambda p: (p.row if p.row is not None else 0))
+            ordered = sorted(self.problems, key=lambda p: p.row if p.row is not None else 0)
             raise ImportValidationError(ordered, file=self.file, total=self.total)
 
 
@@ -139,6 +144,7 @@ def format_number(x: float) -> str:
 
 # --- measures ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MeasureCatalogue:
     """Known measure ids and, where known, their kind (proportion, rate, mean, count).
@@ -159,8 +165,10 @@ class MeasureCatalogue:
         if known is None:
             kinds = catalogue_measure_kinds()
         elif isinstance(known, Mapping):
-            kinds = {str(k): (v if v in ("proportion", "rate", "mean", "count") else None)
-                     for k, v in known.items()}
+            kinds = {
+                str(k): (v if v in ("proportion", "rate", "mean", "count") else None)
+                for k, v in known.items()
+            }
         else:
             kinds = {str(k): None for k in known}
         return cls(kinds, {k.strip().casefold(): k for k in kinds})
@@ -172,8 +180,9 @@ class MeasureCatalogue:
         return self.kinds.get(measure_id)
 
     def suggestion(self, text: str) -> str | None:
-        close = difflib.get_close_matches(str(text).strip().casefold(), list(self._by_key), n=1,
-                                          cutoff=0.75)
+        close = difflib.get_close_matches(
+            str(text).strip().casefold(), list(self._by_key), n=1, cutoff=0.75
+        )
         return self._by_key[close[0]] if close else None
 
 
@@ -193,6 +202,7 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
 
 
 # --- areas ----------------------------------------------------------------------------------------
+
 
 class AreaLookup:
     """Area names/codes → (our code, how it was given), each distinct text resolved once.
@@ -249,6 +259,7 @@ class _Vocabulary:
 
 # --- numbers and text -----------------------------------------------------------------------------
 
+
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers written the Swedish or the English way → (float array, unreadable mask).
 
@@ -263,13 +274,16 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pd.Series(uniques, dtype="str").str.strip()
-    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".",
-                                                                                 regex=False)
-    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan,
-                                                             copy=True)
+    cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(
+        ",", ".", regex=False
+    )
+    parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan, copy=True
+    )
     empty = (text == "").to_numpy(dtype=bool)
-    words = cleaned.str.contains(r"^[+-]?(?:nan|inf|infinity)$", case=False, regex=True,
-                                 na=False).to_numpy(dtype=bool)
+    words = cleaned.str.contains(
+        r"^[+-]?(?:nan|inf|infinity)$", case=False, regex=True, na=False
+    ).to_numpy(dtype=bool)
     parsed[words] = np.nan
     unreadable = (np.isnan(parsed) & ~empty) | words
     parsed = np.append(parsed, np.nan)
@@ -289,22 +303,30 @@ def unsafe_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     text = pd.Series(uniques, dtype="str").str.strip()
-    formula = np.append(text.str.contains(_FORMULA_START, regex=True, na=False)
-                        .to_numpy(dtype=bool), False)
+    formula = np.append(
+        text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool), False
+    )
     html = np.append(text.str.contains(_HTML, regex=True, na=False).to_numpy(dtype=bool), False)
     return formula[codes], html[codes]
 
 
 def _formula_message(cells: pd.Series) -> np.ndarray:
     first = cells.str.strip().str[:1].to_numpy(dtype=object)
-    return np.array([f"Cellen börjar med '{c}' och kan tolkas som en formel av Excel; formler "
-                     "och sådana värden tas inte emot" for c in first], dtype=object)
+    return np.array(
+        [
+            f"Cellen börjar med '{c}' och kan tolkas som en formel av Excel; formler "
+            "och sådana värden tas inte emot"
+            for c in first
+        ],
+        dtype=object,
+    )
 
 
 _HTML_MESSAGE = "Cellen innehåller HTML eller skript ('<…'); sådant tas inte emot"
 
 
 # --- checking chunks ------------------------------------------------------------------------------
+
 
 @dataclass
 class _Chunk:
@@ -387,31 +409,46 @@ class ObservationCollector:
             if column in NUMBER_COLUMNS:
                 continue
             formula, html = unsafe_text(frame[column])
-            self._report(formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]),
-                         column)
+            self._report(
+                formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]), column
+            )
             self._report(html & ~bad, rows, _HTML_MESSAGE, column)
             bad |= formula | html
 
         area_text = frame["omrade"].str.strip()
         codes, uniques = pd.factorize(area_text, use_na_sentinel=True)
         resolved = [self.areas(str(u)) for u in uniques]
-        area_code = np.array([-1 if r[0] is None else self._areas.code(r[0]) for r in resolved]
-                             + [-1], dtype=np.int64)[codes]
+        area_code = np.array(
+            [-1 if r[0] is None else self._areas.code(r[0]) for r in resolved] + [-1],
+            dtype=np.int64,
+        )[codes]
         kind = np.array([r[1] for r in resolved] + [_DIRECT], dtype=np.int8)[codes]
-        stat_key = np.array([-1 if r[2] is None else self._stat_keys.code(r[2]) for r in resolved]
-                            + [-1], dtype=np.int64)[codes]
+        stat_key = np.array(
+            [-1 if r[2] is None else self._stat_keys.code(r[2]) for r in resolved] + [-1],
+            dtype=np.int64,
+        )[codes]
         empty_area = (area_text == "").to_numpy(dtype=bool)
         self._report(empty_area & ~bad, rows, "Område saknas", "omrade")
         unknown = (area_code < 0) & ~empty_area & ~bad
-        self._report(unknown, rows, np.array(
-            [f"Okänt område {quote(a)} (ange stadsdel, distrikt, DeSO- eller RegSO-kod)"
-             for a in area_text[unknown]], dtype=object), "omrade")
+        self._report(
+            unknown,
+            rows,
+            np.array(
+                [
+                    f"Okänt område {quote(a)} (ange stadsdel, distrikt, DeSO- eller RegSO-kod)"
+                    for a in area_text[unknown]
+                ],
+                dtype=object,
+            ),
+            "omrade",
+        )
 
         measure_text = frame["matt"].str.strip()
         codes, uniques = pd.factorize(measure_text, use_na_sentinel=True)
         found = [self.measures.lookup(str(u)) for u in uniques]
-        measure = np.array([-1 if m is None else self._measure_ids.code(m) for m in found] + [-1],
-                           dtype=np.int64)[codes]
+        measure = np.array(
+            [-1 if m is None else self._measure_ids.code(m) for m in found] + [-1], dtype=np.int64
+        )[codes]
         empty_measure = (measure_text == "").to_numpy(dtype=bool)
         self._report(empty_measure & ~bad, rows, "Mått saknas", "matt")
         unknown = (measure < 0) & ~empty_measure & ~bad
@@ -420,21 +457,34 @@ class ObservationCollector:
             for text in pd.unique(measure_text[unknown]):
                 hint = self.measures.suggestion(text)
                 messages[text] = f"Okänt mått {quote(text)}" + (
-                    f" (menade du '{hint}'?)" if hint else " (måttens id finns på sidan Om & metod)")
-            self._report(unknown, rows, measure_text[unknown].map(messages).to_numpy(dtype=object),
-                         "matt")
+                    f" (menade du '{hint}'?)" if hint else " (måttens id finns på sidan Om & metod)"
+                )
+            self._report(
+                unknown, rows, measure_text[unknown].map(messages).to_numpy(dtype=object), "matt"
+            )
 
         period_text = frame["period"].str.strip()
         normalised = normalise_periods(period_text)
         codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
-        period = np.append(np.array([self._periods.code(str(u)) for u in uniques], dtype=np.int64),
-                           -1)[codes]
+        period = np.append(
+            np.array([self._periods.code(str(u)) for u in uniques], dtype=np.int64), -1
+        )[codes]
         empty_period = (period_text == "").to_numpy(dtype=bool)
         self._report(empty_period & ~bad, rows, "Period saknas", "period")
         unknown = (period < 0) & ~empty_period & ~bad
-        self._report(unknown, rows, np.array(
-            [f"Perioden {quote(p)} kan inte läsas (skriv t.ex. 2025, 2025-VT, 2025-03 eller "
-             "2025-W47)" for p in period_text[unknown]], dtype=object), "period")
+        self._report(
+            unknown,
+            rows,
+            np.array(
+                [
+                    f"Perioden {quote(p)} kan inte läsas (skriv t.ex. 2025, 2025-VT, 2025-03 eller "
+                    "2025-W47)"
+                    for p in period_text[unknown]
+                ],
+                dtype=object,
+            ),
+            "period",
+        )
 
         numbers = {}
         structural = bad.copy()  # rows already explained; each number cell is still checked
@@ -448,17 +498,34 @@ class ObservationCollector:
             self._report(shown, rows, _formula_message(frame[column][shown]), column)
             self._report(html & ~structural, rows, _HTML_MESSAGE, column)
             plain = unreadable & ~formula & ~html & ~structural
-            self._report(plain, rows, np.array(
-                [f"{quote(v)} är inte ett tal (lämna cellen tom om värdet saknas)"
-                 for v in frame[column][plain]], dtype=object), column)
+            self._report(
+                plain,
+                rows,
+                np.array(
+                    [
+                        f"{quote(v)} är inte ett tal (lämna cellen tom om värdet saknas)"
+                        for v in frame[column][plain]
+                    ],
+                    dtype=object,
+                ),
+                column,
+            )
             huge = np.abs(np.nan_to_num(parsed)) > MAX_NUMBER
-            self._report(huge & ~structural, rows,
-                         "Talet är orimligt stort (över 1\u202f000\u202f000\u202f000)", column)
+            self._report(
+                huge & ~structural,
+                rows,
+                "Talet är orimligt stort (över 1\u202f000\u202f000\u202f000)",
+                column,
+            )
             bad |= unreadable | huge
             if column != "varde":
                 negative = (parsed < 0) & ~huge & ~structural
-                self._report(negative, rows,
-                             f"{_LABELS_SV[column].capitalize()} kan inte vara negativt", column)
+                self._report(
+                    negative,
+                    rows,
+                    f"{_LABELS_SV[column].capitalize()} kan inte vara negativt",
+                    column,
+                )
                 bad |= negative
             numbers[column] = parsed
         count, denominator, value = numbers["antal"], numbers["namnare"], numbers["varde"]
@@ -467,20 +534,36 @@ class ObservationCollector:
         self._report(neither, rows, "Varken antal eller värde är ifyllt", "antal")
         zero = (denominator == 0) & (count > 0) & ~bad
         self._report(zero, rows, "Nämnaren är 0 men antalet är större än 0", "namnare")
-        proportion_ids = [i for i, m in enumerate(self._measure_ids.values)
-                          if self.measures.kind(m) == "proportion"]
+        proportion_ids = [
+            i
+            for i, m in enumerate(self._measure_ids.values)
+            if self.measures.kind(m) == "proportion"
+        ]
         if proportion_ids:
             is_proportion = np.isin(measure, proportion_ids)
             over = is_proportion & (count > denominator) & ~zero & ~bad
-            self._report(over, rows, np.array(
-                [f"Antalet ({format_number(c)}) är större än nämnaren ({format_number(d)}) för "
-                 "ett andelsmått" for c, d in zip(count[over], denominator[over], strict=True)],
-                dtype=object), "antal")
+            self._report(
+                over,
+                rows,
+                np.array(
+                    [
+                        f"Antalet ({format_number(c)}) är större än nämnaren ({format_number(d)}) för "
+                        "ett andelsmått"
+                        for c, d in zip(count[over], denominator[over], strict=True)
+                    ],
+                    dtype=object,
+                ),
+                "antal",
+            )
             bad |= over
         statistical = (kind != _DIRECT) & ~np.isnan(value) & np.isnan(count) & ~bad
-        self._report(statistical, rows, "Rader med DeSO- eller RegSO-kod summeras till distrikt "
-                     "och behöver antal (och nämnare); ett färdigt värde kan inte summeras",
-                     "varde")
+        self._report(
+            statistical,
+            rows,
+            "Rader med DeSO- eller RegSO-kod summeras till distrikt "
+            "och behöver antal (och nämnare); ett färdigt värde kan inte summeras",
+            "varde",
+        )
 
         if "kalla" in frame.columns:
             self.sources.update(s for s in pd.unique(frame["kalla"].str.strip()) if s)
@@ -490,12 +573,19 @@ class ObservationCollector:
             self._chunks.clear()
             return
         small = np.int32  # codes and row numbers: a third of the memory of int64 columns
-        self._chunks.append(_Chunk(
-            area=area_code[ok].astype(small), kind=kind[ok], stat_key=stat_key[ok].astype(small),
-            period=period[ok].astype(small), measure=measure[ok].astype(small),
-            count=count[ok], denominator=denominator[ok], value=value[ok],
-            row=rows[ok].astype(np.int64),
-        ))
+        self._chunks.append(
+            _Chunk(
+                area=area_code[ok].astype(small),
+                kind=kind[ok],
+                stat_key=stat_key[ok].astype(small),
+                period=period[ok].astype(small),
+                measure=measure[ok].astype(small),
+                count=count[ok],
+                denominator=denominator[ok],
+                value=value[ok],
+                row=rows[ok].astype(np.int64),
+            )
+        )
 
     def _report(self, mask: np.ndarray, rows: np.ndarray, messages, column: str) -> None:
         if not mask.any():
@@ -516,8 +606,13 @@ class ObservationCollector:
             hit = rest_empty & frame[first].str.contains(other, regex=False).to_numpy(dtype=bool)
             shown = "tabb" if other == "\t" else f"'{other}'"
             used = "tabb" if self.separator == "\t" else repr(self.separator)
-            self._report(hit & ~bad, rows, f"Raden verkar avgränsad med {shown}, men filen "
-                         f"använder {used}; använd samma avgränsare på alla rader", first)
+            self._report(
+                hit & ~bad,
+                rows,
+                f"Raden verkar avgränsad med {shown}, men filen "
+                f"använder {used}; använd samma avgränsare på alla rader",
+                first,
+            )
             bad |= hit
         return bad
 
@@ -533,8 +628,13 @@ class ObservationCollector:
             self.log.add("Filen har inga datarader (bara en rubrikrad)", row=2)
             self.log.raise_if_any()
         parts, self._chunks = self._chunks, []
-        frame = pd.DataFrame({name: np.concatenate([getattr(p, name) for p in parts])
-                              for name in _Chunk.__dataclass_fields__}, copy=False)
+        frame = pd.DataFrame(
+            {
+                name: np.concatenate([getattr(p, name) for p in parts])
+                for name in _Chunk.__dataclass_fields__
+            },
+            copy=False,
+        )
         del parts
         combined = self._combine(frame)
         del frame
@@ -546,37 +646,48 @@ class ObservationCollector:
         order = np.lexsort((period, area, measure))
 
         def categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
-            return pd.Categorical.from_codes(codes[order],
-                                             categories=pd.Index(categories, dtype=object))
+            return pd.Categorical.from_codes(
+                codes[order], categories=pd.Index(categories, dtype=object)
+            )
 
-        return pd.DataFrame({
-            "measure_id": categorical(measure, measures),
-            "area_code": categorical(area, areas),
-            "period": categorical(period, periods),
-            "count": combined["count"].to_numpy(dtype="float64")[order],
-            "denominator": combined["denominator"].to_numpy(dtype="float64")[order],
-            "value": combined["value"].to_numpy(dtype="float64")[order],
-        }, copy=False)
+        return pd.DataFrame(
+            {
+                "measure_id": categorical(measure, measures),
+                "area_code": categorical(area, areas),
+                "period": categorical(period, periods),
+                "count": combined["count"].to_numpy(dtype="float64")[order],
+                "denominator": combined["denominator"].to_numpy(dtype="float64")[order],
+                "value": combined["value"].to_numpy(dtype="float64")[order],
+            },
+            copy=False,
+        )
 
     def _key(self, frame: pd.DataFrame, first: str) -> np.ndarray:
         """One int64 per (first, period, measure): cheaper to hash than three columns."""
         n_periods = len(self._periods.values) + 1
         n_measures = len(self._measure_ids.values) + 1
-        return ((frame[first].to_numpy(dtype=np.int64) * n_periods
-                 + frame["period"].to_numpy(dtype=np.int64)) * n_measures
-                + frame["measure"].to_numpy(dtype=np.int64))
+        return (
+            frame[first].to_numpy(dtype=np.int64) * n_periods
+            + frame["period"].to_numpy(dtype=np.int64)
+        ) * n_measures + frame["measure"].to_numpy(dtype=np.int64)
 
     def _combine(self, frame: pd.DataFrame) -> pd.DataFrame:
         key = ["area", "period", "measure"]
         is_direct = frame["kind"].to_numpy() == _DIRECT
         direct = frame if is_direct.all() else frame[is_direct]
-        self._duplicates(direct, self._key(direct, "area"),
-                         "Dubblett: samma område, period och mått finns redan på rad")
+        self._duplicates(
+            direct,
+            self._key(direct, "area"),
+            "Dubblett: samma område, period och mått finns redan på rad",
+        )
         if is_direct.all():
             return direct
         statistical = frame[~is_direct]
-        self._duplicates(statistical, self._key(statistical, "stat_key"),
-                         "Dubblett: samma DeSO/RegSO-kod, period och mått finns redan på rad")
+        self._duplicates(
+            statistical,
+            self._key(statistical, "stat_key"),
+            "Dubblett: samma DeSO/RegSO-kod, period och mått finns redan på rad",
+        )
         # A district given directly and through DeSO/RegSO (or through both DeSO and RegSO)
         # would be counted twice.
         kinds = frame.groupby(key, sort=False)["kind"].transform("nunique").to_numpy()
@@ -585,25 +696,41 @@ class ObservationCollector:
             first_kind = mixed.groupby(key, sort=False)["kind"].transform("first").to_numpy()
             first_row = mixed.groupby(key, sort=False)["row"].transform("first").to_numpy()
             clash = mixed["kind"].to_numpy() != first_kind
-            messages = np.array([
-                f"Samma distrikt, period och mått anges redan på rad {r} på ett annat sätt "
-                "(direkt, via DeSO eller via RegSO); använd ett sätt per distrikt så att "
-                "inget räknas två gånger" for r in first_row[clash]], dtype=object)
-            self.log.add_rows(mixed["row"].to_numpy()[clash], messages,
-                              column=self._label("omrade"))
+            messages = np.array(
+                [
+                    f"Samma distrikt, period och mått anges redan på rad {r} på ett annat sätt "
+                    "(direkt, via DeSO eller via RegSO); använd ett sätt per distrikt så att "
+                    "inget räknas två gånger"
+                    for r in first_row[clash]
+                ],
+                dtype=object,
+            )
+            self.log.add_rows(
+                mixed["row"].to_numpy()[clash], messages, column=self._label("omrade")
+            )
         grouped = statistical.groupby(key, sort=False)
         has_denominator = grouped["denominator"].transform("count").to_numpy()
         size = grouped["denominator"].transform("size").to_numpy()
-        partial = (has_denominator > 0) & (has_denominator < size) & statistical[
-            "denominator"].isna().to_numpy()
-        self.log.add_rows(statistical["row"].to_numpy()[partial],
-                          "Nämnare saknas på raden men finns på andra DeSO/RegSO-rader för samma "
-                          "distrikt, period och mått; summan blir fel",
-                          column=self._label("namnare"))
+        partial = (
+            (has_denominator > 0)
+            & (has_denominator < size)
+            & statistical["denominator"].isna().to_numpy()
+        )
+        self.log.add_rows(
+            statistical["row"].to_numpy()[partial],
+            "Nämnare saknas på raden men finns på andra DeSO/RegSO-rader för samma "
+            "distrikt, period och mått; summan blir fel",
+            column=self._label("namnare"),
+        )
         summed = grouped[["count", "denominator"]].sum(min_count=1).reset_index()
         summed["value"] = np.nan
-        return pd.concat([direct[[*key, "count", "denominator", "value"]],
-                          summed[[*key, "count", "denominator", "value"]]], ignore_index=True)
+        return pd.concat(
+            [
+                direct[[*key, "count", "denominator", "value"]],
+                summed[[*key, "count", "denominator", "value"]],
+            ],
+            ignore_index=True,
+        )
 
     def _duplicates(self, frame: pd.DataFrame, keys: np.ndarray, message: str) -> None:
         if frame.empty:
@@ -613,8 +740,11 @@ class ObservationCollector:
             return
         rows = frame["row"].to_numpy()
         first_row = pd.Series(rows).groupby(keys, sort=False).transform("first").to_numpy()
-        self.log.add_rows(rows[dup], np.array([f"{message} {r}" for r in first_row[dup]],
-                                              dtype=object), column=self._label("omrade"))
+        self.log.add_rows(
+            rows[dup],
+            np.array([f"{message} {r}" for r in first_row[dup]], dtype=object),
+            column=self._label("omrade"),
+        )
 
 
 def validate_observations(
@@ -660,10 +790,13 @@ def validate_observations(
     if missing:
         raise ImportValidationError(
             [Problem(f"Kolumnen '{c}' saknas", file=file_name, column=c) for c in missing],
-            file=file_name, total=len(missing))
+            file=file_name,
+            total=len(missing),
+        )
     text = frame.apply(lambda s: cells_as_text(s)).reset_index(drop=True)
-    collector = ObservationCollector(MeasureCatalogue.from_known(known_measures), file=file_name,
-                                     areas=AreaLookup(resolve_area))
+    collector = ObservationCollector(
+        MeasureCatalogue.from_known(known_measures), file=file_name, areas=AreaLookup(resolve_area)
+    )
     collector.add(text, rows=np.arange(len(frame)) + first_row)
     return collector.finish()
 

@@ -17,7 +17,9 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m store", description="Databasen: migrera eller kontrollera.")
     parser.add_argument("command", choices=["migrate", "check"])
-    parser.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
+    parser.add_argument(
+        "--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)"
+    )
     args = parser.parse_args(argv)
     store = Store(args.db)
     if args.command == "migrate":
@@ -29,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Databasen är uppdaterad ({store.dialect}, {n} områden).")
     else:
         store.check()
-        print("Databasen svarar." if store.is_current() else "Databasen svarar men behöver migreras.")
+        print(
+            "Databasen svarar." if store.is_current() else "Databasen svarar men behöver migreras."
+        )
     return 0
 
 

@@ -8,7 +8,16 @@ import sqlalchemy as sa
 from store import schema
 from store.db import Store
 
-AREA_COLUMNS = ["code", "name", "name_en", "official_name", "level", "parent_code", "focus", "sort_order"]
+AREA_COLUMNS = [
+    "code",
+    "name",
+    "name_en",
+    "official_name",
+    "level",
+    "parent_code",
+    "focus",
+    "sort_order",
+]
 
 
 def sync_areas(store: Store, areas: pd.DataFrame) -> int:
@@ -25,5 +34,7 @@ def sync_areas(store: Store, areas: pd.DataFrame) -> int:
 
 def read_area_table(store: Store) -> pd.DataFrame:
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(schema.area).order_by(schema.area.c.sort_order)).mappings().all()
+        rows = (
+            conn.execute(sa.select(schema.area).order_by(schema.area.c.sort_order)).mappings().all()
+        )
     return pd.DataFrame(rows, columns=AREA_COLUMNS)

@@ -88,8 +88,13 @@ class Store:
         """Raise a readable UserError if the database cannot be reached or read."""
         try:
             with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT count(*) FROM sqlite_master" if self.dialect == "sqlite"
-                                     else "SELECT 1"))
+                conn.execute(
+                    sa.text(
+                        "SELECT count(*) FROM sqlite_master"
+                        if self.dialect == "sqlite"
+                        else "SELECT 1"
+                    )
+                )
         except sa.exc.SQLAlchemyError as exc:
             raise _connection_error(self.url, exc) from exc
 
@@ -132,7 +137,9 @@ def bump_data_version(conn: sa.Connection) -> None:
     if current is None:
         conn.execute(t.insert().values(key="data_version", value="1"))
     else:
-        conn.execute(t.update().where(t.c.key == "data_version").values(value=str(int(current) + 1)))
+        conn.execute(
+            t.update().where(t.c.key == "data_version").values(value=str(int(current) + 1))
+        )
 
 
 def audit(conn: sa.Connection, *, user: str, action: str, detail: str = "") -> None:

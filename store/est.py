@@ -17,28 +17,54 @@ import sqlalchemy as sa
 from store import schema
 from store.db import Store
 
-INCIDENT_COLUMNS = ["id", "occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y",
-                    "district_code", "synthetic"]
-ACTIVITY_COLUMNS = ["id", "starts_at", "ends_at", "iso_week", "kind", "status", "district_code",
-                    "cell_x", "cell_y", "organiser", "synthetic"]
+INCIDENT_COLUMNS = [
+    "id",
+    "occurred_at",
+    "iso_week",
+    "type",
+    "partner",
+    "cell_x",
+    "cell_y",
+    "district_code",
+    "synthetic",
+]
+ACTIVITY_COLUMNS = [
+    "id",
+    "starts_at",
+    "ends_at",
+    "iso_week",
+    "kind",
+    "status",
+    "district_code",
+    "cell_x",
+    "cell_y",
+    "organiser",
+    "synthetic",
+]
 #: SQLite allows 32 766 bound parameters; weeks are asked for in chunks well below that.
 _CHUNK = 500
 
 
-def _read(store: Store, table: sa.Table, columns: list[str], weeks: Sequence[str] | None,
-          ) -> pd.DataFrame:
+def _read(
+    store: Store,
+    table: sa.Table,
+    columns: list[str],
+    weeks: Sequence[str] | None,
+) -> pd.DataFrame:
     query = sa.select(*[table.c[c] for c in columns])
     frames = []
     with store.engine.connect() as conn:
         if weeks is None:
-            frames.append(pd.DataFrame(conn.execute(query.order_by(table.c.id)).all(),
-                                       columns=columns))
+            frames.append(
+                pd.DataFrame(conn.execute(query.order_by(table.c.id)).all(), columns=columns)
+            )
         else:
             unique = sorted(set(weeks))
             for start in range(0, len(unique), _CHUNK):
-                part = query.where(table.c.iso_week.in_(unique[start:start + _CHUNK]))
-                frames.append(pd.DataFrame(conn.execute(part.order_by(table.c.id)).all(),
-                                           columns=columns))
+                part = query.where(table.c.iso_week.in_(unique[start : start + _CHUNK]))
+                frames.append(
+                    pd.DataFrame(conn.execute(part.order_by(table.c.id)).all(), columns=columns)
+                )
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return frame
 
@@ -97,8 +123,9 @@ def incident_week_span(store: Store) -> tuple[str | None, str | None]:
     """
     i = schema.incident
     with store.engine.connect() as conn:
-        first, last = conn.execute(sa.select(sa.func.min(i.c.iso_week),
-                                             sa.func.max(i.c.iso_week))).one()
+        first, last = conn.execute(
+            sa.select(sa.func.min(i.c.iso_week), sa.func.max(i.c.iso_week))
+        ).one()
     return first, last
 
 

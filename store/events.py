@@ -12,13 +12,28 @@ from store.db import Store, audit, bump_data_version
 from store.observations import BatchResult, open_batch
 
 _TABLES = {
-    "intervention": (schema.intervention,
-                     ["name", "district_codes", "start_date", "end_date", "description"]),
-    "incident": (schema.incident,
-                 ["occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y", "district_code"]),
-    "activity": (schema.activity,
-                 ["starts_at", "ends_at", "iso_week", "kind", "status", "district_code", "cell_x",
-                  "cell_y", "organiser"]),
+    "intervention": (
+        schema.intervention,
+        ["name", "district_codes", "start_date", "end_date", "description"],
+    ),
+    "incident": (
+        schema.incident,
+        ["occurred_at", "iso_week", "type", "partner", "cell_x", "cell_y", "district_code"],
+    ),
+    "activity": (
+        schema.activity,
+        [
+            "starts_at",
+            "ends_at",
+            "iso_week",
+            "kind",
+            "status",
+            "district_code",
+            "cell_x",
+            "cell_y",
+            "organiser",
+        ],
+    ),
 }
 
 
@@ -36,8 +51,15 @@ def write_events(
     """Write intervention/incident/activity rows as one batch in one transaction."""
     table, columns = _TABLES[kind]
     with store.engine.begin() as conn:
-        batch_id = open_batch(conn, kind=kind, source=source, file_name=file_name, checksum=checksum,
-                              user=user, synthetic=synthetic)
+        batch_id = open_batch(
+            conn,
+            kind=kind,
+            source=source,
+            file_name=file_name,
+            checksum=checksum,
+            user=user,
+            synthetic=synthetic,
+        )
         if isinstance(batch_id, BatchResult):
             return batch_id
         loaded = 0
@@ -53,9 +75,17 @@ def write_events(
             conn.execute(table.insert(), records)
             loaded += len(records)
         message = f"{loaded} rader inlästa."
-        conn.execute(schema.import_batch.update().where(schema.import_batch.c.id == batch_id)
-                     .values(rows_total=loaded, rows_loaded=loaded, message=message))
-        audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({kind}, {message})")
+        conn.execute(
+            schema.import_batch.update()
+            .where(schema.import_batch.c.id == batch_id)
+            .values(rows_total=loaded, rows_loaded=loaded, message=message)
+        )
+        audit(
+            conn,
+            user=user,
+            action="import",
+            detail=f"batch {batch_id}: {file_name} ({kind}, {message})",
+        )
         bump_data_version(conn)
     return BatchResult(batch_id, "loaded", loaded, 0, message)
 

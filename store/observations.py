@@ -41,8 +41,17 @@ def find_loaded_batch(conn: sa.Connection, checksum: str) -> int | None:
 UNCHANGED = "Filen är redan inläst (samma kontrollsumma)."
 
 
-def open_batch(conn: sa.Connection, *, kind: str, source: str, file_name: str, checksum: str,
-               user: str, synthetic: bool, rows_total: int = 0) -> BatchResult | int:
+def open_batch(
+    conn: sa.Connection,
+    *,
+    kind: str,
+    source: str,
+    file_name: str,
+    checksum: str,
+    user: str,
+    synthetic: bool,
+    rows_total: int = 0,
+) -> BatchResult | int:
     """Start a batch in the caller's transaction: its id, or the "unchanged" result when a
     loaded batch already has this checksum (re-importing the same file is a no-op)."""
     existing = find_loaded_batch(conn, checksum)
@@ -50,8 +59,15 @@ def open_batch(conn: sa.Connection, *, kind: str, source: str, file_name: str, c
         return BatchResult(existing, "unchanged", 0, 0, UNCHANGED)
     return conn.execute(
         schema.import_batch.insert().values(
-            source=source, kind=kind, file_name=file_name, checksum=checksum, user_name=user,
-            created_at=datetime.now(UTC), rows_total=rows_total, rows_loaded=0, status="loaded",
+            source=source,
+            kind=kind,
+            file_name=file_name,
+            checksum=checksum,
+            user_name=user,
+            created_at=datetime.now(UTC),
+            rows_total=rows_total,
+            rows_loaded=0,
+            status="loaded",
             synthetic=synthetic,
         )
     ).inserted_primary_key[0]
@@ -75,20 +91,33 @@ def write_observations(
     is written.
     """
     with store.engine.begin() as conn:
-        batch_id = open_batch(conn, kind="observation", source=source, file_name=file_name,
-                              checksum=checksum, user=user, synthetic=synthetic,
-                              rows_total=rows_total or 0)
+        batch_id = open_batch(
+            conn,
+            kind="observation",
+            source=source,
+            file_name=file_name,
+            checksum=checksum,
+            user=user,
+            synthetic=synthetic,
+            rows_total=rows_total or 0,
+        )
         if isinstance(batch_id, BatchResult):
             return batch_id
         _create_stage(conn)
         loaded = 0
         for chunk in chunks:
             loaded += _stage_chunk(conn, chunk)
-        replaced = _supersede_and_insert(conn, batch_id=batch_id, source=source, synthetic=synthetic)
+        replaced = _supersede_and_insert(
+            conn, batch_id=batch_id, source=source, synthetic=synthetic
+        )
         message = f"{loaded} rader inlästa, {replaced} tidigare värden ersatta."
         conn.execute(
-            schema.import_batch.update().where(schema.import_batch.c.id == batch_id).values(
-                rows_loaded=loaded, rows_replaced=replaced, rows_total=rows_total or loaded,
+            schema.import_batch.update()
+            .where(schema.import_batch.c.id == batch_id)
+            .values(
+                rows_loaded=loaded,
+                rows_replaced=replaced,
+                rows_total=rows_total or loaded,
                 message=message,
             )
         )
@@ -119,9 +148,12 @@ def _stage_chunk(conn: sa.Connection, chunk: pd.DataFrame) -> int:
     rows = _rows(chunk)
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(
-            "COPY observation_stage (measure_id, area_code, period, count, denominator, value) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as cur,
+            cur.copy(
+                "COPY observation_stage (measure_id, area_code, period, count, denominator, value) FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     else:
@@ -133,14 +165,18 @@ def _stage_chunk(conn: sa.Connection, chunk: pd.DataFrame) -> int:
     return len(rows)
 
 
-def _supersede_and_insert(conn: sa.Connection, *, batch_id: int, source: str, synthetic: bool) -> int:
+def _supersede_and_insert(
+    conn: sa.Connection, *, batch_id: int, source: str, synthetic: bool
+) -> int:
     dup = conn.exec_driver_sql(
         "SELECT count(*) FROM (SELECT measure_id, area_code, period FROM observation_stage "
         "GROUP BY measure_id, area_code, period HAVING count(*) > 1) d"
     ).scalar()
     if dup:
         raise UserError(f"{dup} nycklar (mått, område, period) förekommer mer än en gång.")
-    conn.exec_driver_sql("CREATE INDEX ix_stage_key ON observation_stage (measure_id, area_code, period)")
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_stage_key ON observation_stage (measure_id, area_code, period)"
+    )
     replaced = conn.execute(
         sa.text(
             "UPDATE observation SET superseded_by = :batch WHERE superseded_by IS NULL AND EXISTS ("
@@ -171,8 +207,10 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
         if row is None:
             raise UserError(f"Importen {batch_id} finns inte.", message_en=f"No batch {batch_id}.")
         if row.status != "loaded":
-            raise UserError(f"Importen {batch_id} är redan återställd.",
-                            message_en=f"Batch {batch_id} is already rolled back.")
+            raise UserError(
+                f"Importen {batch_id} är redan återställd.",
+                message_en=f"Batch {batch_id} is already rolled back.",
+            )
         for table in (schema.incident, schema.activity, schema.intervention):
             conn.execute(table.delete().where(table.c.batch_id == batch_id))
         conn.execute(schema.observation.delete().where(schema.observation.c.batch_id == batch_id))
@@ -187,9 +225,9 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
             {"batch": batch_id},
         )
         conn.execute(
-            b.update().where(b.c.id == batch_id).values(
-                status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user
-            )
+            b.update()
+            .where(b.c.id == batch_id)
+            .values(status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user)
         )
         audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
         bump_data_version(conn)
@@ -206,8 +244,15 @@ def read_observations(
     """Active observations (not superseded, batch loaded) as a tidy DataFrame."""
     o = schema.observation
     q = sa.select(
-        o.c.measure_id, o.c.area_code, o.c.period, o.c.count, o.c.denominator, o.c.value,
-        o.c.source, o.c.synthetic, o.c.batch_id,
+        o.c.measure_id,
+        o.c.area_code,
+        o.c.period,
+        o.c.count,
+        o.c.denominator,
+        o.c.value,
+        o.c.source,
+        o.c.synthetic,
+        o.c.batch_id,
     ).where(o.c.superseded_by.is_(None))
     if measure_ids is not None:
         q = q.where(o.c.measure_id.in_(list(measure_ids)))
@@ -216,7 +261,9 @@ def read_observations(
     if periods is not None:
         q = q.where(o.c.period.in_(list(periods)))
     with store.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(q).mappings().all(), columns=[c.name for c in q.selected_columns])
+        frame = pd.DataFrame(
+            conn.execute(q).mappings().all(), columns=[c.name for c in q.selected_columns]
+        )
     for col in ("count", "denominator", "value"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["synthetic"] = frame["synthetic"].astype(bool)
@@ -246,17 +293,21 @@ def freshness(store: Store) -> pd.DataFrame:
         .order_by(o.c.source)
     )
     with store.engine.connect() as conn:
-        return pd.DataFrame(conn.execute(q).mappings().all(),
-                            columns=["source", "last_period", "last_import", "rows"])
+        return pd.DataFrame(
+            conn.execute(q).mappings().all(),
+            columns=["source", "last_period", "last_import", "rows"],
+        )
 
 
 def has_real_data(store: Store) -> bool:
     """True once any non-synthetic batch is loaded (the demo banner goes away)."""
     b = schema.import_batch
     with store.engine.connect() as conn:
-        return bool(conn.execute(
-            sa.select(sa.func.count()).where(b.c.status == "loaded", b.c.synthetic.is_(False))
-        ).scalar())
+        return bool(
+            conn.execute(
+                sa.select(sa.func.count()).where(b.c.status == "loaded", b.c.synthetic.is_(False))
+            ).scalar()
+        )
 
 
 def is_empty(store: Store) -> bool:

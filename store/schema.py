@@ -59,7 +59,9 @@ observation = sa.Table(
     # Set when a newer batch replaced this value; the value comes back if that batch is rolled back.
     sa.Column("superseded_by", sa.Integer),
 )
-sa.Index("ix_observation_key", observation.c.measure_id, observation.c.area_code, observation.c.period)
+sa.Index(
+    "ix_observation_key", observation.c.measure_id, observation.c.area_code, observation.c.period
+)
 sa.Index("ix_observation_batch", observation.c.batch_id)
 sa.Index("ix_observation_superseded", observation.c.superseded_by)
 

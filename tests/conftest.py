@@ -37,6 +37,7 @@ def free_port() -> int:
 
 # --- PostgreSQL -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL server on a free port; yields a function making fresh databases."""
@@ -71,13 +72,16 @@ def any_store(request, tmp_path):
 
 # --- Demo database ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def demo_db_file(tmp_path_factory) -> Path:
     """A demo database built once per session through the real import path (read-only use)."""
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     env = {**os.environ, "UVTS_DATABASE_URL": f"sqlite:///{path}", "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-m", "store", "migrate"], check=True, env=env, cwd=ROOT)
-    subprocess.run([sys.executable, "-m", "sources.demo", "--if-empty"], check=True, env=env, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "sources.demo", "--if-empty"], check=True, env=env, cwd=ROOT
+    )
     return path
 
 
@@ -95,16 +99,31 @@ def demo_store(demo_db_file, tmp_path):
 
 # --- Served app and Chromium ----------------------------------------------------------------------
 
+
 def start_app(db_url: str, *, extra_env: dict | None = None, port: int | None = None):
     """Start `streamlit run dashboard.py` on a free port; returns (process, base_url)."""
     port = port or free_port()
-    env = {**os.environ, "UVTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT),
-           **(extra_env or {})}
+    env = {**os.environ, "UVTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -132,15 +151,24 @@ def stop_app(proc) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
     if not path:
         missing("Debian chromium (/usr/bin/chromium)")
     return path
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @pytest.fixture(scope="session")

@@ -23,20 +23,32 @@ def source_files(package: str) -> list[Path]:
 
 
 def test_only_dashboard_and_pages_import_streamlit():
-    offenders = [str(p.relative_to(ROOT)) for pkg in PACKAGES for p in source_files(pkg)
-                 if "streamlit" in imported_modules(p)]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for pkg in PACKAGES
+        for p in source_files(pkg)
+        if "streamlit" in imported_modules(p)
+    ]
     assert offenders == []
 
 
 def test_lower_layers_never_import_pages_or_tests():
-    offenders = [str(p.relative_to(ROOT)) for pkg in PACKAGES for p in source_files(pkg)
-                 if imported_modules(p) & {"pages", "dashboard", "tests"}]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for pkg in PACKAGES
+        for p in source_files(pkg)
+        if imported_modules(p) & {"pages", "dashboard", "tests"}
+    ]
     assert offenders == []
 
 
 def test_store_and_geo_do_not_import_indicators_or_sources():
-    offenders = [str(p.relative_to(ROOT)) for pkg in ("store", "geo") for p in source_files(pkg)
-                 if p.name != "__main__.py" and imported_modules(p) & {"indicators", "sources", "reports"}]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for pkg in ("store", "geo")
+        for p in source_files(pkg)
+        if p.name != "__main__.py" and imported_modules(p) & {"indicators", "sources", "reports"}
+    ]
     assert offenders == []
 
 

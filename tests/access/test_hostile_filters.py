@@ -24,7 +24,10 @@ HOSTILE = [
     '" OR 1=1 --',
     "Robert'); DROP TABLE user_role;--",
     "1; DELETE FROM audit_log",
-    "%", "_", "\\", "*",
+    "%",
+    "_",
+    "\\",
+    "*",
     "ej_behoriga_gymnasiet' --",
     "d-ersboda') OR ('a'='a",
     "2024' UNION SELECT subject, role FROM user_role --",
@@ -42,30 +45,60 @@ def loaded(any_store):
     from geo.areas import read_areas
 
     sync_areas(any_store, read_areas())
-    rows = pd.DataFrame({"measure_id": "ej_behoriga_gymnasiet", "area_code": ["sd-ersboda"] * 2,
-                         "period": ["2023", "2024"], "count": [30.0, 40.0],
-                         "denominator": [200.0, 200.0], "value": None})
+    rows = pd.DataFrame(
+        {
+            "measure_id": "ej_behoriga_gymnasiet",
+            "area_code": ["sd-ersboda"] * 2,
+            "period": ["2023", "2024"],
+            "count": [30.0, 40.0],
+            "denominator": [200.0, 200.0],
+            "value": None,
+        }
+    )
     write_observations(any_store, [rows], source="s", file_name="f.csv", checksum="c", user="t")
-    incidents = pd.DataFrame({"occurred_at": pd.to_datetime(["2025-11-18 21:00"]),
-                              "iso_week": "2025-W47", "type": "t", "partner": "polis",
-                              "cell_x": 761250, "cell_y": 7092250, "district_code": "d-ersboda"})
-    write_events(any_store, "incident", [incidents], source="s", file_name="i.csv", checksum="i",
-                 user="t", synthetic=True)
+    incidents = pd.DataFrame(
+        {
+            "occurred_at": pd.to_datetime(["2025-11-18 21:00"]),
+            "iso_week": "2025-W47",
+            "type": "t",
+            "partner": "polis",
+            "cell_x": 761250,
+            "cell_y": 7092250,
+            "district_code": "d-ersboda",
+        }
+    )
+    write_events(
+        any_store,
+        "incident",
+        [incidents],
+        source="s",
+        file_name="i.csv",
+        checksum="i",
+        user="t",
+        synthetic=True,
+    )
     reads.set_role(any_store, "admin", "anna@umea.se", "est", by="t")
     return any_store
 
 
 def _counts(store) -> dict[str, int]:
     with store.engine.connect() as conn:
-        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                for t in schema.metadata.sorted_tables}
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in schema.metadata.sorted_tables
+        }
 
 
 def test_hostile_strings_through_every_filter_match_nothing_and_change_nothing(loaded):
     before = _counts(loaded)
-    assert reads.indicator_values(loaded, "admin", indicator_ids=HOSTILE_WITH_NUL,
-                                  areas=HOSTILE_WITH_NUL, periods=HOSTILE_WITH_NUL,
-                                  levels=HOSTILE_WITH_NUL).empty
+    assert reads.indicator_values(
+        loaded,
+        "admin",
+        indicator_ids=HOSTILE_WITH_NUL,
+        areas=HOSTILE_WITH_NUL,
+        periods=HOSTILE_WITH_NUL,
+        levels=HOSTILE_WITH_NUL,
+    ).empty
     assert reads.indicator_values(loaded, "admin", areas=HOSTILE_WITH_NUL).empty
     assert reads.indicator_values(loaded, "rad", periods=HOSTILE_WITH_NUL).empty
     assert not reads.indicator_values(loaded, "rad", periods=["2024", *HOSTILE]).empty
@@ -101,7 +134,9 @@ def test_hostile_subjects_are_stored_and_read_back_exactly(loaded):
     assert set(HOSTILE[:12]) <= set(log["user_name"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30))
 def test_any_text_as_a_filter_is_a_value_never_sql(demo_store, text):
     rows = read_observations(demo_store, area_codes=[text], periods=["2024", text])

@@ -43,9 +43,16 @@ NOT_ROLES = ["", "ADMIN", "Admin ", "superuser", "publik'; DROP TABLE user_role;
 
 
 def _observations(period: str, counts: dict[str, float]) -> pd.DataFrame:
-    return pd.DataFrame({"measure_id": "ej_behoriga_gymnasiet", "area_code": list(counts),
-                         "period": period, "count": list(counts.values()),
-                         "denominator": 200.0, "value": None})
+    return pd.DataFrame(
+        {
+            "measure_id": "ej_behoriga_gymnasiet",
+            "area_code": list(counts),
+            "period": period,
+            "count": list(counts.values()),
+            "denominator": 200.0,
+            "value": None,
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,21 +66,51 @@ def matrix_store(tmp_path_factory):
     store.migrate()
     sync_areas(store, read_areas())
     for year in ("2023", "2024"):
-        write_observations(store, [_observations(year, {"sd-ersboda": 30.0,
-                                                        "sd-alidhemsomradet": 40.0})],
-                           source="test", file_name=f"{year}.csv", checksum=year, user="t")
+        write_observations(
+            store,
+            [_observations(year, {"sd-ersboda": 30.0, "sd-alidhemsomradet": 40.0})],
+            source="test",
+            file_name=f"{year}.csv",
+            checksum=year,
+            user="t",
+        )
     times = pd.to_datetime(["2025-11-18 21:00"] * 7 + ["2025-11-19 22:00"] * 2)
-    incidents = pd.DataFrame({"occurred_at": times, "iso_week": WEEK, "type": "skadegörelse",
-                              "partner": "polis", "cell_x": [761250] * 7 + [762000] * 2,
-                              "cell_y": 7092250, "district_code": ["d-ersboda"] * 7 + ["d-alidhem"] * 2})
-    write_events(store, "incident", [incidents], source="test", file_name="inc.csv",
-                 checksum="inc", user="t")
-    activities = pd.DataFrame({"starts_at": pd.to_datetime(["2025-11-18 19:00"]), "ends_at": None,
-                               "iso_week": WEEK, "kind": "nattvandring", "status": "planerad",
-                               "district_code": "d-ersboda", "cell_x": 761250, "cell_y": 7092250,
-                               "organiser": "fältgruppen"})
-    write_events(store, "activity", [activities], source="test", file_name="act.csv",
-                 checksum="act", user="t")
+    incidents = pd.DataFrame(
+        {
+            "occurred_at": times,
+            "iso_week": WEEK,
+            "type": "skadegörelse",
+            "partner": "polis",
+            "cell_x": [761250] * 7 + [762000] * 2,
+            "cell_y": 7092250,
+            "district_code": ["d-ersboda"] * 7 + ["d-alidhem"] * 2,
+        }
+    )
+    write_events(
+        store, "incident", [incidents], source="test", file_name="inc.csv", checksum="inc", user="t"
+    )
+    activities = pd.DataFrame(
+        {
+            "starts_at": pd.to_datetime(["2025-11-18 19:00"]),
+            "ends_at": None,
+            "iso_week": WEEK,
+            "kind": "nattvandring",
+            "status": "planerad",
+            "district_code": "d-ersboda",
+            "cell_x": 761250,
+            "cell_y": 7092250,
+            "organiser": "fältgruppen",
+        }
+    )
+    write_events(
+        store,
+        "activity",
+        [activities],
+        source="test",
+        file_name="act.csv",
+        checksum="act",
+        user="t",
+    )
     reads.set_role(store, "admin", "anna@umea.se", "est", by="setup")
     yield store
     store.dispose()
@@ -91,13 +128,21 @@ def call(path: str, store: Store, role, tmp_path) -> object:
         return reads.batches(store, role)
     if path == "import_file":
         csv = tmp_path / "import.csv"
-        csv.write_text(f"omrade;period;matt;antal;namnare\nErsboda;2022;ej_behoriga_gymnasiet;"
-                       f"{next(_UNIQUE)};1000\n", encoding="utf-8")  # a new checksum each call
+        csv.write_text(
+            f"omrade;period;matt;antal;namnare\nErsboda;2022;ej_behoriga_gymnasiet;"
+            f"{next(_UNIQUE)};1000\n",
+            encoding="utf-8",
+        )  # a new checksum each call
         return reads.import_file(store, role, csv, user=f"u-{role}")
     if path == "rollback":
-        batch = write_observations(store, [_observations("2020", {"sd-ersboda": 3.0})],
-                                   source="test", file_name="r.csv", checksum=f"rb-{role}-{tmp_path.name}",
-                                   user="t").batch_id
+        batch = write_observations(
+            store,
+            [_observations("2020", {"sd-ersboda": 3.0})],
+            source="test",
+            file_name="r.csv",
+            checksum=f"rb-{role}-{tmp_path.name}",
+            user="t",
+        ).batch_id
         return reads.rollback(store, role, batch, user=f"u-{role}")
     if path == "audit_entries":
         return reads.audit_entries(store, role)
@@ -110,9 +155,10 @@ def call(path: str, store: Store, role, tmp_path) -> object:
 
 def _snapshot(store: Store) -> tuple:
     with store.engine.connect() as conn:
-        return tuple(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                     for t in (schema.observation, schema.import_batch, schema.user_role,
-                               schema.audit_log))
+        return tuple(
+            conn.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in (schema.observation, schema.import_batch, schema.user_role, schema.audit_log)
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -150,7 +196,9 @@ def test_public_sees_municipality_and_districts_only_everyone_else_also_stadsdel
 
 
 def test_every_role_gets_the_same_suppressed_district_values(matrix_store):
-    frames = {role: reads.indicator_values(matrix_store, role, levels=["district"]) for role in ROLES}
+    frames = {
+        role: reads.indicator_values(matrix_store, role, levels=["district"]) for role in ROLES
+    }
     for role in ROLES[1:]:
         pd.testing.assert_frame_equal(frames[role], frames["publik"])
     assert frames["publik"]["suppressed"].any()  # districts without data are hidden, not zero
@@ -200,8 +248,13 @@ def test_imports_rollbacks_and_signins_land_in_the_audit_log(matrix_store, tmp_p
     log = reads.audit_entries(matrix_store, "admin", limit=5)
     # The rollback's own batch is written by the test ("t") between the two analyst actions.
     assert log["action"].tolist() == ["export", "signin", "rollback", "import", "import"]
-    assert log["user_name"].tolist() == ["anna@umea.se", "anna@umea.se", "u-analytiker", "t",
-                                         "u-analytiker"]
+    assert log["user_name"].tolist() == [
+        "anna@umea.se",
+        "anna@umea.se",
+        "u-analytiker",
+        "t",
+        "u-analytiker",
+    ]
 
 
 def test_database_mode_decides_the_demo_switcher(matrix_store, demo_store):

@@ -29,7 +29,8 @@ def page(browser):
 def wait_for_app(page):
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
 
 
 def test_oversikt_shows_map_and_table_without_errors(served, page, artifacts):
@@ -43,9 +44,15 @@ def test_oversikt_shows_map_and_table_without_errors(served, page, artifacts):
     page.screenshot(path=str(artifacts / "oversikt.png"), full_page=False)
 
 
-PAGES = [("karta", "Karta"), ("trender", "Trender"), ("omradesprofil", "Områdesprofil"),
-         ("jamforelse", "Jämförelse"), ("data?roll=analytiker", "Data"), ("om-metod", "Om & metod"),
-         ("est?roll=est", "EST – veckans lägesbild")]
+PAGES = [
+    ("karta", "Karta"),
+    ("trender", "Trender"),
+    ("omradesprofil", "Områdesprofil"),
+    ("jamforelse", "Jämförelse"),
+    ("data?roll=analytiker", "Data"),
+    ("om-metod", "Om & metod"),
+    ("est?roll=est", "EST – veckans lägesbild"),
+]
 
 
 @pytest.mark.parametrize("path, title", PAGES)
@@ -102,7 +109,9 @@ def test_est_page_with_the_grid_for_the_est_role(served, page, artifacts):
     page.screenshot(path=str(artifacts / "est.png"))
 
 
-def test_a_first_deep_link_on_a_fresh_server_still_goes_through_the_role_gate(demo_db_file, tmp_path, page):
+def test_a_first_deep_link_on_a_fresh_server_still_goes_through_the_role_gate(
+    demo_db_file, tmp_path, page
+):
     """Streamlit may run a pages/ script directly on a fresh server (MPA v1 fallback); the page
     guard sends it through dashboard.py, so a role that may not see Data never does."""
     import shutil
@@ -123,7 +132,9 @@ def test_a_first_deep_link_on_a_fresh_server_still_goes_through_the_role_gate(de
         stop_app(proc)
 
 
-def test_the_first_session_on_a_fresh_server_keeps_a_changed_sidebar_widget(demo_db_file, tmp_path, page):
+def test_the_first_session_on_a_fresh_server_keeps_a_changed_sidebar_widget(
+    demo_db_file, tmp_path, page
+):
     """Regression: in the first session after start, the first change of the demo role switcher
     was lost (Streamlit's legacy pages/ mode changed widget identities after one run)."""
     import shutil
@@ -135,11 +146,15 @@ def test_the_first_session_on_a_fresh_server_keeps_a_changed_sidebar_widget(demo
         page.goto(base)
         wait_for_app(page)
         page.wait_for_selector("h1", timeout=60_000)
-        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text="Roll").click()
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+            has_text="Roll"
+        ).click()
         page.keyboard.type("Analyt")
         page.keyboard.press("Enter")
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-testid=\"stSidebarNav\"] a')]"
-            ".some(a => a.innerText.trim() === 'Data')", timeout=30_000)
+            ".some(a => a.innerText.trim() === 'Data')",
+            timeout=30_000,
+        )
     finally:
         stop_app(proc)

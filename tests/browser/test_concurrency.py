@@ -72,8 +72,16 @@ def slow_import(url: str, *, pause: float = 1.5) -> int:
 
     store = Store(url)
     codes = read_area_table(store).query("level == 'district'")["code"].tolist()
-    rows = pd.DataFrame({"measure_id": INDICATOR, "area_code": codes, "period": "2025",
-                         "count": 500.0, "denominator": 1000.0, "value": None})
+    rows = pd.DataFrame(
+        {
+            "measure_id": INDICATOR,
+            "area_code": codes,
+            "period": "2025",
+            "count": 500.0,
+            "denominator": 1000.0,
+            "value": None,
+        }
+    )
     half = len(rows) // 2
 
     def chunks():
@@ -81,9 +89,15 @@ def slow_import(url: str, *, pause: float = 1.5) -> int:
         time.sleep(pause)  # the first half is written, the second not yet
         yield rows.iloc[half:]
 
-    batch = write_observations(store, chunks(), source="test", file_name="halvvägs.csv",
-                               checksum=f"concurrency-{time.time()}", user="test",
-                               synthetic=True).batch_id
+    batch = write_observations(
+        store,
+        chunks(),
+        source="test",
+        file_name="halvvägs.csv",
+        checksum=f"concurrency-{time.time()}",
+        user="test",
+        synthetic=True,
+    ).batch_id
     store.dispose()
     return batch
 
@@ -123,8 +137,9 @@ def state_of(values: list[str]) -> str:
     return "new" if all(new) else "old" if not any(new) else "mixed"
 
 
-def run_sessions(browser, bases: list[str], url: str, pids: list[int], artifacts: Path,
-                 name: str) -> dict:
+def run_sessions(
+    browser, bases: list[str], url: str, pids: list[int], artifacts: Path, name: str
+) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pages = [context.new_page() for _ in range(SESSIONS)]
     sampler = Sampler(pids)
@@ -137,8 +152,10 @@ def run_sessions(browser, bases: list[str], url: str, pids: list[int], artifacts
         started = time.time()
         # Twenty sessions open (the JavaScript loads once per page); later rounds are reruns.
         for i, page in enumerate(pages):
-            page.goto(f"{bases[i % len(bases)]}/jamforelse?ind={INDICATOR}&period=2025",
-                      wait_until="commit")
+            page.goto(
+                f"{bases[i % len(bases)]}/jamforelse?ind={INDICATOR}&period=2025",
+                wait_until="commit",
+            )
         before = shown(pages, "sv")
         # 1. every session reruns while the import writes
         worker = threading.Thread(target=lambda: result.update(batch=slow_import(url)))
@@ -159,12 +176,14 @@ def run_sessions(browser, bases: list[str], url: str, pids: list[int], artifacts
     finally:
         sampler.done.set()
         context.close()
-    result.update(before=[state_of(v) for v in before],
-                  during_import=[state_of(v) for v in during_import],
-                  after_import=[state_of(v) for v in after_import],
-                  during_rollback=[state_of(v) for v in during_rollback],
-                  after_rollback=[state_of(v) for v in after_rollback],
-                  peak_rss_mb=sampler.peak)
+    result.update(
+        before=[state_of(v) for v in before],
+        during_import=[state_of(v) for v in during_import],
+        after_import=[state_of(v) for v in after_import],
+        during_rollback=[state_of(v) for v in during_rollback],
+        after_rollback=[state_of(v) for v in after_rollback],
+        peak_rss_mb=sampler.peak,
+    )
     return result
 
 
@@ -177,8 +196,9 @@ def check(result: dict) -> None:
     assert result["peak_rss_mb"] < RSS_LIMIT_MB, result["peak_rss_mb"]
 
 
-def test_twenty_sessions_on_sqlite_during_import_and_rollback(demo_db_file, tmp_path, browser,
-                                                              artifacts):
+def test_twenty_sessions_on_sqlite_during_import_and_rollback(
+    demo_db_file, tmp_path, browser, artifacts
+):
     db = tmp_path / "demo.sqlite"
     shutil.copy(demo_db_file, db)
     url = f"sqlite:///{db}"
@@ -187,25 +207,28 @@ def test_twenty_sessions_on_sqlite_during_import_and_rollback(demo_db_file, tmp_
         result = run_sessions(browser, [base], url, [proc.pid], artifacts, "sqlite")
     finally:
         stop_app(proc)
-    print(f"sqlite: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
-          f"during import {result['during_import']}")
+    print(
+        f"sqlite: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+        f"during import {result['during_import']}"
+    )
     check(result)
 
 
-def test_twenty_sessions_on_postgresql_with_two_app_processes(postgres_server, browser,
-                                                              artifacts):
+def test_twenty_sessions_on_postgresql_with_two_app_processes(postgres_server, browser, artifacts):
     url = postgres_server()
     env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     for args in (["-m", "store", "migrate"], ["-m", "sources.demo", "--if-empty"]):
-        subprocess.run([sys.executable, *args], check=True, env=env, cwd=ROOT,
-                       capture_output=True)
+        subprocess.run([sys.executable, *args], check=True, env=env, cwd=ROOT, capture_output=True)
     apps = [start_app(url), start_app(url)]
     try:
-        result = run_sessions(browser, [b for _, b in apps], url, [p.pid for p, _ in apps],
-                              artifacts, "postgresql")
+        result = run_sessions(
+            browser, [b for _, b in apps], url, [p.pid for p, _ in apps], artifacts, "postgresql"
+        )
     finally:
         for proc, _ in apps:
             stop_app(proc)
-    print(f"postgresql: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
-          f"during import {result['during_import']}")
+    print(
+        f"postgresql: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB, "
+        f"during import {result['during_import']}"
+    )
     check(result)

@@ -49,7 +49,9 @@ def test_a_good_file_lands_and_the_app_leaves_demo_mode(analyst_page, artifacts)
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_timeout(1500)
     assert page.get_by_text("Roll (endast demo)").count() == 0
-    assert "Data" not in [a.inner_text() for a in page.locator("[data-testid='stSidebarNav'] a").all()]
+    assert "Data" not in [
+        a.inner_text() for a in page.locator("[data-testid='stSidebarNav'] a").all()
+    ]
 
 
 def test_rollback_from_the_data_page(analyst_page, artifacts):

@@ -37,19 +37,50 @@ class Postgres:
             shutil.chown(sock, "postgres")
             self.run_as = ["runuser", "-u", "postgres", "--"]
         self.port = free_port()
-        subprocess.run([*self.run_as, initdb, "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                        "--no-sync", "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *self.run_as,
+                initdb,
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+            check=True,
+            capture_output=True,
+        )
         self.options = f"-p {self.port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> None:
-        subprocess.run([*self.run_as, self.pg_ctl, "-D", str(self.data), "-o", self.options,
-                        "-l", str(self.base / "log"), "-w", "start"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                *self.run_as,
+                self.pg_ctl,
+                "-D",
+                str(self.data),
+                "-o",
+                self.options,
+                "-l",
+                str(self.base / "log"),
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
-        subprocess.run([*self.run_as, self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*self.run_as, self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
 
     def remove(self) -> None:
         self.stop()
@@ -61,8 +92,13 @@ def postgres():
     pg = Postgres()
     pg.start()
     env = {**os.environ, "UVTS_DATABASE_URL": pg.url, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "store", "migrate"], check=True, env=env, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "store", "migrate"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
     yield pg
     pg.remove()
 
@@ -83,15 +119,22 @@ def settled(page, *expected: str) -> str:
           const main = document.querySelector("[data-testid='stMain']");
           return main && texts.some(t => main.innerText.includes(t))
             && !document.querySelector('[data-testid="stStatusWidget"]');
-        }""", arg=list(expected), timeout=60_000, polling=100)
+        }""",
+        arg=list(expected),
+        timeout=60_000,
+        polling=100,
+    )
     assert page.locator("[data-testid='stException']").count() == 0
     return page.inner_text("[data-testid='stMain']")
 
 
 def navigate(page, title: str, *expected: str) -> str:
     """Open another page of the app in the same session (the sidebar link, no reload)."""
-    page.evaluate("""title => [...document.querySelectorAll("[data-testid='stSidebarNav'] a")]
-                     .find(a => a.innerText.trim() === title).click()""", title)
+    page.evaluate(
+        """title => [...document.querySelectorAll("[data-testid='stSidebarNav'] a")]
+                     .find(a => a.innerText.trim() === title).click()""",
+        title,
+    )
     return settled(page, *expected)
 
 
@@ -135,8 +178,13 @@ def test_corrupt_sqlite_file_is_reported_and_left_untouched(tmp_path, page, arti
     url = f"sqlite:///{db}"
 
     env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
-    cli = subprocess.run([sys.executable, "-m", "store", "migrate"], env=env, cwd=ROOT,
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "store", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert cli.returncode == 2
     assert "skadad" in cli.stdout + cli.stderr
 
@@ -147,7 +195,9 @@ def test_corrupt_sqlite_file_is_reported_and_left_untouched(tmp_path, page, arti
         assert "Databasfilen" in text and "är skadad" in text and "Den har inte ändrats" in text
         page.screenshot(path=str(artifacts / "fault_corrupt_sqlite.png"))
         page.reload()
-        assert CORRUPT in settled(page, CORRUPT, EMPTY)  # still refused: nothing was recreated meanwhile
+        assert CORRUPT in settled(
+            page, CORRUPT, EMPTY
+        )  # still refused: nothing was recreated meanwhile
     finally:
         stop_app(proc)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest

@@ -68,23 +68,66 @@ def _hostile_store(url: str) -> None:
     obs = read_observations(store, measure_ids=["ej_behoriga_gymnasiet"], periods=["2025"])
     obs = obs[obs["area_code"].isin(list(HOSTILE_AREAS))].copy()
     obs["count"] = (obs["denominator"] * 0.6).round()  # far above last year: a significant change
-    write_observations(store, [obs[["measure_id", "area_code", "period", "count", "denominator",
-                                    "value"]]], source="test", file_name=HOSTILE_FILE,
-                       checksum="hostile-1", user="test", synthetic=True)
+    write_observations(
+        store,
+        [obs[["measure_id", "area_code", "period", "count", "denominator", "value"]]],
+        source="test",
+        file_name=HOSTILE_FILE,
+        checksum="hostile-1",
+        user="test",
+        synthetic=True,
+    )
     with store.engine.connect() as conn:
         last = conn.execute(sa.select(sa.func.max(schema.incident.c.occurred_at))).scalar()
-        row = conn.execute(sa.select(schema.incident).where(
-            schema.incident.c.occurred_at == last)).mappings().first()
-    incident = pd.DataFrame([{"occurred_at": pd.Timestamp(last), "iso_week": row["iso_week"],
-                              "type": HOSTILE_TYPE, "partner": "polis", "cell_x": row["cell_x"],
-                              "cell_y": row["cell_y"], "district_code": row["district_code"]}])
-    write_events(store, "incident", [incident], source="test", file_name=HOSTILE_FILE,
-                 checksum="hostile-2", user="test", synthetic=True)
-    intervention = pd.DataFrame([{"name": HOSTILE_INTERVENTION, "district_codes": "d-ersboda",
-                                  "start_date": datetime(2023, 3, 1).date(), "end_date": None,
-                                  "description": HOSTILE_INTERVENTION}])
-    write_events(store, "intervention", [intervention], source="test", file_name=HOSTILE_FILE,
-                 checksum="hostile-3", user="test", synthetic=True)
+        row = (
+            conn.execute(sa.select(schema.incident).where(schema.incident.c.occurred_at == last))
+            .mappings()
+            .first()
+        )
+    incident = pd.DataFrame(
+        [
+            {
+                "occurred_at": pd.Timestamp(last),
+                "iso_week": row["iso_week"],
+                "type": HOSTILE_TYPE,
+                "partner": "polis",
+                "cell_x": row["cell_x"],
+                "cell_y": row["cell_y"],
+                "district_code": row["district_code"],
+            }
+        ]
+    )
+    write_events(
+        store,
+        "incident",
+        [incident],
+        source="test",
+        file_name=HOSTILE_FILE,
+        checksum="hostile-2",
+        user="test",
+        synthetic=True,
+    )
+    intervention = pd.DataFrame(
+        [
+            {
+                "name": HOSTILE_INTERVENTION,
+                "district_codes": "d-ersboda",
+                "start_date": datetime(2023, 3, 1).date(),
+                "end_date": None,
+                "description": HOSTILE_INTERVENTION,
+            }
+        ]
+    )
+    write_events(
+        store,
+        "intervention",
+        [intervention],
+        source="test",
+        file_name=HOSTILE_FILE,
+        checksum="hostile-3",
+        user="test",
+        synthetic=True,
+    )
     store.dispose()
 
 
@@ -101,7 +144,8 @@ def served(demo_db_file, tmp_path_factory):
 def wait_for_app(page):
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
 
 
 def test_admin_page_refuses_a_session_that_skipped_the_entry_script(served, browser):
@@ -126,7 +170,10 @@ def choose_demo_role(page, label: str) -> None:
     page.get_by_role("option", name=label).click()
     page.wait_for_function(
         "label => document.querySelector('input[aria-label=\"Roll (endast demo)\"]').value"
-        " === label", arg=label, timeout=30_000)
+        " === label",
+        arg=label,
+        timeout=30_000,
+    )
     wait_for_app(page)
 
 
@@ -138,13 +185,13 @@ def open_page(page, title: str) -> None:
     link.click()
     page.wait_for_function(
         f"() => [...document.querySelectorAll('h1')].some(h => h.innerText.includes({title!r}))",
-        timeout=60_000)
+        timeout=60_000,
+    )
     wait_for_app(page)
     page.wait_for_timeout(1500)  # charts and the map draw after the script run
 
 
-PAGE_TITLES = ["Karta", "Trender", "Områdesprofil", "Jämförelse", "EST", "Data",
-               "Administration"]
+PAGE_TITLES = ["Karta", "Trender", "Områdesprofil", "Jämförelse", "EST", "Data", "Administration"]
 
 
 def test_hostile_names_are_shown_as_text_on_every_page(served, browser, artifacts):
@@ -198,8 +245,11 @@ def test_exports_defuse_formulas_and_keep_names_as_text(served, browser):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     cells = [c for r in rows for c in r]
     assert any(c.startswith("'=HYPERLINK") for c in cells)
-    assert not any(c.startswith(("=", "+", "-", "@")) and not c.startswith("-0") for c in cells
-                   if not c.lstrip("-").replace(",", "").isdigit())
+    assert not any(
+        c.startswith(("=", "+", "-", "@")) and not c.startswith("-0")
+        for c in cells
+        if not c.lstrip("-").replace(",", "").isdigit()
+    )
     assert "Ersboda<script>alert(1)</script>" in cells  # text kept, not stripped or run
     book = load_workbook(io.BytesIO(files[1]))
     for sheet in book.worksheets:

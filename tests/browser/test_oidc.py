@@ -78,9 +78,11 @@ def served(oidc_provider, demo_db_file, tmp_path_factory):
         'client_id = "uvts-test"\n'
         'client_secret = "uvts-test-secret"\n'
         f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
-    proc, _ = start_app(f"sqlite:///{db}", port=port,
-                        extra_env={"STREAMLIT_SECRETS_FILES": str(secrets_file)})
+        encoding="utf-8",
+    )
+    proc, _ = start_app(
+        f"sqlite:///{db}", port=port, extra_env={"STREAMLIT_SECRETS_FILES": str(secrets_file)}
+    )
     # localhost for the app, 127.0.0.1 for the provider: their cookies never mix.
     yield f"http://localhost:{port}", f"sqlite:///{db}"
     stop_app(proc)
@@ -89,7 +91,8 @@ def served(oidc_provider, demo_db_file, tmp_path_factory):
 def wait_for_app(page):
     page.wait_for_selector("[data-testid='stApp']", timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
 
 
 def nav_titles(page) -> list[str]:
@@ -139,8 +142,9 @@ def test_claim_role_lands_and_forbidden_pages_are_refused(served, browser, artif
         context.close()
 
 
-def test_table_role_overrides_and_admin_sees_the_signins_in_the_audit_log(served, browser,
-                                                                          artifacts):
+def test_table_role_overrides_and_admin_sees_the_signins_in_the_audit_log(
+    served, browser, artifacts
+):
     base, _ = served
     context, page = sign_in(browser, base, "carl")
     try:

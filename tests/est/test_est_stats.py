@@ -30,11 +30,20 @@ WEEK = "2025-W47"  # Monday 17 November 2025
 ERSBODA, ALIDHEM = "d-ersboda", "d-alidhem"
 
 
-def incidents(times, *, district=ERSBODA, cell=(761250, 7092250), type_="klotter",
-              partner="polis") -> pd.DataFrame:
+def incidents(
+    times, *, district=ERSBODA, cell=(761250, 7092250), type_="klotter", partner="polis"
+) -> pd.DataFrame:
     times = pd.DatetimeIndex(pd.to_datetime(times))
-    return pd.DataFrame({"occurred_at": times, "type": type_, "partner": partner,
-                         "cell_x": cell[0], "cell_y": cell[1], "district_code": district})
+    return pd.DataFrame(
+        {
+            "occurred_at": times,
+            "type": type_,
+            "partner": partner,
+            "cell_x": cell[0],
+            "cell_y": cell[1],
+            "district_code": district,
+        }
+    )
 
 
 def weekly(per_week: list[int], *, this_week: int, district=ERSBODA, **kw) -> pd.DataFrame:
@@ -46,6 +55,7 @@ def weekly(per_week: list[int], *, this_week: int, district=ERSBODA, **kw) -> pd
 
 
 # --- Poisson test against the previous 8 weeks (methods.md §1.10, §1.11) --------------------------
+
 
 def test_worked_example_lambda_4_x_10_is_flagged_more_than_usual():
     data = week_data(weekly([4] * 8, this_week=10), WEEK, districts=[ERSBODA])
@@ -63,26 +73,32 @@ def test_a_week_within_the_usual_range_is_not_flagged():
 
 
 def test_two_incidents_after_quiet_weeks_are_too_few_to_flag():
-    frame = pd.concat([weekly([1, 0, 0, 0, 0, 0, 0, 0], this_week=0, district=ALIDHEM),
-                       weekly([0] * 8, this_week=2)])
+    frame = pd.concat(
+        [
+            weekly([1, 0, 0, 0, 0, 0, 0, 0], this_week=0, district=ALIDHEM),
+            weekly([0] * 8, this_week=2),
+        ]
+    )
     table = week_data(frame, WEEK, districts=[ERSBODA, ALIDHEM])["districts"].set_index(
-        "district_code")
+        "district_code"
+    )
     assert table.loc[ERSBODA, "p_value"] == 0.0  # λ = 0
     assert not table.loc[ERSBODA, "flag"]  # but x = 2 < 3
 
 
 def test_no_flag_when_the_data_do_not_reach_back_over_the_baseline():
-    data = week_data(incidents(["2025-11-12 20:00"] + ["2025-11-20 20:00"] * 10), WEEK,
-                     districts=[ERSBODA])
+    data = week_data(
+        incidents(["2025-11-12 20:00"] + ["2025-11-20 20:00"] * 10), WEEK, districts=[ERSBODA]
+    )
     assert not data["baseline_complete"]
     assert not data["districts"]["flag"].any() and data["districts"]["p_value"].isna().all()
 
 
 # --- counts ---------------------------------------------------------------------------------------
 
+
 def test_weekday_hour_matrix_puts_saturday_evening_in_its_slot():
-    data = week_data(incidents(["2025-11-22 22:15", "2025-11-22 22:59", "2025-11-17 00:05"]),
-                     WEEK)
+    data = week_data(incidents(["2025-11-22 22:15", "2025-11-22 22:59", "2025-11-17 00:05"]), WEEK)
     matrix = data["weekday_hour"]
     assert matrix.loc["lördag", 22] == 2 and matrix.loc["måndag", 0] == 1
     assert int(matrix.to_numpy().sum()) == 3
@@ -98,8 +114,12 @@ def test_previous_weeks_on_the_grid_count_four_or_eight_weeks_back():
 
 
 def test_counts_by_type_and_partner_with_their_eight_week_means():
-    frame = pd.concat([weekly([2] * 8, this_week=3, type_="hot", partner="polis"),
-                       weekly([1] * 8, this_week=1, type_="brand", partner="fältare")])
+    frame = pd.concat(
+        [
+            weekly([2] * 8, this_week=3, type_="hot", partner="polis"),
+            weekly([1] * 8, this_week=1, type_="brand", partner="fältare"),
+        ]
+    )
     data = week_data(frame, WEEK)
     assert data["by_type"].values.tolist() == [["hot", 3, 2.0], ["brand", 1, 1.0]]
     assert data["by_partner"]["partner"].tolist() == ["polis", "fältare"]
@@ -114,10 +134,15 @@ def test_incident_times_read_as_text_are_accepted():
 
 # --- who sees what --------------------------------------------------------------------------------
 
+
 def test_public_view_has_district_totals_only_with_small_counts_hidden():
-    frame = pd.concat([weekly([4] * 8, this_week=10),
-                       weekly([1] * 8, this_week=2, district=ALIDHEM, cell=(761750, 7086750)),
-                       weekly([3] * 8, this_week=7, district="d-centrum", cell=(758750, 7088000))])
+    frame = pd.concat(
+        [
+            weekly([4] * 8, this_week=10),
+            weekly([1] * 8, this_week=2, district=ALIDHEM, cell=(761750, 7086750)),
+            weekly([3] * 8, this_week=7, district="d-centrum", cell=(758750, 7088000)),
+        ]
+    )
     view = public_view(week_data(frame, WEEK, districts=[ERSBODA, ALIDHEM, "d-centrum"]))
     table = view["districts"].set_index("district_code")
     assert set(view) >= {"districts", "municipality"} and "cells" not in view
@@ -133,8 +158,13 @@ def test_public_view_has_district_totals_only_with_small_counts_hidden():
 @given(st.lists(st.integers(0, 12), min_size=2, max_size=6))
 def test_public_view_never_shows_a_count_below_the_threshold(counts):
     codes = [f"d-{i}" for i in range(len(counts))]
-    frame = pd.concat([incidents(["2025-11-20 20:00"] * k, district=c)
-                       for c, k in zip(codes, counts, strict=True)] + [incidents([])])
+    frame = pd.concat(
+        [
+            incidents(["2025-11-20 20:00"] * k, district=c)
+            for c, k in zip(codes, counts, strict=True)
+        ]
+        + [incidents([])]
+    )
     view = public_view(week_data(frame, WEEK, districts=codes), threshold=5)
     shown = view["districts"]["count"].dropna()
     assert not shown.between(1, 4).any()
@@ -143,43 +173,58 @@ def test_public_view_never_shows_a_count_below_the_threshold(counts):
 
 
 def test_public_breakdown_by_type_hides_small_types_and_what_would_reveal_them():
-    frame = pd.concat([weekly([2] * 8, this_week=9, type_="hot"),
-                       weekly([2] * 8, this_week=3, type_="brand"),
-                       weekly([2] * 8, this_week=6, type_="klotter")])
+    frame = pd.concat(
+        [
+            weekly([2] * 8, this_week=9, type_="hot"),
+            weekly([2] * 8, this_week=3, type_="brand"),
+            weekly([2] * 8, this_week=6, type_="klotter"),
+        ]
+    )
     out = public_breakdown(week_data(frame, WEEK)).set_index("label")
     assert np.isnan(out.loc["brand", "count"]) and out["suppressed"].sum() == 2
     assert out.loc["hot", "previous_mean"] == 2.0
 
 
 def test_est_view_shows_active_cells_without_any_raw_position():
-    frame = pd.concat([weekly([0] * 7 + [1], this_week=0, cell=(761500, 7092250)),
-                       weekly([0] * 8, this_week=2)])
+    frame = pd.concat(
+        [weekly([0] * 7 + [1], this_week=0, cell=(761500, 7092250)), weekly([0] * 8, this_week=2)]
+    )
     view = est_view(week_data(frame, WEEK, previous_weeks=4))
-    assert view["cells"].columns.tolist() == ["cell_id", "cell_x", "cell_y", "district_code",
-                                             "count", "count_previous"]
-    assert view["cells"]["cell_id"].tolist() == ["CRS3006RES250mN7092250E761250",
-                                                 "CRS3006RES250mN7092250E761500"]
+    assert view["cells"].columns.tolist() == [
+        "cell_id",
+        "cell_x",
+        "cell_y",
+        "district_code",
+        "count",
+        "count_previous",
+    ]
+    assert view["cells"]["cell_id"].tolist() == [
+        "CRS3006RES250mN7092250E761250",
+        "CRS3006RES250mN7092250E761500",
+    ]
 
 
 # --- Getis–Ord Gi* (methods.md §1.10) -------------------------------------------------------------
 
+
 def grid(values: np.ndarray) -> pd.DataFrame:
     ny, nx = values.shape
     xs, ys = np.meshgrid(np.arange(nx) * 250, np.arange(ny) * 250)
-    return pd.DataFrame({"cell_x": xs.ravel(), "cell_y": ys.ravel(),
-                         "count": values.ravel().astype(float)})
+    return pd.DataFrame(
+        {"cell_x": xs.ravel(), "cell_y": ys.ravel(), "count": values.ravel().astype(float)}
+    )
 
 
 def gi_star_by_formula(cells: pd.DataFrame) -> np.ndarray:
     """methods.md §1.10 with binary queen weights including the cell itself."""
     x = cells["count"].to_numpy()
     n = len(x)
-    xbar, s = x.mean(), math.sqrt((x ** 2).mean() - x.mean() ** 2)
+    xbar, s = x.mean(), math.sqrt((x**2).mean() - x.mean() ** 2)
     out = []
     for cx, cy in zip(cells["cell_x"], cells["cell_y"], strict=True):
         w = ((abs(cells["cell_x"] - cx) <= 250) & (abs(cells["cell_y"] - cy) <= 250)).to_numpy()
-        sw, sw2 = w.sum(), (w ** 2).sum()
-        denominator = s * math.sqrt((n * sw2 - sw ** 2) / (n - 1))
+        sw, sw2 = w.sum(), (w**2).sum()
+        denominator = s * math.sqrt((n * sw2 - sw**2) / (n - 1))
         out.append((x[w].sum() - xbar * sw) / denominator if denominator else np.nan)
     return np.array(out)
 
@@ -196,8 +241,9 @@ def test_gi_star_on_a_3x3_grid_with_one_high_cell_matches_the_formula():
     assert z[(500, 250)] == pytest.approx(-6 / math.sqrt(18), rel=1e-9)
     assert np.isnan(z[(250, 250)])
     finite = np.isfinite(out["gi_z"])
-    np.testing.assert_allclose(out.loc[finite, "gi_z"], gi_star_by_formula(cells)[finite],
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        out.loc[finite, "gi_z"], gi_star_by_formula(cells)[finite], rtol=1e-9
+    )
 
 
 def test_hotspot_q_values_are_benjamini_hochberg_of_the_permutation_p_values():
@@ -237,9 +283,13 @@ def test_cells_tied_with_every_permutation_are_not_cold_spots():
 
 
 def test_cell_without_neighbours_is_not_tested():
-    cells = pd.concat([grid(np.array([[1, 0], [2, 0]])),
-                       pd.DataFrame({"cell_x": [5000], "cell_y": [5000], "count": [9.0]})],
-                      ignore_index=True)
+    cells = pd.concat(
+        [
+            grid(np.array([[1, 0], [2, 0]])),
+            pd.DataFrame({"cell_x": [5000], "cell_y": [5000], "count": [9.0]}),
+        ],
+        ignore_index=True,
+    )
     out = hotspots(cells, permutations=99)
     island = out.iloc[-1]
     assert np.isnan(island["p_sim"]) and island["hotspot"] == "none"
@@ -262,13 +312,17 @@ def test_hotspots_repeat_with_the_same_seed_and_handle_no_variation():
 
 # --- weeks ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("today", "week"), [
-    (date(2025, 11, 26), "2025-W47"),  # Wednesday
-    (date(2025, 11, 24), "2025-W47"),  # Monday: last week has just ended
-    (date(2025, 11, 23), "2025-W46"),  # Sunday: this week is not over
-    (date(2025, 1, 1), "2024-W52"),    # ISO year boundary
-    (date(2021, 1, 4), "2020-W53"),
-])
+
+@pytest.mark.parametrize(
+    ("today", "week"),
+    [
+        (date(2025, 11, 26), "2025-W47"),  # Wednesday
+        (date(2025, 11, 24), "2025-W47"),  # Monday: last week has just ended
+        (date(2025, 11, 23), "2025-W46"),  # Sunday: this week is not over
+        (date(2025, 1, 1), "2024-W52"),  # ISO year boundary
+        (date(2021, 1, 4), "2020-W53"),
+    ],
+)
 def test_last_complete_week(today, week):
     assert last_complete_week(today) == week
 

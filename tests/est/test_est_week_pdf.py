@@ -42,15 +42,32 @@ def small_store(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'small.sqlite'}")
     store.migrate()
     rows = []
-    for district, cell, n in (("d-ersboda", (761250, 7092250), 12),
-                              ("d-alidhem", (761750, 7086750), 2),
-                              ("d-centrum", (758750, 7088000), 6)):
+    for district, cell, n in (
+        ("d-ersboda", (761250, 7092250), 12),
+        ("d-alidhem", (761750, 7086750), 2),
+        ("d-centrum", (758750, 7088000), 6),
+    ):
         for i in range(n):
-            rows.append({"occurred_at": pd.Timestamp("2025-11-21 20:00") + pd.Timedelta(minutes=i),
-                         "iso_week": "2025-W47", "type": "skadegörelse", "partner": "polis",
-                         "cell_x": cell[0], "cell_y": cell[1], "district_code": district})
-    write_events(store, "incident", [pd.DataFrame(rows)], source="test", file_name="t.csv",
-                 checksum="small", user="test")
+            rows.append(
+                {
+                    "occurred_at": pd.Timestamp("2025-11-21 20:00") + pd.Timedelta(minutes=i),
+                    "iso_week": "2025-W47",
+                    "type": "skadegörelse",
+                    "partner": "polis",
+                    "cell_x": cell[0],
+                    "cell_y": cell[1],
+                    "district_code": district,
+                }
+            )
+    write_events(
+        store,
+        "incident",
+        [pd.DataFrame(rows)],
+        source="test",
+        file_name="t.csv",
+        checksum="small",
+        user="test",
+    )
     yield store
     store.dispose()
 
@@ -90,9 +107,16 @@ def test_week_without_incidents_still_gives_a_brief(tmp_path):
 
 def test_cli_writes_the_brief_and_refuses_a_bad_week_with_exit_2(small_store, tmp_path, capsys):
     out = tmp_path / "week.pdf"
-    assert reports_main(["est-week", "--week", "2025-W47", "--db", small_store.url,
-                         "--out", str(out)]) == 0
+    assert (
+        reports_main(["est-week", "--week", "2025-W47", "--db", small_store.url, "--out", str(out)])
+        == 0
+    )
     assert out.read_bytes()[:5] == b"%PDF-"
-    assert run_cli(reports_main, ["est-week", "--week", "2025-47", "--db", small_store.url,
-                                  "--out", str(out)]) == 2
+    assert (
+        run_cli(
+            reports_main,
+            ["est-week", "--week", "2025-47", "--db", small_store.url, "--out", str(out)],
+        )
+        == 2
+    )
     assert "Veckan '2025-47' kan inte läsas" in capsys.readouterr().err

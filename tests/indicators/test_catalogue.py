@@ -61,8 +61,17 @@ REQUIRED = {
 }
 
 # Rows whose rationale methods.md §5 marks "unsourced": the reference must say so.
-UNSOURCED = ["problematisk_franvaro", "avstangningar", "trygghet_skolan", "unga_uvas",
-             "trangboddhet", "lok_stod", "skadegorelse", "personran", "vuxennarvaro"]
+UNSOURCED = [
+    "problematisk_franvaro",
+    "avstangningar",
+    "trygghet_skolan",
+    "unga_uvas",
+    "trangboddhet",
+    "lok_stod",
+    "skadegorelse",
+    "personran",
+    "vuxennarvaro",
+]
 
 
 def valid_entry(**changes: object) -> dict:
@@ -74,25 +83,30 @@ def valid_entry(**changes: object) -> dict:
 
 
 def write_yaml(path: Path, entries: list[dict]) -> Path:
-    path.write_text(yaml.safe_dump({"indicators": entries}, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump({"indicators": entries}, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
     return path
 
 
 def observations(rows: list[tuple]) -> pd.DataFrame:
     """Store rows: (measure_id, area_code, period, count, denominator[, value])."""
     rows = [(*r, np.nan) if len(r) == 5 else r for r in rows]
-    return pd.DataFrame(rows, columns=["measure_id", "area_code", "period", "count",
-                                       "denominator", "value"]).astype(
-        {"count": "float64", "denominator": "float64", "value": "float64"})
+    return pd.DataFrame(
+        rows, columns=["measure_id", "area_code", "period", "count", "denominator", "value"]
+    ).astype({"count": "float64", "denominator": "float64", "value": "float64"})
 
 
 def as_records(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if isinstance(v, float) and np.isnan(v) else v for v in row)
-            for row in frame[INPUT_COLUMNS].itertuples(index=False, name=None)]
+    return [
+        tuple(None if isinstance(v, float) and np.isnan(v) else v for v in row)
+        for row in frame[INPUT_COLUMNS].itertuples(index=False, name=None)
+    ]
 
 
 # --- the shipped catalogue ------------------------------------------------------------------
+
 
 def test_shipped_catalogue_validates_with_at_least_22_indicators():
     catalogue = load_catalogue()
@@ -142,8 +156,12 @@ def test_every_referenced_input_function_is_registered():
         if inputs[ind.input].requires_population:
             assert ind.population_measure in POPULATION_MEASURES, ind.id
     used = {ind.input for ind in load_catalogue().values()}
-    assert {"ratio", "population_denominator", "ineligible_from_eligible",
-            "in_and_out_migrations"} <= used
+    assert {
+        "ratio",
+        "population_denominator",
+        "ineligible_from_eligible",
+        "in_and_out_migrations",
+    } <= used
 
 
 @pytest.mark.parametrize("indicator_id", UNSOURCED)
@@ -191,6 +209,7 @@ def test_indicator_is_frozen():
 
 # --- invalid metadata -------------------------------------------------------------------------
 
+
 def test_entry_missing_a_field_fails_naming_file_id_field_and_line(tmp_path):
     entry = valid_entry()
     del entry["caveats_sv"]
@@ -221,8 +240,9 @@ def test_entry_missing_a_field_fails_naming_file_id_field_and_line(tmp_path):
         ({"colour": "red"}, "colour", "okänt fält"),
     ],
 )
-def test_invalid_field_fails_with_swedish_message_naming_the_field(tmp_path, changes, field,
-                                                                     message):
+def test_invalid_field_fails_with_swedish_message_naming_the_field(
+    tmp_path, changes, field, message
+):
     path = write_yaml(tmp_path / "broken.meta.yml", [valid_entry(**changes)])
     with pytest.raises(UserError) as info:
         load_catalogue(paths=[path])
@@ -251,8 +271,9 @@ def test_duplicate_id_across_files_fails_naming_both_files(tmp_path):
 
 def test_unknown_input_function_fails(tmp_path):
     path = write_yaml(tmp_path / "broken.meta.yml", [valid_entry(input="no_such_function")])
-    with pytest.raises(UserError,
-                       match="fält 'input': okänd inmatningsfunktion 'no_such_function'"):
+    with pytest.raises(
+        UserError, match="fält 'input': okänd inmatningsfunktion 'no_such_function'"
+    ):
         load_catalogue(paths=[path])
 
 
@@ -293,22 +314,27 @@ def test_valid_override_file_loads_only_its_entries(tmp_path):
 
 # --- numerator and denominator from stored measures ------------------------------------------
 
+
 def test_plain_ratio_takes_count_and_denominator_of_its_own_measure():
-    obs = observations([
-        ("problematisk_franvaro", "B", "2024HT", 9, 70),
-        ("problematisk_franvaro", "A", "2024HT", 12, 80),
-        ("godkanda_alla_amnen", "A", "2024", 40, 50),
-    ])
+    obs = observations(
+        [
+            ("problematisk_franvaro", "B", "2024HT", 9, 70),
+            ("problematisk_franvaro", "A", "2024HT", 12, 80),
+            ("godkanda_alla_amnen", "A", "2024", 40, 50),
+        ]
+    )
     result = indicator_inputs("problematisk_franvaro", obs)
     assert list(result.columns) == INPUT_COLUMNS
     assert as_records(result) == [("A", "2024HT", 12.0, 80.0), ("B", "2024HT", 9.0, 70.0)]
 
 
 def test_mean_uses_sum_of_scores_or_value_times_pupils():
-    obs = observations([
-        ("meritvarde_ak9", "A", "2024", 4610.0, 20.0, np.nan),   # sum of merit values
-        ("meritvarde_ak9", "B", "2024", np.nan, 30.0, 215.5),   # only the mean is stored
-    ])
+    obs = observations(
+        [
+            ("meritvarde_ak9", "A", "2024", 4610.0, 20.0, np.nan),  # sum of merit values
+            ("meritvarde_ak9", "B", "2024", np.nan, 30.0, 215.5),  # only the mean is stored
+        ]
+    )
     result = indicator_inputs(get_indicator("meritvarde_ak9"), obs)
     assert as_records(result) == [("A", "2024", 4610.0, 20.0), ("B", "2024", 6465.0, 30.0)]
 
@@ -320,11 +346,13 @@ def test_count_indicator_has_no_denominator():
 
 
 def test_ineligible_pupils_are_derived_from_eligible_measure_and_own_rows_win():
-    obs = observations([
-        ("behoriga_yrkesprogram", "A", "2024", 45, 52),
-        ("behoriga_yrkesprogram", "B", "2024", 30, 40),
-        ("ej_behoriga_gymnasiet", "B", "2024", 11, 41),  # stored directly: wins over derived
-    ])
+    obs = observations(
+        [
+            ("behoriga_yrkesprogram", "A", "2024", 45, 52),
+            ("behoriga_yrkesprogram", "B", "2024", 30, 40),
+            ("ej_behoriga_gymnasiet", "B", "2024", 11, 41),  # stored directly: wins over derived
+        ]
+    )
     result = indicator_inputs("ej_behoriga_gymnasiet", obs)
     assert as_records(result) == [("A", "2024", 7.0, 52.0), ("B", "2024", 11.0, 41.0)]
 
@@ -335,52 +363,66 @@ def test_ineligible_pupils_fall_back_to_plain_ratio_without_eligible_measure():
 
 
 def test_crime_rate_takes_population_of_same_area_and_period_when_row_has_no_denominator():
-    obs = observations([
-        ("narkotikabrott", "A", "2024", 14, None),
-        ("narkotikabrott", "B", "2024", 3, 900),      # own denominator kept
-        ("narkotikabrott", "C", "2024", 2, None),      # no population stored: stays unknown
-        ("pop_total", "A", "2024", 5200, None),
-        ("pop_total", "A", "2023", 5100, None),
-        ("pop_total", "B", "2024", 950, None),
-        ("pop_0_17", "A", "2024", 1000, None),        # another population band: ignored
-    ])
+    obs = observations(
+        [
+            ("narkotikabrott", "A", "2024", 14, None),
+            ("narkotikabrott", "B", "2024", 3, 900),  # own denominator kept
+            ("narkotikabrott", "C", "2024", 2, None),  # no population stored: stays unknown
+            ("pop_total", "A", "2024", 5200, None),
+            ("pop_total", "A", "2023", 5100, None),
+            ("pop_total", "B", "2024", 950, None),
+            ("pop_0_17", "A", "2024", 1000, None),  # another population band: ignored
+        ]
+    )
     result = indicator_inputs("narkotikabrott", obs)
-    assert as_records(result) == [("A", "2024", 14.0, 5200.0), ("B", "2024", 3.0, 900.0),
-                                  ("C", "2024", 2.0, None)]
+    assert as_records(result) == [
+        ("A", "2024", 14.0, 5200.0),
+        ("B", "2024", 3.0, 900.0),
+        ("C", "2024", 2.0, None),
+    ]
 
 
 def test_termly_rate_uses_population_of_the_same_year():
-    obs = observations([
-        ("fritidsgard_besok", "A", "2024VT", 1200, None),
-        ("fritidsgard_besok", "A", "2025VT", 1300, None),
-        ("pop_13_19", "A", "2024", 600, None),
-    ])
+    obs = observations(
+        [
+            ("fritidsgard_besok", "A", "2024VT", 1200, None),
+            ("fritidsgard_besok", "A", "2025VT", 1300, None),
+            ("pop_13_19", "A", "2024", 600, None),
+        ]
+    )
     result = indicator_inputs("fritidsgard_besok", obs)
     assert as_records(result) == [("A", "2024VT", 1200.0, 600.0), ("A", "2025VT", 1300.0, None)]
 
 
 def test_residential_mobility_sums_moves_in_and_out_over_population():
-    obs = observations([
-        ("inflyttade", "A", "2024", 120, None),
-        ("utflyttade", "A", "2024", 150, None),
-        ("inflyttade", "B", "2024", 80, None),  # no moves out stored: unknown, not 80
-        ("pop_total", "A", "2024", 3000, None),
-        ("pop_total", "B", "2024", 2000, None),
-        ("flyttrorlighet", "C", "2024", 400, 2500),
-    ])
+    obs = observations(
+        [
+            ("inflyttade", "A", "2024", 120, None),
+            ("utflyttade", "A", "2024", 150, None),
+            ("inflyttade", "B", "2024", 80, None),  # no moves out stored: unknown, not 80
+            ("pop_total", "A", "2024", 3000, None),
+            ("pop_total", "B", "2024", 2000, None),
+            ("flyttrorlighet", "C", "2024", 400, 2500),
+        ]
+    )
     result = indicator_inputs("flyttrorlighet", obs)
-    assert as_records(result) == [("A", "2024", 270.0, 3000.0), ("B", "2024", None, 2000.0),
-                                  ("C", "2024", 400.0, 2500.0)]
+    assert as_records(result) == [
+        ("A", "2024", 270.0, 3000.0),
+        ("B", "2024", None, 2000.0),
+        ("C", "2024", 400.0, 2500.0),
+    ]
 
 
 def test_family_inputs_stack_every_indicator_of_the_family():
     from indicators.school import school_inputs
 
-    obs = observations([
-        ("behoriga_yrkesprogram", "A", "2024", 45, 52),
-        ("godkanda_alla_amnen", "A", "2024", 40, 52),
-        ("narkotikabrott", "A", "2024", 14, 5200),
-    ])
+    obs = observations(
+        [
+            ("behoriga_yrkesprogram", "A", "2024", 45, 52),
+            ("godkanda_alla_amnen", "A", "2024", 40, 52),
+            ("narkotikabrott", "A", "2024", 14, 5200),
+        ]
+    )
     result = school_inputs(obs)
     assert list(result.columns) == ["indicator_id", *INPUT_COLUMNS]
     assert sorted(result["indicator_id"]) == ["ej_behoriga_gymnasiet", "godkanda_alla_amnen"]
@@ -389,13 +431,18 @@ def test_family_inputs_stack_every_indicator_of_the_family():
 
 def test_observations_without_required_columns_are_refused():
     with pytest.raises(ValueError, match="denominator"):
-        indicator_inputs("personran", pd.DataFrame({"measure_id": [], "area_code": [],
-                                                    "period": [], "count": []}))
+        indicator_inputs(
+            "personran",
+            pd.DataFrame({"measure_id": [], "area_code": [], "period": [], "count": []}),
+        )
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 500), st.integers(0, 500), st.booleans()),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 500), st.integers(0, 500), st.booleans()), min_size=1, max_size=30
+    )
+)
 def test_plain_and_derived_inputs_keep_every_area_and_add_up(rows):
     """Plain ratio returns the stored parts; derived ineligible + eligible = pupils."""
     records = []
@@ -409,8 +456,9 @@ def test_plain_and_derived_inputs_keep_every_area_and_add_up(rows):
     assert plain["numerator"].tolist() == [float(min(a, b)) for a, b, _ in rows]
     derived = indicator_inputs("ej_behoriga_gymnasiet", obs)
     assert derived["area_code"].tolist() == [f"A{i:02d}" for i in range(len(rows))]
-    expected = [float(min(a, b)) if direct else float(max(a, b) - min(a, b))
-                for a, b, direct in rows]
+    expected = [
+        float(min(a, b)) if direct else float(max(a, b) - min(a, b)) for a, b, direct in rows
+    ]
     assert derived["numerator"].tolist() == expected
     assert (derived["numerator"] <= derived["denominator"]).all()
 
@@ -421,14 +469,16 @@ def test_inputs_for_a_large_table_are_fast():
     rng = np.random.default_rng(1)
     n = 200_000
     ids = np.array(list(load_catalogue()) + list(POPULATION_MEASURES))
-    obs = pd.DataFrame({
-        "measure_id": rng.choice(ids, n),
-        "area_code": [f"A{i % 400:03d}" for i in range(n)],
-        "period": [str(2000 + (i // 400) % 25) for i in range(n)],
-        "count": rng.integers(0, 100, n).astype(float),
-        "denominator": np.where(rng.random(n) < 0.5, np.nan, 1000.0),
-        "value": np.nan,
-    }).drop_duplicates(["measure_id", "area_code", "period"])
+    obs = pd.DataFrame(
+        {
+            "measure_id": rng.choice(ids, n),
+            "area_code": [f"A{i % 400:03d}" for i in range(n)],
+            "period": [str(2000 + (i // 400) % 25) for i in range(n)],
+            "count": rng.integers(0, 100, n).astype(float),
+            "denominator": np.where(rng.random(n) < 0.5, np.nan, 1000.0),
+            "value": np.nan,
+        }
+    ).drop_duplicates(["measure_id", "area_code", "period"])
     start = time.perf_counter()
     result = catalogue_inputs(obs)
     elapsed = time.perf_counter() - start

@@ -14,26 +14,43 @@ from store.areas import sync_areas
 from store.observations import write_observations
 
 ROOT = Path(__file__).resolve().parents[2]
-AREAS = pd.DataFrame([
-    ("2480", "Umeå kommun", "municipality", None),
-    ("d-a", "Aby", "district", "2480"), ("d-b", "Bby", "district", "2480"),
-    ("d-c", "Cby", "district", "2480"),
-], columns=["code", "name", "level", "parent_code"]).assign(
-    name_en=None, official_name=None, focus=0, sort_order=range(4))
+AREAS = pd.DataFrame(
+    [
+        ("2480", "Umeå kommun", "municipality", None),
+        ("d-a", "Aby", "district", "2480"),
+        ("d-b", "Bby", "district", "2480"),
+        ("d-c", "Cby", "district", "2480"),
+    ],
+    columns=["code", "name", "level", "parent_code"],
+).assign(name_en=None, official_name=None, focus=0, sort_order=range(4))
 
 
 def load(store, rows, checksum="c1", synthetic=True):
     sync_areas(store, AREAS)
-    frame = pd.DataFrame(rows, columns=["measure_id", "area_code", "period", "count", "denominator"])
+    frame = pd.DataFrame(
+        rows, columns=["measure_id", "area_code", "period", "count", "denominator"]
+    )
     frame["value"] = None
-    write_observations(store, [frame], source="t", file_name="f.csv", checksum=checksum, user="t",
-                       synthetic=synthetic)
+    write_observations(
+        store,
+        [frame],
+        source="t",
+        file_name="f.csv",
+        checksum=checksum,
+        user="t",
+        synthetic=synthetic,
+    )
 
 
 def test_municipality_is_the_sum_of_districts_with_wilson_interval(any_store):
-    load(any_store, [("ej_behoriga_gymnasiet", "d-a", "2024", 30, 200),
-                     ("ej_behoriga_gymnasiet", "d-b", "2024", 20, 300),
-                     ("ej_behoriga_gymnasiet", "d-c", "2024", 10, 100)])
+    load(
+        any_store,
+        [
+            ("ej_behoriga_gymnasiet", "d-a", "2024", 30, 200),
+            ("ej_behoriga_gymnasiet", "d-b", "2024", 20, 300),
+            ("ej_behoriga_gymnasiet", "d-c", "2024", 10, 100),
+        ],
+    )
     out = compute(any_store, ["ej_behoriga_gymnasiet"]).set_index("area_code")
     assert out.loc["2480", ["numerator", "denominator"]].tolist() == [60, 600]
     lo, hi = proportion_ci(30, 200)
@@ -46,9 +63,14 @@ def test_municipality_is_the_sum_of_districts_with_wilson_interval(any_store):
 
 
 def test_small_count_is_suppressed_and_protected_from_the_total(any_store):
-    load(any_store, [("skadegorelse", "d-a", "2024", 3, 2000),
-                     ("skadegorelse", "d-b", "2024", 40, 3000),
-                     ("skadegorelse", "d-c", "2024", 50, 4000)])
+    load(
+        any_store,
+        [
+            ("skadegorelse", "d-a", "2024", 3, 2000),
+            ("skadegorelse", "d-b", "2024", 40, 3000),
+            ("skadegorelse", "d-c", "2024", 50, 4000),
+        ],
+    )
     out = compute(any_store, ["skadegorelse"]).set_index("area_code")
     assert out.loc["d-a", "suppressed"] and out.loc["d-a", "reason"].startswith("prickad")
     assert pd.isna(out.loc["d-a", "value"]) and pd.isna(out.loc["d-a", "numerator"])
@@ -59,15 +81,23 @@ def test_small_count_is_suppressed_and_protected_from_the_total(any_store):
 
 
 def test_terms_roll_up_into_years(any_store):
-    load(any_store, [("problematisk_franvaro", "d-a", "2024-VT", 20, 200),
-                     ("problematisk_franvaro", "d-a", "2024-HT", 30, 210)])
+    load(
+        any_store,
+        [
+            ("problematisk_franvaro", "d-a", "2024-VT", 20, 200),
+            ("problematisk_franvaro", "d-a", "2024-HT", 30, 210),
+        ],
+    )
     out = compute(any_store, ["problematisk_franvaro"], periods=["2024"]).set_index("area_code")
     assert out.loc["d-a", ["numerator", "denominator"]].tolist() == [50, 410]
 
 
 def test_recent_trend_on_a_rising_series(any_store):
-    rows = [("skadegorelse", d, str(y), n, 10_000) for d in ("d-a", "d-b", "d-c")
-            for y, n in zip(range(2019, 2025), [50, 80, 110, 140, 170, 200], strict=True)]
+    rows = [
+        ("skadegorelse", d, str(y), n, 10_000)
+        for d in ("d-a", "d-b", "d-c")
+        for y, n in zip(range(2019, 2025), [50, 80, 110, 140, 170, 200], strict=True)
+    ]
     load(any_store, rows)
     out = compute(any_store, ["skadegorelse"], periods=["2024"]).set_index("area_code")
     assert out.loc["d-a", "trend"] == "increasing"
@@ -80,14 +110,43 @@ def test_real_data_is_not_flagged_synthetic(any_store):
 
 def test_export_cli_csv_plain_contract(demo_db_file, tmp_path):
     out = tmp_path / "x.csv"
-    proc = subprocess.run([sys.executable, "-m", "indicators", "export", "--db", f"sqlite:///{demo_db_file}",
-                           "--out", str(out), "--format", "csv-plain", "--indicator", "personran"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "export",
+            "--db",
+            f"sqlite:///{demo_db_file}",
+            "--out",
+            str(out),
+            "--format",
+            "csv-plain",
+            "--indicator",
+            "personran",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     frame = pd.read_csv(out, dtype={"area_code": str, "period": str})
-    expected = ["indicator_id", "area_code", "area_name", "area_level", "period", "numerator",
-                "denominator", "value", "lower", "upper", "verdict", "trend", "suppressed", "reason",
-                "synthetic"]
+    expected = [
+        "indicator_id",
+        "area_code",
+        "area_name",
+        "area_level",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
+        "lower",
+        "upper",
+        "verdict",
+        "trend",
+        "suppressed",
+        "reason",
+        "synthetic",
+    ]
     assert list(frame.columns) == expected
     assert set(frame["area_level"]) <= {"municipality", "district", "stadsdel"}
     hidden = frame[frame["suppressed"]]
@@ -100,8 +159,21 @@ def test_export_cli_csv_plain_contract(demo_db_file, tmp_path):
 
 def test_export_cli_swedish_csv_has_bom_semicolons_and_decimal_comma(demo_db_file, tmp_path):
     out = tmp_path / "x.csv"
-    subprocess.run([sys.executable, "-m", "indicators", "export", "--db", f"sqlite:///{demo_db_file}",
-                    "--out", str(out), "--indicator", "ej_behoriga_gymnasiet"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indicators",
+            "export",
+            "--db",
+            f"sqlite:///{demo_db_file}",
+            "--out",
+            str(out),
+            "--indicator",
+            "ej_behoriga_gymnasiet",
+        ],
+        check=True,
+    )
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
@@ -111,14 +183,22 @@ def test_export_cli_swedish_csv_has_bom_semicolons_and_decimal_comma(demo_db_fil
     assert any("," in line.split(";")[7] for line in data_lines[1:] if line.split(";")[7] != "..")
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["export", "--out", "x.csv", "--indicator", "no_such"], "Okänd indikator"),
-    (["export"], "Fel i argumenten"),
-    (["export", "--out", "x.csv", "--format", "pdf"], "Fel i argumenten"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["export", "--out", "x.csv", "--indicator", "no_such"], "Okänd indikator"),
+        (["export"], "Fel i argumenten"),
+        (["export", "--out", "x.csv", "--format", "pdf"], "Fel i argumenten"),
+    ],
+)
 def test_export_cli_bad_arguments_give_one_line_and_exit_2(args, fragment, demo_db_file, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "indicators", *args, "--db", f"sqlite:///{demo_db_file}"],
-                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "indicators", *args, "--db", f"sqlite:///{demo_db_file}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert proc.returncode == 2
     assert fragment in proc.stderr and "Traceback" not in proc.stderr

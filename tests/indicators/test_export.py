@@ -13,20 +13,31 @@ SECRET = 3.0  # a suppressed numerator that must never leave
 
 
 def published() -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator_id": ["x", "x", "x"], "area_code": ["2480", "d-a", "d-b"],
-        "area_name": ["Umeå kommun", "=HYPERLINK(\"http://evil\")", "<script>alert(1)</script>"],
-        "area_level": ["municipality", "district", "district"], "period": ["2025"] * 3,
-        "numerator": [40.0, None, 37.0], "denominator": [400.0, None, 300.0],
-        "value": [10.0, None, 12.333], "lower": [7.3, None, 9.0], "upper": [13.4, None, 16.4],
-        "verdict": ["benchmark", None, "similar"], "trend": ["no_change"] * 3,
-        "suppressed": [False, True, False], "reason": [None, "prickad: färre än 5", None],
-        "synthetic": [True, True, True],
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": ["x", "x", "x"],
+            "area_code": ["2480", "d-a", "d-b"],
+            "area_name": ["Umeå kommun", '=HYPERLINK("http://evil")', "<script>alert(1)</script>"],
+            "area_level": ["municipality", "district", "district"],
+            "period": ["2025"] * 3,
+            "numerator": [40.0, None, 37.0],
+            "denominator": [400.0, None, 300.0],
+            "value": [10.0, None, 12.333],
+            "lower": [7.3, None, 9.0],
+            "upper": [13.4, None, 16.4],
+            "verdict": ["benchmark", None, "similar"],
+            "trend": ["no_change"] * 3,
+            "suppressed": [False, True, False],
+            "reason": [None, "prickad: färre än 5", None],
+            "synthetic": [True, True, True],
+        }
+    )
 
 
 def test_swedish_csv_marks_suppressed_cells_and_carries_the_definition():
-    text = to_csv_bytes(published(), indicator={"name_sv": "Testindikator", "source": "Testkälla"}).decode("utf-8-sig")
+    text = to_csv_bytes(
+        published(), indicator={"name_sv": "Testindikator", "source": "Testkälla"}
+    ).decode("utf-8-sig")
     assert "# Indikator: Testindikator" in text and "# Källa: Testkälla" in text
     assert "Demodata – syntetiska värden" in text
     row = [line for line in text.splitlines() if line.startswith("x;d-a")][0]
@@ -62,8 +73,11 @@ def test_geojson_keeps_suppressed_cells_empty():
     import geopandas as gpd
     from shapely.geometry import box
 
-    polys = gpd.GeoDataFrame({"code": ["2480", "d-a", "d-b"]},
-                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)], crs=4326)
+    polys = gpd.GeoDataFrame(
+        {"code": ["2480", "d-a", "d-b"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+        crs=4326,
+    )
     data = json.loads(to_geojson_bytes(published(), polys))
     hidden = [f for f in data["features"] if f["properties"]["area_code"] == "d-a"][0]["properties"]
     assert all(hidden[k] is None for k in ("numerator", "denominator", "value", "lower", "upper"))
@@ -74,15 +88,31 @@ def test_geojson_keeps_suppressed_cells_empty():
 def test_a_suppressed_value_never_appears_in_a_download(cells):
     rows = []
     for i, (n, hidden) in enumerate(cells):
-        rows.append({"indicator_id": "x", "area_code": f"d-{i}", "area_name": f"Område {i}",
-                     "area_level": "district", "period": "2025",
-                     "numerator": None if hidden else float(n), "denominator": None if hidden else 1000.0,
-                     "value": None if hidden else n / 10, "lower": None, "upper": None, "verdict": None,
-                     "trend": None, "suppressed": hidden, "reason": "prickad" if hidden else None,
-                     "synthetic": False})
+        rows.append(
+            {
+                "indicator_id": "x",
+                "area_code": f"d-{i}",
+                "area_name": f"Område {i}",
+                "area_level": "district",
+                "period": "2025",
+                "numerator": None if hidden else float(n),
+                "denominator": None if hidden else 1000.0,
+                "value": None if hidden else n / 10,
+                "lower": None,
+                "upper": None,
+                "verdict": None,
+                "trend": None,
+                "suppressed": hidden,
+                "reason": "prickad" if hidden else None,
+                "synthetic": False,
+            }
+        )
     frame = pd.DataFrame(rows)
-    csv_rows = [line.split(";") for line in to_csv_bytes(frame).decode("utf-8-sig").splitlines()
-                if line.startswith("x;")]
+    csv_rows = [
+        line.split(";")
+        for line in to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+        if line.startswith("x;")
+    ]
     for (_n, hidden), cols in zip(cells, csv_rows, strict=True):
         if hidden:
             assert cols[5:10] == ["..", "..", "..", "..", ".."]

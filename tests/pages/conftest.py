@@ -13,8 +13,14 @@ def run_app(monkeypatch):
     """Run dashboard.py on ``store`` with a demo role, secrets and query string, then a page."""
     monkeypatch.chdir(ROOT)
 
-    def run(store, *, page: str | None = None, role: str | None = None, secrets: dict | None = None,
-            query: dict | None = None) -> AppTest:
+    def run(
+        store,
+        *,
+        page: str | None = None,
+        role: str | None = None,
+        secrets: dict | None = None,
+        query: dict | None = None,
+    ) -> AppTest:
         monkeypatch.setenv("UVTS_DATABASE_URL", store.url)
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         for key, value in (secrets or {}).items():

@@ -10,9 +10,13 @@ from access.reads import audit_entries, role_of_subject
 from store.observations import write_observations
 
 SWITCHER = "Demoläge: välj roll"
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "uvts", "client_secret": "s",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "uvts",
+    "client_secret": "s",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 
 @pytest.fixture
@@ -25,10 +29,25 @@ def sidebar_text(at) -> str:
 
 
 def make_real(store) -> None:
-    rows = pd.DataFrame({"measure_id": ["ej_behoriga_gymnasiet"], "area_code": ["d-ersboda"],
-                         "period": ["2026"], "count": [5.0], "denominator": [100.0], "value": [None]})
-    write_observations(store, [rows], source="skola", file_name="riktig.csv", checksum="real",
-                       user="analytiker", synthetic=False)
+    rows = pd.DataFrame(
+        {
+            "measure_id": ["ej_behoriga_gymnasiet"],
+            "area_code": ["d-ersboda"],
+            "period": ["2026"],
+            "count": [5.0],
+            "denominator": [100.0],
+            "value": [None],
+        }
+    )
+    write_observations(
+        store,
+        [rows],
+        source="skola",
+        file_name="riktig.csv",
+        checksum="real",
+        user="analytiker",
+        synthetic=False,
+    )
 
 
 def test_demo_database_offers_the_labelled_switcher_and_the_role_reaches_the_data(run, demo_store):

@@ -1,6 +1,5 @@
 """AppTest per page on the demo database: renders, shows the focus districts, reacts to widgets."""
 
-
 import pytest
 
 FOCUS = ["Ersboda", "Mariehem", "Ålidhem", "Tomtebo"]

@@ -66,29 +66,55 @@ def observations() -> pd.DataFrame:
         for ind_id, (kind, level, denominator) in SPEC.items():
             for year in YEARS:
                 expected = level * denominator
-                count = int(rng.poisson(expected)) if kind == "rate" else int(
-                    rng.binomial(denominator, level))
+                count = (
+                    int(rng.poisson(expected))
+                    if kind == "rate"
+                    else int(rng.binomial(denominator, level))
+                )
                 if (code, ind_id, year) == ("d-alidhem", "skadegorelse", "2025"):
                     count = int(3 * expected)  # a rise no interval can hide
                 if (code, ind_id, year) == (HIDDEN["area"], HIDDEN["indicator"], "2025"):
                     count = HIDDEN["count"]
                 rows.append((ind_id, code, year, float(count), float(denominator), None))
-    return pd.DataFrame(rows, columns=["measure_id", "area_code", "period", "count",
-                                       "denominator", "value"])
+    return pd.DataFrame(
+        rows, columns=["measure_id", "area_code", "period", "count", "denominator", "value"]
+    )
 
 
 def make_store(path: Path, *, synthetic: bool) -> Store:
     store = Store(f"sqlite:///{path}")
     store.migrate()
     sync_areas(store, read_areas())
-    write_observations(store, [observations()], source="test", file_name="test.csv",
-                       checksum=f"test-{synthetic}", user="test", synthetic=synthetic)
-    interventions = pd.DataFrame([{
-        "name": "Fritidsbanken Ålidhem", "district_codes": "d-alidhem",
-        "start_date": date(2022, 3, 1), "end_date": None, "description": "Testinsats",
-    }])
-    write_events(store, "intervention", [interventions], source="test", file_name="i.csv",
-                 checksum=f"insats-{synthetic}", user="test", synthetic=synthetic)
+    write_observations(
+        store,
+        [observations()],
+        source="test",
+        file_name="test.csv",
+        checksum=f"test-{synthetic}",
+        user="test",
+        synthetic=synthetic,
+    )
+    interventions = pd.DataFrame(
+        [
+            {
+                "name": "Fritidsbanken Ålidhem",
+                "district_codes": "d-alidhem",
+                "start_date": date(2022, 3, 1),
+                "end_date": None,
+                "description": "Testinsats",
+            }
+        ]
+    )
+    write_events(
+        store,
+        "intervention",
+        [interventions],
+        source="test",
+        file_name="i.csv",
+        checksum=f"insats-{synthetic}",
+        user="test",
+        synthetic=synthetic,
+    )
     return store
 
 
@@ -171,20 +197,25 @@ def test_brief_on_real_data_has_no_demo_label(real_store, tmp_path):
 
 def test_planted_rise_is_listed_as_a_worse_change_in_words(demo_brief_text):
     first = demo_brief_text[0]
-    section = first[first.index("Vad har förändrats sedan 2024?"):]
+    section = first[first.index("Vad har förändrats sedan 2024?") :]
     assert re.search(r"Ålidhem – Skadegörelse: högre än förra året \(sämre\)", section)
 
 
 def test_suppressed_value_is_a_dash_with_its_reason_never_a_number(demo_store, tmp_path):
-    path = build_brief(demo_store, period="2025", indicator=HIDDEN["indicator"],
-                       out=tmp_path / "hidden.pdf")
+    path = build_brief(
+        demo_store, period="2025", indicator=HIDDEN["indicator"], out=tmp_path / "hidden.pdf"
+    )
     text = "\n".join(page_texts(path))
     hidden_share = 100 * HIDDEN["count"] / HIDDEN["denominator"]  # 99,25 %
-    for number in (f"{hidden_share:.1f}".replace(".", ","), f"{hidden_share:.2f}".replace(".", ","),
-                   "99,2", str(HIDDEN["count"])):
+    for number in (
+        f"{hidden_share:.1f}".replace(".", ","),
+        f"{hidden_share:.2f}".replace(".", ","),
+        "99,2",
+        str(HIDDEN["count"]),
+    ):
         assert number not in text
     # The table row wraps: "Tomtebo – – –" then the reason on the following lines.
-    row = text[text.index("Tomtebo – – –"):text.index("Ålidhem", text.index("Tomtebo – – –"))]
+    row = text[text.index("Tomtebo – – –") : text.index("Ålidhem", text.index("Tomtebo – – –"))]
     assert "prickad" in row and "nästan alla" in row
 
 
@@ -197,7 +228,7 @@ def test_eight_districts_still_fit_in_four_pages(demo_store, tmp_path):
 
 
 def test_too_many_districts_or_an_unknown_one_is_a_swedish_user_error(demo_store, tmp_path):
-    districts = read_areas(level="district")["code"].tolist()[:MAX_DISTRICTS + 1]
+    districts = read_areas(level="district")["code"].tolist()[: MAX_DISTRICTS + 1]
     with pytest.raises(UserError, match="högst 8 områden"):
         build_brief(demo_store, period="2025", districts=districts, out=tmp_path / "x.pdf")
     with pytest.raises(UserError, match="Okänt område 'Atlantis'"):
@@ -216,8 +247,10 @@ def test_pages_render_to_png_for_a_look(shipped_demo_brief, artifacts):
         missing("pdftoppm (poppler-utils, scripts/install_system_deps.sh)")
     for old in artifacts.glob("brief_page*.png"):
         old.unlink()
-    subprocess.run([pdftoppm, "-png", "-r", "110", str(shipped_demo_brief),
-                    str(artifacts / "brief_page")], check=True)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "110", str(shipped_demo_brief), str(artifacts / "brief_page")],
+        check=True,
+    )
     pages = sorted(artifacts.glob("brief_page*.png"))
     assert len(pages) == len(PdfReader(shipped_demo_brief).pages)
     assert pages[0].stat().st_size > 20_000  # a map and tables, not a blank page
@@ -226,13 +259,27 @@ def test_pages_render_to_png_for_a_look(shipped_demo_brief, artifacts):
 # --------------------------------------------------------------------------- the rules
 
 
-def _pair(before: tuple[float, float, float], now: tuple[float, float, float], *,
-          numerators=(40.0, 60.0), indicator="skadegorelse") -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator_id": indicator, "area_code": "d-x", "area_name": "X", "period": ["2024", "2025"],
-        "numerator": list(numerators), "denominator": 4000.0,
-        "value": [before[0], now[0]], "lower": [before[1], now[1]], "upper": [before[2], now[2]],
-        "suppressed": False})
+def _pair(
+    before: tuple[float, float, float],
+    now: tuple[float, float, float],
+    *,
+    numerators=(40.0, 60.0),
+    indicator="skadegorelse",
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator_id": indicator,
+            "area_code": "d-x",
+            "area_name": "X",
+            "period": ["2024", "2025"],
+            "numerator": list(numerators),
+            "denominator": 4000.0,
+            "value": [before[0], now[0]],
+            "lower": [before[1], now[1]],
+            "upper": [before[2], now[2]],
+            "suppressed": False,
+        }
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -240,8 +287,9 @@ def _pair(before: tuple[float, float, float], now: tuple[float, float, float], *
 def test_a_change_is_listed_exactly_when_the_intervals_do_not_overlap(bounds):
     lo0, hi0, lo1, hi1 = bounds[0], bounds[0] + bounds[1], bounds[2], bounds[2] + bounds[3]
     frame = _pair(((lo0 + hi0) / 2, lo0, hi0), ((lo1 + hi1) / 2, lo1, hi1))
-    listed = significant_changes(frame, load_catalogue(), period="2025", previous="2024",
-                                 areas=["d-x"])
+    listed = significant_changes(
+        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
+    )
     assert len(listed) == int(lo1 > hi0 or hi1 < lo0)
     if len(listed):
         assert listed["change"].iloc[0] == ("higher" if lo1 > hi0 else "lower")
@@ -250,27 +298,35 @@ def test_a_change_is_listed_exactly_when_the_intervals_do_not_overlap(bounds):
 
 def test_no_percentage_change_from_counts_below_five():
     frame = _pair((0.5, 0.1, 1.2), (9.0, 6.0, 13.0), numerators=(2.0, 36.0))
-    row = significant_changes(frame, load_catalogue(), period="2025", previous="2024",
-                              areas=["d-x"]).iloc[0]
+    row = significant_changes(
+        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
+    ).iloc[0]
     assert np.isnan(row["relative_change"])
     assert "%" not in row["text"]
     assert "högre än förra året (sämre)" in row["text"]
 
 
 def test_protective_indicator_going_down_is_worse():
-    frame = _pair((80.0, 77.0, 83.0), (60.0, 56.0, 64.0), numerators=(320.0, 240.0),
-                  indicator="upplevd_trygghet")
-    row = significant_changes(frame, load_catalogue(), period="2025", previous="2024",
-                              areas=["d-x"]).iloc[0]
+    frame = _pair(
+        (80.0, 77.0, 83.0),
+        (60.0, 56.0, 64.0),
+        numerators=(320.0, 240.0),
+        indicator="upplevd_trygghet",
+    )
+    row = significant_changes(
+        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
+    ).iloc[0]
     assert row["text"].startswith("X – Upplevd trygghet: lägre än förra året (sämre). 80,0")
     assert row["relative_change"] == pytest.approx(-0.25)
 
 
 def test_suppressed_rows_never_count_as_change_and_show_as_hidden_in_summary():
     frame = _pair((5.0, 3.1, 7.7), (np.nan, np.nan, np.nan)).assign(
-        suppressed=[False, True], verdict=["similar", None])
-    assert significant_changes(frame, load_catalogue(), period="2025", previous="2024",
-                               areas=["d-x"]).empty
+        suppressed=[False, True], verdict=["similar", None]
+    )
+    assert significant_changes(
+        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
+    ).empty
     summary = verdict_summary(frame, load_catalogue(), period="2025", areas=["d-x"])
     assert summary[["worse", "better", "similar", "hidden"]].iloc[0].tolist() == [0, 0, 0, 1]
 
@@ -287,9 +343,25 @@ def test_docstring_examples_run():
 def test_cli_writes_the_brief_from_the_demo_database(demo_db_file, tmp_path):
     out = tmp_path / "cli" / "brief.pdf"
     result = subprocess.run(
-        [sys.executable, "-m", "reports", "brief", "--db", f"sqlite:///{demo_db_file}",
-         "--period", "2025", "--out", str(out), "--omraden", "Ersboda,Ålidhem"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "reports",
+            "brief",
+            "--db",
+            f"sqlite:///{demo_db_file}",
+            "--period",
+            "2025",
+            "--out",
+            str(out),
+            "--omraden",
+            "Ersboda,Ålidhem",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF-")
     assert "Rådsunderlaget är skrivet" in result.stdout
@@ -298,21 +370,39 @@ def test_cli_writes_the_brief_from_the_demo_database(demo_db_file, tmp_path):
 
 def test_cli_bad_period_exits_2_with_one_swedish_line_and_no_traceback(demo_store, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "reports", "brief", "--db", demo_store.url, "--period", "20x5",
-         "--out", str(tmp_path / "x.pdf")],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            "-m",
+            "reports",
+            "brief",
+            "--db",
+            demo_store.url,
+            "--period",
+            "20x5",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == (
-        "Fel: Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '20x5').")
+        "Fel: Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '20x5')."
+    )
     assert not (tmp_path / "x.pdf").exists()
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["brief", "--period", "2031"], "Fel: Det finns inga indikatorvärden för 2031"),
-    (["brief", "--period", "2025", "--omraden", "Atlantis"], "Fel: Okänt område 'Atlantis'"),
-    (["brief", "--period", "2025", "--indicator", "nope"], "Fel: Okänd indikator 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["brief", "--period", "2031"], "Fel: Det finns inga indikatorvärden för 2031"),
+        (["brief", "--period", "2025", "--omraden", "Atlantis"], "Fel: Okänt område 'Atlantis'"),
+        (["brief", "--period", "2025", "--indicator", "nope"], "Fel: Okänd indikator 'nope'"),
+    ],
+)
 def test_cli_user_errors_exit_2(demo_store, tmp_path, capsys, argv, message):
     from common.cli import run_cli
 
@@ -325,8 +415,10 @@ def test_cli_missing_database_file_is_not_created(tmp_path, capsys):
     from common.cli import run_cli
 
     db = tmp_path / "absent.sqlite"
-    code = run_cli(cli_main, ["brief", "--db", f"sqlite:///{db}", "--period", "2025",
-                              "--out", str(tmp_path / "x.pdf")])
+    code = run_cli(
+        cli_main,
+        ["brief", "--db", f"sqlite:///{db}", "--period", "2025", "--out", str(tmp_path / "x.pdf")],
+    )
     assert code == 2
     assert "finns inte" in capsys.readouterr().err
     assert not db.exists()

@@ -38,8 +38,10 @@ def dump(store) -> dict[str, list[str]]:
     metadata = sa.MetaData()
     metadata.reflect(store.engine)
     with store.engine.connect() as conn:
-        return {table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
-                for table in metadata.sorted_tables}
+        return {
+            table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+            for table in metadata.sorted_tables
+        }
 
 
 def sqlite_bytes(store) -> bytes | None:

@@ -120,15 +120,19 @@ def large_file_with_late_bad_row(tmp_path_factory) -> tuple[Path, int]:
 
     areas = read_areas()
     names = np.array(areas.loc[areas["level"].isin(["district", "stadsdel"]), "code"], dtype=object)
-    weeks = np.array([f"{y}-W{w:02d}" for y in range(1980, 2060) for w in range(1, 53)],
-                     dtype=object)
+    weeks = np.array(
+        [f"{y}-W{w:02d}" for y in range(1980, 2060) for w in range(1, 53)], dtype=object
+    )
     n = 250_000
     idx = np.arange(n)
-    frame = pd.DataFrame({"omrade": names[idx % len(names)],
-                          "period": weeks[idx // len(names) % len(weeks)],
-                          "matt": np.where(idx // (len(names) * len(weeks)) == 0, "pop_total",
-                                           "pop_0_17"),
-                          "antal": idx % 1000 + 1})
+    frame = pd.DataFrame(
+        {
+            "omrade": names[idx % len(names)],
+            "period": weeks[idx // len(names) % len(weeks)],
+            "matt": np.where(idx // (len(names) * len(weeks)) == 0, "pop_total", "pop_0_17"),
+            "antal": idx % 1000 + 1,
+        }
+    )
     bad_index = 210_000
     frame.loc[bad_index, "antal"] = -7
     path = tmp_path_factory.mktemp("large") / "large_bad_row_after_first_chunk.csv"
@@ -137,7 +141,8 @@ def large_file_with_late_bad_row(tmp_path_factory) -> tuple[Path, int]:
 
 
 def test_large_file_with_a_bad_row_after_the_first_chunk_is_refused_whole(
-        store, capsys, large_file_with_late_bad_row):
+    store, capsys, large_file_with_late_bad_row
+):
     path, bad_row = large_file_with_late_bad_row
     before_rows, before_bytes = dump(store), sqlite_bytes(store)
     with pytest.raises(UserError) as caught:
@@ -153,8 +158,21 @@ def test_the_real_command_exits_2_without_traceback(store, tmp_path):
     before = sqlite_bytes(store)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "sources", "import", str(BAD / "pnr_12_digits_dash.csv"),
-         "--db", store.url], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "sources",
+            "import",
+            str(BAD / "pnr_12_digits_dash.csv"),
+            "--db",
+            store.url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and PNR in result.stderr
     assert "1212" not in result.stderr

@@ -27,21 +27,40 @@ def luhn_check_digit(nine: str) -> int:
     return (10 - total % 10) % 10
 
 
-@pytest.mark.parametrize("text", ["19121212-1212", "850709-9805", "701063-2391", "8507099805",
-                                  "191212121212", "121212+1212", "121212 1212",
-                                  "20121212-1212", "pnr: 850709-9805, tack"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "19121212-1212",
+        "850709-9805",
+        "701063-2391",
+        "8507099805",
+        "191212121212",
+        "121212+1212",
+        "121212 1212",
+        "20121212-1212",
+        "pnr: 850709-9805, tack",
+    ],
+)
 def test_documented_numbers_in_every_shape_are_found(text):
     assert is_personal_number(text)
 
 
-@pytest.mark.parametrize("text", [
-    "0701234567",        # a mobile number: fails the date and Luhn
-    "850709-9806",       # wrong check digit
-    "851309-9805",       # month 13
-    "850230-1234",       # 30 February
-    "19121212-12123",    # too many digits after the separator
-    "2480C1010", "2025-W47", "2025-03", "12,5", "", "Ersboda",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0701234567",  # a mobile number: fails the date and Luhn
+        "850709-9806",  # wrong check digit
+        "851309-9805",  # month 13
+        "850230-1234",  # 30 February
+        "19121212-12123",  # too many digits after the separator
+        "2480C1010",
+        "2025-W47",
+        "2025-03",
+        "12,5",
+        "",
+        "Ersboda",
+    ],
+)
 def test_near_misses_are_not_flagged(text):
     assert not is_personal_number(text)
 
@@ -70,11 +89,15 @@ def test_leap_day_is_valid_only_in_leap_years():
 
 
 @settings(max_examples=150, deadline=None)
-@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)),
-       serial=st.integers(0, 999), shape=st.sampled_from(["-", "+", " ", "", "12"]),
-       coordination=st.booleans())
-def test_every_valid_number_is_found_and_a_wrong_check_digit_never_is(day, serial, shape,
-                                                                      coordination):
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)),
+    serial=st.integers(0, 999),
+    shape=st.sampled_from(["-", "+", " ", "", "12"]),
+    coordination=st.booleans(),
+)
+def test_every_valid_number_is_found_and_a_wrong_check_digit_never_is(
+    day, serial, shape, coordination
+):
     dd = day.day + (60 if coordination else 0)
     nine = f"{day:%y%m}{dd:02d}{serial:03d}"
     check = luhn_check_digit(nine)
@@ -96,8 +119,9 @@ def test_random_ten_digit_strings_are_rarely_flagged():
 
 
 def test_refusal_names_row_and_column_and_never_echoes_the_number():
-    frame = pd.DataFrame({"omrade": ["Ersboda", "Mariehem", "Tomtebo"],
-                          "kommentar": ["", "", "ring 850709-9805"]})
+    frame = pd.DataFrame(
+        {"omrade": ["Ersboda", "Mariehem", "Tomtebo"], "kommentar": ["", "", "ring 850709-9805"]}
+    )
     with pytest.raises(UserError) as caught:
         refuse_personal_data(frame, file_name="a.csv", rows=[2, 3, 7])
     problem = caught.value.problem
@@ -106,17 +130,37 @@ def test_refusal_names_row_and_column_and_never_echoes_the_number():
     assert "850709" not in text and "9805" not in text
 
 
-@pytest.mark.parametrize("header", ["namn", "Förnamn", "EFTERNAMN", "Elevens namn", "adress",
-                                    "personnummer", "pnr", "Personnr", "SSN", "födelsedatum",
-                                    "fodelsedatum", "birthdate", "date of birth",
-                                    "samordningsnummer", "e-post", "E-mail", "email", "telefon",
-                                    "first name"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "namn",
+        "Förnamn",
+        "EFTERNAMN",
+        "Elevens namn",
+        "adress",
+        "personnummer",
+        "pnr",
+        "Personnr",
+        "SSN",
+        "födelsedatum",
+        "fodelsedatum",
+        "birthdate",
+        "date of birth",
+        "samordningsnummer",
+        "e-post",
+        "E-mail",
+        "email",
+        "telefon",
+        "first name",
+    ],
+)
 def test_person_level_headers_are_recognised(header):
     assert person_level_columns(["omrade", header]) == [header]
 
 
-@pytest.mark.parametrize("header", ["omrade", "områdesnamn", "period", "antal", "namnare",
-                                    "kalla", "kommentar", "matt"])
+@pytest.mark.parametrize(
+    "header", ["omrade", "områdesnamn", "period", "antal", "namnare", "kalla", "kommentar", "matt"]
+)
 def test_template_headers_are_not_person_level(header):
     assert person_level_columns([header]) == []
 

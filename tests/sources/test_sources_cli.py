@@ -57,17 +57,28 @@ def test_fetch_without_the_flag_refuses_to_go_online(capsys):
 
 @pytest.mark.parametrize("source", ["scb", "kolada", "polisen", "skolverket"])
 def test_fetch_offline_fails_with_a_clear_message(capsys, source):
-    code, _, err = cli(capsys, "fetch", source, "--fetch", "--kpi", "N15428",
-                       "--base-url", "http://127.0.0.1:9/")
+    code, _, err = cli(
+        capsys, "fetch", source, "--fetch", "--kpi", "N15428", "--base-url", "http://127.0.0.1:9/"
+    )
     assert code == 2
     assert "Kunde inte hämta http://127.0.0.1:9/" in err and "Traceback" not in err
 
 
 def test_the_real_fetch_command_offline_exits_2(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "UVTS_FETCH_BASE_URL": "http://127.0.0.1:9/",
-           "UVTS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
-    result = subprocess.run([sys.executable, "-m", "sources", "fetch", "polisen", "--fetch"],
-                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "UVTS_FETCH_BASE_URL": "http://127.0.0.1:9/",
+        "UVTS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "sources", "fetch", "polisen", "--fetch"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "Kunde inte hämta" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.sqlite").exists()

@@ -17,15 +17,28 @@ from store.observations import (
     write_observations,
 )
 
-ROWS = pd.DataFrame({
-    "measure_id": ["m", "m", "m"], "area_code": ["a", "b", "c"], "period": ["2024"] * 3,
-    "count": [1.0, 20.0, 30.0], "denominator": [100.0, 200.0, 300.0], "value": [None] * 3,
-})
+ROWS = pd.DataFrame(
+    {
+        "measure_id": ["m", "m", "m"],
+        "area_code": ["a", "b", "c"],
+        "period": ["2024"] * 3,
+        "count": [1.0, 20.0, 30.0],
+        "denominator": [100.0, 200.0, 300.0],
+        "value": [None] * 3,
+    }
+)
 
 
 def write(store, frame, checksum, **kw):
-    return write_observations(store, [frame], source="s", file_name=f"{checksum}.csv",
-                              checksum=checksum, user="test", **kw)
+    return write_observations(
+        store,
+        [frame],
+        source="s",
+        file_name=f"{checksum}.csv",
+        checksum=checksum,
+        user="test",
+        **kw,
+    )
 
 
 def test_migrations_create_every_table_and_are_idempotent(any_store):
@@ -55,9 +68,17 @@ def test_newer_file_replaces_values_and_rollback_restores_them(any_store):
     write(any_store, ROWS, "c1")
     newer = write(any_store, ROWS.assign(count=[5.0, 6.0, 7.0]).iloc[:2], "c2")
     assert newer.rows_replaced == 2
-    assert read_observations(any_store).sort_values("area_code")["count"].tolist() == [5.0, 6.0, 30.0]
+    assert read_observations(any_store).sort_values("area_code")["count"].tolist() == [
+        5.0,
+        6.0,
+        30.0,
+    ]
     rollback_batch(any_store, newer.batch_id, user="test")
-    assert read_observations(any_store).sort_values("area_code")["count"].tolist() == [1.0, 20.0, 30.0]
+    assert read_observations(any_store).sort_values("area_code")["count"].tolist() == [
+        1.0,
+        20.0,
+        30.0,
+    ]
     statuses = list_batches(any_store).set_index("id")["status"].to_dict()
     assert statuses[newer.batch_id] == "rolled_back"
 
@@ -115,18 +136,25 @@ def test_audit_log_records_imports_and_rollbacks(any_store):
     b = write(any_store, ROWS, "c1")
     rollback_batch(any_store, b.batch_id, user="anna")
     with any_store.engine.connect() as conn:
-        actions = conn.execute(sa.select(schema.audit_log.c.action, schema.audit_log.c.user_name)
-                               .order_by(schema.audit_log.c.id)).all()
+        actions = conn.execute(
+            sa.select(schema.audit_log.c.action, schema.audit_log.c.user_name).order_by(
+                schema.audit_log.c.id
+            )
+        ).all()
     assert [tuple(a) for a in actions] == [("import", "test"), ("rollback", "anna")]
 
 
-@pytest.mark.parametrize("url, fragment", [
-    ("postgresql+psycopg://nobody@127.0.0.1:1/none", "Kan inte ansluta"),
-    ("nosuchdb://x", "Ogiltig databas-URL"),
-])
+@pytest.mark.parametrize(
+    "url, fragment",
+    [
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "Kan inte ansluta"),
+        ("nosuchdb://x", "Ogiltig databas-URL"),
+    ],
+)
 def test_cli_with_a_bad_url_says_one_clear_thing_and_exits_2(url, fragment):
-    proc = subprocess.run([sys.executable, "-m", "store", "check", "--db", url],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "store", "check", "--db", url], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert fragment in proc.stderr and "Traceback" not in proc.stderr
 
@@ -135,8 +163,11 @@ def test_corrupt_sqlite_file_is_detected_and_left_untouched(tmp_path):
     path = tmp_path / "broken.sqlite"
     path.write_bytes(b"this is not a database" * 100)
     before = path.read_bytes()
-    proc = subprocess.run([sys.executable, "-m", "store", "migrate", "--db", f"sqlite:///{path}"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "store", "migrate", "--db", f"sqlite:///{path}"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "skadad" in proc.stderr
     assert path.read_bytes() == before
 
