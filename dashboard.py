@@ -36,9 +36,10 @@ if english:
 else:
     st.query_params.pop("lang", None)
 t = ui.t
-# Projector-friendly: less empty space above the content.
+# Projector-friendly: little empty space, but the content (demo banner, page title) starts
+# below Streamlit's fixed header (3.75rem high), never under it.
 st.html(
-    "<style>.block-container{padding-top:1.2rem;padding-bottom:1rem}"
+    "<style>.block-container{padding:4.25rem 2rem 1rem 2rem;max-width:none}"
     "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}</style>"
 )
 
@@ -71,6 +72,19 @@ PAGES = {
 allowed = [key for key in PAGES if key in allowed_pages(role)]
 nav = st.navigation([PAGES[key] for key in allowed])
 deep_link = st.session_state.pop("_deep_link", None)
+# A page the role may not open: say so (Streamlit would show the start page silently).
+asked = deep_link or st.context.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+if asked in PAGES and asked not in allowed and st.session_state.get("_refused") != asked:
+    st.session_state["_refused"] = asked  # once per session and page, not on every rerun
+    st.warning(
+        t(
+            f"Sidan ”{PAGES[asked].title}” är inte öppen för din roll, så du ser Översikt i "
+            "stället. Byt roll eller logga in med ett konto som har behörighet.",
+            f"The page '{PAGES[asked].title}' is not open to your role, so you see the "
+            "Overview instead. Switch role or sign in with an account that may open it.",
+        ),
+        icon="🔒",
+    )
 if deep_link in allowed and deep_link != "oversikt":
     st.session_state["_entry_seen"] = True
     st.switch_page(PAGES[deep_link], query_params=st.query_params.to_dict())

@@ -78,7 +78,9 @@ _CLASSIFIERS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
 }
 
 
-def class_breaks(values, *, scheme: str = "quantiles", k: int = 5) -> ClassBreaks:
+def class_breaks(
+    values, *, scheme: str = "quantiles", k: int = 5, decimals: int | None = None
+) -> ClassBreaks:
     """Classify values into at most ``k`` classes for a map.
 
     Parameters
@@ -89,6 +91,9 @@ def class_breaks(values, *, scheme: str = "quantiles", k: int = 5) -> ClassBreak
         ``natural_breaks`` is Fisher-Jenks (the optimal, deterministic form of Jenks).
     k : int
         Classes wanted; fewer are formed when there are fewer distinct values.
+    decimals : int, optional
+        Round the class bounds to the precision the legend shows and merge bounds that become
+        equal, so no legend class reads "0,0–0,0".
 
     Examples
     --------
@@ -117,6 +122,9 @@ def class_breaks(values, *, scheme: str = "quantiles", k: int = 5) -> ClassBreak
         bins = distinct[-1:]
     else:
         bins = np.unique(np.asarray(_CLASSIFIERS[scheme](present, k_used), dtype=float))
+        if decimals is not None:
+            bins = np.unique(np.round(bins, decimals))
+            bins = bins[bins >= distinct[0]]
         bins = bins[bins < distinct[-1]]
         bins = np.append(bins, distinct[-1])
     classes[finite] = np.searchsorted(bins, present, side="left")
@@ -140,7 +148,14 @@ def legend_labels(
     --------
     >>> legend_labels(class_breaks([1, 2, 3, 4], scheme="equal_interval", k=2))
     ['1,0–2,5', '2,5–4,0']
+    >>> legend_labels(class_breaks([0, 0, 0.01, 0.02, 5], scheme="quantiles", k=3, decimals=1))
+    ['0,0', '0,0–5,0']
     """
     fmt = number_format or (lambda value: _swedish_number(value, decimals))
     lowers = [breaks.minimum, *breaks.bins[:-1].tolist()]
-    return [f"{fmt(lo)}–{fmt(hi)}" for lo, hi in zip(lowers, breaks.bins.tolist(), strict=True)]
+    labels = []
+    for lo, hi in zip(lowers, breaks.bins.tolist(), strict=True):
+        a, b = fmt(lo), fmt(hi)
+        # a class whose ends look the same ("0,0–0,0") is shown as one value
+        labels.append(a if a == b else f"{a}–{b}")
+    return labels

@@ -49,6 +49,51 @@ COORDINATE_DECIMALS = 6
 MISSING_LABEL = "Uppgift saknas eller dold"
 
 
+#: Verdict against the municipality (Fingertips-style map): colour-blind-safe pairs; the verdict
+#: symbol is drawn in the label too, so colour never carries the meaning alone.
+VERDICT_MAP_COLORS: dict[str, RGB] = {
+    "higher_worse": [213, 94, 0],
+    "lower_worse": [213, 94, 0],
+    "higher_better": [0, 114, 178],
+    "lower_better": [0, 114, 178],
+    "similar": [255, 226, 140],
+    "higher": [117, 107, 177],
+    "lower": [188, 189, 220],
+}
+#: Legend order of the verdict classes (worse, similar, better, no direction).
+VERDICT_MAP_ORDER = ("worse", "similar", "better", "higher", "lower")
+
+
+def verdict_colors(verdicts: Sequence) -> list[RGB]:
+    """Fill colour per verdict code; no verdict (suppressed, not compared) → grey.
+
+    Examples
+    --------
+    >>> verdict_colors(["higher_worse", "similar", None])
+    [[213, 94, 0], [255, 226, 140], [204, 204, 204]]
+    """
+    return [
+        list(VERDICT_MAP_COLORS.get(v, MISSING_COLOR))
+        if isinstance(v, str)
+        else list(MISSING_COLOR)
+        for v in verdicts
+    ]
+
+
+def uncertain(lower, upper, value, *, max_relative_width: float = 1.0) -> np.ndarray:
+    """True where the 95 % interval is wider than ``max_relative_width`` × the value ("osäkert").
+
+    Examples
+    --------
+    >>> uncertain([10, 5], [14, 40], [12, 20]).tolist()
+    [False, True]
+    """
+    lo, hi, v = (np.asarray(x, dtype=float) for x in (lower, upper, value))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        width = (hi - lo) / np.abs(v)
+    return np.isfinite(width) & (width > max_relative_width)
+
+
 def palette_colors(palette: str = RISK_PALETTE, k: int = 5) -> list[RGB]:
     """``k`` colours from a named palette, light to dark (interpolated when ``k`` > 5).
 
@@ -92,7 +137,12 @@ def class_colors(
 
 
 def choropleth_colors(
-    values, *, scheme: str = "quantiles", k: int = 5, palette: str = RISK_PALETTE
+    values,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = RISK_PALETTE,
+    decimals: int | None = None,
 ) -> tuple[list[RGB], ClassBreaks]:
     """Classify values and colour them: ``(colours, breaks)``; NaN (suppressed) → grey.
 
@@ -102,7 +152,7 @@ def choropleth_colors(
     >>> colours
     [[239, 243, 255], [8, 81, 156], [204, 204, 204]]
     """
-    breaks = class_breaks(values, scheme=scheme, k=k)
+    breaks = class_breaks(values, scheme=scheme, k=k, decimals=decimals)
     return class_colors(breaks.classes, k=max(breaks.k, 1), palette=palette), breaks
 
 

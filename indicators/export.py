@@ -15,6 +15,8 @@ import json
 import pandas as pd
 
 from indicators.engine import OUTPUT_COLUMNS
+from indicators.stats import VERDICT_LABELS
+from indicators.trend import TREND_LABELS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SUPPRESSED_MARK = ".."
@@ -115,6 +117,26 @@ def to_csv_plain(frame: pd.DataFrame) -> bytes:
 def to_excel_bytes(frame: pd.DataFrame, *, indicator: dict | None = None) -> bytes:
     """An .xlsx with the data and a second sheet 'Om indikatorn'."""
     tidy = _defused(_tidy(frame))
+    hidden = (
+        tidy["suppressed"].astype(bool)
+        if "suppressed" in tidy.columns
+        else pd.Series(False, index=tidy.index)
+    )
+    for col in ("numerator", "denominator", "value", "lower", "upper"):
+        if col in tidy.columns:  # a suppressed cell says so ('..'), never a blank
+            tidy[col] = [
+                SUPPRESSED_MARK if h else x for x, h in zip(tidy[col], hidden, strict=True)
+            ]
+    if "verdict" in tidy.columns:  # verdicts in words, as on screen
+        tidy["verdict"] = [
+            VERDICT_LABELS[v]["sv"] if isinstance(v, str) and v in VERDICT_LABELS else v
+            for v in tidy["verdict"]
+        ]
+    if "trend" in tidy.columns:
+        tidy["trend"] = [
+            TREND_LABELS[v]["sv"] if isinstance(v, str) and v in TREND_LABELS else v
+            for v in tidy["trend"]
+        ]
     buf = io.BytesIO()
     meta = dict(indicator or {})
     meta["synthetic"] = bool(tidy["synthetic"].any()) if "synthetic" in tidy.columns else False

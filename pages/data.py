@@ -37,7 +37,12 @@ with st.expander(t("Så ser mallen ut", "What the template looks like")):
             mime="text/csv",
         )
 upload = st.file_uploader(
-    t("CSV- eller Excel-fil", "CSV or Excel file"), type=["csv", "txt", "xlsx"], key="upload"
+    t(
+        "CSV- eller Excel-fil (dra hit filen eller klicka för att välja)",
+        "CSV or Excel file (drop it here or click to choose)",
+    ),
+    type=["csv", "txt", "xlsx"],
+    key="upload",
 )
 source = st.text_input(t("Källa (valfri)", "Source (optional)"), key="upload_source")
 if upload is not None and st.button(t("Läs in", "Import"), type="primary", key="do_import"):
@@ -83,21 +88,55 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
             st.success(f"{t('Import', 'Batch')} {result.batch_id}: {result.message}")
 
 st.subheader(t("Importer", "Batches"))
+
+
+@st.dialog(t("Återställa importen?", "Roll back the batch?"))
+def confirm_rollback(batch_id: int, label: str) -> None:
+    st.write(
+        t(
+            f"**{label}**\n\nAlla rader från den här importen tas bort ur databasen och "
+            "tidigare värden gäller igen. Åtgärden loggas.",
+            f"**{label}**\n\nEvery row from this batch is removed from the database and earlier "
+            "values apply again. The action is logged.",
+        )
+    )
+    c1, c2 = st.columns(2)
+    if c1.button(t("Ja, återställ", "Yes, roll back"), type="primary", key="confirm_rollback"):
+        from access.reads import rollback
+
+        try:
+            st.session_state["rollback_done"] = rollback(
+                store, ui.session_role(), batch_id, user=ui.user_name()
+            )
+        except UserError as exc:
+            st.session_state["rollback_done"] = f"❌ {exc}"
+        st.rerun()
+    if c2.button(t("Avbryt", "Cancel"), key="cancel_rollback"):
+        st.rerun()
+
+
+done = st.session_state.pop("rollback_done", None)
+if done:
+    (st.error if done.startswith("❌") else st.success)(done)
 batches = ui.batches()
 if batches.empty:
     st.caption(t("Inga importer ännu.", "No batches yet."))
 else:
     st.dataframe(batches, hide_index=True, width="stretch")
-    loaded = batches.loc[batches["Status"] == "loaded", "Id"].tolist()
-    c1, c2 = st.columns([2, 1])
-    target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
-    if c2.button(t("Återställ", "Roll back"), key="do_rollback") and target is not None:
-        from access.reads import rollback
-
-        try:
-            st.success(rollback(store, ui.session_role(), int(target), user=ui.user_name()))
-        except UserError as exc:
-            st.error(str(exc))
+    raw = ui.raw_batches()
+    loaded = raw[raw["status"] == "loaded"]
+    labels = {int(r["id"]): ui.batch_label(r) for _, r in loaded.iterrows()}
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    target = c1.selectbox(
+        t("Återställ import", "Roll back batch"),
+        list(labels),
+        key="rollback_id",
+        format_func=labels.get,
+        index=None,
+        placeholder=t("Välj en import …", "Choose a batch …"),
+    )
+    if c2.button(t("Återställ …", "Roll back …"), key="do_rollback", disabled=target is None):
+        confirm_rollback(int(target), labels[int(target)])
 
 st.subheader(t("Aktualitet per källa", "Freshness per source"))
 st.dataframe(ui.freshness_table(), hide_index=True, width="stretch")

@@ -83,11 +83,13 @@ with c2:
         (by_partner, data["by_partner"], "partner", t("Rapportör", "Partner")),
     ):
         tab.dataframe(
-            frame.rename(
-                columns={
-                    col: label,
-                    "count": t("Antal", "Count"),
-                    "previous_mean": t("Snitt 8 v.", "Mean 8 wks"),
+            pd.DataFrame(
+                {
+                    label: frame[col].map(ui.est_word),
+                    t("Antal", "Count"): frame["count"].map(lambda x: ui.fmt_num(x, decimals=0)),
+                    t("Snitt 8 v.", "Mean 8 wks"): frame["previous_mean"].map(
+                        lambda x: ui.fmt_num(x, decimals=1)
+                    ),
                 }
             ),
             hide_index=True,

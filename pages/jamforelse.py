@@ -46,5 +46,5 @@ else:
             "explains. Larger districts have narrower limits. Suppressed districts are not shown.",
         )
     )
-st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch")
+ui.show_table(rows, ind)
 ui.download_buttons(rows, ind, stem=f"uvts_jamforelse_{ind_id}_{period}", key="jamforelse")

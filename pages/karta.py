@@ -20,6 +20,8 @@ layer = st.sidebar.radio(
         "protective": t("Skyddsindex", "Protective index"),
     }[k],
 )
+with st.sidebar:
+    scheme = maps.select_scheme(key="karta_scheme")
 whole = st.sidebar.toggle(t("Hela kommunen", "Whole municipality"), key="karta_whole")
 basemap = st.sidebar.toggle(
     t("Bakgrundskarta (kräver internet)", "Base map (needs internet)"),
@@ -68,6 +70,7 @@ clicked = maps.district_choropleth(
     height=640,
     view="municipality" if whole else "urban",
     map_style="light" if basemap else None,
+    scheme=scheme,
 )
 if layer == "indicator":
     ui.download_buttons(rows, ind, stem=f"uvts_karta_{ind_id}_{period}", key="karta", geojson=True)

@@ -39,6 +39,16 @@ st.caption(
         "difference from Umeå is statistically significant.",
     )
 )
+st.markdown(
+    t(
+        "**Markörer:** ✕ signifikant sämre än Umeå · ★ signifikant bättre · "
+        "▲/▼ signifikant högre/lägre (ingen riktning) · ● ingen signifikant skillnad · "
+        "– prickat (för få)",
+        "**Markers:** ✕ significantly worse than Umeå · ★ significantly better · "
+        "▲/▼ significantly higher/lower (no direction) · ● no significant difference · "
+        "– suppressed (too few)",
+    )
+)
 cols = st.columns(2)
 for col, role, title in (
     (cols[0], "risk", t("Riskfaktorer", "Risk factors")),
@@ -95,6 +105,14 @@ for col, role, title in (
             ),
             hide_index=True,
             width="stretch",
+            column_config={
+                t("Indikator", "Indicator"): st.column_config.TextColumn(width="medium"),
+                t("Värde (95 % KI)", "Value (95% CI)"): st.column_config.TextColumn(width=170),
+                "Umeå": st.column_config.TextColumn(width="small"),
+                t("Jämfört med Umeå", "Compared with Umeå"): st.column_config.TextColumn(
+                    width=215, help=t(*ui.VERDICT_HELP)
+                ),
+            },
         )
 
 st.subheader(

@@ -17,11 +17,12 @@ st.caption(
     f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
     + t("klicka på ett område för dess profil", "click a district for its profile")
 )
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 with left:
-    clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
+    scheme = maps.select_scheme(key="oversikt_scheme")
+    clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=400, scheme=scheme)
 with right:
-    st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
+    ui.show_table(rows, ind, height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     changes = significant_changes(

@@ -35,5 +35,5 @@ fig = charts.trend_lines(
 )
 st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)
-st.dataframe(ui.display_table(latest, ind), hide_index=True, width="stretch")
+ui.show_table(latest, ind)
 ui.download_buttons(rows, ind, stem=f"uvts_trend_{ind_id}", key="trender")

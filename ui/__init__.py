@@ -20,6 +20,7 @@ from ui.guard import leave_legacy_pages_mode, page_guard
 from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
 from ui.reads import (
     areas,
+    batch_label,
     batches,
     catalogue,
     catalogue_frame,
@@ -30,6 +31,7 @@ from ui.reads import (
     interventions,
     is_demo,
     municipality_code,
+    raw_batches,
     session_role,
     store,
     user_name,
@@ -37,9 +39,12 @@ from ui.reads import (
 )
 from ui.tables import (
     TARTAN_COLOURS,
+    VERDICT_HELP,
     VERDICT_SYMBOL,
     change_text,
+    column_config,
     display_table,
+    show_table,
     tartan,
     trend_text,
     verdict_text,
@@ -54,10 +59,12 @@ from ui.widgets import (
 
 __all__ = [
     "TARTAN_COLOURS",
+    "VERDICT_HELP",
     "VERDICT_SYMBOL",
     "areas",
     "audit_export",
     "available_periods",
+    "batch_label",
     "batches",
     "brief_download",
     "catalogue",
@@ -65,7 +72,9 @@ __all__ = [
     "change_text",
     "composite_ranks",
     "data_version",
+    "column_config",
     "display_table",
+    "show_table",
     "download_buttons",
     "escape_markdown",
     "est_controls",
@@ -87,6 +96,7 @@ __all__ = [
     "select_districts",
     "select_indicator",
     "select_period",
+    "raw_batches",
     "session_role",
     "store",
     "t",

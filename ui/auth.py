@@ -111,6 +111,17 @@ def _demo_role() -> str:
     if st.session_state.get("role") not in ROLES:
         wanted = st.query_params.get("roll")
         st.session_state["role"] = wanted if wanted in ROLES else "rad"
+        if wanted is not None and wanted not in ROLES:
+            names = ", ".join(ROLES)
+            st.warning(
+                ui.t(
+                    f"Okänd roll i länken: ”{ui.escape_markdown(wanted)[:40]}”. Visar rollen "
+                    f"Rådet. Giltiga roller: {names}.",
+                    f"Unknown role in the link: '{ui.escape_markdown(wanted)[:40]}'. Showing "
+                    f"the Council role. Valid roles: {names}.",
+                ),
+                icon="❓",
+            )
     role = st.sidebar.selectbox(
         ui.t("Roll (endast demo)", "Role (demo only)"),
         ROLES,

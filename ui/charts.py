@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
+
+from common.fmt import fmt_number
 
 # Okabe–Ito: distinguishable with common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -13,6 +17,24 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def _runs(mask: pd.Series) -> list[slice]:
+    """Positional slices of consecutive True values.
+
+    Examples
+    --------
+    >>> _runs(pd.Series([True, True, False, True]))
+    [slice(0, 2, None), slice(3, 4, None)]
+    """
+    runs, start = [], None
+    for i, ok in enumerate([*mask.tolist(), False]):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            runs.append(slice(start, i))
+            start = None
+    return runs
 
 
 def trend_lines(
@@ -33,18 +55,22 @@ def trend_lines(
         colour = "#555555" if code == municipality_code else OKABE_ITO[i % len(OKABE_ITO)]
         x = part["period"].astype(int)
         name = (labels or {}).get(code, part["area_name"].iloc[0])
-        fig.add_trace(
-            go.Scatter(
-                x=list(x) + list(x[::-1]),
-                y=list(part["upper"]) + list(part["lower"][::-1]),
-                fill="toself",
-                fillcolor=_rgba(colour, 0.15),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=code,
+        # One band polygon per run of years with an interval: a band never bridges a gap
+        # (a suppressed year), and light enough that five overlapping bands stay readable.
+        for seg in _runs(part["lower"].notna() & part["upper"].notna()):
+            sx = list(x.iloc[seg])
+            fig.add_trace(
+                go.Scatter(
+                    x=sx + sx[::-1],
+                    y=list(part["upper"].iloc[seg]) + list(part["lower"].iloc[seg][::-1]),
+                    fill="toself",
+                    fillcolor=_rgba(colour, 0.09),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=code,
+                )
             )
-        )
         fig.add_trace(
             go.Scatter(
                 x=x,
@@ -103,7 +129,11 @@ def funnel(
                     y=curve[f"{side}_{tag}"],
                     mode="lines",
                     line={"color": "#666", "dash": dash, "width": 1},
-                    name=f"{label} {'gräns' if lang == 'sv' else 'limit'}",
+                    name=(
+                        f"{label}-{'gräns' if lang == 'sv' else 'limit'}"
+                        if lang == "sv"
+                        else f"{label.replace(',', '.').replace(' ', '')} limit"
+                    ),
                     showlegend=side == "upper",
                     hoverinfo="skip",
                 )
@@ -114,7 +144,7 @@ def funnel(
             y=curve["baseline"],
             mode="lines",
             line={"color": "#000", "width": 1.5},
-            name="Umeå" if lang == "sv" else "Umeå (baseline)",
+            name="Umeå (hela kommunen)" if lang == "sv" else "Umeå (whole municipality)",
             hoverinfo="skip",
         )
     )
@@ -133,14 +163,17 @@ def funnel(
         "low_0.001": OKABE_ITO[2],
     }
     for flag, part in points.groupby("flag"):
+        # Names only for districts outside the limits (no heap of overlapping labels); every
+        # point names itself on hover.
+        show_text = flag != "within"
         fig.add_trace(
             go.Scatter(
                 x=part["denominator"],
                 y=part["value"],
-                mode="markers+text",
+                mode="markers+text" if show_text else "markers",
                 text=part["area_name"],
-                textposition="top center",
-                name=part[f"flag_{lang}"].iloc[0],
+                textposition=_alternating_positions(len(part)),
+                name=FUNNEL_WORDS.get(flag, {"sv": flag, "en": flag})[lang],
                 marker={
                     "symbol": symbols.get(flag, "circle"),
                     "size": 11,
@@ -150,18 +183,59 @@ def funnel(
                 hovertemplate="%{text}: %{y:.1f} (n = %{x:,.0f})<extra></extra>",
             )
         )
+    lo, hi = float(curve["n"].min()), float(curve["n"].max())
+    ticks = log_ticks(lo, hi)
     fig.update_layout(
         height=520,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title=x_title,
         yaxis_title=y_title,
         plot_bgcolor="white",
-        separators=", ",
+        separators=", " if lang == "sv" else ".,",
         legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_xaxes(type="log", gridcolor="#e5e5e5")
+    fig.update_xaxes(
+        type="log",
+        gridcolor="#e5e5e5",
+        tickvals=ticks,
+        ticktext=[fmt_number(v, decimals=0, lang=lang) for v in ticks],
+    )
     fig.update_yaxes(gridcolor="#e5e5e5")
     return fig
+
+
+#: Funnel flags in words (the legend of the funnel plot).
+FUNNEL_WORDS = {
+    "high_0.001": {"sv": "Över 99,8 %-gränsen", "en": "Above the 99.8% limit"},
+    "high_0.025": {"sv": "Över 95 %-gränsen", "en": "Above the 95% limit"},
+    "within": {"sv": "Inom gränserna", "en": "Within the limits"},
+    "low_0.025": {"sv": "Under 95 %-gränsen", "en": "Below the 95% limit"},
+    "low_0.001": {"sv": "Under 99,8 %-gränsen", "en": "Below the 99.8% limit"},
+    "not_compared": {"sv": "Kan inte jämföras", "en": "Cannot be compared"},
+}
+
+
+def _alternating_positions(n: int) -> list[str]:
+    return ["top center" if i % 2 == 0 else "bottom center" for i in range(n)]
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Readable ticks for a log axis: 1, 2, 5 × powers of ten within [lo, hi].
+
+    Examples
+    --------
+    >>> log_ticks(30, 1200)
+    [50.0, 100.0, 200.0, 500.0, 1000.0]
+    """
+    if not (lo > 0 and hi >= lo):
+        return []
+    ticks = []
+    for exp in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        for m in (1, 2, 5):
+            v = float(m * 10**exp)
+            if lo <= v <= hi:
+                ticks.append(v)
+    return ticks
 
 
 VERDICT_COLOURS = {  # Okabe–Ito pairs; the symbol and the text carry the verdict too

@@ -19,14 +19,82 @@ def _district_polygons():
 
 
 def _legend(entries: list[dict], unit: str) -> None:
+    """Colour chips with words (and the symbol drawn on the map) — never colour alone."""
     chips = "".join(
         f"<span style='display:inline-block;margin-right:10px;white-space:nowrap'>"
         f"<span style='display:inline-block;width:14px;height:14px;vertical-align:middle;"
-        f"border:1px solid #888;background:rgb({e['color'][0]},{e['color'][1]},{e['color'][2]})'>"
+        f"border:1px solid #555;background:rgb({e['color'][0]},{e['color'][1]},{e['color'][2]})'>"
         f"</span> {html.escape(e['label'])}</span>"
         for e in entries
     )
-    st.html(f"<div style='font-size:0.85rem'><b>{html.escape(unit)}</b>: {chips}</div>")
+    st.html(
+        f"<div class='uvts-legend' style='font-size:0.85rem;color:#222'>"
+        f"<b>{html.escape(unit)}</b>: {chips}</div>"
+    )
+
+
+SCHEMES = ("verdict", "quantiles")
+
+
+def select_scheme(*, key: str) -> str:
+    """Map colouring: verdict against Umeå (default, as Fingertips) or value classes."""
+    return st.radio(
+        ui.t("Färglägg efter", "Colour by"),
+        SCHEMES,
+        key=key,
+        horizontal=True,
+        format_func=lambda s: {
+            "verdict": ui.t("Jämfört med Umeå", "Compared with Umeå"),
+            "quantiles": ui.t("Värde (kvantiler)", "Value (quantiles)"),
+        }[s],
+    )
+
+
+def _verdict_legend(present: set) -> list[dict]:
+    from geo.layers import MISSING_COLOR, VERDICT_MAP_COLORS
+
+    order = [
+        ("higher_worse", "lower_worse"),
+        ("similar",),
+        ("higher_better", "lower_better"),
+        ("higher",),
+        ("lower",),
+    ]
+    rows = []
+    for codes in order:
+        shown = [c for c in codes if c in present]
+        if not shown:
+            continue
+        if codes[0].endswith(("worse", "better")):
+            label = ui.t("✕ Sämre än Umeå", "✕ Worse than Umeå")
+            if codes[0].endswith("better"):
+                label = ui.t("★ Bättre än Umeå", "★ Better than Umeå")
+        else:
+            label = ui.verdict_text(codes[0])
+        rows.append({"label": label, "color": VERDICT_MAP_COLORS[codes[0]]})
+    rows.append(
+        {
+            "label": ui.t(
+                "Uppgift saknas, dold eller ej jämförbar", "Missing, suppressed or not compared"
+            ),
+            "color": list(MISSING_COLOR),
+        }
+    )
+    return rows
+
+
+MAP_SYMBOL = {
+    "higher_worse": "✕",
+    "lower_worse": "✕",
+    "higher_better": "★",
+    "lower_better": "★",
+    "similar": "●",
+    "higher": "▲",
+    "lower": "▼",
+}
+#: Districts smaller than this (km²) get no label in the whole-municipality view: the town's
+#: districts would pile into one unreadable heap (their names are in the tooltip and table).
+LABEL_MIN_KM2_MUNICIPALITY = 15.0
 
 
 def district_choropleth(
@@ -37,23 +105,33 @@ def district_choropleth(
     height: int = 460,
     view: str = "urban",
     map_style: str | None = None,
+    scheme: str = "verdict",
 ) -> str | None:
-    """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
+    """Draw the districts coloured by verdict against Umeå (default) or by value classes;
+    returns the clicked district code, if any.
+
+    Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
+    label and drawn paler; in the whole-municipality view only large districts are labelled.
+    """
     from geo.layers import (
         PROTECTIVE_PALETTE,
         RISK_PALETTE,
         area_tooltip,
+        boundary_layer,
         choropleth_colors,
         choropleth_layer,
         deck,
         label_layer,
         legend_entries,
         municipality_view_state,
+        uncertain,
         urban_view_state,
+        verdict_colors,
     )
 
     lg = ui.lang()
-    gdf = _district_polygons().merge(
+    polygons = _district_polygons()
+    gdf = polygons.merge(
         rows[
             [
                 "area_code",
@@ -70,15 +148,30 @@ def district_choropleth(
         right_on="area_code",
         how="left",
     )
+    has_verdicts = gdf["verdict"].map(lambda v: isinstance(v, str) and v in MAP_SYMBOL).any()
+    if scheme == "verdict" and not has_verdicts:
+        scheme = "quantiles"  # e.g. composite indices: no verdict to colour by
     palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
-    colours, breaks = choropleth_colors(
-        gdf["value"].to_numpy(float), scheme=ind["default_scheme"], palette=palette
-    )
+    decimals = 0 if ind["kind"] == "count" else 1
+    breaks = None
+    if scheme == "verdict":
+        colours = verdict_colors(gdf["verdict"].tolist())
+    else:
+        colours, breaks = choropleth_colors(
+            gdf["value"].to_numpy(float),
+            scheme=ind["default_scheme"] if scheme == "quantiles" else scheme,
+            palette=palette,
+            decimals=decimals,
+        )
+    wide = uncertain(gdf["lower"], gdf["upper"], gdf["value"])
+    # paler fill where the interval is wide (the label says "osäkert" too)
+    colours = [[*c[:3], 110] if w else [*c[:3], 235] for c, w in zip(colours, wide, strict=True)]
     kind, mult = ind["kind"], ind["multiplier"]
     gdf["v_text"] = [fmt_value(v, kind=kind, multiplier=mult, lang=lg) for v in gdf["value"]]
     gdf["ci_text"] = [
         fmt_interval(a, b, kind=kind, multiplier=mult, lang=lg)
-        for a, b in zip(gdf["lower"], gdf["upper"], strict=True)
+        + (ui.t(" (osäkert)", " (uncertain)") if w else "")
+        for a, b, w in zip(gdf["lower"], gdf["upper"], wide, strict=True)
     ]
     gdf["nd_text"] = [
         f"{fmt_number(n, decimals=0, lang=lg)} / {fmt_number(d, decimals=0, lang=lg)}"
@@ -103,11 +196,29 @@ def district_choropleth(
         colours,
         tooltip_cols=["ci_text", "nd_text", "verdict_text"],
         layer_id="districts",
+        opacity=1.0,
     )
+    # Labels carry the meaning in symbols too: verdict symbol and "?" for a wide interval.
+    labels = polygons.copy()
+    symbol = [MAP_SYMBOL.get(v, "") if isinstance(v, str) else "" for v in gdf["verdict"]]
+    labels["name"] = [
+        f"{n} {s}{' ?' if w else ''}".strip()
+        for n, s, w in zip(
+            polygons["name"], symbol if scheme == "verdict" else [""] * len(gdf), wide, strict=True
+        )
+    ]
+    if view != "urban":
+        km2 = polygons.to_crs(3006).area / 1e6
+        labels = labels[km2.to_numpy() >= LABEL_MIN_KM2_MUNICIPALITY]
+    focus = polygons[polygons["focus"].astype(bool)]
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
     view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
     d = deck(
-        [layer, label_layer(_district_polygons())],
+        [
+            layer,
+            boundary_layer(focus, layer_id="focus", line_color=[20, 20, 20], line_width_px=4),
+            label_layer(labels),
+        ],
         view_state=view_state,
         tooltip=tooltip,
         height=height,
@@ -118,7 +229,31 @@ def district_choropleth(
         d, height=height, on_select="rerun", selection_mode="single-object", key=key
     )
     unit = ind["unit_sv"] if lg == "sv" else ind["unit_en"]
-    _legend(legend_entries(breaks, palette=palette), unit)
+    if scheme == "verdict":
+        _legend(
+            _verdict_legend(set(gdf["verdict"].dropna())),
+            ui.t("Jämfört med Umeå", "Compared with Umeå"),
+        )
+    else:
+        entries = legend_entries(breaks, palette=palette, decimals=decimals)
+        entries[-1]["label"] = ui.t("Uppgift saknas eller dold", "Missing or suppressed")
+        _legend(entries, unit)
+    st.caption(
+        ui.t(
+            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert (95 %-intervallet är "
+            "bredare än värdet självt). Klicka på ett område för dess profil.",
+            "Thick black outline = focus district. '?' and paler colour = uncertain (the 95% "
+            "interval is wider than the value itself). Click a district for its profile.",
+        )
+        + (
+            ""
+            if view == "urban"
+            else ui.t(
+                " Tätortens små områden har namn i verktygstipset.",
+                " The town's small districts are named in the tooltip.",
+            )
+        )
+    )
     try:
         objects = event.selection.objects.get("districts", [])
     except AttributeError:

@@ -6,12 +6,15 @@ the rows depend on it, on the session's role: each role's frame holds only what 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from access.reads import batches as read_batches
 from access.reads import indicator_values
 from common.errors import UserError
+from common.fmt import fmt_int
 from common.settings import database_url
 from geo.areas import read_areas
 from indicators.catalogue import load_catalogue
@@ -19,7 +22,7 @@ from indicators.composite_view import district_composites
 from store import Store
 from store.events import read_interventions
 from store.observations import freshness, has_real_data
-from ui.i18n import t
+from ui.i18n import lang, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -136,22 +139,65 @@ def user_name() -> str:
     return st.session_state.get("user_name") or st.session_state.get("role", "demo")
 
 
+BATCH_STATUS = {
+    "loaded": ("inläst", "loaded"),
+    "rolled_back": ("återställd", "rolled back"),
+    "failed": ("misslyckad", "failed"),
+}
+BATCH_KIND = {
+    "observation": ("observationer", "observations"),
+    "observations": ("observationer", "observations"),
+    "incident": ("EST-händelser", "EST incidents"),
+    "activity": ("EST-aktiviteter", "EST activities"),
+    "intervention": ("insatser", "interventions"),
+    "population": ("befolkning", "population"),
+}
+
+
+def _words(code, table: dict) -> str:
+    pair = table.get(code)
+    return t(*pair) if pair else str(code)
+
+
+def _numbers_in_text(text) -> str:
+    """Numbers inside a stored message written the session's way (11970 → 11 970)."""
+    return re.sub(r"\d{4,}", lambda m: fmt_int(int(m.group()), lang=lang()), str(text or ""))
+
+
+def raw_batches() -> pd.DataFrame:
+    """The import batches the session's role may see, as stored (codes, not words)."""
+    return read_batches(store(), session_role())
+
+
+def batch_label(row) -> str:
+    """One batch named for a person: id, file, kind, rows, when, who."""
+    return (
+        f"{t('Import', 'Batch')} {row['id']}: {row['file_name']} · {_words(row['kind'], BATCH_KIND)}"
+        f" · {fmt_int(row['rows_loaded'], lang=lang())} {t('rader', 'rows')}"
+        f" · {pd.Timestamp(row['created_at']):%Y-%m-%d %H:%M} · {row['user_name']}"
+    )
+
+
 def batches() -> pd.DataFrame:
-    b = read_batches(store(), session_role())
-    cols = {
-        "id": "Id",
-        "source": t("Källa", "Source"),
-        "kind": t("Typ", "Kind"),
-        "file_name": t("Fil", "File"),
-        "user_name": t("Vem", "Who"),
-        "created_at": t("När", "When"),
-        "rows_loaded": t("Rader", "Rows"),
-        "rows_replaced": t("Ersatta", "Replaced"),
-        "status": "Status",
-        "message": t("Meddelande", "Message"),
-        "synthetic": t("Syntetisk", "Synthetic"),
-    }
-    return b[list(cols)].rename(columns=cols)
+    """The batches for the screen: words instead of status/kind codes, numbers formatted."""
+    b = raw_batches()
+    return pd.DataFrame(
+        {
+            "Id": b["id"].astype(str),
+            t("Källa", "Source"): b["source"],
+            t("Typ", "Kind"): [_words(k, BATCH_KIND) for k in b["kind"]],
+            t("Fil", "File"): b["file_name"],
+            t("Vem", "Who"): b["user_name"],
+            t("När", "When"): [f"{pd.Timestamp(w):%Y-%m-%d %H:%M}" for w in b["created_at"]],
+            t("Rader", "Rows"): [fmt_int(n, lang=lang()) for n in b["rows_loaded"]],
+            t("Ersatta", "Replaced"): [fmt_int(n, lang=lang()) for n in b["rows_replaced"]],
+            "Status": [_words(v, BATCH_STATUS) for v in b["status"]],
+            t("Meddelande", "Message"): [_numbers_in_text(m) for m in b["message"]],
+            t("Syntetisk", "Synthetic"): [
+                t("ja", "yes") if v else t("nej", "no") for v in b["synthetic"]
+            ],
+        }
+    )
 
 
 def freshness_table() -> pd.DataFrame:

@@ -33,19 +33,101 @@ def verdict_text(code) -> str:
     return f"{VERDICT_SYMBOL.get(code, '')} {label[lang()]}".strip()
 
 
-def trend_text(code) -> str:
+def trend_text(code, direction: str | None = None) -> str:
+    """The recent trend in words, with better/worse when the indicator has a direction.
+
+    ``direction`` is the catalogue's ``higher_is_worse`` / ``higher_is_better``.
+    """
     if not isinstance(code, str):
         return "–"
-    return TREND_LABELS.get(code, {"sv": code, "en": code})[lang()]
+    word = TREND_LABELS.get(code, {"sv": code, "en": code})[lang()]
+    if code in ("increasing", "decreasing") and direction in (
+        "higher_is_worse",
+        "higher_is_better",
+    ):
+        worse = (code == "increasing") == (direction == "higher_is_worse")
+        arrow = "↗" if code == "increasing" else "↘"
+        word = f"{arrow} {word} " + (
+            t("(sämre)", "(worse)") if worse else t("(bättre)", "(better)")
+        )
+    return word
+
+
+VERDICT_HELP = (
+    "Jämfört med hela Umeå kommun samma år. 'Signifikant högre/lägre' betyder att områdets "
+    "95 %-konfidensintervall inte omfattar kommunens värde; 'Ingen signifikant skillnad' att det "
+    "gör det – skillnaden kan då vara slump, även om siffrorna ser olika ut (små områden har "
+    "breda intervall).",
+    "Compared with all of Umeå municipality the same year. 'Significantly higher/lower' means the "
+    "district's 95% confidence interval does not include the municipal value; 'No significant "
+    "difference' that it does – the gap may then be chance even if the figures look different "
+    "(small districts have wide intervals).",
+)
+TREND_HELP = (
+    "Senaste trenden över de senaste fem åren (chi²-test för trend, 95 %). 'Ingen signifikant "
+    "förändring' betyder att förändringen, även en stor, ryms inom slumpen för så små tal – "
+    "inte att värdet är oförändrat. Sämre/bättre följer indikatorns riktning.",
+    "Recent trend over the last five years (chi-squared test for trend, 95%). 'No significant "
+    "change' means the change, even a large one, is within chance for numbers this small – not "
+    "that the value stayed the same. Worse/better follows the indicator's direction.",
+)
+
+
+def column_config(ind: pd.Series | None = None) -> dict:
+    """Widths and help texts for the indicator table's columns (nothing cut off)."""
+    import streamlit as st
+
+    unit = "" if ind is None else ind["unit_sv" if lang() == "sv" else "unit_en"]
+    value = t("Värde", "Value") + (f" ({unit})" if unit else "")
+    text = st.column_config.TextColumn
+    return {
+        t("Område", "Area"): text(width="medium", pinned=True),
+        t("Jämfört med Umeå", "Compared with Umeå"): text(width=215, help=t(*VERDICT_HELP)),
+        value: text(width="small", help=t("Värdet i indikatorns enhet", "The indicator's unit")),
+        t("95 % KI", "95% CI"): text(
+            width=125, help=t("95 % konfidensintervall", "95% confidence interval")
+        ),
+        t("Täljare", "Numerator"): text(width="small"),
+        t("Nämnare", "Denominator"): text(width="small"),
+        t("Senaste trend", "Recent trend"): text(width=215, help=t(*TREND_HELP)),
+        t("Anmärkning", "Note"): text(width="large"),
+    }
+
+
+def show_table(frame: pd.DataFrame, ind: pd.Series, **kwargs) -> None:
+    """The indicator table on screen with widths, units and help texts."""
+    import streamlit as st
+
+    st.dataframe(
+        display_table(frame, ind),
+        hide_index=True,
+        width="stretch",
+        column_config=column_config(ind),
+        **kwargs,
+    )
+    st.caption(
+        t(
+            "Håll muspekaren över en kolumnrubrik för förklaring. ”Ingen signifikant skillnad/"
+            "förändring” betyder att skillnaden ryms inom slumpen (konfidensintervallet), inte "
+            "att värdena är lika.",
+            "Hover over a column header for an explanation. 'No significant difference/change' "
+            "means the gap is within chance (the confidence interval), not that the values are "
+            "equal.",
+        )
+    )
 
 
 def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
     """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
     lg = lang()
+    unit = ind["unit_sv" if lg == "sv" else "unit_en"]
     out = pd.DataFrame(
         {
             t("Område", "Area"): frame["area_name"],
-            t("Värde", "Value"): [
+            t("Jämfört med Umeå", "Compared with Umeå"): [
+                verdict_text(v) for v in frame["verdict"]
+            ],
+            t("Värde", "Value") + (f" ({unit})" if unit else ""): [
                 fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
                 for v in frame["value"]
             ],
@@ -59,10 +141,9 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
             t("Nämnare", "Denominator"): [
                 fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
             ],
-            t("Jämfört med Umeå", "Compared with Umeå"): [
-                verdict_text(v) for v in frame["verdict"]
+            t("Senaste trend", "Recent trend"): [
+                trend_text(v, ind.get("direction")) for v in frame["trend"]
             ],
-            t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
             t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
         }
     )
@@ -97,6 +178,12 @@ TARTAN_COLOURS = {
 }
 
 
+def _row_label(ind: pd.Series) -> str:
+    """Indicator name with its unit, so a bare number in the grid always has one."""
+    unit = ind["unit_sv" if lang() == "sv" else "unit_en"]
+    return f"{indicator_name(ind)} ({unit})" if unit else indicator_name(ind)
+
+
 def tartan(v: pd.DataFrame, period: str):
     """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured."""
     cat = catalogue_frame()
@@ -107,7 +194,7 @@ def tartan(v: pd.DataFrame, period: str):
     colour = {}
     for _, r in part.iterrows():
         ind = cat.loc[r["indicator_id"]]
-        key = (indicator_name(ind), names[r["area_code"]])
+        key = (_row_label(ind), names[r["area_code"]])
         if r["suppressed"]:
             text[key] = "–"
         else:
@@ -120,7 +207,7 @@ def tartan(v: pd.DataFrame, period: str):
             if isinstance(r["verdict"], str)
             else "#ffffff"
         )
-    rows = [indicator_name(cat.loc[i]) for i in cat["id"]]
+    rows = [_row_label(cat.loc[i]) for i in cat["id"]]
     cols = [names[c] for c in codes if c in names]
     grid = pd.DataFrame(
         [[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols

@@ -73,7 +73,13 @@ def select_districts(
     wanted = [c for c in (query(key) or "").split(",") if c in codes]
     if key not in st.session_state:
         st.session_state[key] = wanted or default or focus_districts()
-    choice = where.multiselect(t("Områden", "Districts"), codes, key=key, format_func=names.get)
+    choice = where.multiselect(
+        t("Områden", "Districts"),
+        codes,
+        key=key,
+        format_func=names.get,
+        placeholder=t("Välj områden", "Choose districts"),
+    )
     sync(key, choice)
     return choice
 

@@ -117,8 +117,38 @@ def test_a_suppressed_value_never_appears_in_a_download(cells):
         if hidden:
             assert cols[5:10] == ["..", "..", "..", "..", ".."]
     xl = pd.read_excel(io.BytesIO(to_excel_bytes(frame)), sheet_name="Data")
-    assert xl.loc[xl["suppressed"], ["numerator", "denominator", "value"]].isna().all().all()
+    # Excel says '..' too (issue #14: a blank reads as zero or as missing data)
+    hidden_cells = xl.loc[xl["suppressed"], ["numerator", "denominator", "value"]]
+    assert (hidden_cells == "..").all().all()
 
 
 def test_defuse_only_touches_formula_like_text():
     assert defuse("@SUM(A1)") == "'@SUM(A1)" and defuse("Ålidhem") == "Ålidhem" and defuse(5) == 5
+
+
+def test_excel_writes_verdicts_and_trends_in_words():
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "x",
+                "area_code": "d-1",
+                "area_name": "Ersboda",
+                "area_level": "district",
+                "period": "2025",
+                "numerator": 5.0,
+                "denominator": 50.0,
+                "value": 10.0,
+                "lower": 4.0,
+                "upper": 21.0,
+                "verdict": "higher_worse",
+                "trend": "no_change",
+                "suppressed": False,
+                "reason": None,
+                "synthetic": False,
+            }
+        ]
+    )
+    xl = pd.read_excel(io.BytesIO(to_excel_bytes(frame)), sheet_name="Data")
+    assert xl.loc[0, "verdict"] == "Signifikant högre (sämre)"
+    assert xl.loc[0, "trend"] == "Ingen signifikant förändring"
+    assert xl.loc[0, "value"] == 10.0
