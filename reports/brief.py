@@ -8,7 +8,7 @@ the Fingertips "change from previous" rule, methods.md §1.3); a spine chart per
 headline indicators with interval bands and intervention dates; and a method box.
 
 Every figure comes from :func:`indicators.compute` (disclosure control already applied):
-a suppressed value is printed as "–" with its reason and never as a number.
+a suppressed value is printed as "–" with "uppgift skyddad" and never as a number.
 
 ``python -m reports brief --db URL --period 2025 --out brief.pdf`` does the same from the
 command line (see :mod:`reports.__main__`).
@@ -35,6 +35,7 @@ from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators import compute
 from indicators.catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from indicators.compare import spine_data
+from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from reports.pdf import (
@@ -937,7 +938,7 @@ def _value_table_rows(
             continue
         r = by_area.loc[code]
         if bool(r["suppressed"]):
-            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or "prickad")])
+            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED)])
             continue
         kind, mult = indicator.kind, indicator.multiplier
         verdict = r["verdict"]
