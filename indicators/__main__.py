@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit":
         return _audit(args)
 
+    from catalogue import load_catalogue
     from indicators import compute, export
-    from indicators.catalogue import load_catalogue
     from store import Store
     from store.db import audit
 
