@@ -106,8 +106,8 @@ def _audit(args: argparse.Namespace) -> int:
         published = read_published_csv(args.file)
         area_parent = area_parent_map()
     else:
+        from catalogue import load_catalogue
         from indicators import compute
-        from indicators.catalogue import load_catalogue
         from store import Store
         from store.areas import read_area_table
 

@@ -940,7 +940,7 @@ def read_published_csv(path: str | Path) -> pd.DataFrame:
     when the file has no such column.  Bad input raises a Swedish :class:`UserError` naming
     the file and column.
     """
-    from indicators.catalogue import load_catalogue
+    from catalogue import load_catalogue
 
     path = Path(path)
     if not path.is_file():

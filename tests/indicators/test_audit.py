@@ -337,7 +337,8 @@ def demo_truth(store, published: pd.DataFrame) -> pd.DataFrame:
     """The demo's values before protection, rebuilt here from the stored observations by
     hand (an oracle independent of the engine): every area and year is the sum of its
     descendants' stored rows and terms."""
-    from indicators.catalogue import indicator_inputs, load_catalogue
+    from catalogue import load_catalogue
+    from indicators.inputs import indicator_inputs
     from store.areas import read_area_table
     from store.observations import read_observations
 
