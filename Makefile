@@ -32,7 +32,13 @@ run: demo-if-empty
 system-deps:
 	bash scripts/install_system_deps.sh
 
-test: setup .venv/.dev-stamp system-deps
+# axe-core (accessibility engine) for the browser tests, from the npm registry, pinned in
+# package.json; Playwright injects the file into every page (no CDN).
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: setup .venv/.dev-stamp system-deps node_modules/axe-core/axe.min.js
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-logo

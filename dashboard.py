@@ -40,7 +40,9 @@ t = ui.t
 # below Streamlit's fixed header (3.75rem high), never under it.
 st.html(
     "<style>.block-container{padding:4.25rem 2rem 1rem 2rem;max-width:none}"
-    "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}</style>"
+    "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}"
+    # Streamlit's grey captions fail WCAG AA contrast on the grey sidebar (axe-core): darker
+    "[data-testid='stCaptionContainer']{color:#4d4d4d !important}</style>"
 )
 
 ui.store()  # stops with a readable message if the database is unreachable

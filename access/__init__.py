@@ -66,6 +66,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "user_roles": _ADMIN,
     "set_role": _ADMIN,
     "configuration": _ADMIN,
+    "council_meetings": _ALL - {"publik"},
 }
 
 #: What each capability is, for the refusal message (Swedish, English).
@@ -84,6 +85,7 @@ CAPABILITY_TEXT: dict[str, tuple[str, str]] = {
     "user_roles": ("se användarnas roller", "see users' roles"),
     "set_role": ("ändra användares roller", "change users' roles"),
     "configuration": ("se konfigurationen", "see the configuration"),
+    "council_meetings": ("ändra rådets mötesdatum", "change the council's meeting dates"),
 }
 
 #: Area levels of indicator values per role (publik: never below district).

@@ -22,9 +22,12 @@ is a value, never SQL (``tests/access/test_hostile_filters.py``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -122,6 +125,47 @@ def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) ->
     return est_week(store, role, week, previous_weeks=previous_weeks)["cells"]
 
 
+def est_cell_patterns(
+    store: Store, role: str, week: str, cells: list[tuple[int, int]], *, weeks: int = 8
+) -> pd.DataFrame:
+    """When incidents happen in the given 250 m cells, over ``week`` and the ``weeks`` before
+    (est, admin; others: PermissionDenied): per cell the count, the busiest weekday
+    (0 = Monday) and the busiest three-hour window (its first hour).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> est_cell_patterns(s, "est", "2025-W47", [(761250, 7092250)]).columns.tolist()
+    ['cell_x', 'cell_y', 'count', 'weekday', 'weekday_count', 'hour', 'hour_count']
+    """
+    from indicators.est import weeks_needed
+    from store.est import read_incidents
+
+    require(role, "est_cells")
+    columns = ["cell_x", "cell_y", "count", "weekday", "weekday_count", "hour", "hour_count"]
+    inc = read_incidents(store, weeks=weeks_needed(week, previous_weeks=weeks))
+    wanted = {(int(x), int(y)) for x, y in cells}
+    rows = []
+    for (x, y), part in inc.groupby(["cell_x", "cell_y"]):
+        if (int(x), int(y)) not in wanted:
+            continue
+        days = np.bincount(part["occurred_at"].dt.weekday, minlength=7)
+        hours = np.bincount(part["occurred_at"].dt.hour, minlength=24)
+        windows = hours + np.roll(hours, -1) + np.roll(hours, -2)  # h, h+1, h+2 (wraps)
+        rows.append(
+            [
+                int(x),
+                int(y),
+                len(part),
+                int(days.argmax()),
+                int(days.max()),
+                int(windows.argmax()),
+                int(windows.max()),
+            ]
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
 def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
     """Planned and held activities of ISO ``week`` (est, admin); others: PermissionDenied.
 
@@ -135,6 +179,91 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
 
     require(role, "est_activities")
     return read_activities(store, weeks=[week])
+
+
+# --- council meetings ("sedan förra mötet") -------------------------------------------------------
+
+MEETINGS_KEY = "council_meetings"
+
+
+def council_meetings(store: Store) -> list[str]:
+    """The council's meeting dates (ISO, ascending), stored in the ``setting`` table.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> council_meetings(s)
+    []
+    """
+    t = schema.setting
+    with store.engine.connect() as conn:
+        value = conn.execute(sa.select(t.c.value).where(t.c.key == MEETINGS_KEY)).scalar()
+    return sorted(json.loads(value)) if value else []
+
+
+def set_council_meetings(store: Store, role: str, dates: Iterable, *, user: str) -> list[str]:
+    """Store the meeting dates (anything ``date.fromisoformat`` reads; a bad one is refused
+    whole with a Swedish message naming it); audited.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> set_council_meetings(s, "rad", ["2025-11-12", "2025-09-10"], user="x")
+    ['2025-09-10', '2025-11-12']
+    """
+    require(role, "council_meetings")
+    clean = set()
+    for d in dates:
+        try:
+            clean.add(date.fromisoformat(str(d).strip()).isoformat())
+        except ValueError as exc:
+            raise UserError(
+                f"Mötesdatumet '{str(d)[:20]}' är inte ett datum (ÅÅÅÅ-MM-DD)",
+                message_en=f"The meeting date '{str(d)[:20]}' is not a date (YYYY-MM-DD)",
+            ) from exc
+    ordered = sorted(clean)
+    t = schema.setting
+    with store.engine.begin() as conn:
+        conn.execute(t.delete().where(t.c.key == MEETINGS_KEY))
+        conn.execute(t.insert().values(key=MEETINGS_KEY, value=json.dumps(ordered)))
+        audit(conn, user=user, action="meetings", detail=", ".join(ordered))
+    return ordered
+
+
+def loaded_since(store: Store, role: str, when: str) -> pd.DataFrame:
+    """What was imported after the day ``when`` (ISO date) and is still in force: one row per
+    batch × measure with the periods it brought (indicator data; every role that sees values).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> loaded_since(s, "rad", "2025-11-12").columns.tolist()
+    ['batch_id', 'file_name', 'created_at', 'measure_id', 'periods']
+    """
+    require(role, "indicator_values")
+    start = datetime.combine(date.fromisoformat(when), time.max)
+    o, b = schema.observation, schema.import_batch
+    q = (
+        sa.select(b.c.id, b.c.file_name, b.c.created_at, o.c.measure_id, o.c.period)
+        .select_from(o.join(b, o.c.batch_id == b.c.id))
+        .where(o.c.superseded_by.is_(None), b.c.status == "loaded", b.c.created_at > start)
+        .distinct()
+    )
+    with store.engine.connect() as conn:
+        rows = pd.DataFrame(
+            conn.execute(q).all(),
+            columns=["batch_id", "file_name", "created_at", "measure_id", "period"],
+        )
+    columns = ["batch_id", "file_name", "created_at", "measure_id", "periods"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = (
+        rows.groupby(["batch_id", "file_name", "created_at", "measure_id"])["period"]
+        .agg(lambda p: sorted(set(p)))
+        .rename("periods")
+        .reset_index()
+    )
+    return out[columns]
 
 
 # --- imports ------------------------------------------------------------------------------------

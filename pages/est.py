@@ -3,12 +3,10 @@ against the previous eight, hotspots, and the weekly brief. Grid cells only for 
 every other role sees suppressed district totals (access.reads.est_week decides)."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 import ui
 from common.fmt import fmt_int
-from indicators import est
 
 ui.page_guard("est")
 t = ui.t
@@ -39,43 +37,42 @@ table = pd.DataFrame(
         t("Område", "District"): d["name"],
         t("Denna vecka", "This week"): d["count"].map(fmt_int),
         t("Snitt 8 v.", "Mean 8 wks"): d["previous_mean"].map(lambda x: ui.fmt_num(x, decimals=1)),
-        t("Bedömning", "Assessment"): d["label"].fillna(""),
+        t("Bedömning", "Assessment"): d["label"].fillna("").map(ui.est_label),
     }
 )
 if "reason" in d:
     table[t("Anmärkning", "Note")] = d["reason"].fillna("")
 if not cells_allowed:
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(est.EXCESS_CAVEAT)
+    st.caption(ui.excess_caveat())
     st.stop()
 
+hot = ui.est_hotspots(week)
+activities = data["activities"]
 left, right = st.columns([3, 2])
 with left:
-    ui.est_map(
-        data["cells"],
-        ui.est_hotspots(week),
-        data["activities"] if show_activities else None,
-        prev_n=prev_n,
-    )
-    st.caption(est.hotspot_caveats(est.DETECTION_PERMUTATIONS))
+    picked = ui.est_map(data["cells"], hot, activities if show_activities else None, prev_n=prev_n)
+    if picked and picked != st.session_state.get("est_last_pick"):
+        st.session_state["est_last_pick"] = picked
+        st.session_state["est_plan_cell"] = picked  # pre-fills "plan an activity here"
 with right:
-    st.dataframe(table, hide_index=True, width="stretch", height=320)
-    st.caption(est.EXCESS_CAVEAT)
+    ui.est_hotspot_list(week, hot, activities)
+    if not activities.empty:
+        held = int((activities["status"] != "planerad").sum())
+        planned = int((activities["status"] == "planerad").sum())
+        st.markdown(
+            t(
+                f"**Aktiviteter denna vecka:** {held} genomförda · {planned} planerade",
+                f"**Activities this week:** {held} held · {planned} planned",
+            )
+        )
+with st.expander(t("Så räknas hotspots", "How hotspots are computed")):
+    st.caption(ui.hotspot_caveat())
+st.dataframe(table, hide_index=True, width="stretch", height=260)
+st.caption(ui.excess_caveat())
 c1, c2 = st.columns(2)
 with c1:
-    fig = px.imshow(
-        data["weekday_hour"],
-        labels={"x": t("timme", "hour"), "y": "", "color": t("antal", "count")},
-        y=[w.capitalize() for w in est.WEEKDAYS_SV],
-        aspect="auto",
-        color_continuous_scale="Oranges",
-    )
-    fig.update_layout(
-        height=280,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title=t("Veckodag × timme", "Weekday × hour"),
-    )
-    st.plotly_chart(fig, width="stretch", key="est-heatmap")
+    ui.est_weekday_hour(data)
 with c2:
     by_type, by_partner = st.tabs([t("Per typ", "By type"), t("Per rapportör", "By partner")])
     for tab, frame, col, label in (

@@ -40,6 +40,7 @@ with right:
         )
     for _, c in changes.head(5).iterrows():
         st.markdown("- " + ui.change_text(c))
+    ui.since_meeting_section()
 if clicked:
     st.query_params["area"] = clicked
     st.switch_page("pages/omradesprofil.py")

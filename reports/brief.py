@@ -32,13 +32,14 @@ from matplotlib.patches import Patch, Rectangle
 
 from access.app import has_real_data
 from access.app import interventions as read_interventions
-from access.reads import indicator_values
+from access.reads import council_meetings, indicator_values, loaded_since
 from catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
+from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from reports.pdf import (
@@ -1113,6 +1114,7 @@ def build_brief(
     _changes_section(
         pdf, changes, period=period, previous=previous, have_previous=previous in years
     )
+    _since_meeting_section(pdf, store, role, values, catalogue, codes, names)
     pdf.ln(2)
     _summary_section(
         pdf,
@@ -1247,6 +1249,37 @@ def _changes_section(
         size=6.5,
         color=MUTED_TEXT,
     )
+
+
+def _since_meeting_section(
+    pdf: BriefPDF, store, role: str, values: pd.DataFrame, catalogue, codes, names
+) -> None:
+    """ "Sedan rådets förra möte": new data since the last saved meeting date, the significant
+    changes and the verdicts against Umeå that turned in it (indicators.since_meeting)."""
+    past = [d for d in council_meetings(store) if d <= date.today().isoformat()]
+    if not past:
+        return
+    last = past[-1]
+    loaded = loaded_since(store, role, last)
+    pdf.section_heading(f"Sedan rådets förra möte ({last})", size=11)
+    if loaded.empty:
+        pdf.paragraph("Inga nya data har lästs in sedan mötet.", size=8.5)
+        return
+    files = sorted(set(loaded["file_name"]))
+    found = changes_since(values, catalogue, new_periods(loaded, values), areas=codes)
+    lines = [
+        f"Nya data: {', '.join(files[:6])}{' med flera' if len(files) > 6 else ''}.",
+        f"Signifikanta förändringar mot året före i de nya uppgifterna: {len(found['changes'])}.",
+    ]
+    for r in found["turned"].head(6).itertuples(index=False):
+        before = VERDICT_LABELS.get(r.verdict_before, {"sv": r.verdict_before})["sv"]
+        now = VERDICT_LABELS.get(r.verdict_now, {"sv": r.verdict_now})["sv"]
+        lines.append(
+            f"{names.get(r.area_code, r.area_name)}: {catalogue[r.indicator_id].name_sv} "
+            f"{r.period} – nu {now.lower()} (året före: {before.lower()})."
+        )
+    for line in lines:
+        pdf.paragraph(line, size=8.5)
 
 
 def _name_list(names: Sequence[str], *, limit: int = 6) -> str:

@@ -18,18 +18,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from access.app import est_records, incident_week_span, open_existing_store
 from common.fmt import fmt_date, fmt_int, fmt_number, fmt_week, iso_week
 from common.settings import SUPPRESSION_THRESHOLD
 from geo.areas import read_areas
+from geo.boundaries import district_polygons
 from indicators.est import (
     BASELINE_WEEKS,
     DETECTION_PERMUTATIONS,
     EXCESS_CAVEAT,
     HOTSPOT_ALPHA,
     MORE_THAN_USUAL,
+    WEEKDAYS_SV,
     default_week,
     hotspot_caveats,
     hotspot_cells,
@@ -177,6 +181,97 @@ def trend_figure(weekly: pd.DataFrame) -> Figure:
         ax.spines[side].set_visible(False)
     figure.tight_layout()
     return figure
+
+
+def hotspot_map_figure(districts: pd.DataFrame, hot_districts: set[str]) -> Figure:
+    """Map of the town's districts: shade = this week's (suppressed) count, hatched with a
+    black outline = a district holding a Gi* hotspot cell.  No cells are drawn: the brief leaves
+    the building (module docstring); the EST group sees the cells in the app.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"district_code": ["d-ersboda"], "count": [12.0]})
+    >>> len(hotspot_map_figure(rows, {"d-ersboda"}).axes)
+    1
+    """
+    polygons = district_polygons().merge(
+        districts[["district_code", "count"]], left_on="code", right_on="district_code", how="left"
+    )
+    focus = polygons[polygons["focus"].astype(bool)]
+    xmin, ymin, xmax, ymax = focus.total_bounds
+    pad = 2500
+    figure = Figure(figsize=(3.6, 3.2))
+    ax = figure.add_subplot()
+    counts = polygons["count"].to_numpy(dtype=float)
+    top = np.nanmax(np.concatenate([counts, [1.0]]))
+    for _, row in polygons.iterrows():
+        c = row["count"]
+        shade = "#eeeeee" if pd.isna(c) else plt_oranges(float(c) / top)
+        is_hot = row["code"] in hot_districts
+        edge = "#000000" if is_hot else "#777777"
+        for geom in getattr(row.geometry, "geoms", [row.geometry]):
+            xs, ys = geom.exterior.xy
+            ax.fill(
+                xs,
+                ys,
+                facecolor=shade,
+                edgecolor=edge,
+                linewidth=1.6 if is_hot else 0.5,
+                hatch="///" if is_hot else None,
+            )
+        point = row.geometry.representative_point()
+        if xmin - pad < point.x < xmax + pad and ymin - pad < point.y < ymax + pad:
+            label = f"{row['name']}\n{_count(c)}" + (" ▲hotspot" if is_hot else "")
+            ax.text(point.x, point.y, label, fontsize=5, ha="center", va="center")
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    figure.tight_layout()
+    return figure
+
+
+def plt_oranges(x: float) -> str:
+    """A light-to-dark orange for 0..1 (matplotlib's Oranges, 0.1–0.8 of its range)."""
+    return to_hex(colormaps["Oranges"](0.1 + 0.7 * max(0.0, min(1.0, x))))
+
+
+def weekday_hour_figure(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> Figure:
+    """Weekday × three-hour band, this week and the 8 before together, whole municipality;
+    a band with fewer than ``threshold`` incidents prints ".." and stays white.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame(np.ones((7, 24)), index=range(7), columns=range(24))
+    >>> len(weekday_hour_figure({"weekday_hour": grid, "weekday_hour_previous": grid}).axes)
+    2
+    """
+    grid = np.asarray(data["weekday_hour"], dtype=float) + np.asarray(
+        data["weekday_hour_previous"], dtype=float
+    )
+    bands = grid.reshape(7, 8, 3).sum(axis=2)
+    shown = np.where(bands >= threshold, bands, np.nan)
+    figure = Figure(figsize=(3.6, 2.4))
+    ax = figure.add_subplot()
+    image = ax.imshow(shown, cmap="Oranges", aspect="auto")
+    for (i, j), v in np.ndenumerate(shown):
+        ax.text(
+            j, i, HIDDEN if np.isnan(v) else f"{int(v)}", ha="center", va="center", fontsize=5.5
+        )
+    ax.set_yticks(range(7), [d[:3] for d in WEEKDAYS_SV], fontsize=6)
+    ax.set_xticks(range(8), [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)], fontsize=5.5)
+    ax.set_title(f"Veckodag × tid, veckan och {BASELINE_WEEKS} veckor före", fontsize=7)
+    figure.colorbar(image, ax=ax, shrink=0.8).ax.tick_params(labelsize=5.5)
+    figure.tight_layout()
+    return figure
+
+
+def _hot_districts(incidents_data: dict) -> set[str]:
+    cells = hotspot_cells(incidents_data)
+    if cells.empty or cells["count"].sum() == 0:
+        return set()
+    result = hotspots(cells, permutations=DETECTION_PERMUTATIONS, alpha=HOTSPOT_ALPHA)
+    return set(result.loc[result["hotspot"] == "hot", "district_code"])
 
 
 def _activity_rows(activities: pd.DataFrame, names: dict[str, str]) -> list[list[str]]:
@@ -404,6 +499,34 @@ def build_est_week_pdf(
     pdf.ensure_space(20)
     pdf.section_heading("Hotspots", size=10)
     pdf.paragraph(_hotspot_text(data, names), size=8.5)
+    pdf.ln(1)
+    pdf.ensure_space(75)
+    top = pdf.get_y()
+    half = (pdf.content_width - 6) / 2
+    map_height = add_figure(
+        pdf,
+        hotspot_map_figure(view["districts"], _hot_districts(data)),
+        width=half,
+        x=pdf.l_margin,
+        y=top,
+        move_down=False,
+    )
+    chart_height = add_figure(
+        pdf,
+        weekday_hour_figure(data, threshold=threshold),
+        width=half,
+        x=pdf.l_margin + half + 6,
+        y=top,
+        move_down=False,
+    )
+    pdf.set_y(top + max(map_height, chart_height) + 1)
+    pdf.paragraph(
+        "Kartan: tätortens distrikt, färg = veckans antal (”..” = för få), streckat med svart "
+        "kant = distrikt med en hotspot. Rutorna själva visas bara för EST-gruppen i appen. "
+        f"Veckodag × tid: hela kommunen, veckan och de {BASELINE_WEEKS} före tillsammans.",
+        size=6.5,
+        color=MUTED_TEXT,
+    )
     pdf.ln(2)
     add_boxed_text(
         pdf,

@@ -2,7 +2,8 @@
 # Installs the system parts the tests need, only when missing:
 #   Debian chromium (browser tests, Playwright drives it; no browser downloads),
 #   PostgreSQL server binaries (store tests start a throwaway server),
-#   poppler-utils (pdftoppm/pdftotext to look at the PDF briefs).
+#   poppler-utils (pdftoppm/pdftotext to look at the PDF briefs),
+#   npm (installs axe-core from package.json for the accessibility browser tests).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -10,6 +11,7 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   need+=(postgresql)
 fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility tests
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

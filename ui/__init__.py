@@ -15,7 +15,19 @@ defined once, in the module named beside it.
 """
 
 from ui.downloads import audit_export, brief_download, download_buttons
-from ui.est_view import est_controls, est_forms_and_brief, est_hotspots, est_map, est_week
+from ui.est_view import (
+    est_controls,
+    est_forms_and_brief,
+    est_hotspot_list,
+    est_hotspots,
+    est_label,
+    est_map,
+    est_week,
+    est_weekday_hour,
+    est_word,
+    excess_caveat,
+    hotspot_caveat,
+)
 from ui.guard import leave_legacy_pages_mode, page_guard
 from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
 from ui.reads import (
@@ -45,6 +57,7 @@ from ui.tables import (
     column_config,
     display_table,
     show_table,
+    since_meeting_section,
     tartan,
     trend_text,
     verdict_text,
@@ -75,15 +88,22 @@ __all__ = [
     "column_config",
     "display_table",
     "show_table",
+    "since_meeting_section",
     "download_buttons",
     "escape_markdown",
     "est_controls",
     "est_forms_and_brief",
+    "est_hotspot_list",
     "est_hotspots",
+    "est_label",
     "est_map",
     "est_week",
+    "est_weekday_hour",
+    "est_word",
+    "excess_caveat",
     "fmt_num",
     "focus_districts",
+    "hotspot_caveat",
     "freshness_table",
     "indicator_name",
     "indicator_view",

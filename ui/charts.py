@@ -63,6 +63,7 @@ def trend_lines(
                 go.Scatter(
                     x=sx + sx[::-1],
                     y=list(part["upper"].iloc[seg]) + list(part["lower"].iloc[seg][::-1]),
+                    mode="lines",
                     fill="toself",
                     fillcolor=_rgba(colour, 0.09),
                     line={"width": 0},

@@ -3,6 +3,7 @@ map, entry forms and the weekly brief."""
 
 from __future__ import annotations
 
+import html
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from access.app import (
     add_incident,
     incident_week_span,
 )
+from access.reads import est_cell_patterns
 from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_week
@@ -28,7 +30,7 @@ from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view
 from indicators import est
 from reports.est_week import build_est_week_pdf
 from ui.downloads import audit_export
-from ui.i18n import lang, t
+from ui.i18n import escape_markdown, lang, t
 from ui.reads import areas, data_version, session_role, store, store_at, user_name
 from ui.widgets import sync
 
@@ -94,90 +96,371 @@ def est_hotspots(week: str) -> pd.DataFrame:
     )
 
 
+#: English words for the EST vocabulary (stored in Swedish, as the partners write it).
+EST_WORDS_EN = {
+    "skadegörelse": "vandalism",
+    "klotter": "graffiti",
+    "narkotika": "drugs",
+    "personrån": "robbery",
+    "hot": "threats",
+    "våld": "violence",
+    "ordningsstörning": "disorder",
+    "brand": "fire",
+    "samling av unga": "gathering of young people",
+    "stöld": "theft",
+    "inbrott": "burglary",
+    "annat": "other",
+    "annan": "other",
+    "polis": "police",
+    "fastighetsbolag": "housing company",
+    "Gator och parker": "Streets and parks",
+    "fältare": "field workers",
+    "handel": "retail",
+    "skola": "school",
+    "fritid": "youth leisure",
+    "nattvandrare": "night walkers",
+    "socialtjänst": "social services",
+    "kommunen": "the municipality",
+    "patrull": "patrol",
+    "nattvandring": "night walk",
+    "fältvandring": "field walk",
+    "fritidsgårdskväll": "youth-club evening",
+    "lovaktivitet": "holiday activity",
+    "planerad": "planned",
+    "genomford": "held",
+    "genomförd": "held",
+}
+WEEKDAYS = {
+    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+STATUS_SV = {"planerad": "planerad", "genomford": "genomförd"}
+
+
+EXCESS_CAVEAT_EN = (
+    "'More than usual' means the week's count in the district is significantly higher than "
+    "the mean of the eight previous weeks (Poisson test, p < 0.01 and at least three "
+    "incidents). The test ignores the uncertainty of the mean and seasonality: read it as an "
+    "unusually high week, not as evidence of a change."
+)
+
+
+def hotspot_caveats_en(permutations: int) -> str:
+    """English counterpart of :func:`indicators.est.hotspot_caveats`."""
+    return (
+        "Hotspots use Getis–Ord Gi* on 250 m cells: each cell together with its eight "
+        "neighbours is compared with the mean. Only cells with at least one incident this week "
+        "or in the eight before take part, so the comparison is among places where something "
+        f"happened. Significance comes from {permutations:,} random reallocations of the "
+        "counts (conditional permutation, two-sided) and is adjusted for testing many cells "
+        "(Benjamini–Hochberg, FDR 5%). The data are incidents partners reported, so they also "
+        "reflect where partners go and report. A hotspot is a statistical cluster in one week, "
+        "not an explanation, and points to places – never people."
+    )
+
+
+def excess_caveat() -> str:
+    return est.EXCESS_CAVEAT if lang() == "sv" else EXCESS_CAVEAT_EN
+
+
+def hotspot_caveat() -> str:
+    if lang() == "sv":
+        return est.hotspot_caveats(est.DETECTION_PERMUTATIONS)
+    return hotspot_caveats_en(est.DETECTION_PERMUTATIONS)
+
+
+LABELS_EN = {est.MORE_THAN_USUAL: "more than usual"}
+
+
+def est_label(label) -> str:
+    """A district's weekly assessment word in the session's language."""
+    return LABELS_EN.get(str(label), str(label)) if lang() == "en" else str(label)
+
+
+def est_word(word) -> str:
+    """A stored EST word (type, partner, activity, status) in the session's language."""
+    word = str(word)
+    if lang() == "en":
+        return EST_WORDS_EN.get(word, word)
+    return STATUS_SV.get(word, word)
+
+
+def _cell_district(cells: pd.DataFrame) -> pd.Series:
+    names = dict(zip(areas()["code"], areas()["name"], strict=True))
+    return cells["district_code"].map(names).fillna("–")
+
+
 def est_map(
     cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int
-) -> None:
-    """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
+) -> dict | None:
+    """This week's cells in orange (darker = more, count written in the tooltip), earlier weeks
+    as hollow grey squares, Gi* hotspots with a thick black outline, activities as blue squares
+    (filled = held, outline = planned).  Returns the clicked cell (``cell_x``, ``cell_y``,
+    ``district_code``) or None."""
     frame = cells.merge(
         hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
         on=["cell_x", "cell_y"],
         how="left",
     )
     frame["class"] = frame["class"].fillna("none")
-    value = frame["count"] + (frame["count_previous"] if prev_n else 0)
-    top = max(float(value.max()), 1.0)
-    colours = [
-        [230, int(160 - 120 * v / top), 30, 60 + int(180 * v / top)]
-        if v > 0
-        else [200, 200, 200, 60]
-        for v in value
-    ]
-    frame["hot_text"] = (
-        frame["class"].map({"hot": t("hotspot", "hotspot"), "cold": t("kall", "cold")}).fillna("")
-    )
-    layers = [
-        grid_layer(
-            frame, value_col="count", colors=colours, tooltip_cols=["count_previous", "hot_text"]
+    frame["district"] = _cell_district(frame)
+    now = frame[frame["count"] > 0].reset_index(drop=True)
+    top = max(float(now["count"].max()) if not now.empty else 1.0, 1.0)
+    colours = [[230, int(170 - 130 * v / top), 30, 120 + int(130 * v / top)] for v in now["count"]]
+    hot_word = {"hot": t("hotspot (Gi*)", "hotspot (Gi*)"), "cold": t("kall (Gi*)", "cold (Gi*)")}
+    now["tip"] = [
+        f"<b>{html.escape(d)}</b><br/>"
+        + t(f"Händelser denna vecka: {c}", f"Incidents this week: {c}")
+        + "<br/>"
+        + t(f"Tidigare {prev_n or 8} veckor: {p}", f"Previous {prev_n or 8} weeks: {p}")
+        + (f"<br/><b>{hot_word[k]}</b>" if k in hot_word else "")
+        + "<br/>"
+        + t("Klicka för att planera här", "Click to plan here")
+        for d, c, p, k in zip(
+            now["district"], now["count"], now["count_previous"], now["class"], strict=True
         )
     ]
+    layers = []
+    if prev_n:
+        before = frame[(frame["count"] == 0) & (frame["count_previous"] > 0)].reset_index(drop=True)
+        if not before.empty:
+            earlier = grid_layer(
+                before, colors=[[120, 120, 120, 0]] * len(before), layer_id="earlier"
+            )
+            earlier.pickable = False
+            earlier.get_line_color = [110, 110, 110]
+            earlier.line_width_min_pixels = 1.5
+            layers.append(earlier)
+    if not now.empty:
+        layers.append(grid_layer(now, colors=colours, tooltip_cols=["tip", "district_code"]))
     hot_cells = frame[frame["class"] == "hot"]
     if not hot_cells.empty:
         outline = grid_layer(hot_cells, colors=[[0, 0, 0, 0]] * len(hot_cells), layer_id="hotspots")
-        outline.stroked = True
+        outline.pickable = False
         outline.get_line_color = [0, 0, 0]
-        outline.line_width_min_pixels = 3
+        outline.line_width_min_pixels = 4
         layers.append(outline)
     if activities is not None and not activities.empty and "cell_x" in activities:
-        acts = activities.dropna(subset=["cell_x", "cell_y"])
+        acts = activities.dropna(subset=["cell_x", "cell_y"]).reset_index(drop=True)
         if not acts.empty:
-            layers.append(
-                grid_layer(
-                    acts,
-                    colors=[[0, 114, 178, 160]] * len(acts),
-                    layer_id="activities",
-                    tooltip_cols=["kind", "status"],
-                )
+            held = acts["status"] != "planerad"
+            acts["tip"] = [
+                f"{t('Aktivitet', 'Activity')}: {html.escape(est_word(k))} ({est_word(st_)})"
+                f"<br/>{pd.Timestamp(w):%Y-%m-%d %H:%M}"
+                for k, st_, w in zip(acts["kind"], acts["status"], acts["starts_at"], strict=True)
+            ]
+            layer = grid_layer(
+                acts,
+                colors=[[0, 114, 178, 200] if h else [0, 114, 178, 0] for h in held],
+                layer_id="activities",
+                tooltip_cols=["tip"],
+                cell_size=150,
             )
+            layer.get_line_color = [0, 90, 160]
+            layer.line_width_min_pixels = 3
+            layers.append(layer)
     districts = district_polygons(crs=4326)
     layers += [boundary_layer(districts), label_layer(districts)]
     view = urban_view_state()
     view.zoom = round(view.zoom - 0.3, 2)
-    tooltip = {
-        "html": t(
-            "Händelser: {count}<br/>Tidigare veckor: {count_previous}<br/>{hot_text}",
-            "Incidents: {count}<br/>Earlier weeks: {count_previous}<br/>{hot_text}",
-        )
-    }
-    st.pydeck_chart(
-        deck(layers, view_state=view, tooltip=tooltip, height=460), height=460, key="est-map"
+    event = st.pydeck_chart(
+        deck(layers, view_state=view, tooltip={"html": "{tip}"}, height=460),
+        height=460,
+        key="est-map",
+        on_select="rerun",
+        selection_mode="single-object",
     )
     st.caption(
         t(
-            "Orange rutor = händelser denna vecka (mörkare = fler); svart kant = hotspot (Gi*, FDR); "
-            "blå rutor = aktiviteter.",
-            "Orange cells = incidents this week (darker = more); black outline = hotspot (Gi*, FDR); "
-            "blue cells = activities.",
+            "Orange ruta = händelser denna vecka (mörkare = fler); grå kontur = händelser bara "
+            "tidigare veckor; tjock svart kant = hotspot (Gi*, FDR); blå ruta = aktivitet "
+            "(fylld = genomförd, kontur = planerad). Klicka på en ruta för att planera där.",
+            "Orange cell = incidents this week (darker = more); grey outline = incidents in "
+            "earlier weeks only; thick black outline = hotspot (Gi*, FDR); blue square = "
+            "activity (filled = held, outline = planned). Click a cell to plan there.",
         )
+    )
+    try:
+        picked = event.selection.objects.get("grid", [])
+    except AttributeError:
+        picked = []
+    if picked:
+        cell = picked[0]
+        x, y = cell_xy(cell.get("cell_id", ""))
+        if x is not None:
+            return {"cell_x": x, "cell_y": y, "district_code": cell.get("district_code")}
+    return None
+
+
+def cell_xy(cell_id: str) -> tuple[int | None, int | None]:
+    """South-west corner of a cell from its INSPIRE id ``CRS3006RES250mN<y>E<x>``.
+
+    Examples
+    --------
+    >>> cell_xy("CRS3006RES250mN7092250E761250")
+    (761250, 7092250)
+    """
+    try:
+        north, east = str(cell_id).split("N", 1)[1].split("E")
+        return int(east), int(north)
+    except (IndexError, ValueError):
+        return None, None
+
+
+def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> None:
+    """This week's hotspots ranked in text: district, counts, when (weekday and hours over
+    the last 8 weeks), activities held and planned in the district, and "plan here"."""
+    st.subheader(t("Veckans hotspots", "This week's hotspots"))
+    if hot.empty:
+        st.caption(t("Inga händelser denna vecka.", "No incidents this week."))
+        return
+    ranked = hot[hot["count"] > 0].copy()
+    ranked["is_hot"] = ranked["hotspot"] == "hot"
+    ranked = ranked.sort_values(["is_hot", "gi_z", "count"], ascending=False).head(6)
+    if not ranked["is_hot"].any():
+        st.caption(
+            t(
+                "Ingen ruta är en signifikant hotspot denna vecka; listan visar rutorna med "
+                "flest händelser.",
+                "No cell is a significant hotspot this week; the list shows the busiest cells.",
+            )
+        )
+    patterns = _patterns(
+        week, [(int(x), int(y)) for x, y in zip(ranked["cell_x"], ranked["cell_y"], strict=True)]
+    )
+    ranked["district"] = _cell_district(ranked)
+    days = WEEKDAYS[lang()]
+    for rank, (_, r) in enumerate(ranked.iterrows(), start=1):
+        p = patterns.get((int(r["cell_x"]), int(r["cell_y"])))
+        when = (
+            t(
+                f"oftast {days[p['weekday']]}ar kl. {p['hour']:02d}–{(p['hour'] + 3) % 24:02d} "
+                f"({p['count']} händelser på 9 veckor)",
+                f"mostly {days[p['weekday']]}s {p['hour']:02d}–{(p['hour'] + 3) % 24:02d} "
+                f"({p['count']} incidents in 9 weeks)",
+            )
+            if p
+            else ""
+        )
+        acts = (
+            activities[activities["district_code"] == r["district_code"]]
+            if not activities.empty
+            else activities
+        )
+        held = int((acts["status"] != "planerad").sum()) if not acts.empty else 0
+        planned = int((acts["status"] == "planerad").sum()) if not acts.empty else 0
+        tag = t("hotspot", "hotspot") if r["is_hot"] else t("många händelser", "busy")
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.markdown(
+            f"**{rank}. {escape_markdown(r['district'])}** ({tag}) · "
+            + t(f"{int(r['count'])} denna vecka", f"{int(r['count'])} this week")
+            + f" · {when} · "
+            + t(
+                f"aktiviteter i området: {held} genomförda, {planned} planerade",
+                f"activities in the district: {held} held, {planned} planned",
+            )
+        )
+        if c2.button(t("Planera här", "Plan here"), key=f"plan-{rank}"):
+            st.session_state["est_plan_cell"] = {
+                "cell_x": int(r["cell_x"]),
+                "cell_y": int(r["cell_y"]),
+                "district_code": r["district_code"],
+            }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _patterns_cached(version: int, url: str, week: str, role: str, cells: tuple) -> dict:
+    frame = est_cell_patterns(store_at(url), role, week, list(cells))
+    return {
+        (int(r["cell_x"]), int(r["cell_y"])): {
+            "weekday": int(r["weekday"]),
+            "hour": int(r["hour"]),
+            "count": int(r["count"]),
+        }
+        for _, r in frame.iterrows()
+    }
+
+
+def _patterns(week: str, cells: list[tuple[int, int]]) -> dict:
+    return _patterns_cached(
+        data_version(),
+        database_url(),
+        week,
+        st.session_state.get("app_role", "publik"),
+        tuple(cells),
     )
 
 
+def est_weekday_hour(data: dict) -> None:
+    """Weekday × hour over this week and the 8 before, with the numbers written in the cells."""
+    import plotly.graph_objects as go
+
+    grid = data["weekday_hour"].to_numpy() + data["weekday_hour_previous"].to_numpy()
+    days = [d.capitalize() for d in WEEKDAYS[lang()]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=list(range(24)),
+            y=days,
+            colorscale="Oranges",
+            text=[[str(int(v)) if v else "" for v in row] for row in grid],
+            texttemplate="%{text}",
+            textfont={"size": 9},
+            colorbar={"title": t("antal", "count")},
+            hovertemplate="%{y} %{x}:00 – %{z}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title=t(
+            "Veckodag × timme, denna vecka och 8 veckor före",
+            "Weekday × hour, this week and the 8 before",
+        ),
+        xaxis={"title": t("timme", "hour"), "dtick": 2},
+        yaxis={"autorange": "reversed"},
+    )
+    st.plotly_chart(fig, width="stretch", key="est-heatmap")
+
+
 def est_forms_and_brief(week: str) -> None:
-    """Single-incident/activity entry (est role) and the weekly brief (PDF)."""
+    """Single-incident/activity entry (est role) at the cell chosen on the map or in the
+    hotspot list (no coordinates typed), and the weekly brief (PDF)."""
+    cell = st.session_state.get("est_plan_cell")
+    names = dict(zip(areas()["code"], areas()["name"], strict=True))
+    st.subheader(t("Planera och registrera", "Plan and register"))
+    if cell:
+        st.info(
+            t(
+                f"Vald ruta: {names.get(cell['district_code'], '–')} (250 m-ruta "
+                f"{cell['cell_x']}/{cell['cell_y']}). Formulären nedan gäller den rutan.",
+                f"Chosen cell: {names.get(cell['district_code'], '–')} (250 m cell "
+                f"{cell['cell_x']}/{cell['cell_y']}). The forms below apply to that cell.",
+            ),
+            icon="📍",
+        )
+    else:
+        st.caption(
+            t(
+                "Klicka på en ruta i kartan eller ”Planera här” i listan för att välja plats.",
+                "Click a cell on the map or 'Plan here' in the list to choose the place.",
+            )
+        )
+    # the middle of the 250 m cell: only the cell is stored, never the point
+    x = cell["cell_x"] + 125 if cell else None
+    y = cell["cell_y"] + 125 if cell else None
     c1, c2, c3 = st.columns(3)
     with c1.expander(t("Registrera händelse", "Register incident")), st.form("incident_form"):
         when = st.text_input(
             t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
             value=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
-        kind = st.selectbox(t("Typ", "Type"), list(INCIDENT_TYPES))
-        partner = st.selectbox(t("Rapportör", "Reported by"), list(PARTNERS))
-        x = st.number_input("E (SWEREF 99 TM)", value=759000.0, step=50.0)
-        y = st.number_input("N (SWEREF 99 TM)", value=7087000.0, step=50.0)
-        if st.form_submit_button(t("Spara", "Save")):
+        kind = st.selectbox(t("Typ", "Type"), list(INCIDENT_TYPES), format_func=est_word)
+        partner = st.selectbox(t("Rapportör", "Reported by"), list(PARTNERS), format_func=est_word)
+        if st.form_submit_button(t("Spara", "Save"), disabled=cell is None):
             try:
                 add_incident(
                     store(),
-                    session_role(),
                     occurred_at=when,
                     type=kind,
                     partner=partner,
@@ -193,12 +476,15 @@ def est_forms_and_brief(week: str) -> None:
                 )
             except UserError as exc:
                 st.error(str(exc))
-    with c2.expander(t("Registrera aktivitet", "Register activity")), st.form("activity_form"):
+    with (
+        c2.expander(t("Planera aktivitet här", "Plan an activity here"), expanded=cell is not None),
+        st.form("activity_form"),
+    ):
         when = st.text_input(
             t("Start (ÅÅÅÅ-MM-DD TT:MM)", "Start (YYYY-MM-DD HH:MM)"),
             value=datetime.now().strftime("%Y-%m-%d %H:%M"),
         )
-        kind = st.selectbox(t("Aktivitet", "Activity"), list(ACTIVITY_KINDS))
+        kind = st.selectbox(t("Aktivitet", "Activity"), list(ACTIVITY_KINDS), format_func=est_word)
         status = st.selectbox(
             "Status",
             ["planerad", "genomford"],
@@ -207,22 +493,27 @@ def est_forms_and_brief(week: str) -> None:
                 "genomford": t("genomförd", "held"),
             }[s],
         )
-        organiser = st.selectbox(t("Arrangör", "Organiser"), list(ORGANISERS))
+        organiser = st.selectbox(t("Arrangör", "Organiser"), list(ORGANISERS), format_func=est_word)
+        codes = areas().query("level == 'district'")["code"].tolist()
         district = st.selectbox(
             t("Område", "District"),
-            areas().query("level == 'district'")["code"],
-            format_func=dict(zip(areas()["code"], areas()["name"], strict=True)).get,
+            codes,
+            index=codes.index(cell["district_code"])
+            if cell and cell["district_code"] in codes
+            else 0,
+            format_func=names.get,
         )
         if st.form_submit_button(t("Spara", "Save")):
             try:
                 add_activity(
                     store(),
-                    session_role(),
                     starts_at=when,
                     kind=kind,
                     status=status,
                     organiser=organiser,
                     district=district,
+                    x=x,
+                    y=y,
                     user=user_name(),
                 )
                 st.success(t("Sparad.", "Saved."))

@@ -198,7 +198,11 @@ def batches() -> pd.DataFrame:
 
 
 def freshness_table() -> pd.DataFrame:
-    f = freshness(store())
+    f = freshness(store()).copy()
+    f["rows"] = [fmt_int(n, lang=lang()) for n in f["rows"]]
+    f["last_import"] = [
+        "–" if pd.isna(w) else f"{pd.Timestamp(w):%Y-%m-%d %H:%M}" for w in f["last_import"]
+    ]
     return f.rename(
         columns={
             "source": t("Källa", "Source"),

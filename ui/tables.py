@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
+from access.reads import council_meetings, loaded_since, set_council_meetings
+from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
 from ui.i18n import escape_markdown, indicator_name, lang, t
-from ui.reads import catalogue_frame, focus_districts, municipality_code
+from ui.reads import (
+    catalogue,
+    catalogue_frame,
+    focus_districts,
+    municipality_code,
+    session_role,
+    store,
+    user_name,
+    values,
+)
 
 VERDICT_SYMBOL = {
     "higher_worse": "▲",
@@ -75,13 +88,11 @@ TREND_HELP = (
 
 def column_config(ind: pd.Series | None = None) -> dict:
     """Widths and help texts for the indicator table's columns (nothing cut off)."""
-    import streamlit as st
-
     unit = "" if ind is None else ind["unit_sv" if lang() == "sv" else "unit_en"]
     value = t("Värde", "Value") + (f" ({unit})" if unit else "")
     text = st.column_config.TextColumn
     return {
-        t("Område", "Area"): text(width="medium", pinned=True),
+        t("Område", "Area"): text(width=140, pinned=True),
         t("Jämfört med Umeå", "Compared with Umeå"): text(width=215, help=t(*VERDICT_HELP)),
         value: text(width="small", help=t("Värdet i indikatorns enhet", "The indicator's unit")),
         t("95 % KI", "95% CI"): text(
@@ -96,8 +107,6 @@ def column_config(ind: pd.Series | None = None) -> dict:
 
 def show_table(frame: pd.DataFrame, ind: pd.Series, **kwargs) -> None:
     """The indicator table on screen with widths, units and help texts."""
-    import streamlit as st
-
     st.dataframe(
         display_table(frame, ind),
         hide_index=True,
@@ -221,3 +230,79 @@ def tartan(v: pd.DataFrame, period: str):
         columns=cols,
     )
     return grid.style.apply(lambda _: styles, axis=None)
+
+
+def since_meeting_section() -> None:
+    """ "Sedan förra mötet": the council's meeting dates (editable) and what arrived and changed
+    since the last one (new data, significant changes, verdicts that turned)."""
+    role = session_role()
+    st.subheader(t("Sedan förra mötet", "Since the last meeting"))
+    meetings = council_meetings(store())
+    today = pd.Timestamp.today().date().isoformat()
+    past = [d for d in meetings if d <= today]
+    if role != "publik":
+        with st.expander(t("Rådets mötesdatum", "The council's meeting dates")):
+            text = st.text_area(
+                t("Ett datum per rad (ÅÅÅÅ-MM-DD)", "One date per line (YYYY-MM-DD)"),
+                value="\n".join(meetings),
+                key="meeting_dates",
+            )
+            if st.button(t("Spara mötesdatum", "Save meeting dates"), key="save_meetings"):
+                try:
+                    set_council_meetings(
+                        store(), role, [d for d in text.splitlines() if d.strip()], user=user_name()
+                    )
+                    st.rerun()
+                except UserError as exc:
+                    st.error(str(exc) if lang() == "sv" else (exc.message_en or str(exc)))
+    if not past:
+        st.caption(
+            t(
+                "Inga mötesdatum sparade ännu – lägg till rådets möten ovan.",
+                "No meeting dates saved yet – add the council's meetings above.",
+            )
+        )
+        return
+    last = past[-1]
+    loaded = loaded_since(store(), role, last)
+    if loaded.empty:
+        st.markdown(
+            t(
+                f"Inga nya data sedan mötet {last}.",
+                f"No new data since the meeting on {last}.",
+            )
+        )
+        return
+    files = loaded.drop_duplicates("batch_id")
+    st.markdown(
+        t(
+            f"**Nya data sedan mötet {last}:** ",
+            f"**New data since the meeting on {last}:** ",
+        )
+        + ", ".join(
+            f"{escape_markdown(r['file_name'])} ({', '.join(sorted({p for ps in loaded.loc[loaded['batch_id'] == r['batch_id'], 'periods'] for p in ps}))})"
+            for _, r in files.head(6).iterrows()
+        )
+    )
+    v = values()
+    arrived = new_periods(loaded, v)
+    found = changes_since(v, catalogue(), arrived, areas=focus_districts())
+    cat = catalogue_frame()
+    if found["changes"].empty and found["turned"].empty:
+        st.caption(
+            t(
+                "Inga signifikanta förändringar i fokusområdena i de nya uppgifterna.",
+                "No significant changes in the focus districts in the new figures.",
+            )
+        )
+    for _, c in found["changes"].head(8).iterrows():
+        st.markdown("- " + change_text(c))
+    for _, r in found["turned"].head(8).iterrows():
+        name = indicator_name(cat.loc[r["indicator_id"]])
+        st.markdown(
+            f"- {escape_markdown(r['area_name'])}: {name} {r['period']} – "
+            + t("jämfört med Umeå nu", "against Umeå now")
+            + f" **{verdict_text(r['verdict_now'])}** ("
+            + t("året före", "the year before")
+            + f": {verdict_text(r['verdict_before'])})"
+        )

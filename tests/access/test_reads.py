@@ -37,6 +37,9 @@ EXPECTED = {
     "audit_entries": ADMIN,
     "user_roles": ADMIN,
     "set_role": ADMIN,
+    "est_cell_patterns": EST,
+    "set_council_meetings": ALL - {"publik"},
+    "loaded_since": ALL,
 }
 _UNIQUE = itertools.count(10)
 NOT_ROLES = ["", "ADMIN", "Admin ", "superuser", "publik'; DROP TABLE user_role; --", None]
@@ -150,6 +153,12 @@ def call(path: str, store: Store, role, tmp_path) -> object:
         return reads.user_roles(store, role)
     if path == "set_role":
         return reads.set_role(store, role, f"new-{role}@umea.se", "rad", by=f"u-{role}")
+    if path == "est_cell_patterns":
+        return reads.est_cell_patterns(store, role, WEEK, [(761250, 7092250)])
+    if path == "set_council_meetings":
+        return reads.set_council_meetings(store, role, ["2025-11-12"], user=f"u-{role}")
+    if path == "loaded_since":
+        return reads.loaded_since(store, role, "2020-01-01")
     raise AssertionError(path)
 
 

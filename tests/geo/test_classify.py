@@ -85,3 +85,24 @@ def test_every_value_falls_in_the_class_its_bins_describe(values, scheme, k):
     lower = np.concatenate([[-np.inf], breaks.bins[:-1]])
     cls = breaks.classes[finite]
     assert np.all((lower[cls] < v[finite]) & (v[finite] <= breaks.bins[cls]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=0, max_value=50, allow_nan=False).map(lambda x: round(x, 3)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["quantiles", "equal_interval", "natural_breaks"]),
+)
+def test_rounded_classes_never_read_x_to_x(values, scheme):
+    """Issue #14: a legend class like '0,0–0,0' says nothing; rounded bounds are merged."""
+    breaks = class_breaks(values, scheme=scheme, k=5, decimals=1)
+    labels = legend_labels(breaks, decimals=1)
+    assert len(set(labels)) == len(labels)
+    for label in labels:
+        if "–" in label:
+            lo, hi = label.split("–")
+            assert lo != hi
+    assert (breaks.classes >= 0).all() and breaks.classes.max() < breaks.k
