@@ -42,7 +42,7 @@ st.html(
     "<style>.block-container{padding:4.25rem 2rem 1rem 2rem;max-width:none}"
     "h1{padding-top:0.2rem;padding-bottom:0.2rem;font-size:2rem !important}"
     # Streamlit's grey captions fail WCAG AA contrast on the grey sidebar (axe-core): darker
-    "[data-testid='stCaptionContainer']{color:#4d4d4d !important}</style>"
+    "[data-testid='stCaptionContainer']{color:#4d4d4d !important;opacity:1 !important}</style>"
 )
 
 ui.store()  # stops with a readable message if the database is unreachable
