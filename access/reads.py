@@ -29,9 +29,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
+from catalogue import load_catalogue
 from common.errors import UserError
+from indicators import compute
+from indicators.est import est_view, public_view, week_data, weeks_needed
+from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
+from store.est import read_activities, read_incidents
+from store.observations import list_batches, rollback_batch
 
 AUDIT_ACTIONS = ("signin", "import", "rollback", "export", "role_change")
 AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
@@ -63,14 +69,11 @@ def indicator_values(
     >>> indicator_values(s, "publik", levels=["stadsdel"]).empty
     True
     """
-    from indicators import compute
 
     require(role, "indicator_values")
     allowed = value_levels(role)
     wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
     if indicator_ids is not None:
-        from catalogue import load_catalogue
-
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
     frame = compute(store, indicator_ids, areas, periods, levels=wanted)
@@ -81,8 +84,6 @@ def indicator_values(
 
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
-    from indicators.est import week_data, weeks_needed
-    from store.est import read_activities, read_incidents
 
     incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
     activities = read_activities(store, weeks=[week])
@@ -102,7 +103,6 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
     (False, True)
     """
-    from indicators.est import est_view, public_view
 
     require(role, "est_district_totals")
     data = _est_data(store, week, previous_weeks=previous_weeks)
@@ -131,7 +131,6 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
     >>> est_activities(s, "admin", "2025-W47").empty
     True
     """
-    from store.est import read_activities
 
     require(role, "est_activities")
     return read_activities(store, weeks=[week])
@@ -149,7 +148,6 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     >>> batches(s, "analytiker").empty
     True
     """
-    from store.observations import list_batches
 
     require(role, "batches")
     return list_batches(store)
@@ -167,7 +165,6 @@ def import_file(store: Store, role: str, path: str | Path, *, user: str, source:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen Rådet (Umebrå) får inte läsa in data.
     """
-    from sources.template import import_file as import_template_file
 
     require(role, "import")
     return import_template_file(store, path, source=source, user=user)
@@ -183,7 +180,6 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen EST-gruppen får inte återställa en import.
     """
-    from store.observations import rollback_batch
 
     require(role, "rollback")
     try:

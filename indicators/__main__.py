@@ -10,8 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from catalogue import load_catalogue
 from common.cli import run_cli
 from common.errors import UserError
+from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
+from indicators import compute, export
+from store import Store
+from store.db import audit
 
 FORMATS = ("csv", "csv-plain", "excel", "geojson")
 
@@ -32,11 +37,6 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--indicator", action="append", help="indikator-id (kan upprepas)")
     exp.add_argument("--format", choices=FORMATS, default="csv")
     args = parser.parse_args(argv)
-
-    from catalogue import load_catalogue
-    from indicators import compute, export
-    from store import Store
-    from store.db import audit
 
     catalogue = load_catalogue()
     unknown = [i for i in args.indicator or [] if i not in catalogue]
@@ -62,8 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         data = export.to_excel_bytes(frame, indicator=one)
     else:
         import pandas as pd
-
-        from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
 
         polys = pd.concat(
             [

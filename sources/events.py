@@ -11,6 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from common.errors import Problem, ValidationError
+from geo.areas import resolve_area
+from sources.personal_data import refuse_personal_data
+from sources.template import read_table
 from store.db import Store
 from store.events import write_events
 from store.observations import BatchResult
@@ -19,7 +22,6 @@ INTERVENTION_COLUMNS = ["insats", "omraden", "startdatum", "slutdatum", "beskriv
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    from sources.template import read_table
 
     return read_table(path)
 
@@ -33,8 +35,6 @@ def import_interventions(
     synthetic: bool = False,
 ) -> BatchResult:
     """Import a CSV/Excel list of interventions (insats; omraden; startdatum; slutdatum; beskrivning)."""
-    from geo.areas import resolve_area
-    from sources.personal_data import refuse_personal_data
 
     path = Path(path)
     raw = path.read_bytes()
