@@ -355,7 +355,7 @@ def database_mode(store: Store) -> str:
     b = schema.import_batch
     query = (
         sa.select(b.c.synthetic, sa.func.count())
-        .where(b.c.status == "loaded")
+        .where(b.c.status == "loaded", b.c.shipped.is_(False))  # shipped public snapshots
         .group_by(b.c.synthetic)
     )
     with store.engine.connect() as conn:
