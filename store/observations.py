@@ -356,8 +356,18 @@ def batch_provenance(store: Store) -> pd.DataFrame:
     ['id', 'source', 'source_table']
     """
     b = schema.import_batch
-    cols = [b.c.id, b.c.source, b.c.source_table, b.c.source_ref, b.c.retrieved_on, b.c.licence,
-            b.c.shipped, b.c.file_name, b.c.created_at, b.c.rows_loaded]
+    cols = [
+        b.c.id,
+        b.c.source,
+        b.c.source_table,
+        b.c.source_ref,
+        b.c.retrieved_on,
+        b.c.licence,
+        b.c.shipped,
+        b.c.file_name,
+        b.c.created_at,
+        b.c.rows_loaded,
+    ]
     q = (
         sa.select(*cols)
         .where(b.c.status == "loaded", b.c.source_table.is_not(None))
