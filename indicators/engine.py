@@ -12,9 +12,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from catalogue import INPUTS, Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators.catalogue import Indicator, indicator_inputs, load_catalogue, registered_inputs
 from indicators.disclosure import suppress
+from indicators.inputs import indicator_inputs
 from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
 from indicators.trend import recent_trend
 
@@ -225,8 +226,8 @@ def _trends(f: pd.DataFrame) -> pd.Series:
 
 def _measures_read(ind: Indicator) -> set[str]:
     """The stored measures an indicator's value is made from (its id, its input's reads)."""
-    registered = registered_inputs().get(ind.input)
-    reads = set(registered.reads) if registered is not None else set()
+    spec = INPUTS.get(ind.input)
+    reads = set(spec.reads) if spec is not None else set()
     return {ind.id, *reads} | ({ind.population_measure} if ind.population_measure else set())
 
 

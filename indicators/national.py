@@ -29,7 +29,7 @@ def with_sweden(values: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from indicators.catalogue import load_catalogue
+    >>> from catalogue import load_catalogue
     >>> v = pd.DataFrame({"indicator_id": ["andel_hyresratt"] * 3,
     ...     "area_code": ["SE", "2480", "d-a"], "period": ["2023"] * 3,
     ...     "value": [38.8, 47.7, 20.0], "lower": [38.7, 47.5, 18.0],

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from access.reads import provenance as read_provenance
+from access.reads import record_export
 from geo.boundaries import district_polygons, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
-from store.db import audit
 from ui.i18n import t
 from ui.reads import focus_districts, session_role, store, user_name
 
@@ -87,6 +87,7 @@ def brief_download(period: str, *, key: str) -> None:
                 store(),
                 period=period,
                 districts=focus_districts(),
+                role=session_role(),
                 out=Path(tmp) / f"radsunderlag_{period}.pdf",
             )
             st.session_state[f"{key}-pdf"] = out.read_bytes()
@@ -102,6 +103,5 @@ def brief_download(period: str, *, key: str) -> None:
 
 
 def audit_export(detail: str) -> None:
-    """One audit row per download: who took which file."""
-    with store().engine.begin() as conn:
-        audit(conn, user=user_name(), action="export", detail=detail)
+    """One audit row per download: who took which file, in which role."""
+    record_export(store(), session_role(), user=user_name(), what=detail)

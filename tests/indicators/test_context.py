@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from catalogue import load_catalogue
 from geo.layers import PROTECTIVE_PALETTE, RISK_PALETTE, palette_for_role
-from indicators.catalogue import load_catalogue
 from indicators.compare import spine_data
 from indicators.composite_view import district_composites
 from indicators.engine import OUTPUT_COLUMNS
@@ -32,7 +32,7 @@ def test_birth_region_is_context_only_in_the_catalogue():
 
 
 def test_context_role_and_direction_cannot_be_mixed_with_risk():
-    from indicators.catalogue import Indicator
+    from catalogue import Indicator
 
     ind = load_catalogue()[BIRTH_REGION]
     fields = ind.model_dump()

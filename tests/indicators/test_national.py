@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.catalogue import load_catalogue
+from catalogue import load_catalogue
 from indicators.national import SWEDEN, with_sweden
 
 CAT = load_catalogue()
