@@ -14,9 +14,15 @@ from pathlib import Path
 from catalogue import load_catalogue
 from common.cli import run_cli
 from common.errors import UserError
+from common.settings import SUPPRESSION_THRESHOLD
+from geo.areas import area_parent_map
 from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
 from indicators import compute, export
+from indicators.audit import audit as attack_published
+from indicators.audit import read_published_csv, summary_text
+from indicators.engine import period_parent_map
 from store import Store
+from store.areas import read_area_table
 from store.db import audit
 
 FORMATS = ("csv", "csv-plain", "excel", "geojson")
@@ -95,20 +101,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Attack the published table (docs/disclosure.md §4); exit 1 if a cell can be pinned."""
-    from common.settings import SUPPRESSION_THRESHOLD
-    from geo.areas import area_parent_map
-    from indicators.audit import audit, read_published_csv, summary_text
-    from indicators.engine import period_parent_map
-
     if args.file is not None:
         published = read_published_csv(args.file)
         area_parent = area_parent_map()
     else:
-        from catalogue import load_catalogue
-        from indicators import compute
-        from store import Store
-        from store.areas import read_area_table
-
         unknown = [i for i in args.indicator or [] if i not in load_catalogue()]
         if unknown:
             raise UserError(
@@ -125,7 +121,7 @@ def _audit(args: argparse.Namespace) -> int:
         }
     if args.indicator:
         published = published[published["indicator_id"].isin(args.indicator)]
-    result = audit(
+    result = attack_published(
         published.reset_index(drop=True),
         area_parent=area_parent,
         period_parent=period_parent_map(published["period"].astype(str).unique()),

@@ -24,6 +24,7 @@ from common.settings import ROOT
 from geo.areas import read_areas, read_deso_mapping
 from sources.demo_est import load_est_demo
 from sources.events import import_interventions
+from sources.public import load_public
 from sources.template import import_file
 from store import Store
 from store.areas import sync_areas
@@ -145,6 +146,8 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
+        if ind.role == "context":
+            continue  # real public statistics (sources/public.py), never synthesised
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
@@ -263,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = load_demo(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+
+    public = load_public(store)
+    print(
+        f"Verklig offentlig statistik inläst bredvid demodata: {sum(b.rows for b in public)} "
+        f"värden från SCB och Skolverket ({len(public)} filer, data/public/PROVENANCE.md)."
+    )
     return 0
 
 

@@ -11,8 +11,6 @@ import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from geo.boundaries import district_polygons
 from geo.layers import (
-    PROTECTIVE_PALETTE,
-    RISK_PALETTE,
     area_tooltip,
     choropleth_colors,
     choropleth_layer,
@@ -20,6 +18,7 @@ from geo.layers import (
     label_layer,
     legend_entries,
     municipality_view_state,
+    palette_for_role,
     urban_view_state,
 )
 
@@ -70,7 +69,7 @@ def district_choropleth(
         right_on="area_code",
         how="left",
     )
-    palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
+    palette = palette_for_role(ind["role"])
     colours, breaks = choropleth_colors(
         gdf["value"].to_numpy(float), scheme=ind["default_scheme"], palette=palette
     )
