@@ -93,7 +93,7 @@ def calibrate(
     """
     rejected = covered = significant = 0
     mdes = []
-    alpha = 1 - confidence
+    alpha = round(1 - confidence, 9)
     for r in range(runs):
         panel = simulate_panel(
             seed=seed * 100_003 + r, effect=effect, shocks=shocks, treated_events=treated_events

@@ -45,12 +45,30 @@ __all__ = [
     "MIN_POST",
     "MIN_PRE",
     "evaluate",
+    "evaluate_published",
+    "insufficient",
     "period_bounds",
+    "summary_table",
+    "to_json",
     "synthetic_weights",
 ]
 
 METHODS: tuple[str, ...] = ("its", "did", "scm")
 KINDS: tuple[str, ...] = ("proportion", "rate", "count")
+#: Columns of :func:`summary_table` (the CSV download and the CLI's csv format).
+SUMMARY_COLUMNS = [
+    "method",
+    "status",
+    "effect",
+    "lower",
+    "upper",
+    "p_value",
+    "p_min",
+    "n_pre",
+    "n_post",
+    "mde",
+    "verdict",
+]
 #: Fewest usable periods before / after the start (the transition period not counted).
 #: ITS fits 4 parameters, so 4 + 3 points leave 3 residual degrees of freedom at the least.
 MIN_PRE: dict[str, int] = {"its": 4, "did": 3, "scm": 4}
@@ -91,10 +109,11 @@ ASSUMPTIONS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "p-värdet jämför effekten med samma beräkning för varje jämförelseområde som om det "
-            "fått insatsen; minsta möjliga p är 1/(antal jämförelseområden + 1).",
+            "fått insatsen och för falska startår före den riktiga starten; minsta möjliga p är "
+            "1/(antal sådana placebon + 1).",
             "The p-value compares the effect with the same computation for each comparison "
-            "district treated as if it had the intervention; the smallest possible p is "
-            "1/(number of comparison districts + 1).",
+            "district treated as if it had the intervention and for false start years before "
+            "the real one; the smallest possible p is 1/(number of such placebos + 1).",
         ),
     ],
     "scm": [
@@ -304,7 +323,7 @@ def _fmt_p(p: float, *, lang: str) -> str:
 
 def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -> None:
     """Add ``verdict``, ``verdict_en`` and ``significant`` from the numbers in ``out``."""
-    alpha = 1 - confidence
+    alpha = round(1 - confidence, 9)  # 1 - 0.95 is 0.05000000000000004 in floating point
     level = round(100 * confidence)
     e, lo, hi, p = out["effect"], out["lower"], out["upper"], out["p_value"]
     excludes_zero = lo > 0 or hi < 0
@@ -353,6 +372,15 @@ def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -
     out["significant"] = significant
     out["verdict"] = sv + "."
     out["verdict_en"] = en + "."
+
+
+def insufficient(method: str, *, reason: str, reason_en: str) -> dict[str, Any]:
+    """A result that carries no estimate, only why ("otillräckligt underlag").
+
+    >>> insufficient("its", reason="inga värden", reason_en="no values")["verdict"]
+    'Otillräckligt underlag: inga värden'
+    """
+    return _insufficient(method, None, reason, reason_en)
 
 
 def _insufficient(
@@ -581,8 +609,7 @@ def _did(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         placebo_d.append(d_j)
         placebo_t.append(d_j / s_j)
     placebo_t_arr = np.array(placebo_t)
-    p, p_min = _perm_p(t_obs, placebo_t_arr)
-    q, coarse = _perm_quantile(placebo_t_arr, confidence)
+    p_space, p_space_min = _perm_p(t_obs, placebo_t_arr)
     # Placebo in time: pseudo start dates inside the pre-period (≥ 2 points either side).
     pre_idx = np.flatnonzero(~post)
     time_t, time_starts = [], []
@@ -593,6 +620,12 @@ def _did(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         time_t.append(d_s / s_s)
         time_starts.append(prep["periods"][pre_idx[cut]])
     p_time, p_time_min = _perm_p(t_obs, np.array(time_t)) if time_t else (np.nan, np.nan)
+    # One permutation p over both kinds of placebo (studentized, so districts of different
+    # size and windows of different length are comparable); the interval inverts the same
+    # reference distribution, so "p < 0.05" and "the interval excludes 0" agree.
+    reference = np.concatenate([placebo_t_arr, np.array(time_t, float)])
+    p, p_min = _perm_p(t_obs, reference)
+    q, coarse = _perm_quantile(reference, confidence)
     # Event study: each period's gap minus the pre-period mean gap, with a Poisson-based band.
     crit_z = float(stats.norm.ppf(0.5 + confidence / 2))
     band = crit_z / np.sqrt(w)
@@ -637,6 +670,8 @@ def _did(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         critical_t=q,
         se_log=se,
         mde=_mde(se, q),
+        p_space=p_space,
+        p_space_min=p_space_min,
         p_time=p_time,
         p_time_min=p_time_min,
         time_placebo_starts=time_starts,
@@ -910,3 +945,142 @@ def evaluate(
         )
     prep = _balance(_prepare(panel, treated, start, kind=kind, controls=controls))
     return _DESIGNS[method](prep, confidence=confidence, multiplier=float(multiplier))
+
+
+def summary_table(results: Mapping[str, Mapping[str, Any]], *, lang: str = "sv") -> pd.DataFrame:
+    """One row per design: the contract's numbers and the verdict in ``lang``.
+
+    Examples
+    --------
+    >>> r = {"its": insufficient("its", reason="inga värden", reason_en="no values")}
+    >>> summary_table(r, lang="en")[["method", "status", "verdict"]].values.tolist()
+    [['its', 'insufficient', 'Insufficient data: no values']]
+    """
+    rows = []
+    for method, out in results.items():
+        row = {c: out.get(c) for c in SUMMARY_COLUMNS}
+        row["method"] = method
+        row["verdict"] = out["verdict_en"] if lang == "en" else out["verdict"]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _excluded_districts(others: pd.DataFrame, treated: Sequence[str], indicator_id: str) -> list:
+    """Districts of other interventions aimed at the same indicator: not clean comparisons."""
+    found = {
+        d
+        for districts, targets in zip(others["districts"], others["targets"], strict=True)
+        if indicator_id in targets
+        for d in districts
+        if d not in treated
+    }
+    return sorted(found)
+
+
+def evaluate_published(
+    values: pd.DataFrame,
+    intervention: Mapping[str, Any],
+    *,
+    indicator: Any,
+    others: pd.DataFrame | None = None,
+    methods: Sequence[str] = METHODS,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
+    """Evaluate one register entry on one indicator from *published* district values.
+
+    ``values`` is the output of :func:`indicators.engine.compute` (or
+    ``access.reads.indicator_values``): suppressed rows have no numerator, so they are gaps.
+    ``intervention`` is a register row (``id, districts, start_date, synthetic``);
+    ``indicator`` a catalogue entry (``id, kind, multiplier``); ``others`` the rest of the
+    register: districts of another intervention aimed at the same indicator are left out
+    of the comparison.
+
+    Returns ``intervention`` (dict), ``indicator``, ``results`` (method → :func:`evaluate`'s
+    mapping), ``excluded`` and ``synthetic``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> v = pd.DataFrame(columns=["area_code", "area_level", "period", "numerator",
+    ...                           "denominator", "synthetic"])
+    >>> iv = {"id": 1, "districts": ["d-x"], "start_date": date(2021, 1, 1), "synthetic": True}
+    >>> ind = SimpleNamespace(id="skadegorelse", kind="rate", multiplier=1000)
+    >>> out = evaluate_published(v, iv, indicator=ind, methods=["its"])
+    >>> out["results"]["its"]["verdict"]
+    'Otillräckligt underlag: inga publicerade värden för d-x'
+    """
+    methods = list(methods)
+    bad = [m for m in methods if m not in METHODS]
+    if bad:
+        raise UserError(
+            f"Okänd metod: {', '.join(bad)}; välj bland {', '.join(METHODS)}.",
+            message_en=f"Unknown method: {bad}",
+        )
+    iv = dict(intervention)
+    values = values[values["area_level"] == "district"]
+    values = values[~values["period"].astype(str).str.contains("W")]
+    panel = values[["area_code", "period", "numerator", "denominator"]]
+    treated = list(iv["districts"])
+    if others is not None and not others.empty:
+        others = others[others["id"] != iv["id"]]
+        excluded = _excluded_districts(others, treated, indicator.id)
+    else:
+        excluded = []
+    controls = [c for c in panel["area_code"].unique() if c not in treated + excluded]
+    absent = [d for d in treated if d not in set(panel["area_code"])]
+    results = {}
+    for method in methods:
+        if indicator.kind in KINDS and absent:
+            results[method] = insufficient(
+                method,
+                reason="inga publicerade värden för " + ", ".join(absent),
+                reason_en="no published values for " + ", ".join(absent),
+            )
+            continue
+        results[method] = evaluate(
+            panel,
+            treated,
+            iv["start_date"],
+            method=method,
+            kind=indicator.kind,
+            multiplier=indicator.multiplier if indicator.kind in ("proportion", "rate") else 1,
+            controls=controls,
+            confidence=confidence,
+        )
+    synthetic = bool(values["synthetic"].fillna(False).astype(bool).any()) or bool(
+        iv.get("synthetic")
+    )
+    return {
+        "intervention": iv,
+        "indicator": indicator.id,
+        "results": results,
+        "excluded": excluded,
+        "synthetic": synthetic,
+    }
+
+
+def to_json(value: Any) -> Any:
+    """The result as plain JSON types: tables become lists of records, NaN becomes None.
+
+    >>> to_json({"a": np.float64("nan"), "b": pd.DataFrame({"x": [1]}), "c": date(2021, 9, 1)})
+    {'a': None, 'b': [{'x': 1}], 'c': '2021-09-01'}
+    """
+    if isinstance(value, pd.DataFrame):
+        return [to_json(r) for r in value.to_dict("records")]
+    if isinstance(value, pd.Series):
+        return to_json(value.to_dict())
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (date, datetime, pd.Timestamp)):
+        return value.isoformat()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(float(value)) else float(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.stats import binomtest
 
 from common.errors import UserError
 from indicators.calibration import START, calibrate, simulate_panel
@@ -42,16 +43,23 @@ CALIBRATION = [
 ]
 
 
+# A few dozen runs cannot pin a rate to ±2 points, so the fast study asks that the observed
+# rate is not significantly worse than the promise (one-sided binomial test at the 1 % level);
+# `make bench` runs 1 000 panels per method and prints the rates themselves.
+
+
 @pytest.mark.parametrize("method,shocks,runs", CALIBRATION)
 def test_no_effect_gives_p_below_005_in_at_most_7_percent_of_runs(method, shocks, runs):
     out = calibrate(method=method, runs=runs, effect=0.0, shocks=shocks, seed=11)
-    assert out["rejected"] <= 0.07, out
+    hits = round(out["rejected"] * runs)
+    assert binomtest(hits, runs, 0.07, alternative="greater").pvalue > 0.01, out
 
 
 @pytest.mark.parametrize("method,shocks,runs", CALIBRATION)
 def test_intervals_cover_a_true_30_percent_decrease_in_at_least_90_percent(method, shocks, runs):
     out = calibrate(method=method, runs=runs, effect=-0.30, shocks=shocks, seed=12)
-    assert out["covered"] >= 0.90, out
+    covered = round(out["covered"] * runs)
+    assert binomtest(covered, runs, 0.90, alternative="less").pvalue > 0.01, out
     # Power at −30 % with ~300 events a year is reported in make bench; here: it is not nil.
     assert out["rejected"] > 0.2, out
 
@@ -104,7 +112,10 @@ def test_terms_are_used_when_the_indicator_has_them_and_year_rows_are_not_double
     for i in range(21):
         for y in range(2016, 2026):
             terms = [rng.poisson(150), rng.poisson(150)]
-            rows += [(f"d{i:02d}", f"{y}-VT", terms[0], 7_500), (f"d{i:02d}", f"{y}-HT", terms[1], 7_500)]
+            rows += [
+                (f"d{i:02d}", f"{y}-VT", terms[0], 7_500),
+                (f"d{i:02d}", f"{y}-HT", terms[1], 7_500),
+            ]
             rows.append((f"d{i:02d}", str(y), sum(terms), 15_000))  # rolled-up year row
     panel = pd.DataFrame(rows, columns=["area_code", "period", "numerator", "denominator"])
     out = evaluate(panel, "d00", "2021-08-15", method="its", kind="rate")
@@ -248,8 +259,10 @@ def test_synthetic_weights_match_pysyncon_on_the_same_problem():
     except ImportError:
         missing("pysyncon (requirements-dev.txt)")
     rng = np.random.default_rng(9)
-    donors = pd.DataFrame(rng.uniform(0.01, 0.03, (7, 10)), columns=[f"c{i}" for i in range(10)])
-    treated = pd.Series(rng.uniform(0.015, 0.025, 7), name="t")
+    # Rates per 1 000: pysyncon's SLSQP stops at its start (equal weights) on raw rates of
+    # ~0.02, whose squared gaps are below its tolerance -- one more reason it is not used.
+    donors = pd.DataFrame(rng.uniform(10, 30, (7, 10)), columns=[f"c{i}" for i in range(10)])
+    treated = pd.Series(rng.uniform(15, 25, 7), name="t")
     synth = Synth()
     # pysyncon scales each predictor row by its standard deviation; V = sd² undoes that, so
     # both minimise the plain pre-period squared gap.
