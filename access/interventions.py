@@ -24,8 +24,8 @@ import pandas as pd
 
 from access import require
 from access.reads import indicator_values
+from catalogue import load_catalogue
 from common.errors import UserError
-from indicators.catalogue import load_catalogue
 from indicators.evaluation import METHODS, evaluate_published
 from sources.events import import_interventions as import_intervention_file
 from store import interventions as register

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.errors import Problem, ValidationError
-from indicators.catalogue import load_catalogue
 from store.db import Store
 from store.events import write_events
 from store.observations import BatchResult
