@@ -341,12 +341,16 @@ def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -
     if p_min >= alpha:
         # Too few comparison districts: no p can reach the level, so no verdict either way.
         k = len(out.get("comparisons", []))
+        k_time = len(out.get("time_placebo_starts", []))
+        extra_sv = f" och {k_time} falska startår" if k_time else ""
+        extra_en = f" and {k_time} false start years" if k_time else ""
         out["significant"] = False
         out["status"] = "insufficient"
         out["reason"] = (
-            f"med {k} jämförelseområden kan p inte bli lägre än {_fmt_p(p_min, lang='sv')[2:]}"
+            f"med {k} jämförelseområden{extra_sv} kan p inte bli lägre än "
+            f"{_fmt_p(p_min, lang='sv')[2:]}"
         )
-        out["reason_en"] = f"with {k} comparison districts p cannot go below {p_min:.2f}"
+        out["reason_en"] = f"with {k} comparison districts{extra_en} p cannot go below {p_min:.2f}"
         out["verdict"] = f"Otillräckligt underlag: {out['reason']} (skattning {ci_sv})."
         out["verdict_en"] = f"Insufficient data: {out['reason_en']} (estimate {ci_en})."
         return

@@ -167,15 +167,22 @@ def test_a_comparison_district_missing_a_period_is_dropped_and_named():
     out = evaluate(panel, "d00", "2020-01-01", method="did", kind="rate")
     assert out["dropped"] == ["d05"]
     assert "d05" not in out["comparisons"] and len(out["comparisons"]) == 19
-    assert out["p_min"] == pytest.approx(1 / 20)
+    # One permutation p over 19 districts and 5 false start years as placebos.
+    assert out["p_space_min"] == pytest.approx(1 / 20)
+    assert out["p_min"] == pytest.approx(1 / 25)
 
 
 def test_few_comparison_districts_report_their_smallest_possible_p_and_no_verdict():
     out = evaluate(_panel(-0.5, districts=6), "d00", "2020-01-01", method="did", kind="rate")
-    assert out["p_min"] == pytest.approx(1 / 6)
+    assert out["p_min"] == pytest.approx(1 / 11)  # 5 districts + 5 false start years
     assert out["p_value"] >= out["p_min"]
     assert not out["significant"]
-    assert out["verdict"].startswith("Otillräckligt underlag: med 5 jämförelseområden")
+    assert out["verdict"].startswith(
+        "Otillräckligt underlag: med 5 jämförelseområden och 5 falska startår kan p inte bli "
+        "lägre än 0,09"
+    )
+    scm = evaluate(_panel(-0.5, districts=6), "d00", "2020-01-01", method="scm", kind="rate")
+    assert scm["p_min"] == pytest.approx(1 / 6) and not scm["significant"]
 
 
 def test_three_comparison_districts_are_not_enough_for_the_placebo_designs():
