@@ -92,10 +92,11 @@ CAPABILITY_TEXT: dict[str, tuple[str, str]] = {
 }
 
 #: Area levels of indicator values per role (publik: never below district).
+#: "country" is Sweden (national public statistics, the second benchmark): every role.
 VALUE_LEVELS: dict[str, tuple[str, ...]] = {
-    role: ("municipality", "district")
+    role: ("country", "municipality", "district")
     if role == "publik"
-    else ("municipality", "district", "stadsdel")
+    else ("country", "municipality", "district", "stadsdel")
     for role in ROLES
 }
 
@@ -151,7 +152,7 @@ def value_levels(role: str) -> tuple[str, ...]:
     """The area levels whose indicator values ``role`` may see.
 
     >>> value_levels("publik"), value_levels("rad")[-1]
-    (('municipality', 'district'), 'stadsdel')
+    (('country', 'municipality', 'district'), 'stadsdel')
     """
     return VALUE_LEVELS[normalise_role(role)]
 

@@ -346,6 +346,33 @@ def record_export(store: Store, role: str, *, user: str, what: str) -> None:
         audit(conn, user=user, action="export", detail=f"{what} (roll {normalise_role(role)})")
 
 
+# --- provenance -----------------------------------------------------------------------------------
+
+
+def provenance(store: Store, role: str) -> pd.DataFrame:
+    """Where the loaded figures come from, per import batch that carries provenance (publisher's
+    table, reference, retrieval date, licence; shipped public snapshots flagged). Every role
+    may see it: it names sources, not people.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> provenance(s, "publik").empty
+    True
+    """
+    from store.observations import batch_provenance
+
+    normalise_role(role)
+    return batch_provenance(store)
+
+
+def shipped_public_data(store: Store) -> bool:
+    """True when the real public snapshots shipped with the app are loaded (banner wording)."""
+    from store.observations import has_shipped_public_data
+
+    return has_shipped_public_data(store)
+
+
 # --- database mode ------------------------------------------------------------------------------
 
 
@@ -364,7 +391,7 @@ def database_mode(store: Store) -> str:
     b = schema.import_batch
     query = (
         sa.select(b.c.synthetic, sa.func.count())
-        .where(b.c.status == "loaded")
+        .where(b.c.status == "loaded", b.c.shipped.is_(False))  # shipped public snapshots
         .group_by(b.c.synthetic)
     )
     with store.engine.connect() as conn:
@@ -387,8 +414,10 @@ __all__ = [
     "indicator_values",
     "record_export",
     "record_signin",
+    "provenance",
     "role_of_subject",
     "rollback",
     "set_role",
+    "shipped_public_data",
     "user_roles",
 ]

@@ -142,6 +142,8 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
+        if ind.role == "context":
+            continue  # real public statistics (sources/public.py), never synthesised
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
@@ -272,6 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = load_demo(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    from sources.public import load_public
+
+    public = load_public(store)
+    print(
+        f"Verklig offentlig statistik inläst bredvid demodata: {sum(b.rows for b in public)} "
+        f"värden från SCB och Skolverket ({len(public)} filer, data/public/PROVENANCE.md)."
+    )
     return 0
 
 

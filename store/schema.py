@@ -41,6 +41,14 @@ import_batch = sa.Table(
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("rolled_back_at", sa.DateTime(timezone=True)),
     sa.Column("rolled_back_by", sa.String(200)),
+    # Provenance (migration 0005): the publisher's table, where the file came from, when, licence.
+    sa.Column("source_table", sa.String(300)),
+    sa.Column("source_ref", sa.String(500)),
+    sa.Column("retrieved_on", sa.Date),
+    sa.Column("licence", sa.String(100)),
+    # A real public snapshot shipped with the app (data/public/): real, but not the
+    # municipality's own data, so it does not end demo mode.
+    sa.Column("shipped", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 
 observation = sa.Table(

@@ -47,7 +47,7 @@ def test_each_role_gets_exactly_its_pages():
 
 
 def test_public_is_the_only_role_without_stadsdelar():
-    assert value_levels("publik") == ("municipality", "district")
+    assert value_levels("publik") == ("country", "municipality", "district")
     assert all("stadsdel" in value_levels(r) for r in ROLES if r != "publik")
 
 
