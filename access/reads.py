@@ -44,7 +44,16 @@ from store.observations import (
     rollback_batch,
 )
 
-AUDIT_ACTIONS = ("signin", "import", "rollback", "export", "role_change")
+AUDIT_ACTIONS = (
+    "signin",
+    "import",
+    "rollback",
+    "export",
+    "role_change",
+    "intervention_add",
+    "intervention_edit",
+    "intervention_end",
+)
 AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
 USER_ROLE_COLUMNS = ["subject", "role"]
 #: The longest user subject (e-mail, OIDC ``sub``) the user_role table holds.

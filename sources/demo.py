@@ -98,6 +98,7 @@ INTERVENTIONS = [
         "districts": ["d-ersboda"],
         "start": date(2021, 9, 1),
         "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+        "unit": "Fritid Umeå (demo)",
         "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
     },
     {
@@ -105,6 +106,7 @@ INTERVENTIONS = [
         "districts": ["d-alidhem"],
         "start": date(2019, 3, 1),
         "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+        "unit": "Fritidsbanken (demo)",
         "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
     },
     {
@@ -112,6 +114,10 @@ INTERVENTIONS = [
         "districts": ["d-mariehem", "d-tomtebo"],
         "start": date(2023, 8, 15),
         "description": "Fler vuxna ute kvällar och helger (demo).",
+        "unit": "Fältgruppen (demo)",
+        # Also aimed at vandalism, where the synthetic data has no effect: the evaluation
+        # should say "no clear change" there.
+        "targets": ["vuxennarvaro", "skadegorelse"],
         "effect": {"vuxennarvaro": 2.0},
     },
 ]
@@ -199,6 +205,9 @@ def generate_interventions() -> pd.DataFrame:
                 "startdatum": iv["start"].isoformat(),
                 "slutdatum": "",
                 "beskrivning": iv["description"],
+                # The demo's target indicators are those the synthetic data gives an effect.
+                "malindikatorer": ",".join(iv.get("targets", iv["effect"])),
+                "ansvarig": iv["unit"],
             }
             for iv in INTERVENTIONS
         ]
