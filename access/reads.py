@@ -7,7 +7,7 @@ the data layer, not only by hiding widgets"):
 function                  who
 ========================  ===========================================================
 indicator_values          everyone; ``publik`` only municipality and district levels
-est_week                  everyone; district totals (suppressed) unless est/admin
+est_week                  everyone; four-week period totals (protected) unless est/admin
 est_cells                 est, admin
 est_activities            est, admin
 batches, import_file,     analytiker, admin
@@ -93,8 +93,10 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     """The EST lägesbild of ISO ``week`` as ``role`` may see it.
 
     ``est`` and ``admin`` get :func:`indicators.est.est_view` (grid cells, types, partners,
-    hours, activities); every other role gets :func:`indicators.est.public_view`: suppressed
-    district totals and nothing finer (no ``cells`` key).
+    hours, activities); every other role gets :func:`indicators.est_public.public_view`: the
+    last four-week period ended by ``week``, protected district and type totals and the
+    municipality's period totals, no weekly figure, mean, p-value or cell (no ``cells`` key;
+    docs/disclosure.md §6).
 
     Examples
     --------
@@ -102,11 +104,23 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
     (False, True)
     """
-    from indicators.est import est_view, public_view
+    from indicators.est import est_view
 
     require(role, "est_district_totals")
+    if not may(role, "est_cells"):
+        return _est_public(store, week)
     data = _est_data(store, week, previous_weeks=previous_weeks)
-    return est_view(data) if may(role, "est_cells") else public_view(data)
+    return est_view(data)
+
+
+def _est_public(store: Store, week: str) -> dict:
+    """Four-week periods only, for the roles that may not see counts (docs/disclosure.md §6)."""
+    from indicators import est_public
+    from store.est import read_incidents
+
+    period = est_public.last_complete_period(week)
+    weeks = [w for p in est_public.previous_periods(period, 13) for w in est_public.period_weeks(p)]
+    return est_public.public_view(read_incidents(store, weeks=weeks), week)
 
 
 def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> pd.DataFrame:
