@@ -252,6 +252,7 @@ def est_public(data: dict) -> None:
     """The EST page for roles that may not see counts: the last ended four-week period's
     protected totals per district and type, and the municipality per period
     (:func:`indicators.est_public.public_view`; docs/disclosure.md §6)."""
+
     def shown(x: float) -> str:
         return SYMBOL if pd.isna(x) else fmt_int(x)
 
