@@ -7,7 +7,7 @@ the data layer, not only by hiding widgets"):
 function                  who
 ========================  ===========================================================
 indicator_values          everyone; ``publik`` only municipality and district levels
-est_week                  everyone; district totals (suppressed) unless est/admin
+est_week                  everyone; four-week period totals (protected) unless est/admin
 est_cells                 est, admin
 est_activities            est, admin
 batches, import_file,     analytiker, admin
@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
 from catalogue import load_catalogue
 from common.errors import UserError
-from indicators import compute
-from indicators.est import est_view, public_view, week_data, weeks_needed
+from indicators import compute, est_public
+from indicators.est import est_view, week_data, weeks_needed
 from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
@@ -108,8 +108,10 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     """The EST lägesbild of ISO ``week`` as ``role`` may see it.
 
     ``est`` and ``admin`` get :func:`indicators.est.est_view` (grid cells, types, partners,
-    hours, activities); every other role gets :func:`indicators.est.public_view`: suppressed
-    district totals and nothing finer (no ``cells`` key).
+    hours, activities); every other role gets :func:`indicators.est_public.public_view`: the
+    last four-week period ended by ``week``, protected district and type totals and the
+    municipality's period totals, no weekly figure, mean, p-value or cell (no ``cells`` key;
+    docs/disclosure.md §6).
 
     Examples
     --------
@@ -119,8 +121,18 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     """
 
     require(role, "est_district_totals")
+    if not may(role, "est_cells"):
+        return _est_public(store, week)
     data = _est_data(store, week, previous_weeks=previous_weeks)
-    return est_view(data) if may(role, "est_cells") else public_view(data)
+    return est_view(data)
+
+
+def _est_public(store: Store, week: str) -> dict:
+    """Four-week periods only, for the roles that may not see counts (docs/disclosure.md §6)."""
+
+    period = est_public.last_complete_period(week)
+    weeks = [w for p in est_public.previous_periods(period, 13) for w in est_public.period_weeks(p)]
+    return est_public.public_view(read_incidents(store, weeks=weeks), week)
 
 
 def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> pd.DataFrame:
