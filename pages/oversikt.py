@@ -22,7 +22,10 @@ with left:
     scheme = maps.select_scheme(key="oversikt_scheme")
     clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=400, scheme=scheme)
 with right:
-    ui.show_table(rows, ind, height=300)
+    # Sweden (real national statistics, where there are any) as a second benchmark row.
+    national = ui.values_with_sweden()
+    national = national[(national["indicator_id"] == ind_id) & (national["period"] == period)]
+    ui.show_table(national, ind, height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     changes = significant_changes(

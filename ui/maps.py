@@ -9,11 +9,27 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from geo.boundaries import district_polygons
+from geo.layers import (
+    MISSING_COLOR,
+    VERDICT_MAP_COLORS,
+    area_tooltip,
+    boundary_layer,
+    choropleth_colors,
+    choropleth_layer,
+    deck,
+    label_layer,
+    legend_entries,
+    municipality_view_state,
+    palette_for_role,
+    uncertain,
+    urban_view_state,
+    verdict_colors,
+)
 
 
 @st.cache_data(show_spinner=False)
 def _district_polygons():
-    from geo.boundaries import district_polygons
 
     return district_polygons(crs=4326)
 
@@ -51,8 +67,6 @@ def select_scheme(*, key: str) -> str:
 
 
 def _verdict_legend(present: set) -> list[dict]:
-    from geo.layers import MISSING_COLOR, VERDICT_MAP_COLORS
-
     order = [
         ("higher_worse", "lower_worse"),
         ("similar",),
@@ -113,22 +127,6 @@ def district_choropleth(
     Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
     label and drawn paler; in the whole-municipality view only large districts are labelled.
     """
-    from geo.layers import (
-        PROTECTIVE_PALETTE,
-        RISK_PALETTE,
-        area_tooltip,
-        boundary_layer,
-        choropleth_colors,
-        choropleth_layer,
-        deck,
-        label_layer,
-        legend_entries,
-        municipality_view_state,
-        uncertain,
-        urban_view_state,
-        verdict_colors,
-    )
-
     lg = ui.lang()
     polygons = _district_polygons()
     gdf = polygons.merge(
@@ -151,7 +149,7 @@ def district_choropleth(
     has_verdicts = gdf["verdict"].map(lambda v: isinstance(v, str) and v in MAP_SYMBOL).any()
     if scheme == "verdict" and not has_verdicts:
         scheme = "quantiles"  # e.g. composite indices: no verdict to colour by
-    palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
+    palette = palette_for_role(ind["role"])
     decimals = 0 if ind["kind"] == "count" else 1
     breaks = None
     if scheme == "verdict":
