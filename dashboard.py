@@ -78,7 +78,7 @@ allowed = [key for key in PAGES if key in allowed_pages(role)]
 nav = st.navigation([PAGES[key] for key in allowed])
 deep_link = st.session_state.pop("_deep_link", None)
 # A page the role may not open: say so (Streamlit would show the start page silently).
-asked = deep_link or st.context.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+asked = deep_link or (st.context.url or "").rstrip("/").rsplit("/", 1)[-1].split("?")[0]
 if asked in PAGES and asked not in allowed and st.session_state.get("_refused") != asked:
     st.session_state["_refused"] = asked  # once per session and page, not on every rerun
     st.warning(

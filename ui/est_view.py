@@ -234,7 +234,11 @@ def est_map(
             earlier.line_width_min_pixels = 1.5
             layers.append(earlier)
     if not now.empty:
-        layers.append(grid_layer(now, colors=colours, tooltip_cols=["tip", "district_code"]))
+        layers.append(
+            grid_layer(
+                now, value_col="count", colors=colours, tooltip_cols=["tip", "district_code"]
+            )
+        )
     hot_cells = frame[frame["class"] == "hot"]
     if not hot_cells.empty:
         outline = grid_layer(hot_cells, colors=[[0, 0, 0, 0]] * len(hot_cells), layer_id="hotspots")
