@@ -164,9 +164,6 @@ def est_cell_patterns(
     >>> est_cell_patterns(s, "est", "2025-W47", [(761250, 7092250)]).columns.tolist()
     ['cell_x', 'cell_y', 'count', 'weekday', 'weekday_count', 'hour', 'hour_count']
     """
-    from indicators.est import weeks_needed
-    from store.est import read_incidents
-
     require(role, "est_cells")
     columns = ["cell_x", "cell_y", "count", "weekday", "weekday_count", "hour", "hour_count"]
     inc = read_incidents(store, weeks=weeks_needed(week, previous_weeks=weeks))
