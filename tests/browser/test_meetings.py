@@ -156,19 +156,24 @@ def test_tables_show_verdict_trend_and_units(served, page, artifacts):
     """Item 2: the verdict column is the second column (never cut off at the grid's edge),
     trends say better/worse, the overview grid has units, the rule is explained on the page."""
     open_page(page, served, "oversikt", lang="sv", role="rad")
-    page.wait_for_selector("[data-testid='stDataFrame'] [role=columnheader]", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stDataFrame'] [role=columnheader]", state="attached", timeout=60_000
+    )
     headers = [
-        h.inner_text()
+        h.text_content()
         for h in page.locator("[data-testid='stDataFrame'] [role=columnheader]").all()
     ]
     assert headers[:3] == ["Område", "Jämfört med Umeå", "Värde (%)"], headers
     body = page.inner_text("body")
     assert "inte att värdena är lika" in body  # the 'no significant' rule, where it is shown
+    # the overview grid (tartan) names each indicator's unit beside it
+    page.locator("[data-testid='stDataFrame']").nth(1).scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
     grid_rows = page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=stDataFrame] [role=gridcell]')]"
         ".map(e => e.textContent)"
     )
-    assert any("(%)" in c for c in grid_rows) or "(%)" in visible_text(page)
+    assert "Ej behöriga till gymnasiet (%)" in grid_rows, grid_rows[:30]
     open_page(page, served, "jamforelse", lang="sv", role="rad")
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.wait_for_timeout(1500)
