@@ -37,7 +37,7 @@ st.caption(
         "Without a row the claim applies, and without a claim the role Public.",
     )
 )
-st.dataframe(
+ui.dataframe(
     roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
     hide_index=True,
     width="stretch",
@@ -61,7 +61,7 @@ with st.form("set_role", clear_on_submit=True):
         try:
             set_role(store, role, subject, new_role, by=ui.user_name())
         except UserError as exc:
-            st.error(t(str(exc), exc.message_en or str(exc)))
+            ui.error(t(str(exc), exc.message_en or str(exc)))
         else:
             st.success(t("Rollen är sparad.", "The role is saved."))
             st.rerun()
@@ -75,7 +75,7 @@ action = st.selectbox(
 )
 log = audit_entries(store, role, action=action, limit=1000)
 log["at"] = pd.to_datetime(log["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-st.dataframe(
+ui.dataframe(
     log.rename(
         columns={
             "at": t("När (UTC)", "When (UTC)"),
@@ -111,7 +111,7 @@ config = pd.DataFrame(
         ),
         (
             t("Användaranspråk", "User claim"),
-            os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "email",
+            os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "sub",
             auth.SUBJECT_CLAIM_ENV,
         ),
         (
@@ -124,7 +124,7 @@ config = pd.DataFrame(
     ],
     columns=[t("Inställning", "Setting"), t("Värde", "Value"), t("Ändras via", "Changed through")],
 )
-st.dataframe(config, hide_index=True, width="stretch")
+ui.dataframe(config, hide_index=True, width="stretch")
 st.caption(
     t(
         "Inställningarna ändras i driftmiljön (miljövariabler och secrets), inte här; "
