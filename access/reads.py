@@ -79,7 +79,7 @@ def indicator_values(
     allowed = value_levels(role)
     wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
     if indicator_ids is not None:
-        from indicators.catalogue import load_catalogue
+        from catalogue import load_catalogue
 
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
@@ -413,54 +413,6 @@ def produce(
     return result
 
 
-# --- EST entry ----------------------------------------------------------------------------------
-
-
-def add_incident(store: Store, role: str, *, user: str, **fields):
-    """Store one incident typed into the EST form (est, admin): the one write path of the
-    form; ``fields`` are :func:`sources.est.add_incident`'s. Form text is scanned for
-    identity numbers (refused, never echoed).
-
-    Examples
-    --------
-    >>> s = Store("sqlite://"); s.migrate()
-    >>> add_incident(s, "rad", user="anna", occurred_at="2025-11-15 22:10", type="brand",
-    ...              partner="fältare", x=759000, y=7087000)
-    Traceback (most recent call last):
-    access.PermissionDenied: Rollen Rådet (Umebrå) får inte registrera EST-händelser och aktiviteter.
-    """
-    from sources.est import add_incident as add
-
-    require(role, "est_entry")
-    _refuse_form_text(fields)
-    return add(store, user=user, **fields)
-
-
-def add_activity(store: Store, role: str, *, user: str, **fields):
-    """Store one activity typed into the EST form (est, admin); see :func:`add_incident`.
-
-    Examples
-    --------
-    >>> s = Store("sqlite://"); s.migrate()
-    >>> add_activity(s, "est", user="anna", starts_at="2025-11-21 19:00", kind="patrull",
-    ...              status="planerad", organiser="polis", district="Ersboda").rows_loaded
-    1
-    """
-    from sources.est import add_activity as add
-
-    require(role, "est_entry")
-    _refuse_form_text(fields)
-    return add(store, user=user, **fields)
-
-
-def _refuse_form_text(fields: dict) -> None:
-    from sources.personal_data import refuse_personal_text
-
-    for name, value in fields.items():
-        if isinstance(value, str):
-            refuse_personal_text(value, what=f"formulärfältet {name}")
-
-
 # --- database mode ------------------------------------------------------------------------------
 
 
@@ -499,8 +451,6 @@ def database_mode(store: Store) -> str:
 __all__ = [
     "AUDIT_ACTIONS",
     "LEAST_ROLE",
-    "add_activity",
-    "add_incident",
     "produce",
     "audit_entries",
     "batches",

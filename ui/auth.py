@@ -23,9 +23,9 @@ import streamlit as st
 
 import ui
 from access import LEAST_ROLE, ROLE_LABELS, ROLES
+from access.app import demo_allowed
 from access.reads import database_mode, record_signin, role_for_sign_in
 from common.personal_numbers import mask
-from sources.demo import demo_allowed
 
 ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
 SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"

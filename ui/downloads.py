@@ -73,6 +73,7 @@ def brief_download(period: str, *, key: str) -> None:
                     store(),
                     period=period,
                     districts=focus_districts(),
+                    role=role,
                     out=Path(tmp) / f"radsunderlag_{period}.pdf",
                 )
                 return out.read_bytes()

@@ -11,8 +11,17 @@ import pandas as pd
 import streamlit as st
 
 from access import may
-from access.reads import add_activity, add_incident, produce
+from access.app import (
+    ACTIVITY_KINDS,
+    INCIDENT_TYPES,
+    ORGANISERS,
+    PARTNERS,
+    add_activity,
+    add_incident,
+    incident_week_span,
+)
 from access.reads import est_week as read_est_week
+from access.reads import produce
 from common.errors import UserError
 from common.fmt import fmt_week
 from common.settings import database_url
@@ -20,8 +29,6 @@ from geo.boundaries import district_polygons
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
 from reports.est_week import build_est_week_pdf
-from sources.est import ACTIVITY_KINDS, INCIDENT_TYPES, ORGANISERS, PARTNERS
-from store.est import incident_week_span
 from ui.i18n import escape_markdown, lang, t
 from ui.reads import areas, data_version, session_role, store, store_at, user_name
 from ui.widgets import sync
@@ -239,7 +246,9 @@ def _weekly_brief(week: str, role: str) -> None:
 
         def make() -> bytes:
             with tempfile.TemporaryDirectory() as tmp:
-                out = build_est_week_pdf(store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf")
+                out = build_est_week_pdf(
+                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=role
+                )
                 return out.read_bytes()
 
         st.session_state["est-pdf"] = produce(
