@@ -413,6 +413,27 @@ def produce(
     return result
 
 
+def configuration(store: Store, role: str) -> dict[str, str]:
+    """The settings in force that the admin page shows (admin): disclosure thresholds, the
+    database kind (never its URL) and the demo state.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> configuration(s, "admin")["database"]
+    'sqlite'
+    """
+    from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+
+    require(role, "configuration")
+    return {
+        "suppression_threshold": str(SUPPRESSION_THRESHOLD),
+        "min_denominator": str(MIN_DENOMINATOR),
+        "database": store.dialect,
+        "mode": database_mode(store),
+    }
+
+
 # --- database mode ------------------------------------------------------------------------------
 
 
@@ -453,6 +474,7 @@ __all__ = [
     "LEAST_ROLE",
     "produce",
     "audit_entries",
+    "configuration",
     "batches",
     "database_mode",
     "est_activities",

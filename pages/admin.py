@@ -11,9 +11,8 @@ import streamlit as st
 
 import ui
 from access import ROLE_LABELS, ROLES, PermissionDenied
-from access.reads import AUDIT_ACTIONS, audit_entries, set_role, user_roles
+from access.reads import AUDIT_ACTIONS, audit_entries, configuration, set_role, user_roles
 from common.errors import UserError
-from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from ui import auth
 
 ui.page_guard("admin")
@@ -90,15 +89,21 @@ ui.dataframe(
 )
 
 st.subheader(t("Konfiguration", "Configuration"))
+settings = configuration(store, role)
 config = pd.DataFrame(
     [
         (
             t("Prickningsgräns (antal)", "Suppression threshold (count)"),
-            str(SUPPRESSION_THRESHOLD),
+            settings["suppression_threshold"],
             "UVTS_SUPPRESSION_THRESHOLD",
         ),
-        (t("Minsta nämnare", "Minimum denominator"), str(MIN_DENOMINATOR), "UVTS_MIN_DENOMINATOR"),
-        (t("Databas", "Database"), store.dialect, "UVTS_DATABASE_URL"),
+        (
+            t("Minsta nämnare", "Minimum denominator"),
+            settings["min_denominator"],
+            "UVTS_MIN_DENOMINATOR",
+        ),
+        (t("Databas", "Database"), settings["database"], "UVTS_DATABASE_URL"),
+        (t("Läge", "Mode"), settings["mode"], "UVTS_DEMO, python -m sources.demo"),
         (
             t("Inloggning (OIDC)", "Sign-in (OIDC)"),
             t("på", "on") if auth.auth_configured() else t("av", "off"),
