@@ -37,6 +37,7 @@ __all__ = [
     "add_activity",
     "add_incident",
     "demo_allowed",
+    "refuse_form_text",
     "est_records",
     "freshness",
     "has_real_data",
@@ -130,23 +131,30 @@ def add_incident(store: Store, role: str, **fields) -> BatchResult:
     access.PermissionDenied: Rollen Allmänhet får inte registrera EST-händelser och aktiviteter.
     """
     require(role, "est_entry")
-    _refuse_form_text(fields)
+    refuse_form_text(fields)
     return _add_incident(store, **fields)
 
 
 def add_activity(store: Store, role: str, **fields) -> BatchResult:
     """Store one activity entered in the app (:func:`sources.est.add_activity`); est, admin."""
     require(role, "est_entry")
-    _refuse_form_text(fields)
+    refuse_form_text(fields)
     return _add_activity(store, **fields)
 
 
-def _refuse_form_text(fields: dict) -> None:
-    """Every text typed into an EST form is scanned for identity numbers (refused, never
-    echoed); docs/privacy.md."""
+def refuse_form_text(fields: dict) -> None:
+    """Every text typed into a form (EST entry, interventions) is scanned for identity
+    numbers: refused, never echoed (docs/privacy.md).
+
+    Examples
+    --------
+    >>> refuse_form_text({"name": "Fältare Ersboda", "districts": ["d-ersboda"]})
+    """
     for name, value in fields.items():
-        if isinstance(value, str):
-            refuse_personal_text(value, what=f"formulärfältet {name}")
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if isinstance(item, str):
+                refuse_personal_text(item, what=f"formulärfältet {name}")
 
 
 # re-exported unchanged: role-free facts about the store and the demo-mode rule

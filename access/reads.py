@@ -43,7 +43,16 @@ from store import schema
 from store.db import Store, audit
 
 T = TypeVar("T")
-AUDIT_ACTIONS = ("signin", "import", "rollback", "export", "role_change")
+AUDIT_ACTIONS = (
+    "signin",
+    "import",
+    "rollback",
+    "export",
+    "role_change",
+    "intervention_add",
+    "intervention_edit",
+    "intervention_end",
+)
 AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
 USER_ROLE_COLUMNS = ["subject", "role"]
 #: The longest user subject (e-mail, OIDC ``sub``) the user_role table holds.
@@ -434,6 +443,33 @@ def configuration(store: Store, role: str) -> dict[str, str]:
     }
 
 
+# --- provenance -----------------------------------------------------------------------------------
+
+
+def provenance(store: Store, role: str) -> pd.DataFrame:
+    """Where the loaded figures come from, per import batch that carries provenance (publisher's
+    table, reference, retrieval date, licence; shipped public snapshots flagged). Every role
+    may see it: it names sources, not people.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> provenance(s, "publik").empty
+    True
+    """
+    from store.observations import batch_provenance
+
+    normalise_role(role)
+    return batch_provenance(store)
+
+
+def shipped_public_data(store: Store) -> bool:
+    """True when the real public snapshots shipped with the app are loaded (banner wording)."""
+    from store.observations import has_shipped_public_data
+
+    return has_shipped_public_data(store)
+
+
 # --- database mode ------------------------------------------------------------------------------
 
 
@@ -459,7 +495,7 @@ def database_mode(store: Store) -> str:
     b = schema.import_batch
     query = (
         sa.select(b.c.synthetic, sa.func.count())
-        .where(b.c.status == "loaded")
+        .where(b.c.status == "loaded", b.c.shipped.is_(False))  # shipped public snapshots
         .group_by(b.c.synthetic)
     )
     with store.engine.connect() as conn:
@@ -485,8 +521,10 @@ __all__ = [
     "record_export",
     "record_signin",
     "role_for_sign_in",
+    "provenance",
     "role_of_subject",
     "rollback",
     "set_role",
+    "shipped_public_data",
     "user_roles",
 ]

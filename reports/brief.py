@@ -440,6 +440,8 @@ def trend_word(code: str, direction: str) -> str:
     'Ökande (sämre)'
     """
     label = TREND_LABELS.get(code, {"sv": MISSING})["sv"]
+    if direction not in ("higher_is_worse", "higher_is_better"):
+        return label  # context indicators: no better/worse
     if code == "increasing":
         return f"{label} ({'sämre' if direction == 'higher_is_worse' else 'bättre'})"
     if code == "decreasing":
@@ -497,10 +499,9 @@ def map_figure(
     from geo.layers import (
         MISSING_COLOR,
         MISSING_LABEL,
-        PROTECTIVE_PALETTE,
-        RISK_PALETTE,
         class_colors,
         palette_colors,
+        palette_for_role,
     )
 
     polygons = district_polygons()
@@ -508,7 +509,7 @@ def map_figure(
     value_of = rows.set_index("area_code")["value"]
     shown = polygons["code"].map(value_of).astype(float).to_numpy()
     breaks = class_breaks(shown, scheme=indicator.default_scheme, k=5)
-    palette = RISK_PALETTE if indicator.role == "risk" else PROTECTIVE_PALETTE
+    palette = palette_for_role(indicator.role)
     k = max(breaks.k, 1)
     colours = [_hex(c) for c in class_colors(breaks.classes, k=k, palette=palette)]
     missing = breaks.classes < 0

@@ -98,6 +98,7 @@ INTERVENTIONS = [
         "districts": ["d-ersboda"],
         "start": date(2021, 9, 1),
         "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+        "unit": "Fritid Umeå (demo)",
         "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
     },
     {
@@ -105,6 +106,7 @@ INTERVENTIONS = [
         "districts": ["d-alidhem"],
         "start": date(2019, 3, 1),
         "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+        "unit": "Fritidsbanken (demo)",
         "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
     },
     {
@@ -112,6 +114,10 @@ INTERVENTIONS = [
         "districts": ["d-mariehem", "d-tomtebo"],
         "start": date(2023, 8, 15),
         "description": "Fler vuxna ute kvällar och helger (demo).",
+        "unit": "Fältgruppen (demo)",
+        # Also aimed at vandalism, where the synthetic data has no effect: the evaluation
+        # should say "no clear change" there.
+        "targets": ["vuxennarvaro", "skadegorelse"],
         "effect": {"vuxennarvaro": 2.0},
     },
 ]
@@ -146,6 +152,8 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
+        if ind.role == "context":
+            continue  # real public statistics (sources/public.py), never synthesised
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
@@ -197,6 +205,9 @@ def generate_interventions() -> pd.DataFrame:
                 "startdatum": iv["start"].isoformat(),
                 "slutdatum": "",
                 "beskrivning": iv["description"],
+                # The demo's target indicators are those the synthetic data gives an effect.
+                "malindikatorer": ",".join(iv.get("targets", iv["effect"])),
+                "ansvarig": iv["unit"],
             }
             for iv in INTERVENTIONS
         ]
@@ -305,9 +316,16 @@ def main(argv: list[str] | None = None) -> int:
             "Databasen är tom. Demodata läses inte in automatiskt i en serverdatabas; "
             f"sätt {DEMO_ENV}=1 och kör python -m sources.demo om du vill ha demoläge."
         )
-        return 0
-    n = load_demo(store)
-    print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    else:
+        n = load_demo(store)
+        print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    from sources.public import load_public
+
+    public = load_public(store)
+    print(
+        f"Verklig offentlig statistik inläst bredvid demodata: {sum(b.rows for b in public)} "
+        f"värden från SCB och Skolverket ({len(public)} filer, data/public/PROVENANCE.md)."
+    )
     return 0
 
 

@@ -950,6 +950,7 @@ def _write(
     synthetic: bool,
     rows_total: int,
     chunk_rows: int,
+    provenance=None,
 ):
     import sqlalchemy as sa
 
@@ -969,6 +970,7 @@ def _write(
             user=user,
             synthetic=synthetic,
             rows_total=rows_total,
+            provenance=provenance,
         )
     except UserError as exc:
         raise UserError(
@@ -1157,6 +1159,7 @@ def _import_table(
     synthetic,
     chunk_rows,
     resolve_area,
+    provenance=None,
 ):
     if source:  # refused even when the file itself is already loaded
         refuse_personal_text(source, what="källan (--source eller fältet Källa)")
@@ -1176,6 +1179,7 @@ def _import_table(
         synthetic=synthetic,
         rows_total=checked.rows_read,
         chunk_rows=chunk_rows,
+        provenance=provenance,
     )
 
 
@@ -1190,12 +1194,14 @@ def import_dataframe(
     synthetic: bool = False,
     chunk_rows: int = 200_000,
     resolve_area: Callable[[str], str | None] | None = None,
+    provenance=None,
 ):
     """Import template rows held in memory (same rules as :func:`import_file`).
 
     ``frame`` has template headers (Swedish or English aliases); cells may be text or
     numbers. The checksum is computed from the frame's content, so importing the same frame
-    twice gives "unchanged".
+    twice gives "unchanged". ``provenance`` (a :class:`store.observations.Provenance`) is
+    stored on the batch.
 
     Examples
     --------
@@ -1231,6 +1237,7 @@ def import_dataframe(
         synthetic=synthetic,
         chunk_rows=chunk_rows,
         resolve_area=resolve_area,
+        provenance=provenance,
     )
 
 

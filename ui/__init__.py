@@ -28,13 +28,16 @@ from ui.reads import (
     data_version,
     focus_districts,
     freshness_table,
+    has_public_data,
     interventions,
     is_demo,
     municipality_code,
+    provenance_table,
     session_role,
     store,
     user_name,
     values,
+    values_with_sweden,
 )
 from ui.safe import dataframe, defuse_frame, error
 from ui.tables import (
@@ -81,6 +84,7 @@ __all__ = [
     "fmt_num",
     "focus_districts",
     "freshness_table",
+    "has_public_data",
     "indicator_name",
     "indicator_view",
     "interventions",
@@ -89,6 +93,7 @@ __all__ = [
     "leave_legacy_pages_mode",
     "municipality_code",
     "page_guard",
+    "provenance_table",
     "select_districts",
     "select_indicator",
     "select_period",
@@ -99,5 +104,6 @@ __all__ = [
     "trend_text",
     "user_name",
     "values",
+    "values_with_sweden",
     "verdict_text",
 ]

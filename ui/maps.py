@@ -40,8 +40,6 @@ def district_choropleth(
 ) -> str | None:
     """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
     from geo.layers import (
-        PROTECTIVE_PALETTE,
-        RISK_PALETTE,
         area_tooltip,
         choropleth_colors,
         choropleth_layer,
@@ -49,6 +47,7 @@ def district_choropleth(
         label_layer,
         legend_entries,
         municipality_view_state,
+        palette_for_role,
         urban_view_state,
     )
 
@@ -70,7 +69,7 @@ def district_choropleth(
         right_on="area_code",
         how="left",
     )
-    palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
+    palette = palette_for_role(ind["role"])
     colours, breaks = choropleth_colors(
         gdf["value"].to_numpy(float), scheme=ind["default_scheme"], palette=palette
     )

@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from access import CAPABILITIES, ROLES, PermissionDenied, app, may, reads, subject_keys
+from access import (
+    CAPABILITIES,
+    ROLES,
+    PermissionDenied,
+    app,
+    interventions,
+    may,
+    reads,
+    subject_keys,
+)
 from common.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +65,10 @@ CALLS = {
     "user_roles": lambda s, r, f: reads.user_roles(s, r),
     "set_role": lambda s, r, f: reads.set_role(s, r, "x@umea.se", "est", by="t"),
     "configuration": lambda s, r, f: reads.configuration(s, r),
+    "interventions_read": lambda s, r, f: interventions.interventions(s, r),
+    "interventions_write": lambda s, r, f: interventions.add_intervention(
+        s, r, user="t", name="Fältare", districts=["d-ersboda"], start="2024-08-15"
+    ),
 }
 
 
@@ -110,7 +123,12 @@ def test_role_times_capability(store, tmp_path, role, capability):
 @pytest.mark.parametrize("role", ["superuser", "", "ADMIN", None, "admin "])
 def test_unknown_roles_get_nothing_beyond_publik(store, tmp_path, role):
     for capability, call in CALLS.items():
-        if capability in ("indicator_values", "est_district_totals", "export"):
+        if capability in (
+            "indicator_values",
+            "est_district_totals",
+            "export",
+            "interventions_read",
+        ):
             continue  # everyone's; an unknown role reads as publik through normalise_role
         with pytest.raises(PermissionDenied):
             call(store, role, tmp_path)
@@ -137,6 +155,28 @@ def test_the_subject_claim_is_the_key_and_entra_can_use_oid(any_store):
     assert reads.role_for_sign_in(any_store, claims, subject_claim="oid")[0] == "analytiker"
     assert reads.role_for_sign_in(any_store, claims)[0] == "publik"
     assert subject_keys({"email": "a@umea.se", "email_verified": True}) == ["a@umea.se"]
+
+
+def test_an_intervention_text_with_a_personnummer_is_refused(any_store):
+    from geo.areas import read_areas
+    from store.areas import sync_areas
+    from tests.sources.conftest import dump
+
+    sync_areas(any_store, read_areas())
+    before = dump(any_store)
+    for field in ("name", "description"):
+        fields = {"name": "Fältare", "description": "", field: "kontakt 850709\u22129805"}
+        with pytest.raises(UserError) as caught:
+            interventions.add_intervention(
+                any_store,
+                "analytiker",
+                user="t",
+                districts=["d-ersboda"],
+                start="2024-08-15",
+                **fields,
+            )
+        assert "9805" not in str(caught.value)
+    assert dump(any_store) == before
 
 
 def test_a_personnummer_subject_is_masked_in_the_audit_log_and_never_stored(any_store):
@@ -211,6 +251,7 @@ def test_make_run_on_an_empty_server_database_does_not_load_the_demo(postgres_se
     store = Store(url)
     try:
         assert reads.database_mode(store) == "empty"
-        assert reads.batches(store, "admin").empty
+        batches = reads.batches(store, "admin")
+        assert not batches["synthetic"].any()  # public snapshots may load, the demo never
     finally:
         store.dispose()
