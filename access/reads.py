@@ -7,7 +7,7 @@ the data layer, not only by hiding widgets"):
 function                  who
 ========================  ===========================================================
 indicator_values          everyone; ``publik`` only municipality and district levels
-est_week                  everyone; district totals (suppressed) unless est/admin
+est_week                  everyone; four-week period totals (protected) unless est/admin
 est_cells                 est, admin
 est_activities            est, admin
 batches, import_file,     analytiker, admin
@@ -36,11 +36,27 @@ from access import (
     normalise_role,
     require,
     role_from_claim,
+    subject_keys,
     value_levels,
 )
+from catalogue import load_catalogue
 from common.errors import UserError
+from common.personal_numbers import mask
+from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from indicators import compute, est_public
+from indicators.est import est_view, week_data, weeks_needed
+from sources.personal_data import refuse_personal_text
+from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
+from store.demo_state import CLOSED, DEMO, demo_state
+from store.est import read_activities, read_incidents
+from store.observations import (
+    batch_provenance,
+    has_shipped_public_data,
+    list_batches,
+    rollback_batch,
+)
 
 T = TypeVar("T")
 AUDIT_ACTIONS = (
@@ -82,14 +98,11 @@ def indicator_values(
     >>> indicator_values(s, "publik", levels=["stadsdel"]).empty
     True
     """
-    from indicators import compute
 
     require(role, "indicator_values")
     allowed = value_levels(role)
     wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
     if indicator_ids is not None:
-        from catalogue import load_catalogue
-
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
     frame = compute(store, indicator_ids, areas, periods, levels=wanted)
@@ -100,8 +113,6 @@ def indicator_values(
 
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
-    from indicators.est import week_data, weeks_needed
-    from store.est import read_activities, read_incidents
 
     incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
     activities = read_activities(store, weeks=[week])
@@ -112,8 +123,10 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     """The EST lägesbild of ISO ``week`` as ``role`` may see it.
 
     ``est`` and ``admin`` get :func:`indicators.est.est_view` (grid cells, types, partners,
-    hours, activities); every other role gets :func:`indicators.est.public_view`: suppressed
-    district totals and nothing finer (no ``cells`` key).
+    hours, activities); every other role gets :func:`indicators.est_public.public_view`: the
+    last four-week period ended by ``week``, protected district and type totals and the
+    municipality's period totals, no weekly figure, mean, p-value or cell (no ``cells`` key;
+    docs/disclosure.md §6).
 
     Examples
     --------
@@ -121,11 +134,20 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
     (False, True)
     """
-    from indicators.est import est_view, public_view
 
     require(role, "est_district_totals")
+    if not may(role, "est_cells"):
+        return _est_public(store, week)
     data = _est_data(store, week, previous_weeks=previous_weeks)
-    return est_view(data) if may(role, "est_cells") else public_view(data)
+    return est_view(data)
+
+
+def _est_public(store: Store, week: str) -> dict:
+    """Four-week periods only, for the roles that may not see counts (docs/disclosure.md §6)."""
+
+    period = est_public.last_complete_period(week)
+    weeks = [w for p in est_public.previous_periods(period, 13) for w in est_public.period_weeks(p)]
+    return est_public.public_view(read_incidents(store, weeks=weeks), week)
 
 
 def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> pd.DataFrame:
@@ -150,7 +172,6 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
     >>> est_activities(s, "admin", "2025-W47").empty
     True
     """
-    from store.est import read_activities
 
     require(role, "est_activities")
     return read_activities(store, weeks=[week])
@@ -168,7 +189,6 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     >>> batches(s, "analytiker").empty
     True
     """
-    from store.observations import list_batches
 
     require(role, "batches")
     return list_batches(store)
@@ -186,7 +206,6 @@ def import_file(store: Store, role: str, path: str | Path, *, user: str, source:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen Rådet (Umebrå) får inte läsa in data.
     """
-    from sources.template import import_file as import_template_file
 
     require(role, "import")
     return import_template_file(store, path, source=source, user=user)
@@ -202,7 +221,6 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen EST-gruppen får inte återställa en import.
     """
-    from store.observations import rollback_batch
 
     require(role, "rollback")
     try:
@@ -275,7 +293,6 @@ def _clean_subject(subject: object) -> str:
             f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} tecken).",
             message_en="The user identity is too long or invalid.",
         )
-    from sources.personal_data import refuse_personal_text
 
     # An e-ID provider's sub may be a personnummer: it is never stored (docs/deployment.md).
     refuse_personal_text(text, what="användaridentiteten")
@@ -357,8 +374,6 @@ def role_for_sign_in(
     >>> role_for_sign_in(s, {"sub": "b1", "email": "boss@umea.se", "email_verified": True})
     ('admin', 'tabell', 'boss@umea.se')
     """
-    from access import subject_keys
-    from common.personal_numbers import mask
 
     keys = subject_keys(claims, subject_claim=subject_claim)
     from_table = next((r for r in (role_of_subject(store, k) for k in keys) if r), None)
@@ -432,7 +447,6 @@ def configuration(store: Store, role: str) -> dict[str, str]:
     >>> configuration(s, "admin")["database"]
     'sqlite'
     """
-    from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 
     require(role, "configuration")
     return {
@@ -457,7 +471,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
     >>> provenance(s, "publik").empty
     True
     """
-    from store.observations import batch_provenance
 
     normalise_role(role)
     return batch_provenance(store)
@@ -465,7 +478,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
 
 def shipped_public_data(store: Store) -> bool:
     """True when the real public snapshots shipped with the app are loaded (banner wording)."""
-    from store.observations import has_shipped_public_data
 
     return has_shipped_public_data(store)
 
@@ -487,7 +499,6 @@ def database_mode(store: Store) -> str:
     >>> database_mode(s)
     'empty'
     """
-    from store.demo_state import CLOSED, DEMO, demo_state
 
     state = demo_state(store)
     if state == CLOSED:
