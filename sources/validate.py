@@ -201,6 +201,15 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
     return kinds
 
 
+def catalogue_value_ranges() -> dict[str, tuple[str, int, float, float]]:
+    """Measure id → (kind, multiplier, lowest, highest) from the catalogue's valid ranges."""
+    from indicators import catalogue
+
+    if not hasattr(catalogue, "measure_value_ranges"):
+        return {}
+    return catalogue.measure_value_ranges()
+
+
 # --- areas ----------------------------------------------------------------------------------------
 
 
@@ -556,6 +565,7 @@ class ObservationCollector:
                 "antal",
             )
             bad |= over
+        bad |= self._out_of_range(measure, count, denominator, value, rows, bad | zero)
         statistical = (kind != _DIRECT) & ~np.isnan(value) & np.isnan(count) & ~bad
         self._report(
             statistical,
@@ -586,6 +596,35 @@ class ObservationCollector:
                 row=rows[ok].astype(np.int64),
             )
         )
+
+    def _out_of_range(self, measure, count, denominator, value, rows, skip) -> np.ndarray:
+        """Rows whose value (or count/denominator in display units) is impossible (#16)."""
+        ranges = catalogue_value_ranges()
+        outside = np.zeros(len(rows), dtype=bool)
+        for code, measure_id in enumerate(self._measure_ids.values):
+            if measure_id not in ranges:
+                continue
+            kind, multiplier, low, high = ranges[measure_id]
+            mine = (measure == code) & ~skip
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shown = np.where(np.isnan(value), count / denominator * multiplier, value)
+            bad = mine & np.isfinite(shown) & ((shown < low) | (shown > high))
+            if bad.any():
+                self._report(
+                    bad,
+                    rows,
+                    np.array(
+                        [
+                            f"Värdet {format_number(round(v, 3))} är omöjligt för {measure_id} "
+                            f"(möjligt: {format_number(low)}–{format_number(high)})"
+                            for v in shown[bad]
+                        ],
+                        dtype=object,
+                    ),
+                    "varde" if (~np.isnan(value[bad])).all() else "antal",
+                )
+            outside |= bad
+        return outside
 
     def _report(self, mask: np.ndarray, rows: np.ndarray, messages, column: str) -> None:
         if not mask.any():
