@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.stats import gamma, norm, poisson
+from scipy.stats import betabinom, binom, gamma, norm
 from scipy.stats import t as student_t
 
 from common.errors import UserError
@@ -539,7 +539,7 @@ def funnel_flags(
     return _shaped_like(codes, (value,), name="funnel_flag")
 
 
-# --------------------------------------------------------------------------- smoothing, alerts
+# --------------------------------------------------------------------------- smoothing
 
 
 def eb_smoothed_rate(count: Numeric, denominator: Numeric, *, multiplier: float = 1):
@@ -572,36 +572,6 @@ def eb_smoothed_rate(count: Numeric, denominator: Numeric, *, multiplier: float 
     if np.ndim(as_float_array(count)) == 0 and np.ndim(as_float_array(denominator)) == 0:
         return float(result[0])
     return _shaped_like(result, (count, denominator), name="eb_rate")
-
-
-def weekly_excess(
-    this_week: Numeric,
-    previous_weeks_mean: Numeric,
-    *,
-    alpha: float = 0.01,
-    min_count: int = 3,
-):
-    """Poisson upper-tail check of this week's count against the mean of previous weeks.
-
-    ``p = P(X ≥ x | λ)`` with ``λ`` the previous weeks' mean (methods.md §1.10); flagged
-    when ``p < alpha`` and ``x ≥ min_count``.  It ignores the uncertainty in ``λ`` and
-    seasonality: present it as "ovanligt hög vecka", not as evidence.  Missing inputs give
-    ``p`` NaN and no flag.  Returns ``(p, flag)``.
-
-    Examples
-    --------
-    >>> p, flag = weekly_excess(10, 4.0)
-    >>> round(p, 8), flag
-    (0.00813224, True)
-    """
-    x, lam = np.broadcast_arrays(as_float_array(this_week), as_float_array(previous_weeks_mean))
-    valid = np.isfinite(x) & np.isfinite(lam) & (x >= 0) & (lam >= 0)
-    with np.errstate(invalid="ignore"):
-        # sf(x - 1) = P(X >= x); ceil so that a fractional count is not flattered.
-        p = np.where(valid, poisson.sf(np.ceil(x) - 1.0, np.where(valid, lam, 0.0)), np.nan)
-    flag = valid & (p < alpha) & (x >= min_count)
-    inputs = (this_week, previous_weeks_mean)
-    return _shaped_like(p, inputs, name="p_value"), _shaped_like(flag, inputs, name="flag")
 
 
 # --------------------------------------------------------------------------- overdispersion
@@ -851,3 +821,90 @@ def overdispersed_intervals(
         out.loc[rows, "lower"] = np.asarray(lower) * multiplier
         out.loc[rows, "upper"] = np.asarray(upper) * multiplier
     return out
+
+
+# --------------------------------------------------------------------------- weekly alerts
+
+
+def weekly_overdispersion(baseline_weeks: np.ndarray) -> float:
+    """Pooled negative-binomial overdispersion ``c`` of weekly counts (Var = μ + c·μ²).
+
+    Moment estimate over units (rows) with a positive mean:
+    ``c = Σ(s² − m) / Σ(m² − s²/k)`` with each row's mean ``m``, sample variance ``s²`` and
+    ``k`` weeks (``m² − s²/k`` is unbiased for ``μ²``), floored at 0 (no overdispersion).  NaN-free rows of at least two weeks only.
+
+    Examples
+    --------
+    >>> weekly_overdispersion(np.array([[4, 4, 4, 4], [2, 2, 2, 2]]))
+    0.0
+    >>> round(weekly_overdispersion(np.array([[0, 10, 0, 10], [1, 9, 1, 9]])), 3)
+    1.229
+    """
+    weeks = np.atleast_2d(np.asarray(baseline_weeks, dtype=float))
+    if weeks.shape[1] < 2:
+        return 0.0
+    ok = np.all(np.isfinite(weeks), axis=1)
+    weeks = weeks[ok]
+    mean = weeks.mean(axis=1)
+    used = mean > 0
+    if not used.any():
+        return 0.0
+    variance = weeks[used].var(axis=1, ddof=1)
+    # m² − s²/k estimates μ² without bias (E m² = μ² + Var/k); plain Σm² biases c down.
+    square = (mean[used] ** 2 - variance / weeks.shape[1]).sum()
+    if square <= 0:
+        return 0.0
+    return float(max(0.0, (variance - mean[used]).sum() / square))
+
+
+def weekly_excess(
+    this_week: Numeric,
+    baseline_weeks: np.ndarray | Sequence[Sequence[float]],
+    *,
+    alpha: float = 0.05,
+    min_count: int = 3,
+    overdispersion: float | None = None,
+    adjust: Literal["bh", "none"] = "bh",
+):
+    """Is this week's count higher than usual? Conditional test against the baseline weeks.
+
+    For each unit (district) with this week's count ``x`` and ``k`` baseline weeks summing
+    to ``B``: if the weekly rate is unchanged, ``x`` given ``N = x + B`` is binomial
+    ``(N, 1/(k + 1))`` — no estimated mean is plugged in, so the uncertainty of the
+    baseline is accounted for.  Overdispersion (weeks varying more than Poisson) makes it
+    beta-binomial ``(N, 1/c, k/c)`` (the exact conditional law for gamma-Poisson weeks) with the pooled negative-binomial ``c`` of
+    :func:`weekly_overdispersion` (``overdispersion`` overrides it).  ``p = P(X ≥ x)``.
+    With ``adjust="bh"`` the units are one family: a unit is flagged when it survives
+    Benjamini–Hochberg at level ``alpha`` (false alarms controlled across districts),
+    and ``x ≥ min_count``.  Missing inputs give ``p`` NaN and no flag (docs/methods.md,
+    "EST weekly test").  Returns ``(p, flag)`` as arrays (one per row).
+
+    Examples
+    --------
+    Four incidents in each of eight weeks, ten this week (one district, no overdispersion):
+
+    >>> p, flag = weekly_excess([10], [[4] * 8])
+    >>> round(float(p[0]), 6), bool(flag[0])
+    (0.014862, True)
+    """
+    x = np.atleast_1d(as_float_array(this_week))
+    weeks = np.atleast_2d(np.asarray(baseline_weeks, dtype=float))
+    k = weeks.shape[1]
+    valid = np.isfinite(x) & (x >= 0) & np.all(np.isfinite(weeks), axis=1) & (k >= 1)
+    c = weekly_overdispersion(weeks[valid]) if overdispersion is None else float(overdispersion)
+    total = np.where(valid, x + np.nan_to_num(weeks).sum(axis=1), 0.0)
+    count = np.ceil(np.where(valid, x, 0.0))
+    p = np.full(x.shape, np.nan)
+    share = 1.0 / (k + 1)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if c > 0:
+            tail = betabinom.sf(count - 1, total, 1.0 / c, k / c)
+        else:
+            tail = binom.sf(count - 1, total, share)
+    p[valid] = np.clip(tail[valid], 0.0, 1.0)
+    if adjust == "bh":
+        significant = np.asarray(benjamini_hochberg(p, q=alpha))
+    else:
+        significant = p < alpha
+    flag = valid & significant & (x >= min_count)
+    return p, flag
