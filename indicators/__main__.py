@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--format", choices=FORMATS, default="csv")
     args = parser.parse_args(argv)
 
+    from catalogue import load_catalogue
     from indicators import compute, export
-    from indicators.catalogue import load_catalogue
     from store import Store
     from store.db import audit
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from catalogue import Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators.catalogue import Indicator, indicator_inputs, load_catalogue
 from indicators.disclosure import suppress
+from indicators.inputs import indicator_inputs
 from indicators.rollup import (
     benchmark_partial,
     pool_years,

@@ -27,9 +27,9 @@ from pypdf import PdfReader
 import reports.__main__ as reports_cli
 import reports.brief
 import reports.pdf
+from catalogue import load_catalogue
 from common.errors import UserError
 from geo.areas import read_areas
-from indicators.catalogue import load_catalogue
 from reports.__main__ import main as cli_main
 from reports.brief import (
     MAX_DISTRICTS,

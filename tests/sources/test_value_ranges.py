@@ -7,8 +7,8 @@ from conftest import dump
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catalogue import get_indicator, measure_value_ranges
 from common.cli import run_cli
-from indicators.catalogue import get_indicator, measure_value_ranges
 from sources.__main__ import main
 from store.observations import read_observations
 
