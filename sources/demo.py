@@ -220,7 +220,7 @@ def _sum_squares_row(row: tuple, measure: str) -> tuple:
     area, period, _, total, n, _ = row
     mean = total / n
     sum_squares = (n - 1) * DEMO_PUPIL_SD**2 + n * mean**2
-    return (area, period, measure, round(sum_squares, 1), None, None)
+    return (area, period, measure, int(round(sum_squares)), None, None)
 
 
 def generate_interventions() -> pd.DataFrame:

@@ -235,6 +235,14 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
         kinds.update(dict.fromkeys(catalogue.known_measures()))
     kinds.update(dict.fromkeys(getattr(catalogue, "POPULATION_MEASURES", {}), "count"))
     kinds.update({ind.id: ind.kind for ind in catalogue.load_catalogue().values()})
+    # A mean's sum of squared scores is fractional like the mean's own sum (#16).
+    kinds.update(
+        {
+            ind.sum_squares_measure: "mean"
+            for ind in catalogue.load_catalogue().values()
+            if ind.sum_squares_measure
+        }
+    )
     return kinds
 
 
