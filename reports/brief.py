@@ -9,7 +9,7 @@ headline indicators with interval bands and intervention dates; and a method box
 
 Every figure comes from :func:`access.reads.indicator_values`, i.e. :func:`indicators.compute`
 (disclosure control already applied):
-a suppressed value is printed as "–" with its reason and never as a number.
+a suppressed value is printed as "–" with "uppgift skyddad" and never as a number.
 
 ``python -m reports brief --db URL --period 2025 --out brief.pdf`` does the same from the
 command line (see :mod:`reports.__main__`).
@@ -38,6 +38,7 @@ from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.compare import spine_data
+from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from reports.pdf import (
@@ -939,7 +940,7 @@ def _value_table_rows(
             continue
         r = by_area.loc[code]
         if bool(r["suppressed"]):
-            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or "prickad")])
+            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED)])
             continue
         kind, mult = indicator.kind, indicator.multiplier
         verdict = r["verdict"]

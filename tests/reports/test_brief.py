@@ -216,7 +216,8 @@ def test_suppressed_value_is_a_dash_with_its_reason_never_a_number(demo_store, t
         assert number not in text
     # The table row wraps: "Tomtebo – – –" then the reason on the following lines.
     row = text[text.index("Tomtebo – – –") : text.index("Ålidhem", text.index("Tomtebo – – –"))]
-    assert "prickad" in row and "nästan alla" in row
+    # One text for every hidden cell: the rule that hid it would narrow it (docs/disclosure.md §5).
+    assert "uppgift skyddad" in row and "nästan alla" not in row
 
 
 def test_eight_districts_still_fit_in_four_pages(demo_store, tmp_path):
