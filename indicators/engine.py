@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from catalogue import Indicator, load_catalogue
+from catalogue import INPUTS, Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import suppress
 from indicators.inputs import indicator_inputs
@@ -34,6 +34,8 @@ from indicators.stats import (
     sd_from_sums,
 )
 from indicators.trend import recent_trend
+from store.areas import read_area_table
+from store.observations import read_observations
 
 OUTPUT_COLUMNS = [
     "indicator_id",
@@ -55,7 +57,8 @@ OUTPUT_COLUMNS = [
     "benchmark_partial",
     "phi",
 ]
-LEVELS = ("municipality", "district", "stadsdel")
+#: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
+LEVELS = ("country", "municipality", "district", "stadsdel")
 
 
 def _is_year(period: pd.Series) -> pd.Series:
@@ -134,7 +137,7 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
         index=f.index,
         dtype=object,
     )
-    verdict[f["area_code"] == municipality] = "benchmark"
+    verdict[(f["area_code"] == municipality) | (f["area_level"] == "country")] = "benchmark"
     verdict[f["kind"] == "count"] = "not_compared"  # a count has no per-capita benchmark
     return verdict
 
@@ -201,6 +204,13 @@ def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
     return out
 
 
+def _measures_read(ind: Indicator) -> set[str]:
+    """The stored measures an indicator's value is made from (its id, its input's reads)."""
+    spec = INPUTS.get(ind.input)
+    reads = set(spec.reads) if spec is not None else set()
+    return {ind.id, *reads} | ({ind.population_measure} if ind.population_measure else set())
+
+
 def compute(
     store,
     indicator_ids: Iterable[str] | None = None,
@@ -222,8 +232,6 @@ def compute(
     "2022–2024" for pooled rare events; ``benchmark_partial`` says the municipality value
     is a sum of only some of its districts (no stored municipality row).
     """
-    from store.areas import read_area_table
-    from store.observations import read_observations
 
     catalogue = load_catalogue()
     ids = list(indicator_ids) if indicator_ids is not None else list(catalogue)
@@ -235,7 +243,10 @@ def compute(
         inputs = indicator_inputs(ind, obs)
         if inputs.empty:
             continue
-        synth = obs[obs["measure_id"] == ind.id].groupby(["area_code", "period"])["synthetic"].max()
+        # Synthetic if any measure the value is made from is (e.g. ej_behoriga_gymnasiet is
+        # read from behoriga_yrkesprogram); a value from real measures only is real.
+        read = obs["measure_id"].isin(_measures_read(ind))
+        synth = obs[read].groupby(["area_code", "period"])["synthetic"].max()
         inputs = inputs.merge(
             synth.rename("synthetic").reset_index(), on=["area_code", "period"], how="left"
         )
