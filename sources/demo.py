@@ -168,6 +168,11 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
         terms = ["VT", "HT"] if getattr(ind, "periodicity", "year") == "term" else [None]
+        # Head-count denominators (pupils, residents) are whole every term; events split.
+        head_count = getattr(ind, "denominator_rollup", "sum") != "sum"
+        per_term = 1.0 if head_count else float(len(terms))
+        event_share = 1.0 / len(terms) if head_count and ind.kind == "rate" else 1.0
+        low, high = ind.value_range() if hasattr(ind, "value_range") else (0.0, float("inf"))
         for d in codes:
             for year in YEARS:
                 people = pop[d] * (1 + growth[d]) ** (year - 2015) * AGE_SHARES[group]
@@ -177,33 +182,73 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
                     factor = (
                         effects.get((d, ind.id), 1.0) if t >= starts.get((d, ind.id), 1e9) else 1.0
                     )
-                    denom = max(int(rng.poisson(people / len(terms))), 0)
+                    denom = max(int(rng.poisson(people / per_term)), 0)
                     period = f"{year}-{term}" if term else str(year)
-                    rows.append(
-                        _observation(
-                            rng, ind.kind, base, shift + np.log(factor), denom, d, period, ind.id
-                        )
+                    row = _observation(
+                        rng,
+                        ind.kind,
+                        base * event_share,
+                        shift + np.log(factor),
+                        denom,
+                        d,
+                        period,
+                        ind.id,
+                        valid_range=(low, high),
                     )
+                    rows.append(row)
+                    if getattr(ind, "sum_squares_measure", None) and denom >= 2:
+                        rows.append(_sum_squares_row(row, ind.sum_squares_measure))
     frame = pd.DataFrame(rows, columns=["omrade", "period", "matt", "antal", "namnare", "varde"])
     frame["kalla"] = SOURCE
     return frame
 
 
 def _observation(
-    rng, kind: str, base: float, shift: float, denom: int, area: str, period: str, measure: str
+    rng,
+    kind: str,
+    base: float,
+    shift: float,
+    denom: int,
+    area: str,
+    period: str,
+    measure: str,
+    *,
+    valid_range: tuple[float, float] = (0.0, float("inf")),
 ):
-    """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale."""
+    """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale.
+
+    A mean with a finite valid range (meritvärde 0–340) moves on the logit of its position
+    in the range, so no district can get an impossible value.
+    """
     if kind == "proportion":
         p = float(1 / (1 + np.exp(-(np.log(base / (1 - base)) + shift))))
         return (area, period, measure, int(rng.binomial(denom, p)), denom, None)
-    level = base * float(np.exp(shift))
+    low, high = valid_range
+    if kind == "mean" and np.isfinite(high):
+        position = (base - low) / (high - low)
+        logit = np.log(position / (1 - position)) + shift / 2
+        level = low + (high - low) / (1 + np.exp(-logit))
+    else:
+        level = base * float(np.exp(shift))
     if kind == "rate":
         return (area, period, measure, int(rng.poisson(level * denom)), denom, None)
     if kind == "mean":
         n = max(denom, 0)
-        scores = rng.normal(level, 8.0 / np.sqrt(max(n, 1)))
-        return (area, period, measure, round(float(scores) * n, 1), n, None)
+        scores = float(np.clip(rng.normal(level, 8.0 / np.sqrt(max(n, 1))), low, high))
+        return (area, period, measure, round(scores * n, 1), n, None)
     return (area, period, measure, int(rng.poisson(level)), None, None)
+
+
+#: Synthetic between-pupil standard deviation of merit values in the demo (labelled synthetic).
+DEMO_PUPIL_SD = 55.0
+
+
+def _sum_squares_row(row: tuple, measure: str) -> tuple:
+    """The demo's sum of squared scores for a mean row: (n − 1)·sd² + n·mean²."""
+    area, period, _, total, n, _ = row
+    mean = total / n
+    sum_squares = (n - 1) * DEMO_PUPIL_SD**2 + n * mean**2
+    return (area, period, measure, int(round(sum_squares)), None, None)
 
 
 def generate_interventions() -> pd.DataFrame:
