@@ -62,7 +62,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
                     f"The file was not imported: {total} errors. The database is unchanged.",
                 )
             )
-            st.dataframe(
+            ui.dataframe(
                 [
                     {
                         t("Rad", "Row"): p.row,
@@ -77,7 +77,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
             if total > 50:
                 st.caption(t(f"… och {total - 50} fel till.", f"… and {total - 50} more."))
         except UserError as exc:
-            st.error(
+            ui.error(
                 t(
                     f"Filen lästes inte in. {exc} Databasen är oförändrad.",
                     f"The file was not imported. {exc.message_en or exc} The database is unchanged.",
@@ -119,7 +119,7 @@ batches = ui.batches()
 if batches.empty:
     st.caption(t("Inga importer ännu.", "No batches yet."))
 else:
-    st.dataframe(batches, hide_index=True, width="stretch")
+    ui.dataframe(batches, hide_index=True, width="stretch")
     raw = ui.raw_batches()
     loaded = raw[raw["status"] == "loaded"]
     labels = {int(r["id"]): ui.batch_label(r) for _, r in loaded.iterrows()}
@@ -136,4 +136,4 @@ else:
         confirm_rollback(int(target), labels[int(target)])
 
 st.subheader(t("Aktualitet per källa", "Freshness per source"))
-st.dataframe(ui.freshness_table(), hide_index=True, width="stretch")
+ui.dataframe(ui.freshness_table(), hide_index=True, width="stretch")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access import may
 from access.app import (
     ACTIVITY_KINDS,
     INCIDENT_TYPES,
@@ -20,7 +21,7 @@ from access.app import (
     add_incident,
     incident_week_span,
 )
-from access.reads import est_cell_patterns
+from access.reads import est_cell_patterns, produce
 from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
@@ -31,7 +32,6 @@ from indicators import est
 from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
 from indicators.est_public import period_label
 from reports.est_week import build_est_week_pdf
-from ui.downloads import audit_export
 from ui.i18n import escape_markdown, lang, t
 from ui.reads import areas, data_version, session_role, store, store_at, user_name
 from ui.widgets import sync
@@ -430,11 +430,23 @@ def est_weekday_hour(data: dict) -> None:
 
 
 def est_forms_and_brief(week: str) -> None:
-    """Single-incident/activity entry (est role) at the cell chosen on the map or in the
-    hotspot list (no coordinates typed), and the weekly brief (PDF)."""
+    """Single-incident/activity entry at the cell chosen on the map or in the hotspot list (no
+    coordinates typed) and the weekly brief (PDF), each only for a role with the capability
+    (``est_entry``, ``est_brief``); writes go through :mod:`access.reads`."""
+    role = session_role()
+    if may(role, "est_entry"):
+        st.subheader(t("Planera och registrera", "Plan and register"))
+    c1, c2, c3 = st.columns(3)
+    if may(role, "est_entry"):
+        _entry_forms(c1, c2, role)
+    if may(role, "est_brief"):
+        with c3:
+            _weekly_brief(week, role)
+
+
+def _entry_forms(c1, c2, role: str) -> None:
     cell = st.session_state.get("est_plan_cell")
     names = dict(zip(areas()["code"], areas()["name"], strict=True))
-    st.subheader(t("Planera och registrera", "Plan and register"))
     if cell:
         st.info(
             t(
@@ -455,7 +467,6 @@ def est_forms_and_brief(week: str) -> None:
     # the middle of the 250 m cell: only the cell is stored, never the point
     x = cell["cell_x"] + 125 if cell else None
     y = cell["cell_y"] + 125 if cell else None
-    c1, c2, c3 = st.columns(3)
     with c1.expander(t("Registrera händelse", "Register incident")), st.form("incident_form"):
         when = st.text_input(
             t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
@@ -467,6 +478,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_incident(
                     store(),
+                    role,
                     occurred_at=when,
                     type=kind,
                     partner=partner,
@@ -481,7 +493,7 @@ def est_forms_and_brief(week: str) -> None:
                     )
                 )
             except UserError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
     with (
         c2.expander(t("Planera aktivitet här", "Plan an activity here"), expanded=cell is not None),
         st.form("activity_form"),
@@ -513,6 +525,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_activity(
                     store(),
+                    role,
                     starts_at=when,
                     kind=kind,
                     status=status,
@@ -524,23 +537,30 @@ def est_forms_and_brief(week: str) -> None:
                 )
                 st.success(t("Sparad.", "Saved."))
             except UserError as exc:
-                st.error(str(exc))
-    with c3:
-        if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
+                st.error(escape_markdown(exc))
+
+
+def _weekly_brief(week: str, role: str) -> None:
+    if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
+
+        def make() -> bytes:
             with tempfile.TemporaryDirectory() as tmp:
                 out = build_est_week_pdf(
-                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=session_role()
+                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=role
                 )
-                st.session_state["est-pdf"] = out.read_bytes()
-            audit_export(f"veckobrev_{week}.pdf")
-        if st.session_state.get("est-pdf"):
-            st.download_button(
-                t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
-                st.session_state["est-pdf"],
-                file_name=f"veckobrev_{week}.pdf",
-                mime="application/pdf",
-                key="est-pdf-dl",
-            )
+                return out.read_bytes()
+
+        st.session_state["est-pdf"] = produce(
+            store(), role, "est_brief", make, user=user_name(), what=f"veckobrev_{week}.pdf"
+        )
+    if st.session_state.get("est-pdf"):
+        st.download_button(
+            t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
+            st.session_state["est-pdf"],
+            file_name=f"veckobrev_{week}.pdf",
+            mime="application/pdf",
+            key="est-pdf-dl",
+        )
 
 
 def est_public(data: dict) -> None:
