@@ -20,6 +20,7 @@ from access.app import (
     add_activity,
     add_incident,
     incident_week_span,
+    refuse_form_text,
 )
 from access.reads import est_cell_patterns, produce
 from access.reads import est_week as read_est_week
@@ -474,8 +475,16 @@ def _entry_forms(c1, c2, role: str) -> None:
         )
         kind = st.selectbox(t("Typ", "Type"), list(INCIDENT_TYPES), format_func=est_word)
         partner = st.selectbox(t("Rapportör", "Reported by"), list(PARTNERS), format_func=est_word)
-        if st.form_submit_button(t("Spara", "Save"), disabled=cell is None):
+        if st.form_submit_button(t("Spara", "Save")):
             try:
+                if cell is None:
+                    refuse_form_text({"occurred_at": when, "type": kind, "partner": partner})
+                    raise UserError(
+                        t(
+                            "Välj först en ruta i kartan eller ”Planera här” i listan.",
+                            "First choose a cell on the map or 'Plan here' in the list.",
+                        )
+                    )
                 add_incident(
                     store(),
                     role,
