@@ -29,9 +29,20 @@ import pandas as pd
 import sqlalchemy as sa
 
 from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
+from catalogue import load_catalogue
 from common.errors import UserError
+from indicators import compute, est_public
+from indicators.est import est_view, week_data, weeks_needed
+from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
+from store.est import read_activities, read_incidents
+from store.observations import (
+    batch_provenance,
+    has_shipped_public_data,
+    list_batches,
+    rollback_batch,
+)
 
 AUDIT_ACTIONS = (
     "signin",
@@ -72,14 +83,11 @@ def indicator_values(
     >>> indicator_values(s, "publik", levels=["stadsdel"]).empty
     True
     """
-    from indicators import compute
 
     require(role, "indicator_values")
     allowed = value_levels(role)
     wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
     if indicator_ids is not None:
-        from catalogue import load_catalogue
-
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
     frame = compute(store, indicator_ids, areas, periods, levels=wanted)
@@ -90,8 +98,6 @@ def indicator_values(
 
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
-    from indicators.est import week_data, weeks_needed
-    from store.est import read_activities, read_incidents
 
     incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
     activities = read_activities(store, weeks=[week])
@@ -113,7 +119,6 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
     (False, True)
     """
-    from indicators.est import est_view
 
     require(role, "est_district_totals")
     if not may(role, "est_cells"):
@@ -124,8 +129,6 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
 
 def _est_public(store: Store, week: str) -> dict:
     """Four-week periods only, for the roles that may not see counts (docs/disclosure.md §6)."""
-    from indicators import est_public
-    from store.est import read_incidents
 
     period = est_public.last_complete_period(week)
     weeks = [w for p in est_public.previous_periods(period, 13) for w in est_public.period_weeks(p)]
@@ -154,7 +157,6 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
     >>> est_activities(s, "admin", "2025-W47").empty
     True
     """
-    from store.est import read_activities
 
     require(role, "est_activities")
     return read_activities(store, weeks=[week])
@@ -172,7 +174,6 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     >>> batches(s, "analytiker").empty
     True
     """
-    from store.observations import list_batches
 
     require(role, "batches")
     return list_batches(store)
@@ -190,7 +191,6 @@ def import_file(store: Store, role: str, path: str | Path, *, user: str, source:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen Rådet (Umebrå) får inte läsa in data.
     """
-    from sources.template import import_file as import_template_file
 
     require(role, "import")
     return import_template_file(store, path, source=source, user=user)
@@ -206,7 +206,6 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen EST-gruppen får inte återställa en import.
     """
-    from store.observations import rollback_batch
 
     require(role, "rollback")
     try:
@@ -374,7 +373,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
     >>> provenance(s, "publik").empty
     True
     """
-    from store.observations import batch_provenance
 
     normalise_role(role)
     return batch_provenance(store)
@@ -382,7 +380,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
 
 def shipped_public_data(store: Store) -> bool:
     """True when the real public snapshots shipped with the app are loaded (banner wording)."""
-    from store.observations import has_shipped_public_data
 
     return has_shipped_public_data(store)
 

@@ -19,9 +19,16 @@ from pathlib import Path
 from catalogue import load_catalogue
 from common.cli import run_cli
 from common.errors import UserError
-from indicators.engine import compute
+from common.settings import SUPPRESSION_THRESHOLD
+from geo.areas import area_parent_map
+from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
+from indicators import export
+from indicators.audit import audit as attack_published
+from indicators.audit import read_published_csv, summary_text
+from indicators.engine import compute, period_parent_map
 from indicators.evaluation import METHODS, evaluate_published, summary_table, to_json
 from store import Store
+from store.areas import read_area_table
 from store.db import audit
 from store.interventions import read_interventions
 
@@ -114,11 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         return _evaluate(args)
 
-    from catalogue import load_catalogue
-    from indicators import compute, export
-    from store import Store
-    from store.db import audit
-
     catalogue = load_catalogue()
     unknown = [i for i in args.indicator or [] if i not in catalogue]
     if unknown:
@@ -144,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         import pandas as pd
 
-        from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
-
         polys = pd.concat(
             [
                 municipality_polygon(crs=4326),
@@ -169,20 +169,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Attack the published table (docs/disclosure.md §4); exit 1 if a cell can be pinned."""
-    from common.settings import SUPPRESSION_THRESHOLD
-    from geo.areas import area_parent_map
-    from indicators.audit import audit, read_published_csv, summary_text
-    from indicators.engine import period_parent_map
-
     if args.file is not None:
         published = read_published_csv(args.file)
         area_parent = area_parent_map()
     else:
-        from catalogue import load_catalogue
-        from indicators import compute
-        from store import Store
-        from store.areas import read_area_table
-
         unknown = [i for i in args.indicator or [] if i not in load_catalogue()]
         if unknown:
             raise UserError(
@@ -199,7 +189,7 @@ def _audit(args: argparse.Namespace) -> int:
         }
     if args.indicator:
         published = published[published["indicator_id"].isin(args.indicator)]
-    result = audit(
+    result = attack_published(
         published.reset_index(drop=True),
         area_parent=area_parent,
         period_parent=period_parent_map(published["period"].astype(str).unique()),

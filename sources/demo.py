@@ -17,8 +17,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.cli import run_cli
+from common.errors import UserError
 from common.settings import ROOT
+from geo.areas import read_areas, read_deso_mapping
+from sources.demo_est import load_est_demo
+from sources.events import import_interventions
+from sources.public import load_public
+from sources.template import import_file
+from store import Store
+from store.areas import sync_areas
+from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
@@ -206,8 +216,6 @@ def generate_interventions() -> pd.DataFrame:
 
 def write_files(out: Path) -> list[Path]:
     """Write the demo template files; byte-identical on every run."""
-    from catalogue import load_catalogue
-    from geo.areas import read_areas, read_deso_mapping
 
     out.mkdir(parents=True, exist_ok=True)
     obs = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
@@ -226,9 +234,6 @@ def write_files(out: Path) -> list[Path]:
 
 def load_demo(store, *, out: Path | None = None) -> int:
     """Generate the demo files and import them through the real import path."""
-    from sources.demo_est import load_est_demo
-    from sources.events import import_interventions
-    from sources.template import import_file
 
     out = out or ROOT / "var" / "demo"
     loaded = 0
@@ -244,8 +249,6 @@ def load_demo(store, *, out: Path | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from store import Store
-    from store.observations import is_empty
 
     parser = argparse.ArgumentParser(
         prog="python -m sources.demo", description="Syntetiska demodata."
@@ -265,8 +268,6 @@ def main(argv: list[str] | None = None) -> int:
         _drop_default_sqlite(store)
         store = Store(args.db)
     store.migrate()
-    from geo.areas import read_areas
-    from store.areas import sync_areas
 
     sync_areas(store, read_areas())
     if args.if_empty and not is_empty(store):
@@ -274,7 +275,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = load_demo(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
-    from sources.public import load_public
 
     public = load_public(store)
     print(
@@ -285,7 +285,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _drop_default_sqlite(store) -> None:
-    from common.errors import UserError
 
     if not store.url.startswith("sqlite:///"):
         raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")

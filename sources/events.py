@@ -12,6 +12,9 @@ import pandas as pd
 
 from catalogue import load_catalogue
 from common.errors import Problem, ValidationError
+from geo.areas import resolve_area
+from sources.personal_data import refuse_personal_data
+from sources.template import read_table
 from store.db import Store
 from store.events import write_events
 from store.observations import BatchResult
@@ -28,7 +31,6 @@ INTERVENTION_COLUMNS = [
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    from sources.template import read_table
 
     return read_table(path)
 
@@ -47,8 +49,6 @@ def import_interventions(
     malindikatorer; ansvarig``.  Districts and target indicators are comma-separated.  Every
     problem is reported with row and column and nothing is written unless all rows are valid.
     """
-    from geo.areas import resolve_area
-    from sources.personal_data import refuse_personal_data
 
     path = Path(path)
     raw = path.read_bytes()
