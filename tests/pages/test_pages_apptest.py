@@ -59,7 +59,7 @@ def test_english_toggle_switches_labels(app):
 
 def test_english_view_marks_every_hidden_cell_the_same_and_shows_no_number(app):
     # One text for every hidden cell, whatever rule hid it (docs/disclosure.md §5).
-    at = app(lang="en", ind="avstangningar", level="stadsdel")
+    at = app(lang="en")
     notes = [df.value for df in at.dataframe if "Note" in df.value.columns]
     assert notes
     for table in notes:
