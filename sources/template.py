@@ -80,7 +80,7 @@ COLUMN_ALIASES: Mapping[str, str] = {
 HEADER_SEARCH_ROWS = 20
 
 # Limits, checked before a file is parsed (docs/privacy.md "Limits"); memory stays under
-# 1 GB for any file within them (benchmarks/bench_limits.py measures it).
+# 1 GB for any file within them (measured: docs/privacy.md §3).
 #: Largest file accepted (CSV or .xlsx, as uploaded).
 MAX_FILE_BYTES = 100 * 2**20
 #: Most data rows of a CSV file (counted as lines before parsing).
