@@ -8,6 +8,7 @@ import streamlit as st
 from access.reads import council_meetings, loaded_since, set_council_meetings
 from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
@@ -127,7 +128,8 @@ def show_table(frame: pd.DataFrame, ind: pd.Series, **kwargs) -> None:
 
 
 def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
-    """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
+    """Values formatted the Swedish way; suppressed cells as '–' with "uppgift skyddad" (one
+    text for every hidden cell: docs/disclosure.md §5)."""
     lg = lang()
     unit = ind["unit_sv" if lg == "sv" else "unit_en"]
     out = pd.DataFrame(
@@ -153,7 +155,9 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
             t("Senaste trend", "Recent trend"): [
                 trend_text(v, ind.get("direction")) for v in frame["trend"]
             ],
-            t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
+            t("Anmärkning", "Note"): [
+                t(PROTECTED, PROTECTED_EN) if bool(s) else "" for s in frame["suppressed"]
+            ],
         }
     )
     if "verdict_sweden" in frame:  # the second benchmark (indicators.national)
