@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
 from common.errors import UserError
 from store import schema
 from store.db import Store, audit, bump_data_version
+from store.published import bump_values_version
 
 OBSERVATION_COLUMNS = ["measure_id", "area_code", "period", "count", "denominator", "value"]
 _STAGE = "observation_stage"
@@ -124,6 +126,7 @@ def write_observations(
         conn.exec_driver_sql("DROP TABLE observation_stage")
         audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({message})")
         bump_data_version(conn)
+        bump_values_version(conn)
     return BatchResult(batch_id, "loaded", loaded, replaced, message)
 
 
@@ -231,6 +234,7 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
         )
         audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
         bump_data_version(conn)
+        bump_values_version(conn)
     return f"Import {batch_id} återställd."
 
 
@@ -261,9 +265,13 @@ def read_observations(
     if periods is not None:
         q = q.where(o.c.period.in_(list(periods)))
     with store.engine.connect() as conn:
-        frame = pd.DataFrame(
-            conn.execute(q).mappings().all(), columns=[c.name for c in q.selected_columns]
-        )
+        # Plain tuples, columns built once (not a dict per row): 1,65 M rows in seconds.
+        rows = conn.execute(q).all()
+    names = [c.name for c in q.selected_columns]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    frame = pd.DataFrame(
+        {name: np.asarray(values, dtype=object) for name, values in zip(names, columns, strict=True)}
+    )
     for col in ("count", "denominator", "value"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["synthetic"] = frame["synthetic"].astype(bool)
