@@ -6,21 +6,17 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
+import ui
 from access import allowed_pages
-from pages import auth, ui
+from ui import auth
 
-# This app navigates with st.navigation only. Streamlit still treats a folder named pages/
-# beside the entry script as legacy auto-pages until the first st.navigation call of the
-# server, which lets a fresh server's first run skip this script (pinned Streamlit 1.67;
-# ui.page_guard covers the run that already started that way).
+# This app navigates with st.navigation only; Streamlit's legacy pages/ mode is switched off
+# in one place, ui.guard (why, and the test that notices a Streamlit upgrade, are there).
 # A run that started in that legacy mode is rerun at once, before any widget exists: widget
 # identities differ between the modes, so the first change of a sidebar widget was lost.
-if PagesManager.uses_pages_directory is not False:
-    PagesManager.uses_pages_directory = False
-    if "_entry_seen" not in st.session_state:  # a session's first run only
-        st.rerun()
+if ui.leave_legacy_pages_mode() and "_entry_seen" not in st.session_state:
+    st.rerun()  # a session's first run only
 
 st.set_page_config(
     page_title="UVTS – Umeå växer tryggt och säkert",
@@ -31,7 +27,7 @@ st.set_page_config(
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "sv"
-if "english" not in st.session_state:  # default via state: see pages/auth.py
+if "english" not in st.session_state:  # default via state: see ui/auth.py
     st.session_state["english"] = st.session_state["lang"] == "en"
 english = st.sidebar.toggle("English", key="english")
 st.session_state["lang"] = "en" if english else "sv"

@@ -9,15 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.personal_numbers import mask
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in an input, with where it is."""
+    """One problem found in an input, with where it is.
+
+    Message, file and column are masked by :func:`common.personal_numbers.mask`: a message
+    never repeats an identity number, whatever user text it quotes (docs/privacy.md).
+
+    Examples
+    --------
+    >>> str(Problem("Okänt område '850709\u20139805'", file="a.csv", column="omrade"))
+    "fil a.csv, kolumn omrade: Okänt område '######-####'"
+    """
 
     message: str
     file: str | None = None
     row: int | None = None
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", mask(self.message))
+        if self.file is not None:
+            object.__setattr__(self, "file", mask(self.file))
+        if self.column is not None:
+            object.__setattr__(self, "column", mask(self.column))
 
     def where(self) -> str:
         parts = []
@@ -54,7 +72,7 @@ class UserError(Exception):
         problems: list[Problem] | None = None,
     ) -> None:
         self.problem = Problem(message, file=file, row=row, column=column)
-        self.message_en = message_en
+        self.message_en = None if message_en is None else mask(message_en)
         self.problems: list[Problem] = problems if problems is not None else [self.problem]
         super().__init__(str(self.problem))
 

@@ -1,1 +1,1 @@
-"""Streamlit pages: thin views over indicators/ and geo/ (shared pieces in pages.ui)."""
+"""Streamlit pages, one script per page (shared helpers live in the ui package)."""

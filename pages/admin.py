@@ -9,11 +9,12 @@ import os
 import pandas as pd
 import streamlit as st
 
+import ui
 from access import ROLE_LABELS, ROLES, PermissionDenied
 from access.reads import AUDIT_ACTIONS, audit_entries, set_role, user_roles
 from common.errors import UserError
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from pages import auth, ui
+from ui import auth
 
 ui.page_guard("admin")
 t = ui.t

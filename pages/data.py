@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui
 from common.errors import UserError, ValidationError
 from common.settings import DATA_DIR
-from pages import ui
 
 ui.page_guard("data")
 t = ui.t

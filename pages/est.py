@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+import ui
 from common.fmt import fmt_int
 from indicators import est
-from pages import ui
 
 ui.page_guard("est")
 t = ui.t

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+import ui
 from indicators.compare import funnel_data
-from pages import charts, ui
+from ui import charts
 
 ui.page_guard("jamforelse")
 t = ui.t

@@ -4,7 +4,8 @@ optional base map (off by default: the map is readable with no tiles, i.e. offli
 import pandas as pd
 import streamlit as st
 
-from pages import maps, ui
+import ui
+from ui import maps
 
 ui.page_guard("karta")
 t = ui.t

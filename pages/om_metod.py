@@ -4,9 +4,9 @@ import html
 
 import streamlit as st
 
+import ui
 from indicators.about import method_sections
 from indicators.catalogue import FAMILY_LABELS
-from pages import ui
 
 ui.page_guard("om-metod")
 t = ui.t

@@ -4,9 +4,10 @@ risk and protective side by side, with the composite ranks and their intervals."
 import pandas as pd
 import streamlit as st
 
+import ui
 from common.fmt import fmt_interval, fmt_value
 from indicators.compare import spine_data
-from pages import charts, ui
+from ui import charts
 
 ui.page_guard("omradesprofil")
 t = ui.t

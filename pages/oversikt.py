@@ -3,8 +3,9 @@ period, and the Fingertips-style overview grid (every indicator × the focus dis
 
 import streamlit as st
 
+import ui
 from indicators.changes import significant_changes
-from pages import maps, ui
+from ui import maps
 
 ui.page_guard("oversikt")
 t = ui.t

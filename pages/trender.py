@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages import charts, ui
+import ui
+from ui import charts
 
 ui.page_guard("trender")
 t = ui.t

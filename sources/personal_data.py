@@ -5,11 +5,14 @@ personnummer or samordningsnummer anywhere, or has a column that only makes sens
 one person per row (name, address, e-mail, …), is refused as a whole. Messages name the
 row and column but never repeat the number.
 
-Detection follows methods.md §3.2–3.3: a regex finds 10- or 12-digit candidates with or
-without a ``-``/``+``/space separator, then a candidate counts when its Luhn check digit is
-right *and* its date is a real calendar date (day, or day − 60 for a samordningsnummer).
-For blocking we prefer false positives (methods.md §3.3), so a 9-digit *number* is also
-tested with a leading zero: a spreadsheet drops the zero of someone born 2000–2009.
+Detection is the one scanner of :mod:`common.personal_numbers` (methods.md §3.2–3.3):
+text is normalised first (NFKC, every dash and space, zero-width characters, full-width
+digits), then 10- or 12-digit candidates split by any separators must have a real date (day,
+or day − 60 for a samordningsnummer) and a right Luhn digit. See docs/privacy.md.
+
+Person-level *shapes* are refused too (docs/privacy.md "Person-level files"): a column whose
+header is a person identifier (``elev_id``, ``löpnr``, ``personid`` …), and a file with a
+birth-year/sex/age column whose counts are all 1 (one row per person).
 """
 
 from __future__ import annotations
@@ -22,16 +25,14 @@ import numpy as np
 import pandas as pd
 
 from common.errors import UserError
-
-#: methods.md §3.3 step 2, with named groups.
-PERSONAL_NUMBER_PATTERN = (
-    r"(?<!\d)(?P<century>19|20)?(?P<yy>\d{2})(?P<mm>0[1-9]|1[0-2])"
-    r"(?P<dd>0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?(?P<serial>\d{3})(?P<check>\d)(?!\d)"
+from common.personal_numbers import (
+    find_personal_numbers,
+    normalise,
+    text_has_personal_number,
 )
-_PERSONAL_NUMBER_RE = re.compile(PERSONAL_NUMBER_PATTERN)
-_NINE_DIGITS_RE = re.compile(r"^\s*\d{9}\s*$")
-_LUHN_WEIGHTS = np.array([2, 1, 2, 1, 2, 1, 2, 1, 2])
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+from common.personal_numbers import (
+    mask as mask_text,
+)
 
 #: Header words that mean one person per row (compared after folding case, å/ä/ö and hyphens).
 PERSON_LEVEL_HEADERS = frozenset(
@@ -76,121 +77,55 @@ PERSON_LEVEL_HEADERS = frozenset(
 )
 
 
+#: Nouns for a person; with an id word (``id``, ``nr``, ``nummer``, ``lopnr``) a person key.
+_PERSON_NOUNS = (
+    "person",
+    "elev",
+    "individ",
+    "student",
+    "pupil",
+    "user",
+    "anvandare",
+    "anvandar",
+    "klient",
+    "client",
+    "patient",
+    "kund",
+    "brukare",
+    "deltagare",
+    "participant",
+    "barn",
+    "ungdom",
+    "medlem",
+    "member",
+)
+_ID_WORDS = ("id", "nr", "nummer", "lopnr", "lopnummer", "number", "no")
+#: Headers that identify a person row (compared like :data:`PERSON_LEVEL_HEADERS`).
+PERSON_ID_HEADERS = frozenset(
+    {f"{noun}{word}" for noun in _PERSON_NOUNS for word in _ID_WORDS}
+    | {"id", "lopnr", "lopnummer", "individ", "radid", "rowid", "uid", "guid", "uuid"}
+)
+#: Birth year, sex and age: with counts that are all 1, a file of persons.
+DEMOGRAPHIC_HEADERS = frozenset(
+    {
+        "fodelsear",
+        "fodelsearet",
+        "fodd",
+        "birthyear",
+        "yearofbirth",
+        "kon",
+        "sex",
+        "gender",
+        "alder",
+        "age",
+    }
+)
+
+
 def _fold(text: str) -> str:
-    """Lower case, å/ä/ö → a/a/o, accents removed."""
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    """Lower case, å/ä/ö → a/a/o, accents and look-alike characters folded."""
+    decomposed = unicodedata.normalize("NFKD", normalise(text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _candidate_strings(values: Iterable) -> pd.Series:
-    """Values as strings; whole numbers become their digits (Excel keeps 8507099805 as a number)."""
-    if isinstance(values, pd.Series):
-        series = values.reset_index(drop=True)
-    else:
-        series = pd.Series(
-            np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
-        )
-    if pd.api.types.is_integer_dtype(series.dtype):
-        return series.abs().astype("int64").astype(str)
-    if pd.api.types.is_float_dtype(series.dtype):
-        floats = series.to_numpy(dtype="float64", na_value=np.nan)
-        whole = np.isfinite(floats) & (np.mod(floats, 1) == 0) & (np.abs(floats) < 1e13)
-        out = pd.Series(np.full(len(floats), None, dtype=object))
-        out[whole] = np.abs(floats[whole]).astype("int64").astype(str)
-        return out.astype("str")
-    if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        return series
-    return series.map(_cell_text, na_action="ignore").astype("str")
-
-
-def _cell_text(value) -> str | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return str(abs(int(value)))
-    if isinstance(value, (float, np.floating)):
-        if np.isfinite(value) and float(value).is_integer() and abs(value) < 1e13:
-            return str(abs(int(value)))
-        return None
-    return str(value)
-
-
-def _valid_candidates(found: pd.DataFrame) -> np.ndarray:
-    """Luhn over the 10-digit form and a real date (day or day − 60) for each candidate row."""
-    if found.empty:
-        return np.zeros(0, dtype=bool)
-    ten = (found["yy"] + found["mm"] + found["dd"] + found["serial"] + found["check"]).to_numpy(
-        dtype=object
-    )
-    digits = (
-        np.frombuffer("".join(ten).encode("ascii"), dtype=np.uint8).reshape(-1, 10) - ord("0")
-    ).astype(np.int64)
-    products = digits[:, :9] * _LUHN_WEIGHTS
-    products = np.where(products > 9, products - 9, products)
-    luhn_ok = (10 - products.sum(axis=1) % 10) % 10 == digits[:, 9]
-
-    yy = digits[:, 0] * 10 + digits[:, 1]
-    month = digits[:, 2] * 10 + digits[:, 3]
-    day = digits[:, 4] * 10 + digits[:, 5]
-    day = np.where(day > 60, day - 60, day)  # samordningsnummer
-    century = pd.to_numeric(found["century"], errors="coerce").to_numpy(dtype="float64")
-    year = np.where(np.isnan(century), np.nan, century * 100 + yy)
-    # Without the century, 29 February is possible when yy % 4 == 0 (2000 was a leap year).
-    leap = np.where(
-        np.isnan(year),
-        yy % 4 == 0,
-        (np.nan_to_num(year).astype(int) % 4 == 0)
-        & (
-            (np.nan_to_num(year).astype(int) % 100 != 0)
-            | (np.nan_to_num(year).astype(int) % 400 == 0)
-        ),
-    )
-    days = _DAYS_IN_MONTH[month] + ((month == 2) & leap)
-    date_ok = (day >= 1) & (day <= days)
-    return luhn_ok & date_ok
-
-
-def find_personal_numbers(values: Iterable) -> np.ndarray:
-    """Which values hold a Luhn-valid personnummer or samordningsnummer (methods.md §3).
-
-    Parameters
-    ----------
-    values : array-like
-        Cells of any type: text (searched anywhere in the text), whole numbers (their digits).
-
-    Returns
-    -------
-    numpy.ndarray of bool, one per value.
-
-    Examples
-    --------
-    >>> find_personal_numbers(["19121212-1212", "850709-9805", "701063-2391",
-    ...                        "0701234567", "Ersboda", 8507099805]).tolist()
-    [True, True, True, False, False, True]
-    """
-    strings = _candidate_strings(values)
-    mask = np.zeros(len(strings), dtype=bool)
-    if len(strings) == 0:
-        return mask
-    # Cheap prefilter (a vectorised regex engine handles it); the full pattern needs lookbehind.
-    has_run = strings.str.contains(r"\d{6}", regex=True, na=False).to_numpy(dtype=bool)
-    if not has_run.any():
-        return mask
-    positions = np.flatnonzero(has_run)
-    subset = pd.Series(strings.to_numpy(dtype=object)[positions], dtype=object)
-    nine = subset.str.match(_NINE_DIGITS_RE.pattern, na=False).to_numpy(dtype=bool)
-    if nine.any():
-        padded = subset.copy()
-        padded[nine] = "0" + subset[nine].str.strip()
-        subset = pd.concat([subset, padded[nine]], ignore_index=True)
-        positions = np.concatenate([positions, positions[nine]])
-    found = subset.str.extractall(PERSONAL_NUMBER_PATTERN)
-    if found.empty:
-        return mask
-    valid = _valid_candidates(found)
-    hits = found.index.get_level_values(0).to_numpy()[valid]
-    mask[positions[hits]] = True
-    return mask
 
 
 def is_personal_number(text: str) -> bool:
@@ -217,11 +152,80 @@ def person_level_columns(headers: Iterable[str]) -> list[str]:
     """
     found = []
     for header in headers:
-        folded = _fold(header).replace("-", "")
-        words = [w for w in re.split(r"[^a-z0-9]+", folded) if w]
-        if "".join(words) in PERSON_LEVEL_HEADERS or any(w in PERSON_LEVEL_HEADERS for w in words):
+        words = _words(header)
+        joined = "".join(words)
+        if (
+            joined in PERSON_LEVEL_HEADERS
+            or joined in PERSON_ID_HEADERS
+            or any(w in PERSON_LEVEL_HEADERS for w in words)
+        ):
             found.append(header)
     return found
+
+
+def _words(header: object) -> list[str]:
+    folded = _fold(str(header)).replace("-", "")
+    return [w for w in re.split(r"[^a-z0-9]+", folded) if w]
+
+
+def demographic_columns(headers: Iterable[str]) -> list[str]:
+    """Headers naming a birth year, sex or age (person-level when every count is 1).
+
+    Examples
+    --------
+    >>> demographic_columns(["omrade", "Kön", "födelseår", "antal"])
+    ['Kön', 'födelseår']
+    """
+    return [h for h in headers if "".join(_words(h)) in DEMOGRAPHIC_HEADERS]
+
+
+def refuse_one_row_per_person(
+    demographic: Sequence[str], *, counts_all_one: bool, rows: int, file_name: str | None
+) -> None:
+    """Refuse a file with a birth-year/sex/age column whose counts are all 1 (≥ 2 rows).
+
+    Examples
+    --------
+    >>> refuse_one_row_per_person(["kön"], counts_all_one=False, rows=10, file_name="a.csv")
+    >>> try:
+    ...     refuse_one_row_per_person(["kön"], counts_all_one=True, rows=10, file_name="a.csv")
+    ... except UserError as exc:
+    ...     print(exc.problem.column)
+    kön
+    """
+    if demographic and counts_all_one and rows >= 2:
+        raise UserError(
+            "Filen ser ut att ha en rad per person: alla antal är 1 och kolumnen "
+            f"'{mask_text(demographic[0], all_long=True)}' anger födelseår, kön eller ålder. Systemet "
+            "tar bara emot sammanräknade uppgifter per område och period; hela filen avvisas.",
+            file=file_name,
+            column=demographic[0],
+            message_en="The file looks like one row per person (all counts 1 with a "
+            "birth-year/sex/age column); only aggregates are accepted.",
+        )
+
+
+def refuse_personal_text(text: object, *, what: str, file_name: str | None = None) -> None:
+    """Refuse one text field (file name, sheet name, source, form field, display name) that
+    holds an identity number; the message names the field, never the text.
+
+    Examples
+    --------
+    >>> refuse_personal_text("Socialtjänsten", what="källan")
+    >>> try:
+    ...     refuse_personal_text("rapport 850709\u20139805.csv", what="filnamnet")
+    ... except UserError as exc:
+    ...     print(exc)
+    Filnamnet innehåller ett personnummer eller samordningsnummer. Systemet tar bara emot sammanräknade uppgifter; ingenting har lästs in eller sparats. Ta bort numret och försök igen.
+    """
+    if text_has_personal_number(text):
+        raise UserError(
+            f"{what[:1].upper()}{what[1:]} innehåller ett personnummer eller "
+            "samordningsnummer. Systemet tar bara emot sammanräknade uppgifter; ingenting har "
+            "lästs in eller sparats. Ta bort numret och försök igen.",
+            file=None if file_name is None else mask_text(file_name, all_long=True),
+            message_en=f"A personal identity number in {what}; nothing was imported or saved.",
+        )
 
 
 def refuse_personal_data(
@@ -263,7 +267,7 @@ def refuse_personal_data(
     headers = [c for c in frame.columns if _fold(c) not in allowed]
     person_columns = person_level_columns([str(labels.get(c, c)) for c in headers])
     if person_columns:
-        names = ", ".join(f"'{c}'" for c in person_columns)
+        names = ", ".join(f"'{mask_text(c, all_long=True)}'" for c in person_columns)
         raise UserError(
             f"Filen har kolumner med uppgifter om enskilda personer ({names}). Systemet tar bara "
             "emot sammanräknade uppgifter per område; hela filen avvisas. Ta bort kolumnen och "
@@ -275,11 +279,11 @@ def refuse_personal_data(
     row_numbers = np.asarray(rows) if rows is not None else np.arange(len(frame)) + 2
     first: tuple[int, str] | None = None
     cells = 0
-    for column in frame.columns:
-        mask = find_personal_numbers_in_column(frame[column])
-        if mask.any():
-            cells += int(mask.sum())
-            row = int(row_numbers[np.flatnonzero(mask)[0]])
+    for position, column in enumerate(frame.columns):  # by position: headers may repeat
+        hits = find_personal_numbers_in_column(frame.iloc[:, position])
+        if hits.any():
+            cells += int(hits.sum())
+            row = int(row_numbers[np.flatnonzero(hits)[0]])
             if first is None or row < first[0]:
                 first = (row, str(labels.get(column, column)))
     if first is not None:

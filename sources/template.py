@@ -31,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from common.errors import Problem, UserError
-from sources.personal_data import find_personal_numbers, refuse_personal_data
+from sources.personal_data import (
+    demographic_columns,
+    find_personal_numbers,
+    refuse_one_row_per_person,
+    refuse_personal_data,
+    refuse_personal_text,
+)
 from sources.validate import (
     REQUIRED_COLUMNS,
     TEMPLATE_COLUMNS,
@@ -71,11 +77,37 @@ COLUMN_ALIASES: Mapping[str, str] = {
     **dict.fromkeys(["kalla", "source"], "kalla"),
 }
 HEADER_SEARCH_ROWS = 20
+
+# Limits, checked before a file is parsed (docs/privacy.md "Limits"); memory stays under
+# 1 GB for any file within them (benchmarks/bench_limits.py measures it).
+#: Largest file accepted (CSV or .xlsx, as uploaded).
+MAX_FILE_BYTES = 100 * 2**20
+#: Most data rows of a CSV file (counted as lines before parsing).
+MAX_ROWS = 2_000_000
+#: Most rows of an Excel sheet (a sheet is held in memory while it is checked).
+MAX_XLSX_ROWS = 250_000
+#: Most columns (CSV header fields; the rightmost filled column of any Excel row).
+MAX_COLUMNS = 100
+#: Longest cell, in characters.
+MAX_CELL_CHARS = 1_000
+#: Longest CSV line, in bytes (checked on the raw bytes; one line cannot fill the memory).
+MAX_LINE_BYTES = 256 * 2**10
+#: What an .xlsx may unpack to (sum of the zip entries' declared sizes) and how many parts.
+MAX_XLSX_UNPACKED_BYTES = 64 * 2**20
+MAX_XLSX_PARTS = 500
 _BLOCK = 1 << 20
 #: Read a few fields beyond the header so a row with extra fields is caught, not cut.
 _SPARE_FIELDS = 4
 _UTF8_BOM, _UTF16_BOMS = codecs.BOM_UTF8, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MB".replace(".", ",")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
 
 
 def header_key(text: object) -> str:
@@ -117,6 +149,8 @@ class _FileScan:
     utf8: bool
     cp1252: bool
     nul: bool
+    lines: int = 0
+    longest_line: int = 0
 
 
 def _scan(path: Path) -> _FileScan:
@@ -127,7 +161,17 @@ def _scan(path: Path) -> _FileScan:
     nul = False
     head = b""
     size = 0
+    lines = 0
+    longest = 0
+    current = 0  # length of the line that runs on from the previous block
     try:
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            raise UserError(
+                f"Filen är {_mib(path.stat().st_size)}; gränsen är {_mib(MAX_FILE_BYTES)}. "
+                "Dela upp filen (t.ex. per år). Ingenting har lästs in.",
+                file=path.name,
+                message_en="The file is larger than the limit; nothing was imported.",
+            )
         with path.open("rb") as handle:
             while block := handle.read(_BLOCK):
                 if not head:
@@ -135,6 +179,16 @@ def _scan(path: Path) -> _FileScan:
                 digest.update(block)
                 size += len(block)
                 nul = nul or b"\x00" in block
+                breaks = block.count(b"\n")
+                if breaks:
+                    lines += breaks
+                    longest = max(longest, current + block.index(b"\n"))
+                    if breaks > 1 and longest < MAX_LINE_BYTES:
+                        longest = max(longest, _longest_inner_line(block))
+                    current = len(block) - block.rindex(b"\n") - 1
+                else:
+                    current += len(block)
+                longest = max(longest, current)
                 if utf8_ok:
                     try:
                         utf8.decode(block)
@@ -152,7 +206,33 @@ def _scan(path: Path) -> _FileScan:
     except OSError as exc:
         raise UserError(f"Filen {path} kan inte läsas: {exc.strerror}") from exc
     cp1252_ok = not utf8_ok and _decodes(path, "cp1252")
-    return _FileScan(digest.hexdigest(), size, head, utf8_ok, cp1252_ok, nul)
+    lines += 1 if current else 0
+    return _FileScan(digest.hexdigest(), size, head, utf8_ok, cp1252_ok, nul, lines, longest)
+
+
+def _longest_inner_line(block: bytes) -> int:
+    """Longest line between two line breaks of ``block`` (numpy over the break positions)."""
+    positions = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    return int(np.diff(positions).max()) - 1 if len(positions) > 1 else 0
+
+
+def _check_csv_limits(scan: _FileScan, name: str) -> None:
+    """Rows and line length of a text file, from the byte scan (before parsing)."""
+    if scan.lines - 1 > MAX_ROWS:
+        raise UserError(
+            f"Filen har {_count(scan.lines - 1)} rader; gränsen är {_count(MAX_ROWS)}. Dela upp "
+            "filen (t.ex. per år). Ingenting har lästs in.",
+            file=name,
+            message_en="Too many rows; nothing was imported.",
+        )
+    if scan.longest_line > MAX_LINE_BYTES:
+        raise UserError(
+            f"Filen har en rad som är längre än {MAX_LINE_BYTES // 1024} kB; en rad i mallen är "
+            "några tiotal tecken. Kontrollera radbrytningar och citattecken. Ingenting har "
+            "lästs in.",
+            file=name,
+            message_en="A line is longer than the limit; nothing was imported.",
+        )
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -232,6 +312,7 @@ def _map_headers(
     columns: list[str] = []
     labels: dict[str, str] = {}
     seen: dict[str, str] = {}
+    other_keys: dict[str, str] = {}
     problems: list[Problem] = []
     for i, header in enumerate(headers):
         text = str(header).replace("\ufeff", "").strip() if header is not None else ""
@@ -239,6 +320,18 @@ def _map_headers(
         where = letters[i] if letters else f"kolumn {i + 1}"
         if canonical is None:
             column = text or f"({where})"
+            if text and header_key(text) in other_keys:
+                problems.append(
+                    Problem(
+                        f"Rubriken '{text}' förekommer två gånger ({other_keys[header_key(text)]} "
+                        f"och {where}); varje kolumn ska ha en egen rubrik",
+                        file=name,
+                        row=header_row,
+                        column=text,
+                    )
+                )
+            elif text:
+                other_keys[header_key(text)] = where
             while column in labels:
                 column += "_"
         elif canonical in seen:
@@ -301,7 +394,43 @@ def _csv_layout(scan: _FileScan, name: str) -> tuple[str, str, list[str]]:
     line = _first_line(text)
     separator = _sniff_separator(line)
     headers = next(csv.reader(io.StringIO(line), delimiter=separator), [])
+    if len(headers) > MAX_COLUMNS:
+        raise UserError(
+            f"Rubrikraden har {_count(len(headers))} kolumner; högst {MAX_COLUMNS} tas emot "
+            "(mallen har 7). Ingenting har lästs in.",
+            file=name,
+            row=1,
+            message_en="Too many columns; nothing was imported.",
+        )
     return encoding, separator, [h.replace("\ufeff", "") for h in headers]
+
+
+def refuse_long_cells(
+    chunk: pd.DataFrame, rows: np.ndarray, name: str, labels: Mapping[str, str] | None = None
+) -> None:
+    """A cell longer than :data:`MAX_CELL_CHARS` refuses the file (row and column named).
+
+    Examples
+    --------
+    >>> refuse_long_cells(pd.DataFrame({"a": ["x"]}), np.array([2]), "a.csv")
+    >>> try:
+    ...     refuse_long_cells(pd.DataFrame({"a": ["x" * 5000]}), np.array([2]), "a.csv")
+    ... except UserError as exc:
+    ...     print(exc.problem.row, exc.problem.column)
+    2 a
+    """
+    for column in chunk.columns:
+        lengths = chunk[column].str.len().fillna(0).to_numpy(dtype=np.int64)
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            position = int(np.argmax(lengths > MAX_CELL_CHARS))
+            raise UserError(
+                f"Cellen har {_count(int(lengths[position]))} tecken; högst "
+                f"{_count(MAX_CELL_CHARS)} tas emot. Ingenting har lästs in.",
+                file=name,
+                row=int(rows[position]),
+                column=str((labels or {}).get(column, column)),
+                message_en="A cell is longer than the limit; nothing was imported.",
+            )
 
 
 def _csv_rows(
@@ -341,6 +470,7 @@ def _csv_rows(
                 ) from exc
             rows = np.arange(start, start + len(chunk), dtype=np.int64) + 2
             start += len(chunk)
+            refuse_long_cells(chunk, rows, name)
             _refuse_extra_fields(chunk, rows, n_columns, name, separator)
             yield chunk.iloc[:, :n_columns], rows
 
@@ -422,11 +552,114 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+@dataclass
+class _Sheet:
+    """One worksheet as read: every row the file holds (never cut at the declared size)."""
+
+    title: str
+    state: str
+    #: Row values, the list index is the row number − 1 (missing rows are empty tuples).
+    rows: list[tuple]
+    #: (row number, column index) of formula cells.
+    formulas: list[tuple[int, int]]
+    worksheet_path: str | None
+
+
+def check_xlsx_archive(path: Path, name: str) -> None:
+    """Refuse a workbook whose zip holds too many parts or unpacks to more than
+    :data:`MAX_XLSX_UNPACKED_BYTES`, before anything is decompressed (a zip bomb).
+
+    Python's zipfile never returns more than an entry's declared size, so the sum of the
+    declared sizes bounds what parsing can unpack.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UserError(
+            "Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
+            "Öppna och spara om den i Excel, eller spara som CSV.",
+            file=name,
+            message_en="Not a readable .xlsx workbook.",
+        ) from exc
+    unpacked = sum(max(e.file_size, 0) for e in entries)
+    if len(entries) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise UserError(
+            f"Arbetsboken är för stor uppackad ({_mib(unpacked)} i {len(entries)} delar; gränsen "
+            f"är {_mib(MAX_XLSX_UNPACKED_BYTES)} och {MAX_XLSX_PARTS} delar). Dela upp filen "
+            "eller spara den som CSV. Ingenting har lästs in.",
+            file=name,
+            message_en="The workbook unpacks to more than the limit; nothing was imported.",
+        )
+
+
+def _read_sheet(ws, name: str) -> _Sheet:
+    """Stream one sheet's XML: every row, whatever the declared ``dimension`` says, within
+    :data:`MAX_XLSX_ROWS` rows and :data:`MAX_COLUMNS` columns (refused beyond)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    refuse_personal_text(ws.title, what="bladnamnet", file_name=name)
+    rows: list[tuple] = []
+    formulas: list[tuple[int, int]] = []
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=False,
+            epoch=ws.parent.epoch,
+            date_formats=ws.parent._date_formats,
+            timedelta_formats=ws.parent._timedelta_formats,
+        )
+        for index, cells in parser.parse():
+            if index > MAX_XLSX_ROWS:
+                raise UserError(
+                    f"Bladet har rader efter rad {_count(MAX_XLSX_ROWS)}, som är gränsen för "
+                    "Excelfiler. Dela upp filen eller spara den som CSV (gräns "
+                    f"{_count(MAX_ROWS)} rader). Ingenting har lästs in.",
+                    file=name,
+                    row=index,
+                    column=f"(bladet '{ws.title}')",
+                    message_en="Too many rows in the sheet; nothing was imported.",
+                )
+            filled = [c for c in cells if c.get("value") is not None]
+            if not filled:
+                continue
+            width = max(c["column"] for c in filled)
+            if width > MAX_COLUMNS:
+                raise UserError(
+                    f"Raden har data i kolumn {_column_letter(width - 1)}; högst {MAX_COLUMNS} "
+                    "kolumner tas emot. Ingenting har lästs in.",
+                    file=name,
+                    row=index,
+                    column=f"{_column_letter(width - 1)} (bladet '{ws.title}')",
+                    message_en="Too many columns; nothing was imported.",
+                )
+            values: list = [None] * width
+            for cell in filled:
+                if isinstance(cell["value"], str) and len(cell["value"]) > MAX_CELL_CHARS:
+                    raise UserError(
+                        f"Cellen har {_count(len(cell['value']))} tecken; högst "
+                        f"{_count(MAX_CELL_CHARS)} tas emot. Ingenting har lästs in.",
+                        file=name,
+                        row=index,
+                        column=f"{_column_letter(cell['column'] - 1)} (bladet '{ws.title}')",
+                        message_en="A cell is longer than the limit; nothing was imported.",
+                    )
+                values[cell["column"] - 1] = cell["value"]
+                if cell.get("data_type") == "f":
+                    formulas.append((index, cell["column"] - 1))
+            if len(rows) < index - 1:
+                rows.extend([()] * (index - 1 - len(rows)))
+            rows.append(tuple(values))
+    return _Sheet(ws.title, ws.sheet_state, rows, formulas, getattr(ws, "_worksheet_path", None))
+
+
 def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     name = path.name
+    check_xlsx_archive(path, name)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
@@ -437,12 +670,9 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
             message_en="Not a readable .xlsx workbook.",
         ) from exc
     try:
-        sheets = [
-            (ws, [list(r) for r in ws.iter_rows(min_row=1, min_col=1)])
-            for ws in workbook.worksheets
-        ]
-        merged = {ws.title: _merged_ranges(path, ws) for ws, _ in sheets}
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        sheets = [_read_sheet(ws, name) for ws in workbook.worksheets]
+        merged = {sheet.title: _merged_ranges(path, sheet) for sheet in sheets}
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError) as exc:
         raise UserError("Arbetsboken kan inte läsas; spara om den i Excel.", file=name) from exc
     finally:
         workbook.close()
@@ -450,7 +680,7 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     chosen = _data_sheet(sheets)
     _refuse_workbook_personal_numbers(sheets, chosen, name)
     if chosen is None:
-        if all(not any(c.value is not None for row in rows for c in row) for _, rows in sheets):
+        if all(not any(v is not None for row in sheet.rows for v in row) for sheet in sheets):
             raise UserError(
                 "Arbetsboken är tom (inga ifyllda celler).",
                 file=name,
@@ -462,33 +692,28 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
             file=name,
             message_en="No header row with the template's columns was found.",
         )
-    ws, rows, header_index = chosen
+    sheet, header_index = chosen
+    rows = sheet.rows
     header_row = header_index + 1
-    width = _sheet_width(rows)
+    width = max((len(row) for row in rows), default=0)
     header_cells = rows[header_index]
-    headers = [header_cells[i].value if i < len(header_cells) else None for i in range(width)]
+    headers = [header_cells[i] if i < len(header_cells) else None for i in range(width)]
     letters = [_column_letter(i) for i in range(width)]
     columns, labels = _map_headers(headers, name, header_row=header_row, letters=letters)
 
-    if merged[ws.title]:
-        ranges = merged[ws.title]
+    if merged[sheet.title]:
+        ranges = merged[sheet.title]
         first = re.match(r"([A-Z]+)(\d+)", ranges[0])
         shown = ", ".join(ranges[:10]) + (" …" if len(ranges) > 10 else "")
         raise UserError(
-            f"Bladet '{ws.title}' har sammanslagna celler ({shown}). Sammanslagna celler stöds "
+            f"Bladet '{sheet.title}' har sammanslagna celler ({shown}). Sammanslagna celler stöds "
             "inte: dela upp dem och skriv värdet på varje rad.",
             file=name,
             row=int(first.group(2)),
             column=first.group(1),
             message_en="Merged cells are not supported.",
         )
-    formulas = [
-        (r, c)
-        for r, row in enumerate(rows, start=1)
-        for c, cell in enumerate(row)
-        if getattr(cell, "data_type", None) == "f"
-    ]
-    if formulas:
+    if sheet.formulas:
         problems = [
             Problem(
                 "Cellen innehåller en formel; klistra in värden i stället för formler "
@@ -497,14 +722,14 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
                 row=r,
                 column=labels[columns[c]] if c < len(columns) else _column_letter(c),
             )
-            for r, c in formulas[:1000]
+            for r, c in sheet.formulas[:1000]
         ]
-        raise ImportValidationError(problems, file=name, total=len(formulas))
+        raise ImportValidationError(problems, file=name, total=len(sheet.formulas))
 
     data = rows[header_index + 1 :]
     raw = (
         pd.DataFrame(
-            [[row[i].value if i < len(row) else None for i in range(width)] for row in data],
+            [[row[i] if i < len(row) else None for i in range(width)] for row in data],
             columns=columns,
             dtype=object,
         )
@@ -521,33 +746,31 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     )
 
 
-def _sheet_width(rows: list[list]) -> int:
-    return max((i + 1 for row in rows for i, c in enumerate(row) if c.value is not None), default=0)
-
-
-def _data_sheet(sheets: list) -> tuple | None:
+def _data_sheet(sheets: list[_Sheet]) -> tuple[_Sheet, int] | None:
     """The first visible sheet with a header row (≥ 2 template columns in its first rows)."""
-    for ws, rows in sheets:
-        if ws.sheet_state != "visible":
+    for sheet in sheets:
+        if sheet.state != "visible":
             continue
-        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            keys = {COLUMN_ALIASES.get(header_key(c.value)) for c in row if c.value is not None}
+        for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            keys = {COLUMN_ALIASES.get(header_key(v)) for v in row if v is not None}
             if len(keys & set(TEMPLATE_COLUMNS)) >= 2:
-                return ws, rows, index
+                return sheet, index
     return None
 
 
-def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: str) -> None:
+def _refuse_workbook_personal_numbers(
+    sheets: list[_Sheet], chosen: tuple[_Sheet, int] | None, name: str
+) -> None:
     """Identity numbers anywhere in the workbook refuse it, also on sheets not imported.
 
     Numbers are tested as numbers (Excel keeps 8507099805 as one, or drops a leading zero).
     """
-    for ws, rows in sheets:
+    for sheet in sheets:
         cells = [
-            (r, c, cell.value)
-            for r, row in enumerate(rows, start=1)
-            for c, cell in enumerate(row)
-            if cell.value is not None
+            (r, c, value)
+            for r, row in enumerate(sheet.rows, start=1)
+            for c, value in enumerate(row)
+            if value is not None
         ]
         if not cells:
             continue
@@ -555,10 +778,10 @@ def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: 
         if not hits.any():
             continue
         r, c, _ = cells[int(np.flatnonzero(hits)[0])]
-        column = f"{_column_letter(c)} (bladet '{ws.title}')"
-        if chosen is not None and chosen[0] is ws and r > chosen[2] + 1:
-            header = chosen[1][chosen[2]]
-            text = str(header[c].value).strip() if c < len(header) and header[c].value else ""
+        column = f"{_column_letter(c)} (bladet '{sheet.title}')"
+        if chosen is not None and chosen[0] is sheet and r > chosen[1] + 1:
+            header = sheet.rows[chosen[1]]
+            text = str(header[c]).strip() if c < len(header) and header[c] else ""
             column = text or _column_letter(c)
         more = int(hits.sum()) - 1
         raise UserError(
@@ -573,15 +796,11 @@ def _refuse_workbook_personal_numbers(sheets: list, chosen: tuple | None, name: 
         )
 
 
-def _merged_ranges(path: Path, ws) -> list[str]:
-    sheet_path = getattr(ws, "_worksheet_path", None)
-    if sheet_path is None:  # pragma: no cover - older/newer openpyxl without the attribute
-        import openpyxl
-
-        full = openpyxl.load_workbook(path)
-        return [str(r) for r in full[ws.title].merged_cells.ranges]
+def _merged_ranges(path: Path, sheet: _Sheet) -> list[str]:
+    if sheet.worksheet_path is None:  # pragma: no cover - openpyxl without the attribute
+        return []
     with zipfile.ZipFile(path) as archive:
-        xml = archive.read(sheet_path.lstrip("/"))
+        xml = archive.read(sheet.worksheet_path.lstrip("/"))
     return [m.decode() for m in _MERGE_RE.findall(xml)]
 
 
@@ -602,6 +821,7 @@ def open_template(path: str | Path, *, chunk_rows: int = 200_000) -> TemplateTab
     ('csv', ';', ['omrade', 'period', 'matt', 'antal'])
     """
     path = Path(path)
+    refuse_personal_text(path.name, what="filnamnet")
     scan = _scan(path)
     name = path.name
     if scan.size == 0:
@@ -622,6 +842,7 @@ def open_template(path: str | Path, *, chunk_rows: int = 200_000) -> TemplateTab
             file=name,
             message_en="Not an .xlsx or CSV file.",
         )
+    _check_csv_limits(scan, name)
     return _open_csv(path, scan, chunk_rows=chunk_rows)
 
 
@@ -640,6 +861,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     {2: {'namn': 'Fältarbete', 'omraden': 'Ersboda'}}
     """
     path = Path(path)
+    refuse_personal_text(path.name, what="filnamnet")
     scan = _scan(path)
     name = path.name
     if scan.size == 0:
@@ -647,6 +869,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if scan.head.startswith(b"PK\x03\x04"):
         frame, rows = _read_xlsx_plain(path, name)
     else:
+        _check_csv_limits(scan, name)
         encoding, separator, headers = _csv_layout(scan, name)
         parts = list(
             _csv_rows(
@@ -676,11 +899,14 @@ def _read_xlsx_plain(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_xlsx_archive(path, name)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = next((w for w in workbook.worksheets if w.sheet_state == "visible"), None)
-        values = [list(r) for r in ws.iter_rows(values_only=True)] if ws is not None else []
-        workbook.close()
+        try:
+            ws = next((w for w in workbook.worksheets if w.sheet_state == "visible"), None)
+            values = [list(r) for r in _read_sheet(ws, name).rows] if ws is not None else []
+        finally:
+            workbook.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise UserError("Filen kan inte läsas som Excel-arbetsbok (.xlsx).", file=name) from exc
     if not values:
@@ -696,6 +922,7 @@ def _read_xlsx_plain(path: Path, name: str) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _batch_source(source: str | None, collector: ObservationCollector, name: str) -> str:
     if source:
+        refuse_personal_text(source, what="källan (--source eller fältet Källa)", file_name=name)
         return source.strip()[:100]
     sources = sorted(collector.sources)
     if len(sources) > 1:
@@ -866,12 +1093,28 @@ def check_file(
 
 
 def _check_table(table: TemplateTable, *, source, known_measures, resolve_area) -> CheckedFile:
+    if source:
+        refuse_personal_text(source, what="källan (--source eller fältet Källa)")
     collector: ObservationCollector | None = None
+    demographic = [
+        c for c in table.labels if demographic_columns([table.labels[c]]) and c != "antal"
+    ]
+    counts_all_one, rows_seen = True, 0
     for frame, rows in table.chunks():
         refuse_personal_data(frame, file_name=table.name, rows=rows, labels=table.labels)
+        if demographic and "antal" in frame.columns:
+            counts = frame["antal"].str.strip()
+            counts_all_one &= bool((counts[counts != ""] == "1").all())
+            rows_seen += int((counts != "").sum())
         if collector is None:  # the catalogue is read only for a file worth checking
             collector = _collector(table, known_measures, resolve_area)
         collector.add(frame, rows=rows)
+    refuse_one_row_per_person(
+        [table.labels[c] for c in demographic],
+        counts_all_one=counts_all_one,
+        rows=rows_seen,
+        file_name=table.name,
+    )
     collector = collector or _collector(table, known_measures, resolve_area)
     tidy = collector.finish()
     return CheckedFile(
@@ -961,6 +1204,7 @@ def import_dataframe(
     >>> import_dataframe(store, rows, file_name="scb", known_measures={"pop_total"}).status
     'loaded'
     """
+    refuse_personal_text(file_name, what="filnamnet")
     headers = [str(c) for c in frame.columns]
     _check_headers_for_personal_numbers(headers, file_name, header_row=1)
     columns, labels = _map_headers(headers, file_name)
@@ -1000,8 +1244,8 @@ TEMPLATE_HELP = [
     ),
     ("period", "År, termin, månad eller ISO-vecka.", "2025, 2025-VT, 2025-03, 2025-W47"),
     ("matt", "Måttets id (se sidan Om & metod).", "barn_ekonomiskt_utsatta"),
-    ("antal", "Antal (täljare). Decimalkomma går bra.", "12"),
-    ("namnare", "Nämnare, t.ex. antal barn i området. Tom om den saknas.", "240"),
+    ("antal", "Antal (täljare), ett heltal.", "12"),
+    ("namnare", "Nämnare (heltal), t.ex. antal barn i området. Tom om den saknas.", "240"),
     ("varde", "Färdigt värde (t.ex. ett medelvärde) om antal saknas.", "229,4"),
     ("kalla", "Källa (samma på alla rader).", "Socialtjänsten"),
 ]

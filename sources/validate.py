@@ -27,12 +27,14 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from common.errors import Problem, ValidationError
-from sources.periods import normalise_periods
+from common.personal_numbers import mask, normalise
+from sources.periods import normalise_periods, period_kind
 
 #: Template columns (canonical names) in their documented order.
 TEMPLATE_COLUMNS = ("omrade", "period", "matt", "antal", "namnare", "varde", "kalla")
@@ -47,8 +49,6 @@ MAX_KEPT_PROBLEMS = 1000
 _DIRECT, _DESO, _REGSO = 0, 1, 2
 _DESO_RE = re.compile(r"^(\d{4}[A-C]\d{4})(?:_DESO\d{4})?$")
 _REGSO_RE = re.compile(r"^(\d{4}R\d{3})(?:_REGSO\d{4})?$")
-#: Digit runs that could be (part of) an identity number; masked in messages.
-_LONG_DIGITS = re.compile(r"\d{6}(?:\d{2})?[-+ ]?\d{4}|\d{8,}")
 _FORMULA_START = r"^[=+\-@\t\r]."
 _HTML = r"<\s*[A-Za-z!/?]"
 _LABELS_SV = {
@@ -122,14 +122,16 @@ class ProblemLog:
 
 
 def quote(value: object, *, width: int = 40) -> str:
-    """A user value for a message: shortened, long digit runs masked (they may identify people).
+    """A user value for a message: normalised, shortened, identity numbers and every long
+    digit chain masked (:func:`common.personal_numbers.mask`), control characters dropped.
 
     Examples
     --------
-    >>> quote("Ersbod"), quote("x" * 50), quote("850709-9806")
-    ("'Ersbod'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'", "'######-####'")
+    >>> quote("Ersbod"), quote("x" * 50), quote("850709-9806"), quote("85 07 09\u22129805")
+    ("'Ersbod'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'", "'######-####'", "'## ## ##-####'")
     """
-    text = _LONG_DIGITS.sub(lambda m: re.sub(r"\d", "#", m.group()), str(value))
+    text = mask(normalise(value), all_long=True)
+    text = "".join(c if c.isprintable() else " " for c in text)
     if len(text) > width:
         text = text[: width - 1] + "…"
     return f"'{text}'"
@@ -140,6 +142,41 @@ def format_number(x: float) -> str:
     if float(x).is_integer():
         return f"{int(x):,}".replace(",", "\u202f")
     return f"{x:,.3f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
+
+
+def period_start(period: str) -> date | None:
+    """First day of a normalised period (``2025``, ``2025-HT``, ``2025-03``, ``2025-W47``).
+
+    Examples
+    --------
+    >>> [str(period_start(p)) for p in ["2025", "2025-VT", "2025-HT", "2025-03", "2025-W47"]]
+    ['2025-01-01', '2025-01-01', '2025-07-01', '2025-03-01', '2025-11-17']
+    """
+    try:
+        kind = period_kind(period)
+        year = int(period[:4])
+        if kind == "year":
+            return date(year, 1, 1)
+        suffix = period[5:]
+        if suffix in ("VT", "HT"):
+            return date(year, 1 if suffix == "VT" else 7, 1)
+        if suffix.startswith("W"):
+            return date.fromisocalendar(year, int(suffix[1:]), 1)
+        return date(year, int(suffix), 1)
+    except (ValueError, TypeError):
+        return None
+
+
+def allows_forecast(measure_id: str) -> bool:
+    """Whether a measure may have periods that have not begun (a forecast, ``prognos``).
+
+    Examples
+    --------
+    >>> allows_forecast("befolkning_prognos"), allows_forecast("pop_total")
+    (True, False)
+    """
+    text = str(measure_id).casefold()
+    return "prognos" in text or "forecast" in text
 
 
 # --- measures ------------------------------------------------------------------------------------
@@ -355,6 +392,9 @@ class ObservationCollector:
         Canonical column → header as written in the file (used in messages).
     separator : str, optional
         The file's separator; a row written with another one gets its own message.
+    today : datetime.date, optional
+        Periods starting after it are refused unless the measure allows forecasts
+        (:func:`allows_forecast`); default the current date.
 
     Examples
     --------
@@ -374,12 +414,14 @@ class ObservationCollector:
         areas: AreaLookup | None = None,
         labels: Mapping[str, str] | None = None,
         separator: str | None = None,
+        today: date | None = None,
     ) -> None:
         self.measures = measures
         self.file = file
         self.areas = areas or AreaLookup()
         self.labels = dict(labels or {})
         self.separator = separator
+        self.today = today or date.today()
         self.log = ProblemLog(file)
         self.rows_read = 0
         self.sources: set[str] = set()
@@ -485,6 +527,34 @@ class ObservationCollector:
             ),
             "period",
         )
+        starts = np.append(
+            np.array([period_start(str(u)) for u in uniques], dtype="datetime64[D]"),
+            np.datetime64("NaT"),
+        )[codes]
+        forecast = np.array(
+            [allows_forecast(m) for m in self._measure_ids.values] + [False], dtype=bool
+        )[measure]
+        future = (
+            (starts > np.datetime64(self.today, "D"))
+            & ~forecast
+            & ~bad
+            & (period >= 0)
+            & (measure >= 0)
+        )
+        self._report(
+            future,
+            rows,
+            np.array(
+                [
+                    f"Perioden {quote(p)} har inte börjat ännu (i dag är det {self.today:%Y-%m-%d}); "
+                    "framtida perioder tas bara emot för prognosmått"
+                    for p in period_text[future]
+                ],
+                dtype=object,
+            ),
+            "period",
+        )
+        bad |= future
 
         numbers = {}
         structural = bad.copy()  # rows already explained; each number cell is still checked
@@ -519,6 +589,34 @@ class ObservationCollector:
             )
             bad |= unreadable | huge
             if column != "varde":
+                # Counts are whole numbers; the antal of a mean is a sum (merit points).
+                means = [
+                    i
+                    for i, m in enumerate(self._measure_ids.values)
+                    if self.measures.kind(m) == "mean"
+                ]
+                whole = np.round(parsed)
+                fractional = (
+                    ~np.isnan(parsed)
+                    & (np.abs(parsed - whole) > 1e-9)
+                    & ~huge
+                    & ~structural
+                    & ~(np.isin(measure, means) & (column == "antal"))
+                )
+                self._report(
+                    fractional,
+                    rows,
+                    np.array(
+                        [
+                            f"{_LABELS_SV[column].capitalize()} ska vara ett heltal, inte {quote(v)} "
+                            "(ett färdigt värde med decimaler hör till kolumnen varde)"
+                            for v in frame[column][fractional]
+                        ],
+                        dtype=object,
+                    ),
+                    column,
+                )
+                bad |= fractional
                 negative = (parsed < 0) & ~huge & ~structural
                 self._report(
                     negative,

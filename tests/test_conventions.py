@@ -1,4 +1,4 @@
-"""Layering: only dashboard.py and pages/ import streamlit; lower layers never import pages."""
+"""Layering: only dashboard.py, pages/ and ui/ import streamlit; lower layers never import them."""
 
 import ast
 from pathlib import Path
@@ -22,7 +22,7 @@ def source_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-def test_only_dashboard_and_pages_import_streamlit():
+def test_only_dashboard_pages_and_ui_import_streamlit():
     offenders = [
         str(p.relative_to(ROOT))
         for pkg in PACKAGES
@@ -37,7 +37,7 @@ def test_lower_layers_never_import_pages_or_tests():
         str(p.relative_to(ROOT))
         for pkg in PACKAGES
         for p in source_files(pkg)
-        if imported_modules(p) & {"pages", "dashboard", "tests"}
+        if imported_modules(p) & {"pages", "ui", "dashboard", "tests"}
     ]
     assert offenders == []
 
@@ -53,5 +53,16 @@ def test_store_and_geo_do_not_import_indicators_or_sources():
 
 
 def test_the_packages_exist():
-    for pkg in ["indicators", "geo", "store", "sources", "pages"]:
+    for pkg in ["indicators", "geo", "store", "sources", "pages", "ui"]:
         assert (ROOT / pkg).is_dir() and source_files(pkg), pkg
+
+
+def test_pages_holds_pages_only():
+    """Every module in pages/ is a page dashboard.py navigates to; helpers live in ui/."""
+    entry = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    helpers = [
+        p.name
+        for p in source_files("pages")
+        if p.name != "__init__.py" and f'"pages/{p.name}"' not in entry
+    ]
+    assert helpers == []

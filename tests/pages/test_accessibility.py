@@ -2,8 +2,8 @@
 
 import pytest
 
-from pages.charts import OKABE_ITO, VERDICT_COLOURS, VERDICT_MARKERS
-from pages.ui import TARTAN_COLOURS, VERDICT_SYMBOL
+from ui.charts import OKABE_ITO, VERDICT_COLOURS, VERDICT_MARKERS
+from ui.tables import TARTAN_COLOURS, VERDICT_SYMBOL
 
 
 def luminance(hex_colour: str) -> float:

@@ -1,4 +1,4 @@
-"""pages/auth.py and pages/admin.py in AppTest: the demo switcher exists only on a demo database
+"""ui/auth.py and pages/admin.py in AppTest: the demo switcher exists only on a demo database
 without sign-in, the session role reaches the data layer, and the admin page refuses others."""
 
 from __future__ import annotations

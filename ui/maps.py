@@ -7,8 +7,8 @@ import html
 import pandas as pd
 import streamlit as st
 
+import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
-from pages import ui
 
 
 @st.cache_data(show_spinner=False)

@@ -18,9 +18,9 @@ import os
 
 import streamlit as st
 
+import ui
 from access import LEAST_ROLE, ROLE_LABELS, ROLES, role_from_claim
 from access.reads import database_mode, record_signin, role_of_subject
-from pages import ui
 
 ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
 SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"
@@ -131,7 +131,7 @@ def _demo_role() -> str:
 def current_role() -> str:
     """The role of this session; 'publik' unless signed in or switched in demo mode.
 
-    Also sets ``st.session_state["app_role"]``, which :func:`pages.ui.values` reads.
+    Also sets ``st.session_state["app_role"]``, which :func:`ui.values` reads.
     """
     if auth_configured():
         st.session_state.pop("role", None)

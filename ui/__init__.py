@@ -1,0 +1,98 @@
+"""What the pages share, one short module per concern; pages call ``ui.<name>``.
+
+* :mod:`ui.i18n` — language, translation, inert Markdown
+* :mod:`ui.reads` — the store handle and cached reads (through :mod:`access`)
+* :mod:`ui.widgets` — selectors synced with the URL
+* :mod:`ui.tables` — indicator table, overview grid, change lines
+* :mod:`ui.downloads` — CSV/Excel/GeoJSON/brief downloads, each audited
+* :mod:`ui.est_view` — the EST page's pieces
+* :mod:`ui.guard` — the page guard and the one Streamlit ``pages/`` patch
+* :mod:`ui.auth` — who is using the app and in which role
+* :mod:`ui.charts`, :mod:`ui.maps` — Plotly figures and pydeck maps
+
+The names below are re-exported so a page reads ``ui.t(...)``, ``ui.values()``; each is
+defined once, in the module named beside it.
+"""
+
+from ui.downloads import audit_export, brief_download, download_buttons
+from ui.est_view import est_controls, est_forms_and_brief, est_hotspots, est_map, est_week
+from ui.guard import leave_legacy_pages_mode, page_guard
+from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
+from ui.reads import (
+    areas,
+    batches,
+    catalogue,
+    catalogue_frame,
+    composite_ranks,
+    data_version,
+    focus_districts,
+    freshness_table,
+    interventions,
+    is_demo,
+    municipality_code,
+    session_role,
+    store,
+    user_name,
+    values,
+)
+from ui.tables import (
+    TARTAN_COLOURS,
+    VERDICT_SYMBOL,
+    change_text,
+    display_table,
+    tartan,
+    trend_text,
+    verdict_text,
+)
+from ui.widgets import (
+    available_periods,
+    indicator_view,
+    select_districts,
+    select_indicator,
+    select_period,
+)
+
+__all__ = [
+    "TARTAN_COLOURS",
+    "VERDICT_SYMBOL",
+    "areas",
+    "audit_export",
+    "available_periods",
+    "batches",
+    "brief_download",
+    "catalogue",
+    "catalogue_frame",
+    "change_text",
+    "composite_ranks",
+    "data_version",
+    "display_table",
+    "download_buttons",
+    "escape_markdown",
+    "est_controls",
+    "est_forms_and_brief",
+    "est_hotspots",
+    "est_map",
+    "est_week",
+    "fmt_num",
+    "focus_districts",
+    "freshness_table",
+    "indicator_name",
+    "indicator_view",
+    "interventions",
+    "is_demo",
+    "lang",
+    "leave_legacy_pages_mode",
+    "municipality_code",
+    "page_guard",
+    "select_districts",
+    "select_indicator",
+    "select_period",
+    "session_role",
+    "store",
+    "t",
+    "tartan",
+    "trend_text",
+    "user_name",
+    "values",
+    "verdict_text",
+]

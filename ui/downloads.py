@@ -1,0 +1,89 @@
+"""Downloads (CSV, Excel, GeoJSON, the council brief PDF), each one written to the audit log."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo.boundaries import district_polygons, municipality_polygon
+from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
+from reports.brief import build_brief
+from store.db import audit
+from ui.i18n import t
+from ui.reads import focus_districts, store, user_name
+
+
+def download_buttons(
+    frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str, geojson: bool = False
+) -> None:
+    """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
+    cols = st.columns(3, gap="small")
+    cols[0].download_button(
+        "⬇ CSV",
+        to_csv_bytes(frame, indicator=ind.to_dict()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click=audit_export,
+        args=(f"{stem}.csv",),
+    )
+    cols[1].download_button(
+        "⬇ Excel",
+        to_excel_bytes(frame, indicator=ind.to_dict()),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        on_click=audit_export,
+        args=(f"{stem}.xlsx",),
+    )
+    if geojson:
+        cols[2].download_button(
+            "⬇ GeoJSON",
+            to_geojson_bytes(frame, _map_polygons()),
+            file_name=f"{stem}.geojson",
+            mime="application/geo+json",
+            key=f"{key}-geojson",
+            on_click=audit_export,
+            args=(f"{stem}.geojson",),
+        )
+
+
+@st.cache_data(show_spinner=False)
+def _map_polygons():
+    return pd.concat(
+        [municipality_polygon(crs=4326), district_polygons(crs=4326)], ignore_index=True
+    )
+
+
+def brief_download(period: str, *, key: str) -> None:
+    """One click makes the council brief (PDF) for the period and the chosen focus districts."""
+    if st.button(t("Skapa rådsunderlag (PDF)", "Make the council brief (PDF)"), key=f"{key}-make"):
+        with (
+            st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")),
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            out = build_brief(
+                store(),
+                period=period,
+                districts=focus_districts(),
+                out=Path(tmp) / f"radsunderlag_{period}.pdf",
+            )
+            st.session_state[f"{key}-pdf"] = out.read_bytes()
+        audit_export(f"radsunderlag_{period}.pdf")
+    if st.session_state.get(f"{key}-pdf"):
+        st.download_button(
+            t("⬇ Ladda ned rådsunderlaget", "⬇ Download the brief"),
+            st.session_state[f"{key}-pdf"],
+            file_name=f"radsunderlag_{period}.pdf",
+            mime="application/pdf",
+            key=f"{key}-pdf-dl",
+        )
+
+
+def audit_export(detail: str) -> None:
+    """One audit row per download: who took which file."""
+    with store().engine.begin() as conn:
+        audit(conn, user=user_name(), action="export", detail=detail)

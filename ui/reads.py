@@ -1,0 +1,166 @@
+"""The store handle and every read the pages make, cached until the next import.
+
+Each cached frame is keyed on the store's data version (bumped by every import) and, where
+the rows depend on it, on the session's role: each role's frame holds only what it may see.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from access.reads import batches as read_batches
+from access.reads import indicator_values
+from common.errors import UserError
+from common.settings import database_url
+from geo.areas import read_areas
+from indicators.catalogue import load_catalogue
+from indicators.composite_view import district_composites
+from store import Store
+from store.events import read_interventions
+from store.observations import freshness, has_real_data
+from ui.i18n import t
+
+
+@st.cache_resource(show_spinner=False)
+def store_at(url: str | None):
+    """The one Store per database URL of this server process."""
+    store = Store(url)
+    store.check()
+    return store
+
+
+def store():
+    """The shared store; a readable message and a stop if it cannot be reached."""
+    try:
+        s = store_at(database_url())
+        s.check()
+        return s
+    except UserError as exc:
+        store_at.clear()
+        st.error(
+            t(
+                f"Databasen kan inte nås just nu. {exc}",
+                f"The database cannot be reached right now. {exc.message_en or exc}",
+            )
+        )
+        st.info(t("Sidan försöker igen när du laddar om.", "Reload the page to try again."))
+        st.stop()
+
+
+def data_version() -> int:
+    try:
+        return store().data_version()
+    except Exception as exc:  # noqa: BLE001 - the database went away mid-session
+        store_at.clear()
+        st.error(t(f"Databasen svarar inte: {exc}", f"The database does not answer: {exc}"))
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def all_values(version: int, url: str, role: str) -> pd.DataFrame:
+    # The role is part of the cache key: each role's frame holds only what it may see.
+    return indicator_values(store_at(url), role)
+
+
+def session_role() -> str:
+    """The role of this session (set by ui.auth.current_role); 'publik' until then."""
+    return st.session_state.get("app_role", "publik")
+
+
+def values(*, levels=("municipality", "district")) -> pd.DataFrame:
+    """Every published indicator value (suppressed) the session's role may see, cached until
+    the next import."""
+    frame = all_values(data_version(), database_url(), session_role())
+    return frame[frame["area_level"].isin(levels)]
+
+
+@st.cache_data(show_spinner=False)
+def catalogue_frame() -> pd.DataFrame:
+    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index(
+        "id", drop=False
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue():
+    return load_catalogue()
+
+
+@st.cache_data(show_spinner=False)
+def _areas() -> pd.DataFrame:
+    return read_areas()
+
+
+def areas() -> pd.DataFrame:
+    return _areas()
+
+
+def focus_districts() -> list[str]:
+    a = areas()
+    return a.loc[(a["level"] == "district") & (a["focus"].astype(int) == 1), "code"].tolist()
+
+
+def municipality_code() -> str:
+    a = areas()
+    return a.loc[a["level"] == "municipality", "code"].iloc[0]
+
+
+def is_demo() -> bool:
+    return not has_real_data(store())
+
+
+@st.cache_data(show_spinner=False)
+def _interventions(version: int, url: str) -> pd.DataFrame:
+    return read_interventions(store_at(url))
+
+
+def interventions(districts: list[str]) -> pd.DataFrame:
+    frame = _interventions(data_version(), database_url())
+    mask = frame["districts"].apply(lambda ds: bool(set(ds) & set(districts)))
+    return frame[mask]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _composite(version: int, url: str, period: str) -> pd.DataFrame:
+    # District composites are public (district level), so the least role's values suffice.
+    return district_composites(all_values(version, url, "publik"), catalogue(), period=period)
+
+
+def composite_ranks(period: str) -> pd.DataFrame:
+    return _composite(data_version(), database_url(), period)
+
+
+def user_name() -> str:
+    """Who is acting (signed-in user, or the demo role)."""
+    return st.session_state.get("user_name") or st.session_state.get("role", "demo")
+
+
+def batches() -> pd.DataFrame:
+    b = read_batches(store(), session_role())
+    cols = {
+        "id": "Id",
+        "source": t("Källa", "Source"),
+        "kind": t("Typ", "Kind"),
+        "file_name": t("Fil", "File"),
+        "user_name": t("Vem", "Who"),
+        "created_at": t("När", "When"),
+        "rows_loaded": t("Rader", "Rows"),
+        "rows_replaced": t("Ersatta", "Replaced"),
+        "status": "Status",
+        "message": t("Meddelande", "Message"),
+        "synthetic": t("Syntetisk", "Synthetic"),
+    }
+    return b[list(cols)].rename(columns=cols)
+
+
+def freshness_table() -> pd.DataFrame:
+    f = freshness(store())
+    return f.rename(
+        columns={
+            "source": t("Källa", "Source"),
+            "last_period": t("Senaste period", "Last period"),
+            "last_import": t("Senaste import", "Last import"),
+            "rows": t("Rader", "Rows"),
+        }
+    )

@@ -1,0 +1,136 @@
+"""Tables for the pages: the indicator table, the overview grid (tartan), change lines."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from common.fmt import fmt_interval, fmt_number, fmt_value
+from indicators.stats import VERDICT_LABELS
+from indicators.trend import TREND_LABELS
+from ui.i18n import escape_markdown, indicator_name, lang, t
+from ui.reads import catalogue_frame, focus_districts, municipality_code
+
+VERDICT_SYMBOL = {
+    "higher_worse": "▲",
+    "lower_worse": "▼",
+    "higher_better": "▲",
+    "lower_better": "▼",
+    "higher": "▲",
+    "lower": "▼",
+    "similar": "●",
+    "not_compared": "",
+    "benchmark": "",
+}
+
+
+def verdict_text(code) -> str:
+    """Symbol and word for a verdict code in the session's language; '–' when there is none."""
+    if code is None or (isinstance(code, float) and pd.isna(code)):
+        return "–"
+    if code == "benchmark":
+        return t("Jämförelsevärde", "Benchmark")
+    label = VERDICT_LABELS.get(code, {"sv": code, "en": code})
+    return f"{VERDICT_SYMBOL.get(code, '')} {label[lang()]}".strip()
+
+
+def trend_text(code) -> str:
+    if not isinstance(code, str):
+        return "–"
+    return TREND_LABELS.get(code, {"sv": code, "en": code})[lang()]
+
+
+def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
+    """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
+    lg = lang()
+    out = pd.DataFrame(
+        {
+            t("Område", "Area"): frame["area_name"],
+            t("Värde", "Value"): [
+                fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                for v in frame["value"]
+            ],
+            t("95 % KI", "95% CI"): [
+                fmt_interval(lo, hi, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+            ],
+            t("Täljare", "Numerator"): [
+                fmt_number(v, decimals=0, lang=lg) for v in frame["numerator"]
+            ],
+            t("Nämnare", "Denominator"): [
+                fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
+            ],
+            t("Jämfört med Umeå", "Compared with Umeå"): [
+                verdict_text(v) for v in frame["verdict"]
+            ],
+            t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
+            t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
+        }
+    )
+    return out
+
+
+def change_text(c: pd.Series) -> str:
+    """One line for a significant change: district, indicator, higher/lower, better/worse."""
+    cat = catalogue_frame()
+    ind = cat.loc[c["indicator_id"]]
+    word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
+    judged = (
+        ""
+        if c["better"] is None
+        else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
+    )
+    prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    return (
+        f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
+    )
+
+
+TARTAN_COLOURS = {
+    "higher_worse": "#f4a582",
+    "lower_worse": "#f4a582",
+    "higher_better": "#92c5de",
+    "lower_better": "#92c5de",
+    "similar": "#f7f7f7",
+    "higher": "#d9d9d9",
+    "lower": "#d9d9d9",
+}
+
+
+def tartan(v: pd.DataFrame, period: str):
+    """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured."""
+    cat = catalogue_frame()
+    codes = [municipality_code(), *focus_districts()]
+    part = v[(v["period"] == period) & v["area_code"].isin(codes)]
+    names = dict(zip(part["area_code"], part["area_name"], strict=True))
+    text = {}
+    colour = {}
+    for _, r in part.iterrows():
+        ind = cat.loc[r["indicator_id"]]
+        key = (indicator_name(ind), names[r["area_code"]])
+        if r["suppressed"]:
+            text[key] = "–"
+        else:
+            sym = VERDICT_SYMBOL.get(r["verdict"], "") if isinstance(r["verdict"], str) else ""
+            text[key] = (
+                f"{fmt_value(r['value'], kind=ind['kind'], multiplier=ind['multiplier'], lang=lang())} {sym}".strip()
+            )
+        colour[key] = (
+            TARTAN_COLOURS.get(r["verdict"], "#ffffff")
+            if isinstance(r["verdict"], str)
+            else "#ffffff"
+        )
+    rows = [indicator_name(cat.loc[i]) for i in cat["id"]]
+    cols = [names[c] for c in codes if c in names]
+    grid = pd.DataFrame(
+        [[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols
+    )
+    styles = pd.DataFrame(
+        [
+            [f"background-color: {colour.get((r, c), '#ffffff')}; color: #111" for c in cols]
+            for r in rows
+        ],
+        index=rows,
+        columns=cols,
+    )
+    return grid.style.apply(lambda _: styles, axis=None)
