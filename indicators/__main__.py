@@ -33,8 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--format", choices=FORMATS, default="csv")
     args = parser.parse_args(argv)
 
-    from indicators import compute, export
+    from indicators import export
     from indicators.catalogue import load_catalogue
+    from indicators.publish import published_values
     from store import Store
     from store.db import audit
 
@@ -48,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError(f"Mappen {args.out.parent} finns inte.", message_en="Output folder missing")
     store = Store(args.db)
     store.check()
-    frame = compute(store, args.indicator, levels=("municipality", "district", "stadsdel"))
+    frame = published_values(
+        store, indicator_ids=args.indicator, levels=("municipality", "district", "stadsdel")
+    )
     one = (
         catalogue[args.indicator[0]].model_dump()
         if args.indicator and len(args.indicator) == 1

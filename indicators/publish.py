@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
@@ -125,7 +124,8 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
             version,
             frame,
             progress=lambda done, total: report(
-                0.6 + 0.38 * done / max(total, 1), f"Skriver {done:,}/{total:,} rader …".replace(",", " ")
+                0.6 + 0.38 * done / max(total, 1),
+                f"Skriver {done:,}/{total:,} rader …".replace(",", " "),
             ),
         )
         current = publish_version(store, version, note=note)
@@ -149,7 +149,11 @@ def ensure_current(store, *, progress: Progress | None = None) -> int | None:
 
     state = status(store)
     behind = state["current"] is None or state["source_version"] != state["values_version"]
-    if behind and not state["building"] and (state["current"] is not None or state["values_version"]):
+    if (
+        behind
+        and not state["building"]
+        and (state["current"] is not None or state["values_version"])
+    ):
         rebuild(store, progress=progress)
         state = status(store)
     return state["current"]

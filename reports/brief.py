@@ -7,7 +7,8 @@ the Fingertips "change from previous" rule, methods.md §1.3); a spine chart per
 (verdict against Umeå in words and marker shape, not colour alone); a trend panel of 2–4
 headline indicators with interval bands and intervention dates; and a method box.
 
-Every figure comes from :func:`indicators.compute` (disclosure control already applied):
+Every figure comes from the published table (:func:`indicators.publish.published_values`,
+computed by :func:`indicators.compute`, disclosure control already applied):
 a suppressed value is printed as "–" with its reason and never as a number.
 
 ``python -m reports brief --db URL --period 2025 --out brief.pdf`` does the same from the
@@ -32,9 +33,9 @@ from matplotlib.patches import Patch, Rectangle
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators import compute
 from indicators.catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from indicators.compare import spine_data
+from indicators.publish import published_values
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from reports.pdf import (
@@ -1045,7 +1046,7 @@ def build_brief(
     period = check_period(period)
     codes = resolve_districts(districts)
     catalogue = load_catalogue()
-    values = compute(store)
+    values = published_values(store)
     values = values[values["period"].str.fullmatch(r"\d{4}")].reset_index(drop=True)
     years = sorted(values["period"].unique())
     if period not in years:

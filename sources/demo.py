@@ -249,32 +249,30 @@ def main(argv: list[str] | None = None) -> int:
         for p in write_files(args.out):
             print(p)
         return 0
+    from sources.__main__ import publish
+    from store.observations import reset_data
+    from store.published import status
+
     store = Store(args.db)
-    if args.rebuild:
-        _drop_default_sqlite(store)
-        store = Store(args.db)
     store.migrate()
     from geo.areas import read_areas
     from store.areas import sync_areas
 
     sync_areas(store, read_areas())
     if args.if_empty and not is_empty(store):
+        state = status(store)
+        if state["current"] is None or state["source_version"] != state["values_version"]:
+            publish(store)  # a store from before the published table (issue 17)
         print("Databasen har redan data; demodata läses inte in.")
         return 0
+    if args.rebuild:
+        # In place, through the store (issue 17): a running app keeps its file and sees the
+        # new data version on its next rerun.
+        reset_data(store, user="demo")
     n = load_demo(store)
+    publish(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
     return 0
-
-
-def _drop_default_sqlite(store) -> None:
-    from common.errors import UserError
-
-    if not store.url.startswith("sqlite:///"):
-        raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")
-    store.dispose()
-    path = Path(store.url.removeprefix("sqlite:///"))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

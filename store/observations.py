@@ -270,7 +270,10 @@ def read_observations(
     names = [c.name for c in q.selected_columns]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     frame = pd.DataFrame(
-        {name: np.asarray(values, dtype=object) for name, values in zip(names, columns, strict=True)}
+        {
+            name: np.asarray(values, dtype=object)
+            for name, values in zip(names, columns, strict=True)
+        }
     )
     for col in ("count", "denominator", "value"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
@@ -321,3 +324,25 @@ def has_real_data(store: Store) -> bool:
 def is_empty(store: Store) -> bool:
     with store.engine.connect() as conn:
         return not conn.execute(sa.select(sa.func.count()).select_from(schema.observation)).scalar()
+
+
+def reset_data(store: Store, *, user: str) -> int:
+    """Delete every import (observations, incidents, activities, interventions and their
+    batches) in one transaction, in place: the file and its users, roles, audit log and
+    published versions stay, the data version moves on, so a running app sees the change on
+    its next rerun instead of reading a deleted file (``make demo``). Returns batches removed.
+
+    >>> s = Store("sqlite://"); s.migrate(); reset_data(s, user="demo")
+    0
+    """
+    b = schema.import_batch
+    with store.engine.begin() as conn:
+        removed = conn.execute(sa.select(sa.func.count()).select_from(b)).scalar() or 0
+        for table in reversed(schema.metadata.sorted_tables):
+            if any(fk.column.table is b for fk in table.foreign_keys):
+                conn.execute(table.delete())
+        conn.execute(b.delete())
+        audit(conn, user=user, action="import", detail=f"all data reset ({removed} batches)")
+        bump_data_version(conn)
+        bump_values_version(conn)
+    return int(removed)

@@ -194,11 +194,7 @@ def write_rows(
                 _copy(conn, part)
             else:
                 values = part.astype(object).where(pd.notna(part), None)
-                conn.exec_driver_sql(
-                    f"INSERT INTO published_value ({', '.join(_quoted(_INSERT_COLUMNS))}) "
-                    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})",
-                    list(values.itertuples(index=False, name=None)),
-                )
+                conn.exec_driver_sql(_INSERT_SQL, list(values.itertuples(index=False, name=None)))
             done += len(part)
             if progress is not None:
                 progress(done, total)
@@ -214,15 +210,26 @@ def _quoted(columns: list[str]) -> list[str]:
     return [f'"{c}"' for c in columns]
 
 
+# Fixed column names only (no user text): the statements of the bulk writes.
+_COLUMN_LIST = (
+    '"version", "seq", "indicator_id", "area_code", "area_name", "area_level", "period", '
+    '"numerator", "denominator", "value", "lower", "upper", "verdict", "trend", '
+    '"suppressed", "reason", "synthetic", "kind"'
+)
+_INSERT_SQL = (
+    "INSERT INTO published_value (" + _COLUMN_LIST + ") VALUES "  # noqa: S608 - constants
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_COPY_SQL = "COPY published_value (" + _COLUMN_LIST + ") FROM STDIN WITH (FORMAT text)"
+assert _COLUMN_LIST == ", ".join(_quoted(_INSERT_COLUMNS))
+
+
 def _copy(conn: sa.Connection, part: pd.DataFrame) -> None:
     buffer = io.StringIO()
     part.to_csv(buffer, index=False, header=False, na_rep="\\N", sep="\t")
     raw = conn.connection.driver_connection
     with raw.cursor() as cur:
-        with cur.copy(
-            f"COPY published_value ({', '.join(_quoted(_INSERT_COLUMNS))}) FROM STDIN "
-            "WITH (FORMAT text)"
-        ) as copy:
+        with cur.copy(_COPY_SQL) as copy:
             copy.write(buffer.getvalue())
 
 
@@ -298,9 +305,7 @@ def _collect_garbage(store: Store) -> None:
         gone = [*old, *dead]
         if gone:
             conn.execute(pv.delete().where(pv.c.version.in_(gone)))
-            conn.execute(
-                v.update().where(v.c.version.in_(gone)).values(status="deleted", rows=0)
-            )
+            conn.execute(v.update().where(v.c.version.in_(gone)).values(status="deleted", rows=0))
 
 
 def read_values(
@@ -320,9 +325,7 @@ def read_values(
     True
     """
     pv, t = schema.published_value, schema.setting
-    pointer = (
-        sa.select(sa.cast(t.c.value, sa.Integer)).where(t.c.key == _POINTER).scalar_subquery()
-    )
+    pointer = sa.select(sa.cast(t.c.value, sa.Integer)).where(t.c.key == _POINTER).scalar_subquery()
     q = sa.select(*[pv.c[c] for c in VALUE_COLUMNS]).where(pv.c.version == pointer)
     for column, wanted in (
         ("indicator_id", indicator_ids),
@@ -331,7 +334,9 @@ def read_values(
         ("area_level", levels),
     ):
         if wanted is not None:
-            q = q.where(pv.c[column].in_([w for w in wanted if isinstance(w, str)]))
+            # A NUL cannot be stored (PostgreSQL text), so it matches nothing.
+            kept = [w for w in wanted if isinstance(w, str) and "\x00" not in w]
+            q = q.where(pv.c[column].in_(kept))
     q = q.order_by(pv.c.seq)
     with store.engine.connect() as conn:
         rows = conn.execute(q).all()
