@@ -35,6 +35,7 @@ system-deps:
 test: setup .venv/.dev-stamp system-deps
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-logo
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 	# the importer's tests once more against a real PostgreSQL server
 	UVTS_SOURCES_TEST_DB=postgresql $(PY) -m pytest -p no:cacheprovider -q tests/sources
@@ -45,6 +46,7 @@ bench: setup .venv/.dev-stamp
 lint: .venv/.dev-stamp
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-logo
 
 demo: setup
 	$(PY) -m sources.demo --rebuild

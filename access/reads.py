@@ -69,7 +69,7 @@ def indicator_values(
     allowed = value_levels(role)
     wanted = [lvl for lvl in (allowed if levels is None else levels) if lvl in allowed]
     if indicator_ids is not None:
-        from indicators.catalogue import load_catalogue
+        from catalogue import load_catalogue
 
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]

@@ -43,8 +43,8 @@ def _demo_store(folder: Path):
     except ImportError:
         import pandas as pd
 
+        from catalogue import load_catalogue
         from geo.areas import read_deso_mapping
-        from indicators.catalogue import load_catalogue
         from sources.demo import generate_observations
         from store.observations import write_observations
 

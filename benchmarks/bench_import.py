@@ -40,8 +40,8 @@ MEMORY_TARGET_MB = 1024
 
 def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
     """A valid template CSV with ``rows`` distinct area × week × measure rows."""
+    from catalogue import load_catalogue
     from geo.areas import read_areas
-    from indicators.catalogue import load_catalogue
 
     areas = read_areas()
     names = (

@@ -41,7 +41,7 @@ def national_observations(*, seed: int = SEED) -> pd.DataFrame:
     >>> len(national_observations())
     1650000
     """
-    from indicators.catalogue import load_catalogue
+    from catalogue import load_catalogue
 
     catalogue = list(load_catalogue().values())
     rng = np.random.default_rng(seed)

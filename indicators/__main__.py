@@ -1,4 +1,5 @@
-"""`python -m indicators export --db URL --out FILE [--indicator ID ...] [--format ...]`.
+"""`python -m indicators export --db URL --out FILE [--indicator ID ...] [--format ...]`;
+`python -m indicators audit [--db URL | --file FILE] [--indicator ID ...]`.
 
 Writes the suppressed, tidy result. Formats: csv (Swedish Excel: ';', decimal comma, BOM;
 the default), csv-plain (the stable machine contract), excel, geojson.
@@ -31,10 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--out", required=True, type=Path, help="utfil")
     exp.add_argument("--indicator", action="append", help="indikator-id (kan upprepas)")
     exp.add_argument("--format", choices=FORMATS, default="csv")
+    aud = sub.add_parser(
+        "audit", help="angrip de publicerade värdena: kan någon dold uppgift ringas in?"
+    )
+    aud.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
+    aud.add_argument("--file", type=Path, help="en exporterad tabell (csv eller csv-plain)")
+    aud.add_argument("--indicator", action="append", help="indikator-id (kan upprepas)")
     args = parser.parse_args(argv)
+    if args.command == "audit":
+        return _audit(args)
 
+    from catalogue import load_catalogue
     from indicators import export
-    from indicators.catalogue import load_catalogue
     from indicators.publish import published_values
     from store import Store
     from store.db import audit
@@ -87,6 +96,48 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"Skrev {len(frame)} rader till {args.out} ({args.format}).")
     return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """Attack the published table (docs/disclosure.md §4); exit 1 if a cell can be pinned."""
+    from common.settings import SUPPRESSION_THRESHOLD
+    from geo.areas import area_parent_map
+    from indicators.audit import audit, read_published_csv, summary_text
+    from indicators.engine import period_parent_map
+
+    if args.file is not None:
+        published = read_published_csv(args.file)
+        area_parent = area_parent_map()
+    else:
+        from catalogue import load_catalogue
+        from indicators import compute
+        from store import Store
+        from store.areas import read_area_table
+
+        unknown = [i for i in args.indicator or [] if i not in load_catalogue()]
+        if unknown:
+            raise UserError(
+                f"Okänd indikator: {', '.join(unknown)}", message_en=f"Unknown indicator: {unknown}"
+            )
+        store = Store(args.db)
+        store.check()
+        published = compute(store, args.indicator, levels=("municipality", "district", "stadsdel"))
+        areas = read_area_table(store)
+        area_parent = {
+            c: p
+            for c, p in zip(areas["code"], areas["parent_code"], strict=True)
+            if isinstance(p, str) and p
+        }
+    if args.indicator:
+        published = published[published["indicator_id"].isin(args.indicator)]
+    result = audit(
+        published.reset_index(drop=True),
+        area_parent=area_parent,
+        period_parent=period_parent_map(published["period"].astype(str).unique()),
+        threshold=SUPPRESSION_THRESHOLD,
+    )
+    print(summary_text(result, threshold=SUPPRESSION_THRESHOLD))
+    return 1 if result["pinned"].any() else 0
 
 
 if __name__ == "__main__":

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.catalogue import (
+from catalogue import Indicator
+from indicators.inputs import (
     INPUT_COLUMNS,
-    Indicator,
     catalogue_inputs,
     plain_ratio_inputs,
     register_input,
@@ -26,14 +26,7 @@ IN_MIGRATION = "inflyttade"
 OUT_MIGRATION = "utflyttade"
 
 
-@register_input(
-    "in_and_out_migrations",
-    reads={
-        IN_MIGRATION: "Inflyttade till området (antal personer)",
-        OUT_MIGRATION: "Utflyttade från området (antal personer)",
-    },
-    requires_population=True,
-)
+@register_input("in_and_out_migrations")  # reads IN_ and OUT_MIGRATION (catalogue.inputs)
 def in_and_out_migrations(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
     """Moves in + moves out per area and period, over the population.
 
@@ -44,7 +37,7 @@ def in_and_out_migrations(indicator: Indicator, observations: pd.DataFrame) -> p
 
     Examples
     --------
-    >>> from indicators.catalogue import get_indicator
+    >>> from catalogue import get_indicator
     >>> obs = pd.DataFrame({
     ...     "measure_id": ["inflyttade", "utflyttade", "pop_total"], "area_code": ["A"] * 3,
     ...     "period": ["2024"] * 3, "count": [120.0, 150.0, 3000.0], "denominator": [None] * 3})

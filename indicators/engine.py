@@ -28,9 +28,10 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from catalogue import Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators.catalogue import Indicator, indicator_inputs, load_catalogue, registered_inputs
 from indicators.disclosure import HIDDEN_COLUMNS, suppress
+from indicators.inputs import indicator_inputs, registered_inputs
 from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
 from indicators.trend import recent_trend
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.catalogue import catalogue_inputs
+from indicators.inputs import catalogue_inputs
 
 FAMILY = "leisure"
 

@@ -40,8 +40,8 @@ def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
     * the suppression is a fixed point: suppressing the published table again hides nothing
       more (every line has 0 or at least 2 hidden cells).
     """
+    from catalogue import load_catalogue
     from common.errors import UserError
-    from indicators.catalogue import load_catalogue
     from indicators.engine import _disclose, _meta
 
     shown = ~frame["suppressed"].to_numpy(bool)

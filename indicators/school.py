@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.catalogue import (
+from catalogue import Indicator
+from indicators.inputs import (
     INPUT_COLUMNS,
-    Indicator,
     catalogue_inputs,
     plain_ratio_inputs,
     register_input,
@@ -25,10 +25,7 @@ FAMILY = "school"
 ELIGIBLE_MEASURE = "behoriga_yrkesprogram"
 
 
-@register_input(
-    "ineligible_from_eligible",
-    reads={ELIGIBLE_MEASURE: "Elever i åk 9 behöriga till gymnasiets yrkesprogram"},
-)
+@register_input("ineligible_from_eligible")  # reads ELIGIBLE_MEASURE (catalogue.inputs)
 def ineligible_from_eligible(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
     """Pupils not eligible = pupils − eligible pupils, from ``behoriga_yrkesprogram``.
 
@@ -37,7 +34,7 @@ def ineligible_from_eligible(indicator: Indicator, observations: pd.DataFrame) -
 
     Examples
     --------
-    >>> from indicators.catalogue import get_indicator
+    >>> from catalogue import get_indicator
     >>> obs = pd.DataFrame({"measure_id": ["behoriga_yrkesprogram"], "area_code": ["A"],
     ...                     "period": ["2024"], "count": [45.0], "denominator": [52.0]})
     >>> ineligible_from_eligible(get_indicator("ej_behoriga_gymnasiet"), obs).values.tolist()

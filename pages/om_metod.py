@@ -5,8 +5,8 @@ import html
 import streamlit as st
 
 import ui
+from catalogue import FAMILY_LABELS
 from indicators.about import method_sections
-from indicators.catalogue import FAMILY_LABELS
 
 ui.page_guard("om-metod")
 t = ui.t

@@ -5,7 +5,7 @@
   text and matplotlib figures.
 - :mod:`reports.brief` — :func:`~reports.brief.build_brief`, the 2–4 page council brief.
 
-Every figure in a report comes from the published table of :func:`indicators.compute`, i.e. has passed disclosure
+Every figure in a report comes from :func:`indicators.compute`, i.e. has passed disclosure
 control; nothing here reads stored observations for figures. Nothing here imports streamlit.
 Command line: ``python -m reports brief --db URL --period 2025 --out brief.pdf``.
 """

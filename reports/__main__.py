@@ -1,7 +1,7 @@
 """`python -m reports brief --db URL --period 2025 --out brief.pdf [--omraden ...] [--indicator ID]`.
 
-Subcommands register themselves with ``add_cli(subparsers)``: ``brief`` (here) and, when
-``reports/est_week.py`` exists and defines ``add_cli``, its ``est-week``. Each subcommand
+Subcommands register themselves with ``add_cli(subparsers)``: ``brief`` (here) and
+``est-week`` (:mod:`reports.est_week`). Each subcommand
 sets a default ``handler`` (or ``func``): a function ``(args) -> int`` (exit code). User
 errors become one Swedish line on stderr and exit code 2 (:func:`common.cli.run_cli`).
 """
@@ -9,13 +9,14 @@ errors become one Swedish line on stderr and exit code 2 (:func:`common.cli.run_
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
+from access.app import open_existing_store
 from common.cli import run_cli
 from common.errors import UserError
+from reports import est_week
+from reports.brief import build_brief
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,43 +24,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Fel i argumenten: {message}\n")
 
 
-def open_report_store(url: str | None):
-    """Open an existing, migrated store read-only in spirit (a missing SQLite file is not made).
-
-    Examples
-    --------
-    >>> open_report_store("sqlite:////nonexistent/uvts.sqlite")
-    Traceback (most recent call last):
-    ...
-    common.errors.UserError: Databasfilen /nonexistent/uvts.sqlite finns inte.
-    """
-    import sqlalchemy as sa
-
-    from common.settings import database_url
-    from store import Store
-
-    url = url or database_url()
-    if url.startswith("sqlite:///"):
-        path = sa.engine.make_url(url).database
-        if path and path != ":memory:" and not Path(path).exists():
-            raise UserError(
-                f"Databasfilen {path} finns inte.",
-                message_en=f"The database file {path} does not exist.",
-            )
-    store = Store(url)
-    store.check()
-    if not store.is_current():
-        raise UserError(
-            "Databasen behöver migreras: kör först python -m store migrate.",
-            message_en="The database needs migrating: run python -m store migrate.",
-        )
-    return store
-
-
 def _run_brief(args: argparse.Namespace) -> int:
-    from reports.brief import build_brief
-
-    store = open_report_store(args.db)
+    store = open_existing_store(args.db)
     try:
         districts = None
         if args.omraden:
@@ -104,10 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m reports", description="Rapporter som PDF, gjorda offline.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     add_cli(subparsers)
-    if importlib.util.find_spec("reports.est_week") is not None:
-        est_week = importlib.import_module("reports.est_week")
-        if hasattr(est_week, "add_cli"):
-            est_week.add_cli(subparsers)
+    est_week.add_cli(subparsers)
     return parser
 
 

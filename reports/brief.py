@@ -7,9 +7,9 @@ the Fingertips "change from previous" rule, methods.md §1.3); a spine chart per
 (verdict against Umeå in words and marker shape, not colour alone); a trend panel of 2–4
 headline indicators with interval bands and intervention dates; and a method box.
 
-Every figure comes from the published table (:func:`indicators.publish.published_values`,
-computed by :func:`indicators.compute`, disclosure control already applied):
-a suppressed value is printed as "–" with its reason and never as a number.
+Every figure comes from :func:`access.reads.indicator_values`, i.e. :func:`indicators.compute`
+(disclosure control already applied):
+a suppressed value is printed as "–" with "uppgift skyddad" and never as a number.
 
 ``python -m reports brief --db URL --period 2025 --out brief.pdf`` does the same from the
 command line (see :mod:`reports.__main__`).
@@ -30,12 +30,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from access.app import has_real_data
+from access.app import interventions as read_interventions
+from access.reads import indicator_values
+from catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators.catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from indicators.compare import spine_data
-from indicators.publish import published_values
+from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from reports.pdf import (
@@ -938,7 +941,7 @@ def _value_table_rows(
             continue
         r = by_area.loc[code]
         if bool(r["suppressed"]):
-            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or "prickad")])
+            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED)])
             continue
         kind, mult = indicator.kind, indicator.multiplier
         verdict = r["verdict"]
@@ -1014,6 +1017,7 @@ def build_brief(
     indicator: str | None = None,
     out: Path | str,
     made_on: date | None = None,
+    role: str = "rad",
 ) -> Path:
     """Write the council brief PDF for one year and a few districts; returns its path.
 
@@ -1030,23 +1034,23 @@ def build_brief(
         Where to write the PDF (folders are created).
     made_on : datetime.date, optional
         Date printed as "framtaget" (default today).
+    role : str
+        Who asks (default the council, ``rad``): the values are read through
+        :func:`access.reads.indicator_values` as that role may see them.
 
     Examples
     --------
-    >>> from store import Store
-    >>> s = Store("sqlite://"); s.migrate()
+    >>> from access.app import open_store
+    >>> s = open_store("sqlite://"); s.migrate()
     >>> build_brief(s, period="2025", out="/tmp/x.pdf")
     Traceback (most recent call last):
     ...
     common.errors.UserError: Det finns inga indikatorvärden för 2025 (databasen är tom).
     """
-    from store.events import read_interventions
-    from store.observations import has_real_data
-
     period = check_period(period)
     codes = resolve_districts(districts)
     catalogue = load_catalogue()
-    values = published_values(store)
+    values = indicator_values(store, role, levels=("municipality", "district"))
     values = values[values["period"].str.fullmatch(r"\d{4}")].reset_index(drop=True)
     years = sorted(values["period"].unique())
     if period not in years:

@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from access.app import est_records, incident_week_span, open_existing_store
 from common.fmt import fmt_date, fmt_int, fmt_number, fmt_week, iso_week
 from common.settings import SUPPRESSION_THRESHOLD
+from geo.areas import read_areas
 from indicators.est import (
     BASELINE_WEEKS,
     DETECTION_PERMUTATIONS,
@@ -37,7 +39,6 @@ from indicators.est import (
     public_weekly_totals,
     week_data,
     week_monday,
-    weeks_needed,
 )
 from reports.pdf import (
     DEMO_LABEL,
@@ -225,6 +226,7 @@ def build_est_week_pdf(
     out: str | Path,
     made_on: date | None = None,
     threshold: int = SUPPRESSION_THRESHOLD,
+    role: str = "est",
 ) -> Path:
     """Write the weekly EST brief for ``week`` (``2025-W47``) to ``out``; returns the path.
 
@@ -239,23 +241,21 @@ def build_est_week_pdf(
         Date printed as "framtaget" (default today).
     threshold : int
         Disclosure threshold (default :data:`common.settings.SUPPRESSION_THRESHOLD`).
+    role : str
+        Who asks (the records are read through :func:`access.app.est_records`: est, admin).
 
     Examples
     --------
     >>> import tempfile, os
-    >>> from store import Store
-    >>> s = Store("sqlite://"); s.migrate()
+    >>> from access.app import open_store
+    >>> s = open_store("sqlite://"); s.migrate()
     >>> path = build_est_week_pdf(s, "2025-W47", out=os.path.join(tempfile.mkdtemp(), "v.pdf"))
     >>> path.read_bytes()[:5]
     b'%PDF-'
     """
-    from geo.areas import read_areas
-    from store.est import read_activities, read_incidents
-
     week = iso_week(week_monday(week))  # a readable error for a bad week, then '2025-W47'
     previous = TREND_WEEKS - 1
-    incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous))
-    activities = read_activities(store, weeks=[week])
+    incidents, activities = est_records(store, role, week, previous_weeks=previous)
     data = week_data(incidents, week, previous_weeks=previous, activities=activities)
     view = public_view(data, threshold=threshold)
     types = public_breakdown(data, by="type", threshold=threshold)
@@ -426,10 +426,7 @@ def build_est_week_pdf(
 
 
 def _run(args: argparse.Namespace) -> int:
-    from reports.__main__ import open_report_store
-    from store.est import incident_week_span
-
-    store = open_report_store(args.db)
+    store = open_existing_store(args.db)
     try:
         latest = incident_week_span(store)[1]
         week = args.week or default_week(date.today(), latest_with_data=latest)

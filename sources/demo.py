@@ -195,8 +195,8 @@ def generate_interventions() -> pd.DataFrame:
 
 def write_files(out: Path) -> list[Path]:
     """Write the demo template files; byte-identical on every run."""
+    from catalogue import load_catalogue
     from geo.areas import read_areas, read_deso_mapping
-    from indicators.catalogue import load_catalogue
 
     out.mkdir(parents=True, exist_ok=True)
     obs = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())

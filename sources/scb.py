@@ -4,7 +4,7 @@ Reads the PxWebApi 2.0 JSON-stat 2.0 answer (``/api/v2/tables/{table}/data?
 outputFormat=json-stat2``, format sample in ``tests/data/fixtures/``) and the PxWeb API v1
 ``"json"`` answer (``{"columns", "data": [{"key", "values"}]}``). Population contents
 (``BE0101N1`` or a contents label with "folkmängd") become the measures ``pop_total`` and
-``pop_<from>_<to>`` (the same ids as ``indicators.catalogue.POPULATION_MEASURES``):
+``pop_<from>_<to>`` (the same ids as ``catalogue.POPULATION_MEASURES``):
 
 * regions: a municipality code (``2480``) stays as it is; DeSO and RegSO codes (also with the
   ``_DeSO2025``/``_RegSO2025`` suffix) are mapped to our districts with

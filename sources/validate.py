@@ -228,7 +228,7 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
 
     Other measures the catalogue knows (read by registered input functions) have no kind here.
     """
-    from indicators import catalogue
+    import catalogue
 
     kinds: dict[str, str | None] = {}
     if hasattr(catalogue, "known_measures"):

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access.reads import record_export
 from geo.boundaries import district_polygons, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
-from store.db import audit
 from ui.i18n import t
-from ui.reads import focus_districts, store, user_name
+from ui.reads import focus_districts, session_role, store, user_name
 
 
 def download_buttons(
@@ -69,6 +69,7 @@ def brief_download(period: str, *, key: str) -> None:
                 store(),
                 period=period,
                 districts=focus_districts(),
+                role=session_role(),
                 out=Path(tmp) / f"radsunderlag_{period}.pdf",
             )
             st.session_state[f"{key}-pdf"] = out.read_bytes()
@@ -84,6 +85,5 @@ def brief_download(period: str, *, key: str) -> None:
 
 
 def audit_export(detail: str) -> None:
-    """One audit row per download: who took which file."""
-    with store().engine.begin() as conn:
-        audit(conn, user=user_name(), action="export", detail=detail)
+    """One audit row per download: who took which file, in which role."""
+    record_export(store(), session_role(), user=user_name(), what=detail)

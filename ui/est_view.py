@@ -10,6 +10,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access.app import (
+    ACTIVITY_KINDS,
+    INCIDENT_TYPES,
+    ORGANISERS,
+    PARTNERS,
+    add_activity,
+    add_incident,
+    incident_week_span,
+)
 from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_week
@@ -18,18 +27,9 @@ from geo.boundaries import district_polygons
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
 from reports.est_week import build_est_week_pdf
-from sources.est import (
-    ACTIVITY_KINDS,
-    INCIDENT_TYPES,
-    ORGANISERS,
-    PARTNERS,
-    add_activity,
-    add_incident,
-)
-from store.est import incident_week_span
 from ui.downloads import audit_export
 from ui.i18n import lang, t
-from ui.reads import areas, data_version, store, store_at, user_name
+from ui.reads import areas, data_version, session_role, store, store_at, user_name
 from ui.widgets import sync
 
 
@@ -177,6 +177,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_incident(
                     store(),
+                    session_role(),
                     occurred_at=when,
                     type=kind,
                     partner=partner,
@@ -216,6 +217,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_activity(
                     store(),
+                    session_role(),
                     starts_at=when,
                     kind=kind,
                     status=status,
@@ -229,7 +231,9 @@ def est_forms_and_brief(week: str) -> None:
     with c3:
         if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
             with tempfile.TemporaryDirectory() as tmp:
-                out = build_est_week_pdf(store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf")
+                out = build_est_week_pdf(
+                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=session_role()
+                )
                 st.session_state["est-pdf"] = out.read_bytes()
             audit_export(f"veckobrev_{week}.pdf")
         if st.session_state.get("est-pdf"):

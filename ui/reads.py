@@ -9,26 +9,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from access.app import freshness, has_real_data, open_store
+from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
 from access.reads import indicator_values
 from access.reads import values_version as published_version
+from catalogue import load_catalogue
 from common.errors import UserError
 from common.settings import database_url
 from geo.areas import read_areas
-from indicators.catalogue import load_catalogue
 from indicators.composite_view import district_composites
-from store import Store
-from store.events import read_interventions
-from store.observations import freshness, has_real_data
 from ui.i18n import t
 
 
 @st.cache_resource(show_spinner=False)
 def store_at(url: str | None):
     """The one Store per database URL of this server process."""
-    store = Store(url)
-    store.check()
-    return store
+    return open_store(url)
 
 
 def store():

@@ -1,4 +1,5 @@
-"""Tests for indicators/catalogue.py and the family modules' registered inputs."""
+"""Tests for the catalogue package (metadata) and indicators/inputs.py with the family modules'
+registered inputs."""
 
 from __future__ import annotations
 
@@ -11,24 +12,30 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from common.errors import UserError
-from indicators.catalogue import (
+from catalogue import (
     DIRECTION_LABELS,
     FAMILIES,
     FAMILY_LABELS,
-    INPUT_COLUMNS,
+    INPUTS,
     KIND_LABELS,
     POPULATION_MEASURES,
     ROLE_LABELS,
     Indicator,
-    catalogue_inputs,
     get_indicator,
-    indicator_inputs,
     indicators_by_family,
     known_measures,
     load_catalogue,
+)
+from common.errors import UserError
+from indicators.demography import IN_MIGRATION, OUT_MIGRATION
+from indicators.inputs import (
+    INPUT_COLUMNS,
+    catalogue_inputs,
+    indicator_inputs,
+    register_input,
     registered_inputs,
 )
+from indicators.school import ELIGIBLE_MEASURE
 
 INDICATORS_DIR = Path(__file__).resolve().parents[2] / "indicators"
 
@@ -162,6 +169,17 @@ def test_every_referenced_input_function_is_registered():
         "ineligible_from_eligible",
         "in_and_out_migrations",
     } <= used
+
+
+def test_declared_and_registered_inputs_agree():
+    """The catalogue declares each input (what it reads); indicators/ registers its function."""
+    assert set(registered_inputs()) == set(INPUTS)
+    assert set(INPUTS["ineligible_from_eligible"].reads) == {ELIGIBLE_MEASURE}
+    assert set(INPUTS["in_and_out_migrations"].reads) == {IN_MIGRATION, OUT_MIGRATION}
+    with pytest.raises(ValueError, match="not declared"):
+        register_input("undeclared_input")(lambda indicator, observations: observations)
+    with pytest.raises(ValueError, match="already registered"):
+        register_input("ratio")(lambda indicator, observations: observations)
 
 
 @pytest.mark.parametrize("indicator_id", UNSOURCED)

@@ -29,7 +29,7 @@ def test_oversikt_renders_with_the_four_districts_and_the_demo_banner(app):
 def test_changing_the_indicator_changes_the_values(app):
     at = app()
     before = table_text(at)
-    from indicators.catalogue import load_catalogue
+    from catalogue import load_catalogue
 
     box = at.sidebar.selectbox(key="ind")
     other = [i for i in load_catalogue() if i != box.value][1]
@@ -83,7 +83,7 @@ def test_jamforelse_draws_a_funnel_with_limits(app):
 
 
 def test_om_metod_renders_every_indicator_from_the_catalogue(app):
-    from indicators.catalogue import load_catalogue
+    from catalogue import load_catalogue
 
     at = app("pages/om_metod.py")
     labels = " ".join(e.label for e in at.expander)

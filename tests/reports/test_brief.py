@@ -27,9 +27,9 @@ from pypdf import PdfReader
 import reports.__main__ as reports_cli
 import reports.brief
 import reports.pdf
+from catalogue import load_catalogue
 from common.errors import UserError
 from geo.areas import read_areas
-from indicators.catalogue import load_catalogue
 from reports.__main__ import main as cli_main
 from reports.brief import (
     MAX_DISTRICTS,
@@ -216,7 +216,8 @@ def test_suppressed_value_is_a_dash_with_its_reason_never_a_number(demo_store, t
         assert number not in text
     # The table row wraps: "Tomtebo – – –" then the reason on the following lines.
     row = text[text.index("Tomtebo – – –") : text.index("Ålidhem", text.index("Tomtebo – – –"))]
-    assert "prickad" in row and "nästan alla" in row
+    # One text for every hidden cell: the rule that hid it would narrow it (docs/disclosure.md §5).
+    assert "uppgift skyddad" in row and "nästan alla" not in row
 
 
 def test_eight_districts_still_fit_in_four_pages(demo_store, tmp_path):

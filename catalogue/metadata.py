@@ -1,88 +1,63 @@
-"""The indicator catalogue: metadata as data, validated, and the input registry.
+"""The indicator catalogue: every indicator's metadata as data, validated.
 
-Every indicator family is a module plus a YAML file beside it
-(``indicators/school.py`` + ``indicators/school.meta.yml``, likewise ``leisure``, ``social``,
-``public_space`` and ``demography``). The YAML holds each indicator's metadata (DESIGN.md
-"Indicator metadata"): names, kind, unit, direction, role, numerator and denominator,
-age band, source, rationale with its reference, caveats and the default map classes.
-:func:`load_catalogue` reads and validates all of them; pages, the PDF brief and the
-"Om & metod" page read direction, units, sources and caveats from here, never retyped.
+Every indicator family is a YAML file beside the module that computes its inputs
+(``indicators/school.meta.yml`` beside ``indicators/school.py``, likewise ``leisure``,
+``social``, ``public_space`` and ``demography``; the files stay there so an indicator's two
+halves are read together — docs/architecture.md). The YAML holds each indicator's metadata
+(docs/architecture.md, "Indicator metadata"): names, kind, unit, direction, role, numerator
+and denominator, age band, source, rationale with its reference, caveats and the default map
+classes. :func:`load_catalogue` reads and validates all of them; the importer, pages, the PDF
+brief and the "Om & metod" page read direction, units, sources and caveats from here, never
+retyped. This package sits below ``store``, ``sources`` and ``indicators``: it imports
+nothing of theirs.
 
 Adding an indicator
 -------------------
 1. Add an entry to ``indicators/<family>.meta.yml`` with every field of :class:`Indicator`.
 2. If its numerator and denominator are simply the stored measure's ``count`` and
-   ``denominator`` (``input: ratio``, the default), that is all. Otherwise write one
-   function in the family module, decorate it with ``@register_input("name")`` and set
-   ``input: name`` in the YAML. ``input: population_denominator`` (built in) takes a
+   ``denominator`` (``input: ratio``, the default), that is all. Otherwise declare the input
+   in :data:`catalogue.inputs.INPUTS` (the extra measures it reads), write one function in the
+   family module decorated with ``@register_input("name")`` (:mod:`indicators.inputs`) and
+   set ``input: name`` in the YAML. ``input: population_denominator`` (built in) takes a
    missing denominator from the stored population measure named by ``population_measure``.
 
 No page changes are needed: every page iterates over the catalogue.
-
-From stored measures to numerator and denominator
--------------------------------------------------
-:func:`indicator_inputs` turns store observations (``measure_id, area_code, period, count,
-denominator, value``) into ``area_code, period, numerator, denominator`` for one indicator:
-
-* ``ratio`` (default): rows whose ``measure_id`` equals the indicator id; numerator =
-  ``count``, denominator = ``denominator``. For kind ``mean`` the stored ``count`` is the
-  *sum* of the scores (e.g. the sum of merit values) and ``denominator`` the number of
-  pupils; a row that only has ``value`` (the mean) and ``denominator`` gets numerator =
-  ``value * denominator``. For kind ``count`` the denominator is usually empty (NaN).
-* ``population_denominator``: as ``ratio``, but a row without a denominator takes the
-  population measure (:data:`POPULATION_MEASURES`) of the same area and period, or of the
-  same calendar year (the first four characters of the period) when the population is
-  stored per year and the indicator per term or month.
-* any other name: the function registered under that name in the family module.
-
-The value shown is ``numerator / denominator * multiplier`` (``numerator`` for counts);
-intervals, benchmarks and suppression are computed downstream from these two columns.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, get_args
 
-import numpy as np
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from catalogue.inputs import INPUTS
 from common.errors import Problem, UserError
 
 __all__ = [
     "DIRECTION_LABELS",
     "FAMILIES",
     "FAMILY_LABELS",
-    "INPUT_COLUMNS",
     "KIND_LABELS",
     "PERIODICITY_LABELS",
     "POPULATION_MEASURES",
     "ROLE_LABELS",
     "SCHEME_LABELS",
     "Indicator",
-    "RegisteredInput",
-    "catalogue_inputs",
     "get_indicator",
-    "indicator_inputs",
     "indicators_by_family",
     "known_measures",
     "load_catalogue",
-    "plain_ratio_inputs",
-    "register_input",
-    "registered_inputs",
-    "with_population_denominator",
 ]
 
-INDICATORS_DIR = Path(__file__).resolve().parent
-ROOT = INDICATORS_DIR.parent
+ROOT = Path(__file__).resolve().parent.parent
+#: Where the ``<family>.meta.yml`` files live (beside the family modules).
+INDICATORS_DIR = ROOT / "indicators"
 
 Family = Literal["school", "leisure", "social", "public_space", "demography"]
 Kind = Literal["proportion", "rate", "mean", "count"]
@@ -165,9 +140,6 @@ MULTIPLIERS: Mapping[str, tuple[int, ...]] = MappingProxyType(
     }
 )
 _ROLE_DIRECTION = {"risk": "higher_is_worse", "protective": "higher_is_better"}
-
-INPUT_COLUMNS = ["area_code", "period", "numerator", "denominator"]
-_OBSERVATION_COLUMNS = ("measure_id", "area_code", "period", "count", "denominator")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]
@@ -258,85 +230,6 @@ class Indicator(BaseModel):
     def text(self, name: str, lang: str = "sv") -> str:
         """The Swedish or English variant of a bilingual field (``name``, ``unit``, …)."""
         return getattr(self, f"{name}_{'en' if lang == 'en' else 'sv'}")
-
-
-# --- input registry ---------------------------------------------------------------------------
-
-InputFunction = Callable[[Indicator, pd.DataFrame], pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class RegisteredInput:
-    """A named way of getting numerator and denominator from stored measures."""
-
-    name: str
-    function: InputFunction
-    #: Stored measures read besides the indicator's own id, with Swedish names.
-    reads: Mapping[str, str] = field(default_factory=dict)
-    #: True if the indicator must name a ``population_measure``.
-    requires_population: bool = False
-
-
-_INPUTS: dict[str, RegisteredInput] = {}
-
-
-def register_input(
-    name: str, *, reads: Mapping[str, str] | None = None, requires_population: bool = False
-) -> Callable[[InputFunction], InputFunction]:
-    """Register ``function(indicator, observations) -> DataFrame[INPUT_COLUMNS]`` as ``name``.
-
-    ``reads`` lists the stored measures the function needs besides the indicator's own
-    id (id → Swedish name) so that the importer accepts them; ``requires_population``
-    makes ``population_measure`` mandatory in the YAML of indicators that use it.
-
-    Examples
-    --------
-    >>> @register_input("doctest_double_count")
-    ... def doubled(indicator, observations):
-    ...     out = plain_ratio_inputs(indicator, observations)
-    ...     return out.assign(numerator=2 * out["numerator"])
-    >>> "doctest_double_count" in registered_inputs()
-    True
-    >>> _ = _INPUTS.pop("doctest_double_count")
-    """
-
-    def decorate(function: InputFunction) -> InputFunction:
-        existing = _INPUTS.get(name)
-        if existing is not None and _qualified(existing.function) != _qualified(function):
-            raise ValueError(
-                f"input {name!r} is already registered by {_qualified(existing.function)}"
-            )
-        _INPUTS[name] = RegisteredInput(
-            name=name,
-            function=function,
-            reads=MappingProxyType(dict(reads or {})),
-            requires_population=requires_population,
-        )
-        return function
-
-    return decorate
-
-
-def _qualified(function: Callable[..., Any]) -> str:
-    return f"{function.__module__}.{function.__qualname__}"
-
-
-def _import_family_modules() -> None:
-    # Imported here, not at the top: family modules import this module to register.
-    for family in FAMILIES:
-        importlib.import_module(f"indicators.{family}")
-
-
-def registered_inputs() -> Mapping[str, RegisteredInput]:
-    """All registered input functions, after importing every family module.
-
-    Examples
-    --------
-    >>> sorted(registered_inputs())[:2]
-    ['in_and_out_migrations', 'ineligible_from_eligible']
-    """
-    _import_family_modules()
-    return MappingProxyType(dict(_INPUTS))
 
 
 # --- loading and validation -------------------------------------------------------------------
@@ -483,12 +376,12 @@ def _read_file(path: Path) -> list[Indicator]:
 
 
 def _check_inputs(indicator: Indicator, *, file: str) -> Problem | None:
-    registered = _INPUTS.get(indicator.input)
+    registered = INPUTS.get(indicator.input)
     label = f"indikator '{indicator.id}'"
     if registered is None:
         return Problem(
             f"{label}, fält 'input': okänd inmatningsfunktion '{indicator.input}' "
-            f"(registrerade: {', '.join(sorted(_INPUTS))})",
+            f"(registrerade: {', '.join(sorted(INPUTS))})",
             file=file,
             column="input",
         )
@@ -502,7 +395,6 @@ def _check_inputs(indicator: Indicator, *, file: str) -> Problem | None:
 
 
 def _load(paths: tuple[Path, ...]) -> dict[str, Indicator]:
-    _import_family_modules()
     catalogue: dict[str, Indicator] = {}
     seen_in: dict[str, str] = {}
     for path in paths:
@@ -602,8 +494,9 @@ def indicators_by_family(
 def known_measures() -> dict[str, str]:
     """Every measure id the store may hold, with its Swedish name.
 
-    Indicator ids, :data:`POPULATION_MEASURES` and the extra measures read by registered
-    input functions (e.g. ``behoriga_yrkesprogram``). The importer accepts these ids.
+    Indicator ids, :data:`POPULATION_MEASURES` and the extra measures read by the declared
+    inputs (:data:`catalogue.inputs.INPUTS`, e.g. ``behoriga_yrkesprogram``). The importer
+    accepts these ids.
 
     Examples
     --------
@@ -613,185 +506,6 @@ def known_measures() -> dict[str, str]:
     """
     measures = {ind.id: ind.name_sv for ind in load_catalogue().values()}
     measures.update(POPULATION_MEASURES)
-    for registered in registered_inputs().values():
-        measures.update(registered.reads)
+    for spec in INPUTS.values():
+        measures.update(spec.reads)
     return measures
-
-
-# --- numerator and denominator from stored measures --------------------------------------------
-
-
-def _as_float(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _check_observations(observations: pd.DataFrame) -> None:
-    missing = [c for c in _OBSERVATION_COLUMNS if c not in observations.columns]
-    if missing:
-        raise ValueError(f"observations lack columns: {', '.join(missing)}")
-
-
-@register_input("ratio")
-def plain_ratio_inputs(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
-    """Numerator = ``count``, denominator = ``denominator`` of rows with measure_id == id.
-
-    For kind ``mean`` a row without ``count`` gets ``value * denominator`` (the sum of
-    scores recovered from the mean).
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"measure_id": ["meritvarde_ak9"], "area_code": ["A"],
-    ...                     "period": ["2024"], "count": [None], "denominator": [20.0],
-    ...                     "value": [230.5]})
-    >>> plain_ratio_inputs(get_indicator("meritvarde_ak9"), obs).values.tolist()
-    [['A', '2024', 4610.0, 20.0]]
-    """
-    rows = observations.loc[observations["measure_id"] == indicator.id]
-    numerator = _as_float(rows["count"])
-    denominator = _as_float(rows["denominator"])
-    if indicator.kind == "mean" and "value" in rows.columns:
-        from_mean = _as_float(rows["value"]) * denominator
-        numerator = np.where(np.isnan(numerator), from_mean, numerator)
-    out = rows[["area_code", "period"]].reset_index(drop=True)
-    out["numerator"] = numerator
-    out["denominator"] = denominator
-    return out
-
-
-def with_population_denominator(
-    inputs: pd.DataFrame, observations: pd.DataFrame, *, population_measure: str
-) -> pd.DataFrame:
-    """Fill missing denominators from a stored population measure.
-
-    The population of the same area and period is used; failing that, the population
-    stored for the same area and calendar year (a period's first four characters), so
-    monthly or termly counts can use a yearly population. A denominator already present
-    is kept; a population that is missing stays NaN (never guessed from other years).
-    The population is the row's ``count``, or ``value`` when ``count`` is empty.
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"measure_id": ["pop_total"], "area_code": ["A"],
-    ...                     "period": ["2024"], "count": [1500.0], "denominator": [None]})
-    >>> inputs = pd.DataFrame({"area_code": ["A", "A"], "period": ["2024-03", "2025"],
-    ...                        "numerator": [3.0, 4.0], "denominator": [np.nan, np.nan]})
-    >>> with_population_denominator(inputs, obs, population_measure="pop_total")[
-    ...     "denominator"].tolist()
-    [1500.0, nan]
-    """
-    rows = observations.loc[observations["measure_id"] == population_measure]
-    population = _as_float(rows["count"])
-    if "value" in rows.columns:
-        population = np.where(np.isnan(population), _as_float(rows["value"]), population)
-    pop = pd.DataFrame(
-        {
-            "area_code": rows["area_code"].to_numpy(),
-            "period": rows["period"].astype(str).to_numpy(),
-            "population": population,
-        }
-    ).drop_duplicates(["area_code", "period"], keep="last")
-    keys = pd.DataFrame(
-        {
-            "area_code": inputs["area_code"].to_numpy(),
-            "period": inputs["period"].astype(str).to_numpy(),
-        }
-    )
-    keys["year"] = keys["period"].str[:4]
-    exact = keys.merge(pop, on=["area_code", "period"], how="left")["population"]
-    yearly = pop.rename(columns={"period": "year", "population": "yearly"})
-    by_year = keys.merge(yearly, on=["area_code", "year"], how="left")["yearly"]
-    fallback = exact.to_numpy(dtype="float64", na_value=np.nan)
-    fallback = np.where(
-        np.isnan(fallback), by_year.to_numpy(dtype="float64", na_value=np.nan), fallback
-    )
-    denominator = _as_float(inputs["denominator"])
-    out = inputs.reset_index(drop=True).copy()
-    out["denominator"] = np.where(np.isnan(denominator), fallback, denominator)
-    return out
-
-
-@register_input("population_denominator", requires_population=True)
-def population_denominator_inputs(indicator: Indicator, observations: pd.DataFrame) -> pd.DataFrame:
-    """Plain ratio; a row without denominator takes ``indicator.population_measure``.
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"measure_id": ["personran", "pop_total"], "area_code": ["A", "A"],
-    ...                     "period": ["2024", "2024"], "count": [6.0, 3000.0],
-    ...                     "denominator": [None, None]})
-    >>> population_denominator_inputs(get_indicator("personran"), obs).values.tolist()
-    [['A', '2024', 6.0, 3000.0]]
-    """
-    if indicator.population_measure is None:
-        raise UserError(
-            f"Indikatorn '{indicator.id}' saknar population_measure.", column="population_measure"
-        )
-    return with_population_denominator(
-        plain_ratio_inputs(indicator, observations),
-        observations,
-        population_measure=indicator.population_measure,
-    )
-
-
-def indicator_inputs(indicator: Indicator | str, observations: pd.DataFrame) -> pd.DataFrame:
-    """Numerator and denominator per area and period for one indicator.
-
-    ``observations`` are store rows (``measure_id, area_code, period, count, denominator``
-    and optionally ``value``), e.g. from ``store.observations.read_observations``. The
-    indicator's ``input`` decides how (see the module docstring). Returns
-    :data:`INPUT_COLUMNS`, sorted by area and period; NaN where a part is unknown.
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"measure_id": ["problematisk_franvaro", "other"],
-    ...                     "area_code": ["A", "A"], "period": ["2024VT", "2024VT"],
-    ...                     "count": [12.0, 1.0], "denominator": [80.0, 2.0]})
-    >>> indicator_inputs("problematisk_franvaro", obs)
-      area_code  period  numerator  denominator
-    0         A  2024VT       12.0         80.0
-    """
-    if isinstance(indicator, str):
-        indicator = get_indicator(indicator)
-    _check_observations(observations)
-    registered = registered_inputs().get(indicator.input)
-    if registered is None:
-        raise UserError(
-            f"Okänd inmatningsfunktion '{indicator.input}' för '{indicator.id}'.", column="input"
-        )
-    result = registered.function(indicator, observations)
-    result = result[INPUT_COLUMNS].astype({"numerator": "float64", "denominator": "float64"})
-    return result.sort_values(["area_code", "period"], kind="stable", ignore_index=True)
-
-
-def catalogue_inputs(
-    observations: pd.DataFrame,
-    *,
-    family: str | None = None,
-    catalogue: Mapping[str, Indicator] | None = None,
-) -> pd.DataFrame:
-    """:func:`indicator_inputs` for every indicator (of one family), stacked long.
-
-    Columns ``indicator_id`` + :data:`INPUT_COLUMNS`; indicators without rows are absent.
-
-    Examples
-    --------
-    >>> obs = pd.DataFrame({"measure_id": ["skadegorelse"], "area_code": ["A"],
-    ...                     "period": ["2024"], "count": [9.0], "denominator": [2000.0]})
-    >>> catalogue_inputs(obs, family="public_space")["indicator_id"].tolist()
-    ['skadegorelse']
-    """
-    catalogue = load_catalogue() if catalogue is None else catalogue
-    frames = [
-        indicator_inputs(ind, observations).assign(indicator_id=ind.id)
-        for ind in catalogue.values()
-        if family is None or ind.family == family
-    ]
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype="float64" if c in ("numerator", "denominator") else "str")
-                for c in ["indicator_id", *INPUT_COLUMNS]
-            }
-        )
-    return pd.concat(frames, ignore_index=True)[["indicator_id", *INPUT_COLUMNS]]

@@ -1,0 +1,442 @@
+"""The attacker audit (indicators/audit.py) and protect's guarantee (docs/disclosure.md).
+
+Tables built to leak must be caught (the audit can fail); everything :func:`protect`
+publishes must pass it: random hierarchical tables, and the full demo export.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from common.errors import UserError
+from indicators.audit import AUDIT_COLUMNS, audit, reason_constraints
+from indicators.disclosure import PROTECTED, protect
+
+ROOT = Path(__file__).resolve().parents[2]
+TERMS = {"2015-VT": "2015", "2015-HT": "2015"}
+
+
+def table(rows: list[tuple], *, kind: str = "count", indicator: str = "x") -> pd.DataFrame:
+    """Rows of (area_code, period, numerator[, denominator])."""
+    return pd.DataFrame(
+        [
+            {
+                "indicator_id": indicator,
+                "kind": kind,
+                "area_code": area,
+                "period": period,
+                "numerator": float(numerator),
+                "denominator": float(rest[0]) if rest else np.nan,
+            }
+            for area, period, numerator, *rest in rows
+        ]
+    )
+
+
+def publish(truth: pd.DataFrame, hidden: list[bool], reasons: list | None = None) -> pd.DataFrame:
+    """A table published by hand (as an older version of the dashboard would have)."""
+    out = truth.assign(suppressed=hidden)
+    for column in ("numerator", "denominator"):
+        out[column] = out[column].mask(out["suppressed"])
+    if reasons is not None:
+        out["reason"] = reasons
+    return out
+
+
+def interval(result: pd.DataFrame, area: str, period: str, quantity: str = "numerator"):
+    row = result[
+        (result["area_code"] == area)
+        & (result["period"] == period)
+        & (result["quantity"] == quantity)
+    ].iloc[0]
+    return row["lower"], row["upper"], bool(row["pinned"])
+
+
+# --- tables built to leak: the audit pins them -------------------------------------------------
+
+
+def test_issue_example_terms_with_rule_reasons_pin_both_terms():
+    # Issue 10: avstängningar 2015, VT "färre än 5", HT "skyddar…", year published ⇒ VT 1, HT 5.
+    truth = table([("U", "2015-VT", 1), ("U", "2015-HT", 5), ("U", "2015", 6)])
+    leaked = publish(
+        truth,
+        [True, True, False],
+        ["prickad: färre än 5", "prickad: skyddar en annan prickad uppgift", None],
+    )
+
+    result = audit(leaked, period_parent=TERMS, truth=truth)
+
+    assert interval(result, "U", "2015-VT") == (1.0, 1.0, True)
+    assert interval(result, "U", "2015-HT")[:2] == (5.0, 5.0)
+
+
+def test_same_cells_with_the_one_symbol_are_not_narrowed_by_the_reason():
+    truth = table([("U", "2015-VT", 1), ("U", "2015-HT", 5), ("U", "2015", 6)])
+    one_symbol = publish(truth, [True, True, False], [PROTECTED, PROTECTED, None])
+
+    result = audit(one_symbol, period_parent=TERMS, truth=truth)
+
+    assert interval(result, "U", "2015-VT") == (0.0, 6.0, False)
+
+
+def test_two_small_cells_hidden_together_without_enough_room_are_pinned():
+    # "A line where two cells are hidden as 'färre än 5' and the rest is published gives both."
+    areas = {"A": "U", "B": "U", "C": "U"}
+    truth = table([("A", "2025", 2), ("B", "2025", 2), ("C", "2025", 40), ("U", "2025", 44)])
+    reasons = ["prickad: färre än 5", "prickad: färre än 5", None, None]
+    leaked = publish(truth, [True, True, False, False], reasons)
+
+    with_reasons = audit(leaked, area_parent=areas, truth=truth)
+    without = audit(leaked.drop(columns="reason"), area_parent=areas, truth=truth)
+
+    assert interval(with_reasons, "A", "2025") == (1.0, 3.0, True)
+    # Even without reasons: A + B = 4 leaves A within 0..4, short of 2 + 4 = 6.
+    assert interval(without, "A", "2025") == (0.0, 4.0, True)
+    out = protect(truth, area_parent=areas)
+    assert out["suppressed"].tolist() == [True, True, True, False]
+    assert not audit(out, area_parent=areas, truth=truth)["pinned"].any()
+
+
+def test_nearly_all_and_small_base_reasons_narrow_the_cell():
+    areas = {"A": "U", "B": "U"}
+    truth = table(
+        [("A", "2025", 18, 20), ("B", "2025", 5, 8), ("U", "2025", 23, 28)], kind="proportion"
+    )
+    leaked = publish(
+        truth,
+        [True, True, False],
+        ["prickad: nästan alla (färre än 5 utan)", "prickad: underlag färre än 10", None],
+    )
+
+    result = audit(leaked, area_parent=areas, truth=truth)
+
+    # Complement of A: 1..4 by the reason, and B's base is 0..9, so A's base is ≥ 19.
+    low, high, pinned = interval(result, "A", "2025", "complement")
+    assert 1.0 <= low and high <= 4.0 and pinned
+    assert interval(result, "A", "2025", "denominator")[0] >= 19.0
+
+
+def test_published_whole_group_is_pinned_and_protect_hides_it():
+    # 12 of 12 "ej behöriga" tells the whole group; 0 of 12 likewise.
+    truth = table([("A", "2025", 12, 12), ("B", "2025", 0, 12)], kind="proportion")
+
+    out = protect(truth)
+
+    assert out["suppressed"].tolist() == [True, True]
+    big = table([("A", "2025", 120, 120), ("B", "2025", 0, 120)], kind="proportion")
+    assert not protect(big)["suppressed"].any()
+
+
+def test_a_lone_hidden_part_is_pinned_to_the_difference():
+    truth = table([("A", "2025", 3), ("B", "2025", 30), ("U", "2025", 33)])
+    leaked = publish(truth, [True, False, False])
+
+    result = audit(leaked, area_parent={"A": "U", "B": "U"}, truth=truth)
+
+    assert interval(result, "A", "2025") == (3.0, 3.0, True)
+
+
+def test_two_dimensional_table_leaks_through_rows_and_columns():
+    # Stadsdelar × terms: each hidden cell has 2 hidden in its row and its column, yet the
+    # 2 × 2 block with one large cell pins the small ones (classic 2-D attack).
+    areas = {"A": "U", "B": "U"}
+    truth = table(
+        [
+            ("A", "2015-VT", 1),
+            ("A", "2015-HT", 1),
+            ("B", "2015-VT", 1),
+            ("B", "2015-HT", 30),
+            ("A", "2015", 2),
+            ("B", "2015", 31),
+            ("U", "2015-VT", 2),
+            ("U", "2015-HT", 31),
+            ("U", "2015", 33),
+        ]
+    )
+    hidden = [True, True, True, True, False, False, False, False, False]
+    leaked = publish(truth, hidden)
+
+    result = audit(leaked, area_parent=areas, period_parent=TERMS, truth=truth)
+
+    assert result["pinned"].any()
+    out = protect(truth, area_parent=areas, period_parent=TERMS)
+    assert not audit(out, area_parent=areas, period_parent=TERMS, truth=truth)["pinned"].any()
+
+
+# --- the audit itself ---------------------------------------------------------------------------
+
+
+def test_audit_columns_and_quantities_per_kind():
+    truth = table([("A", "2025", 2, 40), ("B", "2025", 38, 40), ("U", "2025", 40, 80)], kind="rate")
+    leaked = publish(truth, [True, True, False])
+
+    result = audit(leaked, area_parent={"A": "U", "B": "U"}, truth=truth)
+
+    assert list(result.columns) == list(AUDIT_COLUMNS)
+    assert sorted(result["quantity"].unique()) == ["denominator", "numerator"]
+    assert interval(result, "A", "2025", "denominator") == (0.0, 80.0, False)
+
+
+def test_without_truth_every_hidden_quantity_must_be_wide_enough():
+    truth = table([("A", "2025", 2), ("B", "2025", 1), ("C", "2025", 40), ("U", "2025", 43)])
+    leaked = publish(truth, [True, True, False, False])
+
+    result = audit(leaked, area_parent={"A": "U", "B": "U", "C": "U"})
+
+    assert result["value"].isna().all()
+    assert result["pinned"].all()  # 0..3 is narrower than threshold - 1 = 4
+
+
+def test_a_hidden_total_with_hidden_parts_is_unbounded_above():
+    areas = {"A": "U", "B": "U", "U": "R", "V": "R"}
+    truth = table(
+        [
+            ("A", "2025", 2),
+            ("B", "2025", 9),
+            ("U", "2025", 11),
+            ("V", "2025", 50),
+            ("R", "2025", 61),
+        ]
+    )
+    leaked = publish(truth, [True, True, True, True, False])
+
+    result = audit(leaked, area_parent=areas, truth=truth, closed_form=False)
+
+    assert interval(result, "A", "2025") == (0.0, 61.0, False)
+    assert interval(result, "U", "2025")[:2] == (0.0, 61.0)
+
+
+def test_reason_constraints_read_older_texts_and_ignore_the_one_symbol():
+    told, not_small = reason_constraints(
+        [
+            "prickad: färre än 5",
+            "prickad: nästan alla (färre än 3 utan)",
+            "prickad: underlag färre än 10",
+            "prickad: skyddar en annan prickad uppgift",
+            PROTECTED,
+            None,
+        ],
+        min_denominator=10,
+    )
+    assert told[0, :2].tolist() == [1.0, 4.0]
+    assert told[1, 4:].tolist() == [1.0, 2.0]
+    assert told[2, 2:4].tolist() == [0.0, 9.0]
+    assert not_small.tolist() == [False, False, False, True, False, False]
+    assert np.isnan(told[4:]).all()
+
+
+def test_audit_refuses_a_table_without_the_suppressed_column_in_swedish():
+    with pytest.raises(UserError, match="saknar kolumnen 'suppressed'"):
+        audit(table([("A", "2025", 3)]))
+    truth = table([("A", "2025", 3)])
+    with pytest.raises(UserError, match="inte samma rader"):
+        audit(publish(truth, [True]), truth=truth.set_index(pd.Index([7])))
+
+
+# --- random tables: closed form = MILP; protect always passes -------------------------------------
+
+
+def ancestors(name: str, parent_of: dict[str, str]) -> list[str]:
+    chain = [name]
+    while chain[-1] in parent_of:
+        chain.append(parent_of[chain[-1]])
+    return chain
+
+
+@st.composite
+def hierarchical_tables(draw, *, max_children: int = 6):
+    """Municipality → districts → stadsdelar (2 or 3 levels) × years with optional terms,
+    additive by construction; counts often small; 1–2 indicators of mixed kinds."""
+    levels = draw(st.integers(2, 3))
+    area_parent: dict[str, str] = {}
+    leaves = []
+    for d in range(draw(st.integers(2, 3))):
+        area_parent[f"D{d}"] = "U"
+        if levels == 3:
+            for s in range(draw(st.integers(1, max_children // 2))):
+                area_parent[f"D{d}S{s}"] = f"D{d}"
+                leaves.append(f"D{d}S{s}")
+        else:
+            leaves.append(f"D{d}")
+    years = [str(2020 + y) for y in range(draw(st.integers(1, 2)))]
+    period_parent: dict[str, str] = {}
+    for year in years:
+        if draw(st.booleans()):
+            period_parent |= {f"{year}-VT": year, f"{year}-HT": year}
+    leaf_periods = list(period_parent) + [y for y in years if y not in period_parent.values()]
+    small = st.one_of(st.integers(0, 6), st.integers(0, 60))
+    rows = []
+    for i, kind in enumerate(
+        draw(st.lists(st.sampled_from(["count", "proportion", "rate"]), min_size=1, max_size=2))
+    ):
+        num: dict[tuple[str, str], int] = defaultdict(int)
+        den: dict[tuple[str, str], int] = defaultdict(int)
+        for leaf in leaves:
+            for period in leaf_periods:
+                n = draw(small)
+                d = n + draw(small)
+                for a in ancestors(leaf, area_parent):
+                    for p in ancestors(period, period_parent):
+                        num[(a, p)] += n
+                        den[(a, p)] += d
+        for (a, p), n in num.items():
+            rows.append(
+                {
+                    "indicator_id": f"i{i}",
+                    "kind": kind,
+                    "area_code": a,
+                    "period": p,
+                    "numerator": float(n),
+                    "denominator": np.nan if kind == "count" else float(den[(a, p)]),
+                }
+            )
+    return pd.DataFrame(rows), area_parent, period_parent
+
+
+@settings(max_examples=200, deadline=None)
+@given(hierarchical_tables())
+def test_protect_passes_the_audit_on_200_random_hierarchical_tables(case):
+    truth, area_parent, period_parent = case
+
+    out = protect(truth, area_parent=area_parent, period_parent=period_parent)
+
+    result = audit(out, area_parent=area_parent, period_parent=period_parent, truth=truth)
+    assert not result["pinned"].any(), result[result["pinned"]]
+    shown = out[~out["suppressed"] & out["kind"].isin(["count", "proportion", "rate"])]
+    assert not shown["numerator"].between(1, 4).any()
+    assert len(out) == len(truth)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hierarchical_tables(max_children=4))
+def test_closed_form_bounds_equal_the_integer_program(case):
+    truth, area_parent, period_parent = case
+    out = protect(truth, area_parent=area_parent, period_parent=period_parent)
+
+    fast = audit(out, area_parent=area_parent, period_parent=period_parent, truth=truth)
+    slow = audit(
+        out, area_parent=area_parent, period_parent=period_parent, truth=truth, closed_form=False
+    )
+
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+# --- the demo export ---------------------------------------------------------------------------
+
+
+def demo_truth(store, published: pd.DataFrame) -> pd.DataFrame:
+    """The demo's values before protection, rebuilt here from the stored observations by
+    hand (an oracle independent of the engine): every area and year is the sum of its
+    descendants' stored rows and terms."""
+    from catalogue import load_catalogue
+    from indicators.inputs import indicator_inputs
+    from store.areas import read_area_table
+    from store.observations import read_observations
+
+    catalogue = load_catalogue()
+    obs = read_observations(store)
+    areas = read_area_table(store)
+    parent = {
+        c: p
+        for c, p in zip(areas["code"], areas["parent_code"], strict=True)
+        if isinstance(p, str) and p
+    }
+    sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for ind_id in published["indicator_id"].unique():
+        inputs = indicator_inputs(catalogue[ind_id], obs)
+        for a, p, n, d in zip(
+            inputs["area_code"],
+            inputs["period"],
+            inputs["numerator"],
+            inputs["denominator"],
+            strict=True,
+        ):
+            periods = [p] if p.isdigit() or "W" in p else [p, p[:4]]
+            stored_year = ((inputs["area_code"] == a) & (inputs["period"] == p[:4])).any()
+            for area in ancestors(a, parent):
+                for period in periods:
+                    if period != p and stored_year:
+                        continue
+                    cell = sums[(ind_id, area, period)]
+                    cell[0] += 0.0 if pd.isna(n) else float(n)
+                    cell[1] += 0.0 if pd.isna(d) else float(d)
+    truth = published.copy()
+    keys = zip(truth["indicator_id"], truth["area_code"], truth["period"], strict=True)
+    values = [sums.get(k, [np.nan, np.nan]) for k in keys]
+    truth["numerator"] = [v[0] for v in values]
+    truth["denominator"] = np.where(truth["kind"] == "count", np.nan, [v[1] for v in values])
+    return truth
+
+
+def test_full_demo_export_passes_the_audit(demo_store):
+    from indicators import compute
+    from indicators.engine import period_parent_map
+    from store.areas import read_area_table
+
+    published = compute(demo_store, levels=("municipality", "district", "stadsdel"))
+    areas = read_area_table(demo_store)
+    area_parent = {
+        c: p
+        for c, p in zip(areas["code"], areas["parent_code"], strict=True)
+        if isinstance(p, str) and p
+    }
+    period_parent = period_parent_map(published["period"].unique())
+    truth = demo_truth(demo_store, published)
+    shown = ~published["suppressed"]
+    # The oracle agrees with every published figure, so its hidden values are the truth.
+    assert np.allclose(
+        truth.loc[shown, "numerator"].fillna(-1), published.loc[shown, "numerator"].fillna(-1)
+    )
+
+    result = audit(published, area_parent=area_parent, period_parent=period_parent, truth=truth)
+
+    assert len(result) > 500 and result["sensitive"].any()
+    assert not result["pinned"].any(), result[result["pinned"]].head()
+    # Attacker's view without the truth: every hidden figure at least threshold - 1 wide.
+    assert not audit(published, area_parent=area_parent, period_parent=period_parent)[
+        "pinned"
+    ].any()
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, env_db: str | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if env_db:
+        env["UVTS_DATABASE_URL"] = env_db
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", "audit", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_cli_audits_the_demo_database(demo_db_file):
+    done = run_cli("--db", f"sqlite:///{demo_db_file}")
+    assert done.returncode == 0, done.stderr
+    assert "0 skyddade uppgifter kan ringas in" in done.stdout
+
+
+def test_cli_refuses_bad_input_with_a_swedish_message_and_exit_2(tmp_path):
+    bad = tmp_path / "export.csv"
+    bad.write_text("area_code,period\nA,2025\n", encoding="utf-8")
+    done = run_cli("--file", str(bad))
+    assert done.returncode == 2
+    assert "saknar kolumn" in done.stderr and "Traceback" not in done.stderr
+    done = run_cli("--file", str(tmp_path / "finns_inte.csv"))
+    assert done.returncode == 2 and "finns inte" in done.stderr
