@@ -54,6 +54,7 @@ OUTPUT_COLUMNS = [
 ]
 LEVELS = ("municipality", "district", "stadsdel")
 _KEY = ["indicator_id", "area_code", "period"]
+_TEXT_COLUMNS = ("indicator_id", "area_code", "area_name", "area_level", "period", "kind")
 
 
 def _is_year(period: pd.Series) -> pd.Series:
@@ -374,6 +375,7 @@ def _disclose(
             min_denominator=max(int(groups[0]), min_denominator),
         )
     # Several denominator rules: suppress each group, then write the hidden columns back.
+    needed = [c for c in frame.columns if c in {*_KEY, "kind", *HIDDEN_COLUMNS}]
     out = frame.copy(deep=False)
     changed = {c: out[c].to_numpy(float).copy() for c in HIDDEN_COLUMNS if c in out.columns}
     hidden = np.zeros(len(out), dtype=bool)
@@ -381,7 +383,7 @@ def _disclose(
     for min_den in groups:
         rows = np.flatnonzero(rule == min_den)
         part = suppress(
-            frame.iloc[rows],
+            frame[needed].iloc[rows],
             area_parent=area_parent,
             period_parent=period_parent,
             threshold=threshold,
@@ -493,11 +495,13 @@ def compute_frame(
     threshold: int = SUPPRESSION_THRESHOLD,
     min_denominator: int = MIN_DENOMINATOR,
     catalogue: Mapping[str, Indicator] | None = None,
+    categorical: bool = False,
 ) -> pd.DataFrame:
     """:func:`compute` on observations and an area table already in memory.
 
     ``observations`` as :func:`store.observations.read_observations` returns them,
-    ``area_table`` as :func:`store.areas.read_area_table`.
+    ``area_table`` as :func:`store.areas.read_area_table`. ``categorical=True`` leaves the
+    text columns as categoricals (the rebuild writes them straight to the store).
 
     Examples
     --------
@@ -528,8 +532,9 @@ def compute_frame(
     frame.loc[frame["suppressed"].to_numpy(bool), "verdict"] = None
     keep = frame["area_level"].isin(list(levels)).to_numpy()
     out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
-    for column in ("indicator_id", "area_code", "area_name", "area_level", "period", "kind"):
-        out[column] = out[column].astype("str")
+    if not categorical:
+        for column in _TEXT_COLUMNS:
+            out[column] = out[column].astype("str")
     return out
 
 

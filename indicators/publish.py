@@ -34,15 +34,11 @@ class RebuildResult:
 
 
 def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
-    """Check the published rows before they are stored; raise if disclosure control failed.
-
-    * no published (unsuppressed) count of a counting kind between 1 and the threshold;
-    * the suppression is a fixed point: suppressing the published table again hides nothing
-      more (every line has 0 or at least 2 hidden cells).
-    """
-    from catalogue import load_catalogue
+    """The attacker audit of the table about to be published (:func:`indicators.audit.audit`,
+    docs/disclosure.md §4), as the version's note; raises if a small count would be shown."""
     from common.errors import UserError
-    from indicators.engine import _disclose, _meta
+    from indicators.audit import audit, summary_text
+    from indicators.engine import period_parent_map
 
     shown = ~frame["suppressed"].to_numpy(bool)
     counting = frame["kind"].isin(["proportion", "rate", "count"]).to_numpy()
@@ -53,26 +49,23 @@ def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
             f"Röjandekontrollen misslyckades: {int(small.sum())} små tal skulle publiceras.",
             message_en="Disclosure audit failed: small counts would be published.",
         )
-    rules = frame[["indicator_id", "kind", "area_code", "period", "numerator", "denominator"]]
-    again = _disclose(
-        rules.assign(
-            suppressed=frame["suppressed"].to_numpy(bool),
-            reason=frame["reason"],
-            min_denominator=pd.to_numeric(_meta(load_catalogue())["min_denominator"])
-            .reindex(frame["indicator_id"])
-            .to_numpy(float),
-        ),
-        area_table,
+    area_parent = {
+        c: p
+        for c, p in zip(area_table["code"], area_table["parent_code"], strict=True)
+        if isinstance(p, str) and p
+    }
+    columns = ["indicator_id", "kind", "area_code", "period", "numerator", "denominator"]
+    table = frame[[*columns, "suppressed"]].copy()
+    for column in ("indicator_id", "kind", "area_code", "period"):
+        table[column] = table[column].astype("str")
+    result = audit(
+        table,
+        area_parent=area_parent,
+        period_parent=period_parent_map(table["period"].unique()),
         threshold=SUPPRESSION_THRESHOLD,
         min_denominator=MIN_DENOMINATOR,
     )
-    more = int(again["suppressed"].to_numpy(bool).sum() - (~shown).sum())
-    if more:
-        raise UserError(
-            f"Röjandekontrollen misslyckades: ytterligare {more} celler borde döljas.",
-            message_en="Disclosure audit failed: suppression is not at a fixed point.",
-        )
-    return f"{int((~shown).sum())} av {len(frame)} celler prickade; granskning utan anmärkning"
+    return summary_text(result, threshold=SUPPRESSION_THRESHOLD)
 
 
 def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
@@ -112,7 +105,7 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
         observations = read_observations(store)
         report(0.2, f"Beräknar {len(observations):,} observationer …".replace(",", " "))
         frame = (
-            compute_frame(observations, area_table)
+            compute_frame(observations, area_table, categorical=True)
             if len(observations) and len(area_table)
             else pd.DataFrame(columns=["suppressed"])
         )
