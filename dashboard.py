@@ -59,6 +59,9 @@ PAGES = {
     "jamforelse": st.Page(
         "pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"
     ),
+    "insatser": st.Page(
+        "pages/insatser.py", title=t("Insatser", "Interventions"), url_path="insatser"
+    ),
     "est": st.Page("pages/est.py", title=t("EST – lägesbild", "EST – situation"), url_path="est"),
     "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
     "om-metod": st.Page(
@@ -78,7 +81,19 @@ if deep_link in allowed and deep_link != "oversikt":
 st.sidebar.caption(
     t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure")
 )
-if ui.is_demo():
+if ui.is_demo() and ui.has_public_data():
+    st.warning(
+        t(
+            "**Demodata – syntetiska värden, blandat med verklig offentlig statistik.** Bakgrundsmåtten från SCB "
+            "(RegSO) och alla värden för Sverige är verkliga; övriga värden är syntetiska tills "
+            "kommunens egna data har lästs in. Kolumnen *Data* visar vilket varje värde är.",
+            "**Demo data – synthetic values, mixed with real public statistics.** The SCB (RegSO) context measures "
+            "and every value for Sweden are real; the other values are synthetic until the "
+            "municipality's own data is imported. The *Data* column says which each value is.",
+        ),
+        icon="⚠️",
+    )
+elif ui.is_demo():
     st.warning(
         t(
             "**Demodata – syntetiska värden.** Inga siffror beskriver verkliga förhållanden "

@@ -61,8 +61,11 @@ INDICATORS_DIR = ROOT / "indicators"
 
 Family = Literal["school", "leisure", "social", "public_space", "demography"]
 Kind = Literal["proportion", "rate", "mean", "count"]
-Direction = Literal["higher_is_worse", "higher_is_better"]
-Role = Literal["risk", "protective"]
+Direction = Literal["higher_is_worse", "higher_is_better", "none"]
+#: ``context``: demographic or socio-economic background (e.g. birth region, income) shown
+#: beside the factors, never as a risk or protective factor, never in an index, never in the
+#: risk hue on a map; its direction is ``none`` (verdicts say higher/lower, not worse/better).
+Role = Literal["risk", "protective", "context"]
 Periodicity = Literal["year", "term", "month"]
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
 
@@ -90,12 +93,14 @@ DIRECTION_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         "higher_is_worse": {"sv": "Högre värde är sämre", "en": "Higher is worse"},
         "higher_is_better": {"sv": "Högre värde är bättre", "en": "Higher is better"},
+        "none": {"sv": "Varken bättre eller sämre", "en": "Neither better nor worse"},
     }
 )
 ROLE_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         "risk": {"sv": "Riskfaktor", "en": "Risk factor"},
         "protective": {"sv": "Skyddsfaktor", "en": "Protective factor"},
+        "context": {"sv": "Bakgrund (ingen riskfaktor)", "en": "Context (not a risk factor)"},
     }
 )
 PERIODICITY_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
@@ -139,7 +144,7 @@ MULTIPLIERS: Mapping[str, tuple[int, ...]] = MappingProxyType(
         "count": (1,),
     }
 )
-_ROLE_DIRECTION = {"risk": "higher_is_worse", "protective": "higher_is_better"}
+_ROLE_DIRECTION = {"risk": "higher_is_worse", "protective": "higher_is_better", "context": "none"}
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=100)]

@@ -22,6 +22,20 @@ import pandas as pd
 from common.errors import Problem, UserError, ValidationError
 from geo import GEO_DATA_DIR, MUNICIPALITY_CODE
 
+#: Sweden as a benchmark area beside the municipality (national values from SCB and
+#: Skolverket, sources/public.py). Not part of the municipality's hierarchy: no parent, no
+#: children, nothing rolls up into it; the store adds it (store.areas.sync_areas).
+SWEDEN_CODE = "SE"
+SWEDEN_AREA = {
+    "code": SWEDEN_CODE,
+    "name": "Sverige",
+    "name_en": "Sweden",
+    "official_name": "Riket",
+    "level": "country",
+    "parent_code": None,
+    "focus": False,
+    "sort_order": -1,
+}
 AREAS_FILE = GEO_DATA_DIR / "areas.csv"
 DESO_DISTRICT_FILE = GEO_DATA_DIR / "deso_district.csv"
 

@@ -33,10 +33,19 @@ PALETTES: dict[str, list[RGB]] = {
     "Blues": [[239, 243, 255], [189, 215, 231], [107, 174, 214], [49, 130, 189], [8, 81, 156]],
     "Greens": [[237, 248, 233], [186, 228, 179], [116, 196, 118], [49, 163, 84], [0, 109, 44]],
     "viridis": [[253, 231, 37], [94, 201, 98], [33, 145, 140], [59, 82, 139], [68, 1, 84]],
+    "Greys": [[247, 247, 247], [204, 204, 204], [150, 150, 150], [99, 99, 99], [37, 37, 37]],
 }
 #: Risk indicators (higher is worse) and protective ones get different hues.
 RISK_PALETTE = "YlOrRd"
 PROTECTIVE_PALETTE = "Blues"
+#: Context indicators (e.g. birth region, income) are neither: a neutral grey scale, never
+#: the risk hue.
+CONTEXT_PALETTE = "Greys"
+_ROLE_PALETTES = {
+    "risk": RISK_PALETTE,
+    "protective": PROTECTIVE_PALETTE,
+    "context": CONTEXT_PALETTE,
+}
 #: Missing or suppressed values (no hatching in deck.gl, so plain light grey).
 MISSING_COLOR: RGB = [204, 204, 204]
 #: Fill of the municipality under the data, so the map is readable without tiles.
@@ -47,6 +56,20 @@ LABEL_COLOR: RGB = [33, 33, 33]
 COORDINATE_DECIMALS = 6
 #: Label of missing/suppressed values in legends.
 MISSING_LABEL = "Uppgift saknas eller dold"
+
+
+def palette_for_role(role: str) -> str:
+    """The map palette of an indicator role; an unknown role is an error, never the risk hue.
+
+    Examples
+    --------
+    >>> palette_for_role("risk"), palette_for_role("context")
+    ('YlOrRd', 'Greys')
+    """
+    try:
+        return _ROLE_PALETTES[role]
+    except KeyError:
+        raise ValueError(f"unknown indicator role {role!r}") from None
 
 
 def palette_colors(palette: str = RISK_PALETTE, k: int = 5) -> list[RGB]:

@@ -70,8 +70,8 @@ def spine_data(
     year = values[values["period"] == period]
     for ind_id, part in year.groupby("indicator_id"):
         ind = catalogue.get(ind_id)
-        if ind is None or ind.kind == "count":
-            continue
+        if ind is None or ind.kind == "count" or ind.role == "context":
+            continue  # context (e.g. birth region) has no better/worse side
         muni = part.loc[part["area_code"] == municipality_code, "value"]
         dist = part[(part["area_level"] == "district") & ~part["suppressed"].astype(bool)]["value"]
         me = part[part["area_code"] == area_code]

@@ -28,12 +28,14 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from catalogue import Indicator, load_catalogue
+from catalogue import INPUTS, Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import HIDDEN_COLUMNS, suppress
-from indicators.inputs import indicator_inputs, registered_inputs
+from indicators.inputs import indicator_inputs
 from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
 from indicators.trend import recent_trend
+from store.areas import read_area_table
+from store.observations import read_observations
 
 OUTPUT_COLUMNS = [
     "indicator_id",
@@ -52,7 +54,8 @@ OUTPUT_COLUMNS = [
     "reason",
     "synthetic",
 ]
-LEVELS = ("municipality", "district", "stadsdel")
+#: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
+LEVELS = ("country", "municipality", "district", "stadsdel")
 _KEY = ["indicator_id", "area_code", "period"]
 _TEXT_COLUMNS = ("indicator_id", "area_code", "area_name", "area_level", "period", "kind")
 
@@ -97,15 +100,11 @@ def _as_categories(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 # --- 1. inputs -----------------------------------------------------------------------------------
 
 
-def _measures_read(indicator: Indicator) -> set[str]:
-    """The stored measures an indicator's input function reads (its own id included)."""
-    registered = registered_inputs().get(indicator.input)
-    wanted = {indicator.id}
-    if registered is not None:
-        wanted |= set(registered.reads)
-        if registered.requires_population and indicator.population_measure:
-            wanted.add(indicator.population_measure)
-    return wanted
+def _measures_read(ind: Indicator) -> set[str]:
+    """The stored measures an indicator's value is made from (its id, its input's reads)."""
+    spec = INPUTS.get(ind.input)
+    reads = set(spec.reads) if spec is not None else set()
+    return {ind.id, *reads} | ({ind.population_measure} if ind.population_measure else set())
 
 
 def gather_inputs(
@@ -118,8 +117,8 @@ def gather_inputs(
 
     Each indicator's input function gets only the observation rows of the measures it reads
     (one grouping of the store rows by measure, not one scan per indicator). ``synthetic``
-    is that of the indicator's own stored row; a row derived from other measures counts as
-    synthetic (as before issue 17).
+    is True if any stored measure the value is made from is synthetic at that area and
+    period, and for a value with no such row.
 
     Examples
     --------
@@ -144,8 +143,11 @@ def gather_inputs(
         inputs = indicator_inputs(ind, subset)
         if inputs.empty:
             continue
-        own = subset[(subset["measure_id"] == ind.id).to_numpy()]
-        flags = own.groupby(["area_code", "period"], sort=False, observed=True)["synthetic"].max()
+        # Synthetic if any measure the value is made from is (e.g. ej_behoriga_gymnasiet is
+        # read from behoriga_yrkesprogram); a value from real measures only is real.
+        flags = subset.groupby(["area_code", "period"], sort=False, observed=True)[
+            "synthetic"
+        ].max()
         at = flags.index.get_indexer(
             pd.MultiIndex.from_arrays([inputs["area_code"], inputs["period"]])
         )
@@ -422,7 +424,7 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
         index=f.index,
         dtype=object,
     )
-    verdict[is_muni] = "benchmark"
+    verdict[is_muni | (f["area_level"] == "country").to_numpy()] = "benchmark"
     verdict[(f["kind"] == "count").to_numpy()] = "not_compared"  # no per-capita benchmark
     return verdict
 
@@ -589,8 +591,6 @@ def compute(
     >>> compute(s).empty
     True
     """
-    from store.areas import read_area_table
-    from store.observations import read_observations
 
     area_table = read_area_table(store)
     obs = read_observations(store)

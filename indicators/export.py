@@ -60,6 +60,11 @@ def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
     ]
     lines = [(label, str(indicator.get(key, ""))) for label, key in keys if indicator.get(key)]
     lines.append(("Prickning", f"'{SUPPRESSED_MARK}' = prickad uppgift (för få för att visas)"))
+    lines.append(
+        ("Data", "Kolumnen synthetic: true = syntetiskt demovärde, false = verkligt värde")
+    )
+    for line in indicator.get("provenance") or ():  # store.observations.batch_provenance
+        lines.append(("Ursprung", str(line)))
     if indicator.get("synthetic", False):
         lines.append(("OBS", "Demodata – syntetiska värden"))
     return lines

@@ -5,7 +5,7 @@ import html
 import streamlit as st
 
 import ui
-from catalogue import FAMILY_LABELS
+from catalogue import FAMILY_LABELS, ROLE_LABELS
 from indicators.about import method_sections
 
 ui.page_guard("om-metod")
@@ -21,19 +21,19 @@ st.markdown(
     )
 )
 
-tab_ind, tab_method = st.tabs(
-    [t("Indikatorer", "Indicators"), t("Metod och integritet", "Method and privacy")]
+tab_ind, tab_method, tab_sources = st.tabs(
+    [
+        t("Indikatorer", "Indicators"),
+        t("Metod och integritet", "Method and privacy"),
+        t("Källor", "Sources"),
+    ]
 )
 with tab_ind:
     cat = ui.catalogue_frame()
     for family, part in cat.groupby("family", sort=False):
         st.subheader(FAMILY_LABELS.get(family, {}).get(lg, family))
         for _, ind in part.iterrows():
-            role = (
-                t("riskfaktor", "risk factor")
-                if ind["role"] == "risk"
-                else t("skyddsfaktor", "protective factor")
-            )
+            role = ROLE_LABELS.get(ind["role"], {}).get(lg, ind["role"]).lower()
             with st.expander(f"{ui.indicator_name(ind)} — {role}"):
                 s = "sv" if lg == "sv" else "en"
                 st.markdown(
@@ -55,3 +55,23 @@ with tab_method:
     for title, text in method_sections(lg):
         st.subheader(title)
         st.markdown(text)
+with tab_sources:
+    st.markdown(
+        t(
+            "Varifrån de inlästa siffrorna kommer, per import: myndighetens tabell, var filen "
+            "hämtades, när och under vilken licens. Den verkliga offentliga statistiken som följer "
+            "med programmet (SCB RegSO, Skolverket) läses in bredvid demodata; kolumnen *Data* i "
+            "tabellerna och *synthetic* i exporterna visar per värde om det är verkligt eller "
+            "syntetiskt. Källa: SCB. Källa: Skolverket.",
+            "Where the loaded figures come from, per import: the agency's table, where the file "
+            "was retrieved, when and under which licence. The real public statistics shipped with "
+            "the app (SCB RegSO, Skolverket) are loaded beside the demo data; the *Data* column in "
+            "tables and *synthetic* in exports say per value whether it is real or synthetic. "
+            "Source: SCB. Source: Skolverket.",
+        )
+    )
+    sources = ui.provenance_table()
+    if sources.empty:
+        st.info(t("Inga importer med källuppgifter ännu.", "No imports with provenance yet."))
+    else:
+        st.dataframe(sources, hide_index=True, width="stretch")

@@ -29,6 +29,13 @@ catalogue = ui.catalogue()
 rows = spine_data(
     ui.values(), catalogue, area_code=area, period=period, municipality_code=ui.municipality_code()
 )
+# Sweden beside the municipality: its value and the verdict against it (indicators.national).
+national = ui.values_with_sweden()
+mine = national[(national["area_code"] == area) & (national["period"] == period)]
+if not rows.empty:
+    rows = rows.merge(
+        mine[["indicator_id", "sweden_value", "verdict_sweden"]], on="indicator_id", how="left"
+    )
 st.caption(
     t(
         "Varje rad: grå stapel = spridningen mellan områdena (mörkare = mittersta hälften), "
@@ -91,11 +98,83 @@ for col, role, title in (
                             part["verdict"], part["suppressed"], part["reason"], strict=True
                         )
                     ],
+                    t("Sverige", "Sweden"): [
+                        fmt_value(v, kind=k, multiplier=m, lang=ui.lang())
+                        for v, k, m in zip(
+                            part["sweden_value"], part["kind"], part["multiplier"], strict=True
+                        )
+                    ],
+                    t("Jämfört med Sverige", "Compared with Sweden"): [
+                        ui.verdict_text(v) for v in part["verdict_sweden"]
+                    ],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
+
+st.subheader(t("Bakgrund (verklig offentlig statistik)", "Context (real public statistics)"))
+st.caption(
+    t(
+        "Bakgrundsmått är varken risk- eller skyddsfaktorer och ingår inte i något index; "
+        "jämförelsen säger bara högre eller lägre. Födelseland beskriver befolkningen, inget annat.",
+        "Context measures are neither risk nor protective factors and are in no index; the "
+        "comparison says only higher or lower. Birth region describes the population, nothing else.",
+    )
+)
+context_ids = [i.id for i in catalogue.values() if i.role == "context"]
+ctx = mine[mine["indicator_id"].isin(context_ids)]
+muni = national[
+    (national["area_code"] == ui.municipality_code()) & (national["period"] == period)
+].set_index("indicator_id")["value"]
+if ctx.empty:
+    st.info(t("Inga bakgrundsvärden för året.", "No context values for the year."))
+else:
+    lg = ui.lang()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("Mått", "Measure"): [catalogue[i].text("name", lg) for i in ctx["indicator_id"]],
+                t("Området", "District"): [
+                    "–"
+                    if s
+                    else fmt_value(
+                        v, kind=catalogue[i].kind, multiplier=catalogue[i].multiplier, lang=lg
+                    )
+                    for i, v, s in zip(
+                        ctx["indicator_id"], ctx["value"], ctx["suppressed"], strict=True
+                    )
+                ],
+                t("Kommunen", "Municipality"): [
+                    fmt_value(
+                        muni.get(i),
+                        kind=catalogue[i].kind,
+                        multiplier=catalogue[i].multiplier,
+                        lang=lg,
+                    )
+                    for i in ctx["indicator_id"]
+                ],
+                t("Sverige", "Sweden"): [
+                    fmt_value(
+                        v, kind=catalogue[i].kind, multiplier=catalogue[i].multiplier, lang=lg
+                    )
+                    for i, v in zip(ctx["indicator_id"], ctx["sweden_value"], strict=True)
+                ],
+                t("Jämfört med kommunen", "Compared with the municipality"): [
+                    ui.verdict_text(v) for v in ctx["verdict"]
+                ],
+                t("Jämfört med Sverige", "Compared with Sweden"): [
+                    ui.verdict_text(v) for v in ctx["verdict_sweden"]
+                ],
+                t("Data", "Data"): [
+                    t("Syntetisk (demo)", "Synthetic (demo)") if s else t("Verklig", "Real")
+                    for s in ctx["synthetic"].astype(bool)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader(
     t("Sammanvägda index (områden, inte personer)", "Composite indices (places, not people)")

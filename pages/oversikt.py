@@ -21,7 +21,10 @@ left, right = st.columns([3, 2])
 with left:
     clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=430)
 with right:
-    st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch", height=300)
+    # Sweden (real national statistics, where there are any) as a second benchmark row.
+    national = ui.values_with_sweden()
+    national = national[(national["indicator_id"] == ind_id) & (national["period"] == period)]
+    st.dataframe(ui.display_table(national, ind), hide_index=True, width="stretch", height=300)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     changes = significant_changes(

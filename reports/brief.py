@@ -37,6 +37,16 @@ from catalogue import SCHEME_LABELS, Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from geo.areas import read_areas, resolve_area
+from geo.boundaries import district_polygons, municipality_polygon
+from geo.classify import class_breaks, legend_labels
+from geo.layers import (
+    MISSING_COLOR,
+    MISSING_LABEL,
+    class_colors,
+    palette_colors,
+    palette_for_role,
+)
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
@@ -135,7 +145,6 @@ def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
     >>> resolve_districts(["ålidhem", "d-ersboda", "Ålidhem"])
     ['d-alidhem', 'd-ersboda']
     """
-    from geo.areas import read_areas, resolve_area
 
     known = read_areas(level="district")
     if districts is None:
@@ -440,6 +449,8 @@ def trend_word(code: str, direction: str) -> str:
     'Ökande (sämre)'
     """
     label = TREND_LABELS.get(code, {"sv": MISSING})["sv"]
+    if direction not in ("higher_is_worse", "higher_is_better"):
+        return label  # context indicators: no better/worse
     if code == "increasing":
         return f"{label} ({'sämre' if direction == 'higher_is_worse' else 'bättre'})"
     if code == "decreasing":
@@ -492,23 +503,13 @@ def map_figure(
 ) -> Figure:
     """Choropleth of one indicator by district (matplotlib, no tiles), zoomed on the town,
     with an overview of the municipality, class legend and the chosen districts outlined."""
-    from geo.boundaries import district_polygons, municipality_polygon
-    from geo.classify import class_breaks, legend_labels
-    from geo.layers import (
-        MISSING_COLOR,
-        MISSING_LABEL,
-        PROTECTIVE_PALETTE,
-        RISK_PALETTE,
-        class_colors,
-        palette_colors,
-    )
 
     polygons = district_polygons()
     rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
     value_of = rows.set_index("area_code")["value"]
     shown = polygons["code"].map(value_of).astype(float).to_numpy()
     breaks = class_breaks(shown, scheme=indicator.default_scheme, k=5)
-    palette = RISK_PALETTE if indicator.role == "risk" else PROTECTIVE_PALETTE
+    palette = palette_for_role(indicator.role)
     k = max(breaks.k, 1)
     colours = [_hex(c) for c in class_colors(breaks.classes, k=k, palette=palette)]
     missing = breaks.classes < 0
@@ -1062,7 +1063,6 @@ def build_brief(
     previous = str(int(period) - 1)
     municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
     names = dict(zip(values["area_code"], values["area_name"], strict=False))
-    from geo.areas import read_areas
 
     names |= dict(zip(read_areas()["code"], read_areas()["name"], strict=True))
     headline = headline_indicator(values, catalogue, period=period, indicator=indicator)

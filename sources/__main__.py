@@ -21,10 +21,14 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from sources import download, kolada, polisen, scb, skolverket
+from sources.template import check_file, import_dataframe, import_file
+from sources.tidy import ParsedSource, template_rows
+from store import Store
+from store.observations import list_batches, rollback_batch
 
 
 def _store(url: str | None):
-    from store import Store
 
     store = Store(url)
     store.migrate()
@@ -56,7 +60,6 @@ def publish(store) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from sources.template import check_file, import_file
 
     if args.check:
         checked = check_file(args.file, source=args.source)
@@ -87,7 +90,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _batches(args: argparse.Namespace) -> int:
-    from store.observations import list_batches
 
     store = _store(args.db)
     try:
@@ -116,7 +118,6 @@ def _batches(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from store.observations import rollback_batch
 
     store = _store(args.db)
     try:
@@ -128,8 +129,6 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from sources import download, kolada, polisen, scb, skolverket
-    from sources.tidy import ParsedSource, template_rows
 
     if not args.fetch:
         raise UserError(
@@ -194,7 +193,6 @@ def _fetch(args: argparse.Namespace) -> int:
             f"python -m sources import {args.out})."
         )
         return 0
-    from sources.template import import_dataframe
 
     source_name = parsed.observations["source"].iloc[0] if len(rows) else args.source
     store = _store(args.db)

@@ -17,8 +17,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.cli import run_cli
 from common.settings import ROOT
+from geo.areas import read_areas, read_deso_mapping
+from sources.demo_est import load_est_demo
+from sources.events import import_interventions
+from sources.public import load_public
+from sources.template import import_file
+from store import Store
+from store.areas import sync_areas
+from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
@@ -88,6 +97,7 @@ INTERVENTIONS = [
         "districts": ["d-ersboda"],
         "start": date(2021, 9, 1),
         "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+        "unit": "Fritid Umeå (demo)",
         "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
     },
     {
@@ -95,6 +105,7 @@ INTERVENTIONS = [
         "districts": ["d-alidhem"],
         "start": date(2019, 3, 1),
         "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+        "unit": "Fritidsbanken (demo)",
         "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
     },
     {
@@ -102,6 +113,10 @@ INTERVENTIONS = [
         "districts": ["d-mariehem", "d-tomtebo"],
         "start": date(2023, 8, 15),
         "description": "Fler vuxna ute kvällar och helger (demo).",
+        "unit": "Fältgruppen (demo)",
+        # Also aimed at vandalism, where the synthetic data has no effect: the evaluation
+        # should say "no clear change" there.
+        "targets": ["vuxennarvaro", "skadegorelse"],
         "effect": {"vuxennarvaro": 2.0},
     },
 ]
@@ -136,6 +151,8 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
+        if ind.role == "context":
+            continue  # real public statistics (sources/public.py), never synthesised
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
@@ -187,6 +204,9 @@ def generate_interventions() -> pd.DataFrame:
                 "startdatum": iv["start"].isoformat(),
                 "slutdatum": "",
                 "beskrivning": iv["description"],
+                # The demo's target indicators are those the synthetic data gives an effect.
+                "malindikatorer": ",".join(iv.get("targets", iv["effect"])),
+                "ansvarig": iv["unit"],
             }
             for iv in INTERVENTIONS
         ]
@@ -195,8 +215,6 @@ def generate_interventions() -> pd.DataFrame:
 
 def write_files(out: Path) -> list[Path]:
     """Write the demo template files; byte-identical on every run."""
-    from catalogue import load_catalogue
-    from geo.areas import read_areas, read_deso_mapping
 
     out.mkdir(parents=True, exist_ok=True)
     obs = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
@@ -215,9 +233,6 @@ def write_files(out: Path) -> list[Path]:
 
 def load_demo(store, *, out: Path | None = None) -> int:
     """Generate the demo files and import them through the real import path."""
-    from sources.demo_est import load_est_demo
-    from sources.events import import_interventions
-    from sources.template import import_file
 
     out = out or ROOT / "var" / "demo"
     loaded = 0
@@ -233,8 +248,6 @@ def load_demo(store, *, out: Path | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from store import Store
-    from store.observations import is_empty
 
     parser = argparse.ArgumentParser(
         prog="python -m sources.demo", description="Syntetiska demodata."
@@ -255,8 +268,6 @@ def main(argv: list[str] | None = None) -> int:
 
     store = Store(args.db)
     store.migrate()
-    from geo.areas import read_areas
-    from store.areas import sync_areas
 
     sync_areas(store, read_areas())
     if args.if_empty and not is_empty(store):
@@ -272,6 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     n = load_demo(store)
     publish(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+
+    public = load_public(store)
+    print(
+        f"Verklig offentlig statistik inläst bredvid demodata: {sum(b.rows for b in public)} "
+        f"värden från SCB och Skolverket ({len(public)} filer, data/public/PROVENANCE.md)."
+    )
     return 0
 
 

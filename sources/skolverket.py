@@ -10,13 +10,19 @@ schools in districts (facts.md: schools per district are not hard-coded anywhere
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
 from common.errors import UserError
+from sources.tidy import ParsedSource, tidy_frame
 
 SOURCE = "Skolverket"
 BASE_URL = "https://api.skolverket.se"
@@ -144,3 +150,236 @@ def next_page_url(payload: Mapping) -> str | None:
     body = payload.get("body", payload) if isinstance(payload, Mapping) else {}
     link = ((body.get("_links") or {}).get("next") or {}).get("href")
     return str(link) if link else None
+
+
+# --- "Statistik från Skolverket" CSV exports (final grades per school unit) -----------------
+
+#: Our measures from the export's columns (share columns are % of ``Antal elever``).
+GRADE_COLUMNS = {
+    "Antal elever": "pupils",
+    "Andel (%) elever som uppfyllt betygskriterierna i alla ämnen": "godkanda_alla_amnen",
+    "Andel (%) elever behöriga till yrkesprog.": "behoriga_yrkesprogram",
+    "Genomsnittligt meritvärde (17 ämnen)": "meritvarde_ak9",
+}
+SCHOOL_COLUMNS = {
+    "Skola": "school",
+    "Skol-enhetskod": "school_unit_code",
+    "Skolkommun": "municipality",
+    "Kommun-kod": "municipality_code",
+    "Typ av huvudman": "organiser_type",
+    "Huvudman": "organiser",
+}
+#: Skolverket's markers: '..' too few pupils to publish, '.' no data, '~100' nearly 100 %
+#: (the exact share is withheld to protect pupils). None of them is a number to guess.
+MARKERS = {"..": "för få elever", ".": "uppgift saknas", "~100": "nära 100 %", "": "tomt"}
+
+
+@dataclass(frozen=True)
+class SchoolResults:
+    """One Skolverket export: per-school rows, the school year, and the file's name."""
+
+    frame: pd.DataFrame
+    school_year: str
+    file: str
+
+    @property
+    def period(self) -> str:
+        """The calendar year the school year ends in: '2024/25' → '2025' (grades set in June)."""
+        return str(int(self.school_year[:4]) + 1)
+
+
+def _grade_number(cell: str) -> float:
+    text = cell.strip()
+    if text in MARKERS:
+        return np.nan
+    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+
+def read_school_results(path: str | Path) -> SchoolResults:
+    """Read Skolverket's "Statistik från Skolverket" export of year-9 final grades per school.
+
+    The preamble (source line, title, ``Valt läsår: 2024/25``) comes first, then the header;
+    the body ends at the first empty line (definitions follow). Cells use decimal comma and the
+    markers in :data:`MARKERS`, which become NaN — a hidden value is never guessed.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "s.csv")
+    >>> head = ";".join([*SCHOOL_COLUMNS, "Huvudman orgnr", *GRADE_COLUMNS])
+    >>> _ = open(p, "w", encoding="utf-8-sig").write(
+    ...     "Statistik från Skolverket;\\n;\\nGrundskola - Slutbetyg årskurs 9;\\n"
+    ...     "Valt läsår: 2024/25;\\n;\\n" + head + "\\nA-skolan;1;Umeå;2480;Kommunal;K;1;20;75;~100;230,5\\n")
+    >>> r = read_school_results(p)
+    >>> r.period, r.frame[["pupils", "godkanda_alla_amnen", "behoriga_yrkesprogram"]].values.tolist()
+    ('2025', [[20.0, 75.0, nan]])
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"Filen är inte UTF-8 (byte {exc.start}).", file=path.name) from exc
+    except OSError as exc:
+        raise UserError(f"Filen kan inte läsas: {exc.strerror}.", file=path.name) from exc
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter=";"))
+    if not rows or not rows[0] or not rows[0][0].startswith("Statistik från Skolverket"):
+        raise UserError(
+            "Filen börjar inte med 'Statistik från Skolverket' (Skolverkets export).",
+            file=path.name,
+            row=1,
+        )
+    header_at = next((i for i, r in enumerate(rows[:20]) if r and r[0].strip() == "Skola"), None)
+    year_match = next(
+        (m for r in rows[: header_at or 10] if r and (m := re.search(r"(\d{4})/(\d{2})", r[0]))),
+        None,
+    )
+    if header_at is None or year_match is None:
+        raise UserError(
+            "Hittar inte rubrikraden (Skola;Skol-enhetskod;…) eller raden 'Valt läsår: ÅÅÅÅ/ÅÅ' "
+            "bland de första raderna.",
+            file=path.name,
+        )
+    header = [h.strip() for h in rows[header_at]]
+    missing = [c for c in [*SCHOOL_COLUMNS, *GRADE_COLUMNS] if c not in header]
+    if missing:
+        raise UserError(
+            f"Kolumnerna {', '.join(missing)} saknas.", file=path.name, row=header_at + 1
+        )
+    records = []
+    for i in range(header_at + 1, len(rows)):
+        row = rows[i]
+        if not any(c.strip() for c in row):
+            break  # the definitions after the table
+        if len(row) != len(header):
+            raise UserError(
+                f"Raden har {len(row)} fält men rubriken {len(header)}.", file=path.name, row=i + 1
+            )
+        record = {"row": i + 1}
+        for column, key in SCHOOL_COLUMNS.items():
+            record[key] = row[header.index(column)].strip()
+        for column, key in GRADE_COLUMNS.items():
+            cell = row[header.index(column)]
+            record[f"{key}_near_100"] = cell.strip() == "~100"
+            try:
+                record[key] = _grade_number(cell)
+            except ValueError:
+                raise UserError(
+                    f"{cell!r} är varken ett tal eller en av Skolverkets markeringar "
+                    f"({', '.join(repr(m) for m in MARKERS if m)}).",
+                    file=path.name,
+                    row=i + 1,
+                    column=column,
+                ) from None
+            if key != "meritvarde_ak9" and key != "pupils" and record[key] > 100:
+                raise UserError(
+                    f"Andelen {cell} är över 100 %.", file=path.name, row=i + 1, column=column
+                )
+        records.append(record)
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        raise UserError("Tabellen har inga skolor.", file=path.name, row=header_at + 2)
+    twice = frame["school_unit_code"].duplicated()
+    if twice.any():
+        raise UserError(
+            f"Skolenheten {frame.loc[twice, 'school_unit_code'].iloc[0]} finns två gånger.",
+            file=path.name,
+            row=int(frame.loc[twice, "row"].iloc[0]),
+            column="Skol-enhetskod",
+        )
+    return SchoolResults(frame, f"{year_match[1]}/{year_match[2]}", path.name)
+
+
+def _school_measures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per school and measure: count (passed pupils, or the sum of merit values) and pupils.
+
+    A share becomes a count of pupils (rounded: Skolverket rounds shares to 0,1 %); a row is
+    left out when the pupils or the share is hidden ('..', '.'). '~100' means that 1–4 pupils
+    did not reach it (Skolverket's note in the export): counted as pupils − 2,5, the middle of
+    that range, so a school is neither dropped nor put at 100 % (error at most ±1,5 pupils).
+    """
+    pupils = frame["pupils"]
+    parts = []
+    for measure in ("godkanda_alla_amnen", "behoriga_yrkesprogram"):
+        count = (frame[measure] / 100 * pupils).round()
+        near = frame.get(f"{measure}_near_100", pd.Series(False, index=frame.index))
+        count = count.where(~near.astype(bool), pupils - 2.5)
+        parts.append(frame.assign(measure_id=measure, count=count, denominator=pupils))
+    parts.append(
+        frame.assign(
+            measure_id="meritvarde_ak9",
+            count=frame["meritvarde_ak9"] * pupils,
+            denominator=pupils,
+        )
+    )
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["count"].notna() & out["denominator"].notna()]
+
+
+def school_observations(
+    results: SchoolResults, *, school_district: Mapping[str, str]
+) -> ParsedSource:
+    """District observations from the schools the municipality's key places in a district.
+
+    ``school_district`` maps a school-unit code to a district code (the filled-in key
+    ``data/templates/skola_distrikt_<place>.csv``). A school without a district is left out
+    with a note: its district is never guessed.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"row": [7, 8], "school_unit_code": ["1", "2"], "pupils": [20.0, 30.0],
+    ...     "godkanda_alla_amnen": [50.0, np.nan], "behoriga_yrkesprogram": [np.nan, np.nan],
+    ...     "meritvarde_ak9": [200.0, 250.0]})
+    >>> obs = school_observations(SchoolResults(f, "2024/25", "x.csv"),
+    ...                           school_district={"1": "d-a", "2": "d-a"}).observations
+    >>> obs[["measure_id", "area_code", "count", "denominator"]].values.tolist()
+    [['godkanda_alla_amnen', 'd-a', 10.0, 20.0], ['meritvarde_ak9', 'd-a', 11500.0, 50.0]]
+    """
+    frame = results.frame
+    district = frame["school_unit_code"].map(dict(school_district))
+    notes = []
+    unplaced = int(district.isna().sum())
+    if unplaced:
+        notes.append(
+            f"{unplaced} skolor har inget distrikt i nyckeln skola → distrikt och räknas inte "
+            "till något distrikt (distriktet gissas aldrig)"
+        )
+    placed = _school_measures(frame.assign(area_code=district)[district.notna()])
+    hidden = len(frame[district.notna()]) * 3 - len(placed)
+    if hidden:
+        notes.append(f"{hidden} skolvärden är dolda av Skolverket ('..', '.') och hoppades över")
+    sums = placed.groupby(["measure_id", "area_code"], as_index=False)[
+        ["count", "denominator"]
+    ].sum()
+    return ParsedSource(tidy_frame(sums.assign(period=results.period), source=SOURCE), tuple(notes))
+
+
+def national_school_observations(results: SchoolResults) -> ParsedSource:
+    """Sweden's pupil-weighted values (area ``SE``) from every school with published figures.
+
+    Hidden cells ('..', '.') are left out, so Sweden's value is over the schools that publish
+    the figure (stated as a caveat); Skolverket's own national figure includes them.
+    """
+    measures = _school_measures(results.frame)
+    sums = measures.groupby("measure_id", as_index=False)[["count", "denominator"]].sum()
+    note = (
+        f"Riksvärdet är elevviktat över de {results.frame['school_unit_code'].nunique()} "
+        "skolenheterna i filen, utan skolor vars värde är dolt"
+    )
+    return ParsedSource(
+        tidy_frame(sums.assign(area_code="SE", period=results.period), source=SOURCE), (note,)
+    )
+
+
+def municipality_schools(results: SchoolResults, municipality_code: str) -> pd.DataFrame:
+    """The schools of one municipality (name, code, organiser), e.g. Umeå's 23.
+
+    >>> f = pd.DataFrame({"school": ["A"], "school_unit_code": ["1"], "municipality_code":
+    ...     ["2480"], "organiser_type": ["Kommunal"], "organiser": ["Umeå kommun"]})
+    >>> len(municipality_schools(SchoolResults(f, "2024/25", "x"), "2480"))
+    1
+    """
+    f = results.frame
+    return f.loc[
+        f["municipality_code"] == municipality_code,
+        ["school", "school_unit_code", "organiser_type", "organiser"],
+    ].reset_index(drop=True)

@@ -48,6 +48,7 @@ from sources.validate import (
     cells_as_text,
     quote,
 )
+from store.observations import BatchResult, find_loaded_batch, write_observations
 
 #: The batch source when neither ``--source`` nor a ``kalla`` column says otherwise.
 DEFAULT_SOURCE = "kommunal mall"
@@ -950,10 +951,9 @@ def _write(
     synthetic: bool,
     rows_total: int,
     chunk_rows: int,
+    provenance=None,
 ):
     import sqlalchemy as sa
-
-    from store.observations import write_observations
 
     def pieces() -> Iterator[pd.DataFrame]:
         for start in range(0, len(tidy), chunk_rows):
@@ -969,6 +969,7 @@ def _write(
             user=user,
             synthetic=synthetic,
             rows_total=rows_total,
+            provenance=provenance,
         )
     except UserError as exc:
         raise UserError(
@@ -1138,7 +1139,6 @@ def _collector(table: TemplateTable, known_measures, resolve_area) -> Observatio
 
 def _already_loaded(store, checksum: str):
     """The result for a file whose checksum is already loaded (nothing is read or written)."""
-    from store.observations import BatchResult, find_loaded_batch
 
     with store.engine.connect() as conn:
         batch_id = find_loaded_batch(conn, checksum)
@@ -1157,6 +1157,7 @@ def _import_table(
     synthetic,
     chunk_rows,
     resolve_area,
+    provenance=None,
 ):
     unchanged = _already_loaded(store, table.checksum)
     if unchanged is not None:
@@ -1174,6 +1175,7 @@ def _import_table(
         synthetic=synthetic,
         rows_total=checked.rows_read,
         chunk_rows=chunk_rows,
+        provenance=provenance,
     )
 
 
@@ -1188,12 +1190,14 @@ def import_dataframe(
     synthetic: bool = False,
     chunk_rows: int = 200_000,
     resolve_area: Callable[[str], str | None] | None = None,
+    provenance=None,
 ):
     """Import template rows held in memory (same rules as :func:`import_file`).
 
     ``frame`` has template headers (Swedish or English aliases); cells may be text or
     numbers. The checksum is computed from the frame's content, so importing the same frame
-    twice gives "unchanged".
+    twice gives "unchanged". ``provenance`` (a :class:`store.observations.Provenance`) is
+    stored on the batch.
 
     Examples
     --------
@@ -1229,6 +1233,7 @@ def import_dataframe(
         synthetic=synthetic,
         chunk_rows=chunk_rows,
         resolve_area=resolve_area,
+        provenance=provenance,
     )
 
 

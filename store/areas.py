@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from geo.areas import SWEDEN_AREA
 from store import schema
 from store.db import Store
 
@@ -21,8 +22,12 @@ AREA_COLUMNS = [
 
 
 def sync_areas(store: Store, areas: pd.DataFrame) -> int:
-    """Replace the area table with ``areas`` (idempotent). Returns the row count."""
+    """Replace the area table with ``areas`` plus Sweden (the national benchmark area,
+    ``geo.areas.SWEDEN_AREA``) (idempotent). Returns the row count."""
+
     frame = areas[AREA_COLUMNS].copy()
+    if SWEDEN_AREA["code"] not in set(frame["code"]):
+        frame = pd.concat([frame, pd.DataFrame([SWEDEN_AREA])], ignore_index=True)
     frame["focus"] = frame["focus"].fillna(0).astype(int).astype(bool)
     frame["sort_order"] = frame["sort_order"].fillna(0).astype(int)
     frame = frame.astype(object).where(pd.notna(frame), None)

@@ -8,8 +8,8 @@ kept as *superseded* so that rolling the newer batch back brings it back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,24 @@ class BatchResult:
     message: str
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where a batch's figures come from (stored on its ``import_batch`` row, migration 0005).
+
+    Examples
+    --------
+    >>> Provenance(source_table="RegSO: löneinkomst", retrieved_on=date(2026, 12, 3)).shipped
+    False
+    """
+
+    source_table: str | None = None
+    source_ref: str | None = None
+    retrieved_on: date | None = None
+    licence: str | None = None
+    #: A real public snapshot shipped with the app: real, yet not the municipality's own data.
+    shipped: bool = False
+
+
 def find_loaded_batch(conn: sa.Connection, checksum: str) -> int | None:
     b = schema.import_batch
     return conn.execute(
@@ -53,6 +71,7 @@ def open_batch(
     user: str,
     synthetic: bool,
     rows_total: int = 0,
+    provenance: Provenance | None = None,
 ) -> BatchResult | int:
     """Start a batch in the caller's transaction: its id, or the "unchanged" result when a
     loaded batch already has this checksum (re-importing the same file is a no-op)."""
@@ -71,6 +90,7 @@ def open_batch(
             rows_loaded=0,
             status="loaded",
             synthetic=synthetic,
+            **asdict(provenance or Provenance()),
         )
     ).inserted_primary_key[0]
 
@@ -85,6 +105,7 @@ def write_observations(
     user: str,
     synthetic: bool = False,
     rows_total: int | None = None,
+    provenance: Provenance | None = None,
 ) -> BatchResult:
     """Load observation chunks as one batch, in one transaction.
 
@@ -102,6 +123,7 @@ def write_observations(
             user=user,
             synthetic=synthetic,
             rows_total=rows_total or 0,
+            provenance=provenance,
         )
         if isinstance(batch_id, BatchResult):
             return batch_id
@@ -311,14 +333,59 @@ def freshness(store: Store) -> pd.DataFrame:
 
 
 def has_real_data(store: Store) -> bool:
-    """True once any non-synthetic batch is loaded (the demo banner goes away)."""
+    """True once any of the municipality's own (non-synthetic, not shipped) batches is loaded
+    (the demo banner goes away). The shipped public snapshots do not count."""
     b = schema.import_batch
     with store.engine.connect() as conn:
         return bool(
             conn.execute(
-                sa.select(sa.func.count()).where(b.c.status == "loaded", b.c.synthetic.is_(False))
+                sa.select(sa.func.count()).where(
+                    b.c.status == "loaded", b.c.synthetic.is_(False), b.c.shipped.is_(False)
+                )
             ).scalar()
         )
+
+
+def has_shipped_public_data(store: Store) -> bool:
+    """True when real public snapshots shipped with the app (data/public/) are loaded."""
+    b = schema.import_batch
+    with store.engine.connect() as conn:
+        return bool(
+            conn.execute(
+                sa.select(sa.func.count()).where(b.c.status == "loaded", b.c.shipped.is_(True))
+            ).scalar()
+        )
+
+
+def batch_provenance(store: Store) -> pd.DataFrame:
+    """Loaded batches that carry provenance: source, table, reference, retrieval date, licence.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> batch_provenance(s).columns.tolist()[:3]
+    ['id', 'source', 'source_table']
+    """
+    b = schema.import_batch
+    cols = [
+        b.c.id,
+        b.c.source,
+        b.c.source_table,
+        b.c.source_ref,
+        b.c.retrieved_on,
+        b.c.licence,
+        b.c.shipped,
+        b.c.file_name,
+        b.c.created_at,
+        b.c.rows_loaded,
+    ]
+    q = (
+        sa.select(*cols)
+        .where(b.c.status == "loaded", b.c.source_table.is_not(None))
+        .order_by(b.c.id)
+    )
+    with store.engine.connect() as conn:
+        return pd.DataFrame(conn.execute(q).mappings().all(), columns=[c.name for c in cols])
 
 
 def is_empty(store: Store) -> bool:

@@ -41,6 +41,14 @@ import_batch = sa.Table(
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("rolled_back_at", sa.DateTime(timezone=True)),
     sa.Column("rolled_back_by", sa.String(200)),
+    # Provenance (migration 0005): the publisher's table, where the file came from, when, licence.
+    sa.Column("source_table", sa.String(300)),
+    sa.Column("source_ref", sa.String(500)),
+    sa.Column("retrieved_on", sa.Date),
+    sa.Column("licence", sa.String(100)),
+    # A real public snapshot shipped with the app (data/public/): real, but not the
+    # municipality's own data, so it does not end demo mode.
+    sa.Column("shipped", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
 )
 
 observation = sa.Table(
@@ -113,6 +121,12 @@ intervention = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id")),
+    # Migration 0003 (issue 13): comma-separated indicator ids, the unit that runs it, and
+    # the last change made on the page (rows from an import carry their batch instead).
+    sa.Column("target_indicators", sa.Text),
+    sa.Column("responsible_unit", sa.String(200)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_by", sa.String(200)),
 )
 
 audit_log = sa.Table(

@@ -15,7 +15,14 @@ defined once, in the module named beside it.
 """
 
 from ui.downloads import audit_export, brief_download, download_buttons
-from ui.est_view import est_controls, est_forms_and_brief, est_hotspots, est_map, est_week
+from ui.est_view import (
+    est_controls,
+    est_forms_and_brief,
+    est_hotspots,
+    est_map,
+    est_public,
+    est_week,
+)
 from ui.guard import leave_legacy_pages_mode, page_guard
 from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
 from ui.reads import (
@@ -27,13 +34,16 @@ from ui.reads import (
     data_version,
     focus_districts,
     freshness_table,
+    has_public_data,
     interventions,
     is_demo,
     municipality_code,
+    provenance_table,
     session_role,
     store,
     user_name,
     values,
+    values_with_sweden,
 )
 from ui.tables import (
     TARTAN_COLOURS,
@@ -72,10 +82,12 @@ __all__ = [
     "est_forms_and_brief",
     "est_hotspots",
     "est_map",
+    "est_public",
     "est_week",
     "fmt_num",
     "focus_districts",
     "freshness_table",
+    "has_public_data",
     "indicator_name",
     "indicator_view",
     "interventions",
@@ -84,6 +96,7 @@ __all__ = [
     "leave_legacy_pages_mode",
     "municipality_code",
     "page_guard",
+    "provenance_table",
     "select_districts",
     "select_indicator",
     "select_period",
@@ -94,5 +107,6 @@ __all__ = [
     "trend_text",
     "user_name",
     "values",
+    "values_with_sweden",
     "verdict_text",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access.reads import provenance as read_provenance
 from access.reads import record_export
 from geo.boundaries import district_polygons, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
@@ -16,10 +17,27 @@ from ui.i18n import t
 from ui.reads import focus_districts, session_role, store, user_name
 
 
+def provenance_lines(indicator_source: str) -> list[str]:
+    """One line per loaded batch whose publisher the indicator names as its source (e.g. SCB
+    for the RegSO context measures): table, reference, retrieval date, licence."""
+    p = read_provenance(store(), session_role())
+    lines = []
+    for row in p.itertuples():
+        if row.source and row.source.casefold() in indicator_source.casefold():
+            lines.append(
+                f"{row.source}: {row.source_table}; {row.source_ref}; hämtad {row.retrieved_on}; "
+                f"licens {row.licence} (import {row.id})"
+            )
+    return lines
+
+
 def download_buttons(
     frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str, geojson: bool = False
 ) -> None:
     """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
+    meta = ind.to_dict()
+    meta["provenance"] = provenance_lines(str(ind.get("source", "")))
+    ind = pd.Series(meta)
     cols = st.columns(3, gap="small")
     cols[0].download_button(
         "⬇ CSV",

@@ -9,11 +9,22 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from geo.boundaries import district_polygons
+from geo.layers import (
+    area_tooltip,
+    choropleth_colors,
+    choropleth_layer,
+    deck,
+    label_layer,
+    legend_entries,
+    municipality_view_state,
+    palette_for_role,
+    urban_view_state,
+)
 
 
 @st.cache_data(show_spinner=False)
 def _district_polygons():
-    from geo.boundaries import district_polygons
 
     return district_polygons(crs=4326)
 
@@ -39,18 +50,6 @@ def district_choropleth(
     map_style: str | None = None,
 ) -> str | None:
     """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
-    from geo.layers import (
-        PROTECTIVE_PALETTE,
-        RISK_PALETTE,
-        area_tooltip,
-        choropleth_colors,
-        choropleth_layer,
-        deck,
-        label_layer,
-        legend_entries,
-        municipality_view_state,
-        urban_view_state,
-    )
 
     lg = ui.lang()
     gdf = _district_polygons().merge(
@@ -70,7 +69,7 @@ def district_choropleth(
         right_on="area_code",
         how="left",
     )
-    palette = PROTECTIVE_PALETTE if ind["role"] == "protective" else RISK_PALETTE
+    palette = palette_for_role(ind["role"])
     colours, breaks = choropleth_colors(
         gdf["value"].to_numpy(float), scheme=ind["default_scheme"], palette=palette
     )

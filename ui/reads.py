@@ -12,13 +12,15 @@ import streamlit as st
 from access.app import freshness, has_real_data, open_store
 from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
-from access.reads import indicator_values
+from access.reads import indicator_values, shipped_public_data
+from access.reads import provenance as read_provenance
 from access.reads import values_version as published_version
 from catalogue import load_catalogue
 from common.errors import UserError
 from common.settings import database_url
 from geo.areas import read_areas
 from indicators.composite_view import district_composites
+from indicators.national import with_sweden
 from ui.i18n import t
 
 
@@ -84,6 +86,12 @@ def values(*, levels=("municipality", "district")) -> pd.DataFrame:
     return frame[frame["area_level"].isin(levels)]
 
 
+def values_with_sweden() -> pd.DataFrame:
+    """Published values of Sweden, the municipality and the districts, each with Sweden's value
+    and the verdict against it (``indicators.national.with_sweden``)."""
+    return with_sweden(values(levels=("country", "municipality", "district")), catalogue())
+
+
 @st.cache_data(show_spinner=False)
 def catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index(
@@ -117,6 +125,27 @@ def municipality_code() -> str:
 
 def is_demo() -> bool:
     return not has_real_data(store())
+
+
+def has_public_data() -> bool:
+    """True when the real public statistics shipped with the app are loaded beside the demo."""
+    return shipped_public_data(store())
+
+
+def provenance_table() -> pd.DataFrame:
+    """Source, table, reference, retrieval date and licence per loaded batch, for display."""
+    p = read_provenance(store(), session_role())
+    return pd.DataFrame(
+        {
+            t("Källa", "Source"): p["source"],
+            t("Tabell", "Table"): p["source_table"],
+            t("Hämtad från", "Retrieved from"): p["source_ref"],
+            t("Hämtad", "Retrieved"): p["retrieved_on"].astype(str),
+            t("Licens", "Licence"): p["licence"],
+            t("Import", "Batch"): p["id"],
+            t("Värden", "Values"): p["rows_loaded"],
+        }
+    )
 
 
 @st.cache_data(show_spinner=False)

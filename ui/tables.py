@@ -66,6 +66,17 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
             t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
         }
     )
+    if "verdict_sweden" in frame:  # the second benchmark (indicators.national)
+        out.insert(
+            6,
+            t("Jämfört med Sverige", "Compared with Sweden"),
+            frame["verdict_sweden"].map(verdict_text).to_numpy(),
+        )
+    if "synthetic" in frame:  # every value says whether it is real or synthetic
+        out[t("Data", "Data")] = [
+            t("Syntetisk (demo)", "Synthetic (demo)") if s else t("Verklig", "Real")
+            for s in frame["synthetic"].astype(bool)
+        ]
     return out
 
 

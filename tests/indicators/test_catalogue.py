@@ -152,7 +152,7 @@ def test_every_family_has_a_yaml_a_module_and_indicators():
 def test_both_roles_are_present_with_several_protective_factors():
     catalogue = load_catalogue().values()
     roles = {ind.role for ind in catalogue}
-    assert roles == {"risk", "protective"}
+    assert roles == {"risk", "protective", "context"}  # context: tests/indicators/test_context.py
     assert sum(ind.role == "protective" for ind in catalogue) >= 8
 
 
