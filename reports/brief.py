@@ -51,6 +51,7 @@ from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
+from reports.brief_interventions import interventions_section
 from reports.pdf import (
     DEMO_LABEL,
     FONT_FAMILY,
@@ -1182,6 +1183,10 @@ def build_brief(
         names=names,
     )
     pdf.ln(3)
+    if interventions_section(
+        pdf, store, role=role, period=period, districts=codes, names=names, catalogue=catalogue
+    ):
+        pdf.ln(2)
     add_boxed_text(
         pdf,
         "Metod",
