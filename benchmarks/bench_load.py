@@ -35,6 +35,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from access.reads import import_file, rollback
+from common import pgserver
+from store import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
     "oversikt",
@@ -65,8 +69,8 @@ COMPLETE = """() => {
   if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   const main = document.querySelector('[data-testid="stMain"]');
-  if (!main || !main.querySelector('h1, [data-testid="stHeading"]')) return false;
-  return true;
+  if (!main) return false;
+  return main.querySelectorAll('[data-testid="stElementContainer"]').length > 0;
 }"""
 FAILED = """() => !!document.querySelector('[data-testid="stException"]')
   || document.body.innerText.includes('kan inte nås')"""
@@ -205,8 +209,6 @@ def _stats(times: list[float]) -> tuple[float, float, float]:
 
 def _import_and_rollback(url: str, tmp: Path, log: list[str]) -> None:
     """What an analyst does meanwhile: import a file, then roll it back (each rebuilds)."""
-    from access.reads import import_file, rollback
-    from store import Store
 
     path = tmp / "belastning.csv"
     path.write_text(
@@ -229,8 +231,6 @@ def _import_and_rollback(url: str, tmp: Path, log: list[str]) -> None:
 
 def run() -> list[dict]:
     from playwright.sync_api import sync_playwright
-
-    from common import pgserver
 
     chromium = "/usr/bin/chromium"
     if not pgserver.available() or not Path(chromium).exists():

@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from catalogue import load_catalogue
+from store.areas import sync_areas
+from store.observations import write_observations
+
 N_AREAS = 6_000
 N_DISTRICTS = 300
 YEARS = tuple(str(year) for year in range(2015, 2026))
@@ -41,7 +45,6 @@ def national_observations(*, seed: int = SEED) -> pd.DataFrame:
     >>> len(national_observations())
     1650000
     """
-    from catalogue import load_catalogue
 
     catalogue = list(load_catalogue().values())
     rng = np.random.default_rng(seed)
@@ -80,8 +83,6 @@ def build_national_store(store, *, chunk_rows: int = 200_000) -> int:
 
     Returns the number of rows loaded.
     """
-    from store.areas import sync_areas
-    from store.observations import write_observations
 
     sync_areas(store, national_areas())
     obs = national_observations()

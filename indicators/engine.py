@@ -32,7 +32,21 @@ from catalogue import INPUTS, Indicator, load_catalogue
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import HIDDEN_COLUMNS, suppress
 from indicators.inputs import indicator_inputs
-from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
+from indicators.rollup import (
+    pool_years,
+    roll_up_periods,
+    with_sum_squares,
+)
+from indicators.stats import (
+    _z_for,
+    compare_to_benchmark,
+    mean_ci,
+    overdispersed_intervals,
+    poisson_count_ci,
+    proportion_ci,
+    rate_ci,
+    sd_from_sums,
+)
 from indicators.trend import recent_trend
 from store.areas import read_area_table
 from store.observations import read_observations
@@ -53,6 +67,9 @@ OUTPUT_COLUMNS = [
     "suppressed",
     "reason",
     "synthetic",
+    "period_label",
+    "benchmark_partial",
+    "phi",
 ]
 #: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
 LEVELS = ("country", "municipality", "district", "stadsdel")
@@ -156,7 +173,10 @@ def gather_inputs(
             indicator_id=ind_id,
             synthetic=np.where(at >= 0, known[np.maximum(at, 0)] if len(known) else True, True),
         )
-        parts.append(inputs[columns])
+        if getattr(ind, "sum_squares_measure", None):
+            inputs = with_sum_squares(inputs, ind, observations)
+        extra = ["sum_squares"] if "sum_squares" in inputs.columns else []
+        parts.append(inputs[[*columns, *extra]])
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True)
@@ -198,13 +218,11 @@ class _Codes:
         return (indicator.astype(np.int64) * n_a + area) * n_p + period
 
 
-def _sum_by_key(
-    key: np.ndarray, numerator, denominator, synthetic, *, min_count: int
-) -> pd.DataFrame:
-    grouped = pd.DataFrame(
-        {"numerator": numerator, "denominator": denominator, "synthetic": synthetic}
-    ).groupby(key, sort=True)
-    sums = grouped[["numerator", "denominator"]].sum(min_count=min_count)
+def _sum_by_key(key: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Grouped sums (NaN if no part known) of the number columns, ``synthetic`` any."""
+    grouped = pd.DataFrame(columns).groupby(key, sort=True)
+    numbers = [c for c in columns if c != "synthetic"]
+    sums = grouped[numbers].sum(min_count=1)
     sums["synthetic"] = grouped["synthetic"].max()
     return sums
 
@@ -212,10 +230,8 @@ def _sum_by_key(
 def _append_new(
     frame: pd.DataFrame, sums: pd.DataFrame, codes: _Codes, have: np.ndarray
 ) -> pd.DataFrame:
-    """Rows of ``sums`` (indexed by key) whose key is not in ``have``, appended as strings."""
+    """Rows of ``sums`` (indexed by key) whose key is not in ``have``, appended."""
     sums = sums[~np.isin(sums.index.to_numpy(), have)]
-    if sums.empty:
-        return frame
     key = sums.index.to_numpy()
     n_a, n_p = len(codes.areas), len(codes.periods)
     frame = frame.assign(
@@ -228,48 +244,29 @@ def _append_new(
             "indicator_id": codes.column("indicator_id", key // (n_a * n_p)),
             "area_code": codes.column("area_code", (key // n_p) % n_a),
             "period": codes.column("period", key % n_p),
-            "numerator": sums["numerator"].to_numpy(float),
-            "denominator": sums["denominator"].to_numpy(float),
+            **{c: sums[c].to_numpy(float) for c in sums.columns if c != "synthetic"},
             "synthetic": sums["synthetic"].to_numpy(bool),
         }
     )
     return pd.concat([frame, new], ignore_index=True)
 
 
-def _roll_up_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add year rows as the sum of sub-period rows where no year row exists."""
-    period = frame["period"]
-    sub = (~_is_year(period) & ~period.str.contains("W")).to_numpy()
-    if not sub.any():
-        return frame
-    part = frame[sub]
-    years = (
-        part.assign(period=part["period"].str[:4])
-        .groupby(_KEY, as_index=False, sort=False)
-        .agg(
-            numerator=("numerator", "sum"),
-            denominator=("denominator", "sum"),
-            synthetic=("synthetic", "max"),
-        )
-    )
-    have = pd.MultiIndex.from_frame(frame[_KEY])
-    years = years[~pd.MultiIndex.from_frame(years[_KEY]).isin(have)]
-    return pd.concat([frame, years], ignore_index=True)
-
-
 def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFrame:
-    """Add rows for every ancestor area as the sum of its descendants' stored rows.
+    """Add rows for every ancestor area as the sum of its descendants' rows, marked if partial
+    (the rules of :func:`indicators.rollup.roll_up_areas`, on integer codes).
 
-    Ancestors are followed level by level on integer codes (a parent array), each level one
-    grouped sum; existing rows win over sums.
+    Ancestors are followed level by level on a parent array, each level one grouped sum;
+    stored rows win over sums. A computed row is ``partial`` when a direct child of its area
+    has no row for that indicator and period, or a partial one.
     """
+    frame = frame.assign(partial=False)
     if frame.empty:
         return frame
     codes = _Codes(frame, area_table)
     own_key = codes.key(codes.indicator, codes.area, codes.period)
-    numerator = frame["numerator"].to_numpy(float)
-    denominator = frame["denominator"].to_numpy(float)
-    synthetic = frame["synthetic"].to_numpy(bool)
+    numbers = [c for c in ("numerator", "denominator", "sum_squares") if c in frame.columns]
+    values = {c: frame[c].to_numpy(float) for c in numbers}
+    values["synthetic"] = frame["synthetic"].to_numpy(bool)
     keys, rows = [], []
     ancestor = codes.parent[codes.area]
     while True:
@@ -282,14 +279,36 @@ def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFram
     if not keys:
         return frame
     rows_all = np.concatenate(rows)
-    sums = _sum_by_key(
-        np.concatenate(keys),
-        numerator[rows_all],
-        denominator[rows_all],
-        synthetic[rows_all],
-        min_count=1,
-    )
-    return _append_new(frame, sums, codes, own_key)
+    sums = _sum_by_key(np.concatenate(keys), {c: v[rows_all] for c, v in values.items()})
+    out = _append_new(frame, sums, codes, own_key)
+    out["partial"] = _partial(out, codes, n_stored=len(frame))
+    return out
+
+
+def _partial(out: pd.DataFrame, codes: _Codes, *, n_stored: int) -> np.ndarray:
+    """Partial flags of the computed rows, bottom-up over the (shallow) area tree."""
+    area = _index_of(out["area_code"], pd.Index(codes.areas))
+    ind = _index_of(out["indicator_id"], pd.Index(codes.indicators))
+    per = _index_of(out["period"], pd.Index(codes.periods))
+    key = codes.key(ind, area, per)
+    parent = codes.parent[area]
+    has_parent = parent >= 0
+    parent_key = codes.key(ind[has_parent], parent[has_parent], per[has_parent])
+    n_children = np.bincount(codes.parent[codes.parent >= 0], minlength=len(codes.areas))
+    present = pd.Series(parent_key).value_counts()
+    computed = np.arange(len(out)) >= n_stored
+    partial = np.zeros(len(out), dtype=bool)
+    counted = present.reindex(key[computed]).fillna(0).to_numpy()
+    partial[computed] = counted < n_children[area[computed]]
+    for _ in range(8):  # the tree is 2-3 levels deep: a partial child makes its parent partial
+        child_partial = pd.Series(partial[has_parent]).groupby(parent_key).max()
+        inherited = child_partial.reindex(key[computed]).fillna(False).to_numpy(bool)
+        updated = partial.copy()
+        updated[computed] |= inherited
+        if (updated == partial).all():
+            break
+        partial = updated
+    return partial
 
 
 # --- 3. values and intervals ---------------------------------------------------------------------
@@ -303,7 +322,6 @@ def _meta(catalogue: Mapping[str, Indicator]) -> pd.DataFrame:
                 "kind": i.kind,
                 "multiplier": float(i.multiplier),
                 "direction": i.direction,
-                "sd": float(getattr(i, "assumed_sd", None) or np.nan),
                 "min_denominator": getattr(i, "min_denominator", None),
             }
             for i in catalogue.values()
@@ -311,11 +329,13 @@ def _meta(catalogue: Mapping[str, Indicator]) -> pd.DataFrame:
     ).set_index("indicator_id")
 
 
-def _values(frame: pd.DataFrame, catalogue: Mapping[str, Indicator]) -> pd.DataFrame:
+def _values(
+    frame: pd.DataFrame, catalogue: Mapping[str, Indicator], confidence: float = 0.95
+) -> pd.DataFrame:
     meta = _meta(catalogue)
     at = _index_of(frame["indicator_id"], meta.index)
     f = frame.copy()
-    for column in ("multiplier", "sd", "min_denominator"):
+    for column in ("multiplier", "min_denominator"):
         f[column] = pd.to_numeric(meta[column]).to_numpy(float)[at]
     for column in ("kind", "direction"):
         categories = meta[column].astype("category").cat
@@ -333,16 +353,19 @@ def _values(frame: pd.DataFrame, catalogue: Mapping[str, Indicator]) -> pd.DataF
     kind = f["kind"].to_numpy(dtype=object)
     with np.errstate(divide="ignore", invalid="ignore"):
         m = kind == "proportion"
-        lo, hi = proportion_ci(num[m], den[m])
+        lo, hi = proportion_ci(num[m], den[m], confidence)
         value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
         m = kind == "rate"
-        lo, hi = rate_ci(num[m], den[m])
+        lo, hi = rate_ci(num[m], den[m], confidence)
         value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
         m = kind == "mean"
-        lo, hi = mean_ci(num[m], den[m], f["sd"].to_numpy(float)[m])
+        # A mean's spread only from stored sums of squares: no assumed standard deviation.
+        squares = f["sum_squares"] if "sum_squares" in f.columns else pd.Series(np.nan, f.index)
+        sd = sd_from_sums(num[m], den[m], squares.to_numpy(float)[m])
+        lo, hi = mean_ci(num[m], den[m], sd, confidence)
         value[m], lower[m], upper[m] = num[m] / den[m], lo, hi
         m = kind == "count"
-        lo, hi = poisson_count_ci(num[m])
+        lo, hi = poisson_count_ci(num[m], confidence)
         value[m], lower[m], upper[m] = num[m], lo, hi
     f["value"], f["lower"], f["upper"] = value, lower, upper
     return f
@@ -429,14 +452,28 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
     return verdict
 
 
-def _trends(f: pd.DataFrame) -> pd.Series:
+def _benchmark_partial(f: pd.DataFrame, municipality: str) -> np.ndarray:
+    """Per row: is the municipality value of its indicator and period a partial sum? (the
+    ``partial`` flag of the municipality row; :func:`indicators.rollup.benchmark_partial`)."""
+    ind, _ = pd.factorize(f["indicator_id"])
+    per, periods = pd.factorize(f["period"])
+    key = ind.astype(np.int64) * len(periods) + per
+    is_muni = (f["area_code"] == municipality).to_numpy()
+    flags = np.zeros((ind.max() + 1) * len(periods) if len(f) else 0, dtype=bool)
+    flags[key[is_muni]] = f["partial"].to_numpy(bool)[is_muni]
+    return flags[key] if len(f) else np.zeros(0, dtype=bool)
+
+
+def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
     """Recent-trend code per row (yearly series only; other periods get 'cannot_calculate').
 
     Per kind one matrix (series × years) per input, filled by index; the marker belongs to
     the latest point of each series.
     """
     out = np.full(len(f), "cannot_calculate", dtype=object)
-    is_year = _is_year(f["period"]).to_numpy()
+    period = f["period"].astype("str")
+    # Pools ("2022–2024") have no trend.
+    is_year = (_is_year(period) & (f["period_label"].astype("str") == period)).to_numpy()
     kinds = f["kind"].to_numpy(dtype=object)
     for kind in pd.unique(kinds[is_year]):
         rows = np.flatnonzero(is_year & (kinds == kind))
@@ -451,14 +488,16 @@ def _trends(f: pd.DataFrame) -> pd.Series:
             m = np.full(shape, np.nan)
             m[series, col] = part[name].to_numpy(float)
             matrices[name] = m
-        trend_kind = kind if kind in ("proportion", "rate") else "other"
+        # Fingertips reads 95 % limits; rescale limits shown at another level (means only).
+        to95 = _z_for(0.95) / _z_for(confidence)
+        value = matrices["value"]
         codes = recent_trend(
             matrices["numerator"],
             matrices["denominator"],
-            kind=trend_kind,
-            values=matrices["value"],
-            lower=matrices["lower"],
-            upper=matrices["upper"],
+            kind=kind,
+            values=value,
+            lower=value - (value - matrices["lower"]) * to95,
+            upper=value + (matrices["upper"] - value) * to95,
         )["trend"].to_numpy(object)
         latest = np.full(shape[0], -1)
         np.maximum.at(latest, series, col)
@@ -498,6 +537,8 @@ def compute_frame(
     min_denominator: int = MIN_DENOMINATOR,
     catalogue: Mapping[str, Indicator] | None = None,
     categorical: bool = False,
+    confidence: float = 0.95,
+    overdispersion: bool = True,
 ) -> pd.DataFrame:
     """:func:`compute` on observations and an area table already in memory.
 
@@ -521,16 +562,21 @@ def compute_frame(
     frame = gather_inputs(observations, catalogue=catalogue, indicator_ids=ids)
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "kind"])
-    frame = _roll_up_periods(frame)
+    frame = roll_up_periods(frame, catalogue)
     frame = _roll_up_areas(frame, area_table)
-    frame = _values(frame, catalogue)
+    frame = pool_years(frame.assign(period=frame["period"].astype("str")), catalogue)
+    frame = _values(frame, catalogue, confidence)
     at = _index_of(frame["area_code"], pd.Index(area_table["code"].to_numpy(dtype=object)))
     frame["area_level"] = _category_of_area(at, area_table["level"], fallback=None)
     frame["area_name"] = _category_of_area(at, area_table["name"], fallback=frame["area_code"])
     municipality = area_table.loc[area_table["level"] == "municipality", "code"].iloc[0]
+    # Between-district spread (φ) widens district intervals where φ > 1 (docs/methods.md).
+    units = (frame["area_level"] == "district").to_numpy()
+    frame = overdispersed_intervals(frame, units=units & overdispersion, confidence=confidence)
     frame = _disclose(frame, area_table, threshold=threshold, min_denominator=min_denominator)
+    frame["benchmark_partial"] = _benchmark_partial(frame, municipality)
     frame["verdict"] = _verdicts(frame, municipality)
-    frame["trend"] = _trends(frame)
+    frame["trend"] = _trends(frame, confidence)
     frame.loc[frame["suppressed"].to_numpy(bool), "verdict"] = None
     keep = frame["area_level"].isin(list(levels)).to_numpy()
     out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
@@ -576,11 +622,18 @@ def compute(
     levels: Iterable[str] = ("municipality", "district"),
     threshold: int = SUPPRESSION_THRESHOLD,
     min_denominator: int = MIN_DENOMINATOR,
+    confidence: float = 0.95,
+    overdispersion: bool = True,
 ) -> pd.DataFrame:
     """Published indicator values: one row per indicator × area × period, suppressed where needed.
 
     Columns: :data:`OUTPUT_COLUMNS` plus ``kind``. Suppressed rows have no numerator,
-    denominator, value or interval, and a reason. Pages and exports do not call this: they
+    denominator, value or interval, and a reason. ``confidence`` is the interval level
+    (0.95, or Fingertips' 0.998); with ``overdispersion`` district intervals are
+    quasi-likelihood intervals where the districts' φ > 1 (``phi``). ``period_label`` is
+    "2022–2024" for pooled rare events; ``benchmark_partial`` says the municipality value
+    is a sum of only some of its districts (no stored municipality row). Pages and exports
+    do not call this: they
     read the published table (:mod:`store.published`) that :mod:`indicators.publish` fills
     once per data version.
 
@@ -601,6 +654,8 @@ def compute(
         levels=levels,
         threshold=threshold,
         min_denominator=min_denominator,
+        confidence=confidence,
+        overdispersion=overdispersion,
     )
     keep = np.ones(len(out), dtype=bool)
     if areas is not None:

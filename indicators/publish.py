@@ -17,7 +17,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from common.errors import UserError
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from indicators.audit import audit, summary_text
+from indicators.engine import compute_frame, period_parent_map
+from store.areas import read_area_table
+from store.observations import read_observations
+from store.published import (
+    abandon_version,
+    begin_version,
+    publish_version,
+    read_values,
+    status,
+    values_version,
+    write_rows,
+)
 
 Progress = Callable[[float, str], None]
 
@@ -36,9 +50,6 @@ class RebuildResult:
 def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
     """The attacker audit of the table about to be published (:func:`indicators.audit.audit`,
     docs/disclosure.md §4), as the version's note; raises if a small count would be shown."""
-    from common.errors import UserError
-    from indicators.audit import audit, summary_text
-    from indicators.engine import period_parent_map
 
     shown = ~frame["suppressed"].to_numpy(bool)
     counting = frame["kind"].isin(["proportion", "rate", "count"]).to_numpy()
@@ -81,16 +92,6 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
     >>> rebuild(s).rows
     0
     """
-    from indicators.engine import compute_frame
-    from store.areas import read_area_table
-    from store.observations import read_observations
-    from store.published import (
-        abandon_version,
-        begin_version,
-        publish_version,
-        values_version,
-        write_rows,
-    )
 
     def report(fraction: float, text: str) -> None:
         if progress is not None:
@@ -138,7 +139,6 @@ def ensure_current(store, *, progress: Progress | None = None) -> int | None:
     >>> s = Store("sqlite://"); s.migrate(); ensure_current(s) is None
     True
     """
-    from store.published import status
 
     state = status(store)
     behind = state["current"] is None or state["source_version"] != state["values_version"]
@@ -167,7 +167,6 @@ def published_values(
     >>> s = Store("sqlite://"); s.migrate(); published_values(s).empty
     True
     """
-    from store.published import read_values
 
     ensure_current(store)
     return read_values(

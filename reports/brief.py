@@ -418,11 +418,10 @@ def trend_codes(
             k: t.reindex(index=index, columns=tables["numerator"].columns)
             for k, t in tables.items()
         }
-        trend_kind = kind if kind in ("proportion", "rate") else "other"
         result = recent_trend(
             tables["numerator"].to_numpy(float),
             tables["denominator"].to_numpy(float),
-            kind=trend_kind,
+            kind=kind,
             values=tables["value"].to_numpy(float),
             lower=tables["lower"].to_numpy(float),
             upper=tables["upper"].to_numpy(float),

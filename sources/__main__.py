@@ -21,6 +21,7 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from indicators.publish import rebuild
 from sources import download, kolada, polisen, scb, skolverket
 from sources.template import check_file, import_dataframe, import_file
 from sources.tidy import ParsedSource, template_rows
@@ -46,7 +47,6 @@ def _values(n: int, one: str = "värde", many: str = "värden") -> str:
 def publish(store) -> None:
     """Rebuild the published values after a change, with a progress line on stderr
     (docs/published.md). The one place the importer's CLI reaches the indicator layer."""
-    from indicators.publish import rebuild
 
     def line(fraction: float, text: str) -> None:
         print(f"\rPublicerar {fraction:4.0%} {text:<48}", end="", file=sys.stderr, flush=True)

@@ -44,6 +44,9 @@ VALUE_COLUMNS = [
     "suppressed",
     "reason",
     "synthetic",
+    "period_label",
+    "benchmark_partial",
+    "phi",
     "kind",
 ]
 _POINTER = "published_version"
@@ -166,6 +169,7 @@ def _records(frame: pd.DataFrame, version: int, start: int) -> pd.DataFrame:
     out.insert(0, "seq", np.arange(start, start + len(frame)))
     out.insert(0, "version", version)
     out["suppressed"] = out["suppressed"].astype(bool)
+    out["benchmark_partial"] = out["benchmark_partial"].fillna(False).astype(bool)
     out["synthetic"] = out["synthetic"].astype(bool)
     return out
 
@@ -214,11 +218,11 @@ def _quoted(columns: list[str]) -> list[str]:
 _COLUMN_LIST = (
     '"version", "seq", "indicator_id", "area_code", "area_name", "area_level", "period", '
     '"numerator", "denominator", "value", "lower", "upper", "verdict", "trend", '
-    '"suppressed", "reason", "synthetic", "kind"'
+    '"suppressed", "reason", "synthetic", "period_label", "benchmark_partial", "phi", "kind"'
 )
 _INSERT_SQL = (
     "INSERT INTO published_value (" + _COLUMN_LIST + ") VALUES "  # noqa: S608 - constants
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _COPY_SQL = "COPY published_value (" + _COLUMN_LIST + ") FROM STDIN WITH (FORMAT text)"
 assert _COLUMN_LIST == ", ".join(_quoted(_INSERT_COLUMNS))
@@ -341,9 +345,9 @@ def read_values(
     with store.engine.connect() as conn:
         rows = conn.execute(q).all()
     frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
-    for column in ("numerator", "denominator", "value", "lower", "upper"):
+    for column in ("numerator", "denominator", "value", "lower", "upper", "phi"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    for column in ("suppressed", "synthetic"):
+    for column in ("suppressed", "synthetic", "benchmark_partial"):
         frame[column] = frame[column].astype(bool)
     for column in ("verdict", "trend", "reason"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)

@@ -192,6 +192,10 @@ published_value = sa.Table(
     sa.Column("suppressed", sa.Boolean, nullable=False),
     sa.Column("reason", sa.String(200)),
     sa.Column("synthetic", sa.Boolean, nullable=False),
+    # pooled rare events: "2022–2024" (issue 16); the municipality value a partial sum; φ
+    sa.Column("period_label", sa.String(20)),
+    sa.Column("benchmark_partial", sa.Boolean),
+    sa.Column("phi", sa.Float),
 )
 sa.Index(
     "ix_published_value_key",

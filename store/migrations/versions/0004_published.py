@@ -45,6 +45,9 @@ def upgrade() -> None:
         sa.Column("suppressed", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=True),
         sa.Column("synthetic", sa.Boolean(), nullable=False),
+        sa.Column("period_label", sa.String(length=20), nullable=True),
+        sa.Column("benchmark_partial", sa.Boolean(), nullable=True),
+        sa.Column("phi", sa.Float(), nullable=True),
     )
     op.create_index(
         "ix_published_value_key",
