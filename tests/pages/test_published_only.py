@@ -3,6 +3,7 @@
 import pytest
 
 import indicators.engine
+import indicators.publish
 
 PAGES = [
     None,  # Översikt
@@ -30,6 +31,8 @@ def engine_calls(monkeypatch):
 
     for name in ("compute", "compute_frame", "gather_inputs"):
         monkeypatch.setattr(indicators.engine, name, refuse(name))
+    monkeypatch.setattr(indicators.publish, "compute_frame", refuse("compute_frame"))
+    monkeypatch.setattr(indicators.publish, "rebuild", refuse("rebuild"))
     return calls
 
 

@@ -100,11 +100,12 @@ def test_a_failed_rebuild_leaves_the_current_version_in_place(any_store, monkeyp
     first = rebuild(any_store)
     load(any_store, {"d-a": 60, "d-b": 80, "d-c": 100}, checksum="c2")
     import indicators.engine
+    import indicators.publish
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indicators.engine, "compute_frame", broken)
+    monkeypatch.setattr(indicators.publish, "compute_frame", broken)
     with pytest.raises(RuntimeError):
         rebuild(any_store)
     assert current_version(any_store) == first.version
@@ -144,11 +145,13 @@ def test_reads_do_not_compute_once_published(any_store, monkeypatch):
     load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
     rebuild(any_store)
     import indicators.engine
+    import indicators.publish
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a read computed statistics")
 
     monkeypatch.setattr(indicators.engine, "compute_frame", forbidden)
+    monkeypatch.setattr(indicators.publish, "compute_frame", forbidden)
     for role in ("publik", "rad", "admin"):
         assert not reads.indicator_values(any_store, role).empty
     assert reads.values_version(any_store) == current_version(any_store)
