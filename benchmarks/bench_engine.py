@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import pgserver
+
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE_TARGET_S = 2.0
 MEMORY_TARGET_MB = 1024
@@ -149,7 +151,6 @@ def _measure(label: str, url: str, *, engine: bool) -> list[dict]:
 
 
 def run() -> list[dict]:
-    from common import pgserver
 
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="uvts-bench-engine-") as tmp:

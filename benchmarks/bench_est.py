@@ -31,6 +31,7 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from access.reads import est_week as access_est_week
 from common.fmt import iso_week  # noqa: E402
 from geo.grid import cells_in_municipality  # noqa: E402
 from indicators.est import (  # noqa: E402
@@ -214,7 +215,6 @@ def _sqlite_with(frame: pd.DataFrame, folder: Path):
 
 def run() -> list[dict]:
     """Median of 5 runs for the page data, 3 for Gi*, 5 for the store path."""
-    from access.reads import est_week as access_est_week
 
     start = time.perf_counter()
     frame = synthetic_incidents()
