@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from common.fmt import fmt_interval, fmt_value
 from indicators.compare import spine_data
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 from ui import charts
 
 ui.page_guard("omradesprofil")
@@ -93,10 +94,8 @@ for col, role, title in (
                         )
                     ],
                     t("Jämfört med Umeå", "Compared with Umeå"): [
-                        r if s else ui.verdict_text(v)
-                        for v, s, r in zip(
-                            part["verdict"], part["suppressed"], part["reason"], strict=True
-                        )
+                        t(PROTECTED, PROTECTED_EN) if s else ui.verdict_text(v)
+                        for v, s in zip(part["verdict"], part["suppressed"], strict=True)
                     ],
                     t("Sverige", "Sweden"): [
                         fmt_value(v, kind=k, multiplier=m, lang=ui.lang())
