@@ -10,7 +10,7 @@ import streamlit as st
 
 from access.reads import provenance as read_provenance
 from access.reads import record_export
-from geo.boundaries import district_polygons, municipality_polygon
+from geo.boundaries import district_polygons, has_boundaries, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
 from ui.i18n import t
@@ -57,7 +57,7 @@ def download_buttons(
         on_click=audit_export,
         args=(f"{stem}.xlsx",),
     )
-    if geojson:
+    if geojson and has_boundaries():
         cols[2].download_button(
             "⬇ GeoJSON",
             to_geojson_bytes(frame, _map_polygons()),

@@ -98,6 +98,11 @@ def est_map(
     cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int
 ) -> None:
     """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
+    from geo.boundaries import has_boundaries, missing_boundaries_message
+
+    if not has_boundaries():  # table-and-chart mode (data/place/<place>.yml)
+        st.info(missing_boundaries_message(), icon="🗺️")
+        return
     frame = cells.merge(
         hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
         on=["cell_x", "cell_y"],
