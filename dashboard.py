@@ -60,6 +60,9 @@ PAGES = {
     "jamforelse": st.Page(
         "pages/jamforelse.py", title=t("Jämförelse", "Comparison"), url_path="jamforelse"
     ),
+    "insatser": st.Page(
+        "pages/insatser.py", title=t("Insatser", "Interventions"), url_path="insatser"
+    ),
     "est": st.Page("pages/est.py", title=t("EST – lägesbild", "EST – situation"), url_path="est"),
     "data": st.Page("pages/data.py", title=t("Data", "Data"), url_path="data"),
     "om-metod": st.Page(

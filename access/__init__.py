@@ -45,6 +45,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "omradesprofil": _ALL,
     "jamforelse": _ALL,
     "om-metod": _ALL,
+    "insatser": _ALL,  # issue 13: everyone reads the register; analysts write
     "est": _ALL,  # publik and others get suppressed district totals (access.reads.est_week)
     "data": _ANALYSTS,
     "admin": _ADMIN,
@@ -59,6 +60,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "est_activities": _EST,
     "est_entry": _EST,
     "brief": _ALL - {"publik"},
+    "interventions_read": _ALL,  # every role sees districts (publik: district level)
+    "interventions_write": _ANALYSTS,
     "batches": _ANALYSTS,
     "import": _ANALYSTS,
     "rollback": _ANALYSTS,
@@ -77,6 +80,8 @@ CAPABILITY_TEXT: dict[str, tuple[str, str]] = {
     "est_activities": ("se EST-aktiviteter", "see EST activities"),
     "est_entry": ("registrera EST-händelser och aktiviteter", "enter EST incidents and activities"),
     "brief": ("ta fram rådets lägesrapport", "produce the council brief"),
+    "interventions_read": ("se insatser och deras utvärdering", "see interventions"),
+    "interventions_write": ("lägga till eller ändra insatser", "add or change interventions"),
     "batches": ("se importerna", "see the import batches"),
     "import": ("läsa in data", "import data"),
     "rollback": ("återställa en import", "roll back an import"),

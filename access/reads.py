@@ -7,7 +7,7 @@ the data layer, not only by hiding widgets"):
 function                  who
 ========================  ===========================================================
 indicator_values          everyone; ``publik`` only municipality and district levels
-est_week                  everyone; district totals (suppressed) unless est/admin
+est_week                  everyone; four-week period totals (protected) unless est/admin
 est_cells                 est, admin
 est_activities            est, admin
 batches, import_file,     analytiker, admin
@@ -29,11 +29,31 @@ import pandas as pd
 import sqlalchemy as sa
 
 from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
+from catalogue import load_catalogue
 from common.errors import UserError
+from indicators import compute, est_public
+from indicators.est import est_view, week_data, weeks_needed
+from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
+from store.est import read_activities, read_incidents
+from store.observations import (
+    batch_provenance,
+    has_shipped_public_data,
+    list_batches,
+    rollback_batch,
+)
 
-AUDIT_ACTIONS = ("signin", "import", "rollback", "export", "role_change")
+AUDIT_ACTIONS = (
+    "signin",
+    "import",
+    "rollback",
+    "export",
+    "role_change",
+    "intervention_add",
+    "intervention_edit",
+    "intervention_end",
+)
 AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
 USER_ROLE_COLUMNS = ["subject", "role"]
 #: The longest user subject (e-mail, OIDC ``sub``) the user_role table holds.
@@ -63,14 +83,11 @@ def indicator_values(
     >>> indicator_values(s, "publik", levels=["stadsdel"]).empty
     True
     """
-    from indicators import compute
 
     require(role, "indicator_values")
     allowed = value_levels(role)
     wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
     if indicator_ids is not None:
-        from catalogue import load_catalogue
-
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
     frame = compute(store, indicator_ids, areas, periods, levels=wanted)
@@ -81,8 +98,6 @@ def indicator_values(
 
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
-    from indicators.est import week_data, weeks_needed
-    from store.est import read_activities, read_incidents
 
     incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
     activities = read_activities(store, weeks=[week])
@@ -93,8 +108,10 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     """The EST lägesbild of ISO ``week`` as ``role`` may see it.
 
     ``est`` and ``admin`` get :func:`indicators.est.est_view` (grid cells, types, partners,
-    hours, activities); every other role gets :func:`indicators.est.public_view`: suppressed
-    district totals and nothing finer (no ``cells`` key).
+    hours, activities); every other role gets :func:`indicators.est_public.public_view`: the
+    last four-week period ended by ``week``, protected district and type totals and the
+    municipality's period totals, no weekly figure, mean, p-value or cell (no ``cells`` key;
+    docs/disclosure.md §6).
 
     Examples
     --------
@@ -102,11 +119,20 @@ def est_week(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> 
     >>> "cells" in est_week(s, "publik", "2025-W47"), "cells" in est_week(s, "est", "2025-W47")
     (False, True)
     """
-    from indicators.est import est_view, public_view
 
     require(role, "est_district_totals")
+    if not may(role, "est_cells"):
+        return _est_public(store, week)
     data = _est_data(store, week, previous_weeks=previous_weeks)
-    return est_view(data) if may(role, "est_cells") else public_view(data)
+    return est_view(data)
+
+
+def _est_public(store: Store, week: str) -> dict:
+    """Four-week periods only, for the roles that may not see counts (docs/disclosure.md §6)."""
+
+    period = est_public.last_complete_period(week)
+    weeks = [w for p in est_public.previous_periods(period, 13) for w in est_public.period_weeks(p)]
+    return est_public.public_view(read_incidents(store, weeks=weeks), week)
 
 
 def est_cells(store: Store, role: str, week: str, *, previous_weeks: int = 8) -> pd.DataFrame:
@@ -131,7 +157,6 @@ def est_activities(store: Store, role: str, week: str) -> pd.DataFrame:
     >>> est_activities(s, "admin", "2025-W47").empty
     True
     """
-    from store.est import read_activities
 
     require(role, "est_activities")
     return read_activities(store, weeks=[week])
@@ -149,7 +174,6 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     >>> batches(s, "analytiker").empty
     True
     """
-    from store.observations import list_batches
 
     require(role, "batches")
     return list_batches(store)
@@ -167,7 +191,6 @@ def import_file(store: Store, role: str, path: str | Path, *, user: str, source:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen Rådet (Umebrå) får inte läsa in data.
     """
-    from sources.template import import_file as import_template_file
 
     require(role, "import")
     return import_template_file(store, path, source=source, user=user)
@@ -183,7 +206,6 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
     Traceback (most recent call last):
     access.PermissionDenied: Rollen EST-gruppen får inte återställa en import.
     """
-    from store.observations import rollback_batch
 
     require(role, "rollback")
     try:
@@ -351,7 +373,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
     >>> provenance(s, "publik").empty
     True
     """
-    from store.observations import batch_provenance
 
     normalise_role(role)
     return batch_provenance(store)
@@ -359,7 +380,6 @@ def provenance(store: Store, role: str) -> pd.DataFrame:
 
 def shipped_public_data(store: Store) -> bool:
     """True when the real public snapshots shipped with the app are loaded (banner wording)."""
-    from store.observations import has_shipped_public_data
 
     return has_shipped_public_data(store)
 

@@ -18,6 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from catalogue import load_catalogue
+from geo.areas import read_areas, read_deso_mapping
+from reports.brief import build_brief
+from sources.demo import generate_observations, load_demo
+from store import Store
+from store.areas import sync_areas
+from store.observations import write_observations
+
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,25 +36,15 @@ REPEATS = 3
 
 def _demo_store(folder: Path):
     """A migrated SQLite store with the demo data; returns (store, how it was loaded)."""
-    from geo.areas import read_areas
-    from store import Store
-    from store.areas import sync_areas
 
     store = Store(f"sqlite:///{folder / 'demo.sqlite'}")
     store.migrate()
     sync_areas(store, read_areas())
     try:
-        from sources.demo import load_demo
-
         load_demo(store, out=folder / "files")
         return store, "sources.demo (template import)"
     except ImportError:
         import pandas as pd
-
-        from catalogue import load_catalogue
-        from geo.areas import read_deso_mapping
-        from sources.demo import generate_observations
-        from store.observations import write_observations
 
         rows = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
         frame = pd.DataFrame(
@@ -73,9 +71,6 @@ def _demo_store(folder: Path):
 
 def run() -> list[dict]:
     from pypdf import PdfReader
-
-    from geo.areas import read_areas
-    from reports.brief import build_brief
 
     with tempfile.TemporaryDirectory(prefix="uvts-bench-brief-") as tmp:
         folder = Path(tmp)

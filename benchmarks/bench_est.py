@@ -41,6 +41,8 @@ from indicators.est import (  # noqa: E402
     week_data,
     weeks_needed,
 )
+from store import Store
+from store.est import read_incidents
 
 N_INCIDENTS = 1_000_000
 N_WEEKS = 520
@@ -182,7 +184,6 @@ def _timed(function, repeats: int) -> tuple[float, object]:
 
 def _sqlite_with(frame: pd.DataFrame, folder: Path):
     """A migrated SQLite store holding ``frame`` as incident rows (bulk insert)."""
-    from store import Store
 
     path = folder / "bench_est.sqlite"
     store = Store(f"sqlite:///{path}")
@@ -212,7 +213,6 @@ def _sqlite_with(frame: pd.DataFrame, folder: Path):
 
 def run() -> list[dict]:
     """Median of 5 runs for the page data, 3 for Gi*, 5 for the store path."""
-    from store.est import read_incidents
 
     start = time.perf_counter()
     frame = synthetic_incidents()

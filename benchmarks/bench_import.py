@@ -28,6 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from catalogue import load_catalogue
+from common import pgserver
+from geo.areas import read_areas
+
 ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
@@ -40,8 +44,6 @@ MEMORY_TARGET_MB = 1024
 
 def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
     """A valid template CSV with ``rows`` distinct area × week × measure rows."""
-    from catalogue import load_catalogue
-    from geo.areas import read_areas
 
     areas = read_areas()
     names = (
@@ -112,7 +114,6 @@ def _child(mode: str, path: Path, url: str) -> dict:
 
 def run(*, rows: int = ROWS, postgres_url: str | None = None) -> list[dict]:
     """SQLite always; PostgreSQL too — a throwaway server is started when none is given."""
-    from common import pgserver
 
     if postgres_url is None and pgserver.available():
         with pgserver.throwaway_server() as port:

@@ -1,20 +1,91 @@
 """`python -m indicators export --db URL --out FILE [--indicator ID ...] [--format ...]`;
-`python -m indicators audit [--db URL | --file FILE] [--indicator ID ...]`.
+`python -m indicators audit [--db URL | --file FILE] [--indicator ID ...]`;
+`python -m indicators evaluate --intervention ID --indicator IND [--method M] [--format F]`.
 
-Writes the suppressed, tidy result. Formats: csv (Swedish Excel: ';', decimal comma, BOM;
-the default), csv-plain (the stable machine contract), excel, geojson.
+``export`` writes the suppressed, tidy result. Formats: csv (Swedish Excel: ';', decimal
+comma, BOM; the default), csv-plain (the stable machine contract), excel, geojson.
+
+``evaluate`` evaluates one intervention of the register on one indicator with each design
+(or ``--method``) from the published values (docs/evaluation.md) and prints JSON or CSV.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from catalogue import load_catalogue
 from common.cli import run_cli
 from common.errors import UserError
+from common.settings import SUPPRESSION_THRESHOLD
+from geo.areas import area_parent_map
+from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
+from indicators import export
+from indicators.audit import audit as attack_published
+from indicators.audit import read_published_csv, summary_text
+from indicators.engine import compute, period_parent_map
+from indicators.evaluation import METHODS, evaluate_published, summary_table, to_json
+from store import Store
+from store.areas import read_area_table
+from store.db import audit
+from store.interventions import read_interventions
 
 FORMATS = ("csv", "csv-plain", "excel", "geojson")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"inte ett heltal: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"måste vara minst 1: {value}")
+    return value
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Evaluate from the published values (district level, suppressed) and print the result."""
+    catalogue = load_catalogue()
+    if args.indicator not in catalogue:
+        raise UserError(
+            f"Okänd indikator: {args.indicator}",
+            message_en=f"Unknown indicator: {args.indicator}",
+        )
+    store = Store(args.db)
+    store.check()
+    register = read_interventions(store)
+    row = register[register["id"] == args.intervention]
+    if row.empty:
+        raise UserError(
+            f"Insatsen {args.intervention} finns inte (python -m indicators evaluate).",
+            message_en=f"No intervention {args.intervention}.",
+        )
+    values = compute(store, [args.indicator], levels=("district",))
+    result = evaluate_published(
+        values,
+        row.iloc[0].to_dict(),
+        indicator=catalogue[args.indicator],
+        others=register,
+        methods=args.method or METHODS,
+    )
+    if args.format == "csv":
+        table = summary_table(result["results"])
+        table.insert(0, "indicator", args.indicator)
+        table.insert(0, "intervention", args.intervention)
+        table.insert(0, "synthetic", result["synthetic"])
+        sys.stdout.write(table.to_csv(index=False, sep=";", decimal=","))
+    else:
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+    with store.engine.begin() as conn:
+        audit(
+            conn,
+            user="cli",
+            action="export",
+            detail=f"utvärdering insats {args.intervention} × {args.indicator} ({args.format})",
+        )
+    return 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,14 +109,17 @@ def main(argv: list[str] | None = None) -> int:
     aud.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
     aud.add_argument("--file", type=Path, help="en exporterad tabell (csv eller csv-plain)")
     aud.add_argument("--indicator", action="append", help="indikator-id (kan upprepas)")
+    ev = sub.add_parser("evaluate", help="utvärdera en insats på en indikator")
+    ev.add_argument("--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)")
+    ev.add_argument("--intervention", required=True, type=_positive_int, help="insatsens id")
+    ev.add_argument("--indicator", required=True, help="indikator-id")
+    ev.add_argument("--method", action="append", choices=METHODS, help="metod (kan upprepas)")
+    ev.add_argument("--format", choices=("json", "csv"), default="json")
     args = parser.parse_args(argv)
     if args.command == "audit":
         return _audit(args)
-
-    from catalogue import load_catalogue
-    from indicators import compute, export
-    from store import Store
-    from store.db import audit
+    if args.command == "evaluate":
+        return _evaluate(args)
 
     catalogue = load_catalogue()
     unknown = [i for i in args.indicator or [] if i not in catalogue]
@@ -72,8 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     else:
         import pandas as pd
 
-        from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
-
         polys = pd.concat(
             [
                 municipality_polygon(crs=4326),
@@ -97,20 +169,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Attack the published table (docs/disclosure.md §4); exit 1 if a cell can be pinned."""
-    from common.settings import SUPPRESSION_THRESHOLD
-    from geo.areas import area_parent_map
-    from indicators.audit import audit, read_published_csv, summary_text
-    from indicators.engine import period_parent_map
-
     if args.file is not None:
         published = read_published_csv(args.file)
         area_parent = area_parent_map()
     else:
-        from catalogue import load_catalogue
-        from indicators import compute
-        from store import Store
-        from store.areas import read_area_table
-
         unknown = [i for i in args.indicator or [] if i not in load_catalogue()]
         if unknown:
             raise UserError(
@@ -127,7 +189,7 @@ def _audit(args: argparse.Namespace) -> int:
         }
     if args.indicator:
         published = published[published["indicator_id"].isin(args.indicator)]
-    result = audit(
+    result = attack_published(
         published.reset_index(drop=True),
         area_parent=area_parent,
         period_parent=period_parent_map(published["period"].astype(str).unique()),

@@ -39,6 +39,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
+from catalogue import load_catalogue
 from common.errors import UserError
 
 __all__ = [
@@ -940,8 +941,6 @@ def read_published_csv(path: str | Path) -> pd.DataFrame:
     when the file has no such column.  Bad input raises a Swedish :class:`UserError` naming
     the file and column.
     """
-    from catalogue import load_catalogue
-
     path = Path(path)
     if not path.is_file():
         raise UserError(f"Filen {path} finns inte.", file=str(path), message_en="file not found")

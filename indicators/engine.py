@@ -18,6 +18,8 @@ from indicators.disclosure import suppress
 from indicators.inputs import indicator_inputs
 from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
 from indicators.trend import recent_trend
+from store.areas import read_area_table
+from store.observations import read_observations
 
 OUTPUT_COLUMNS = [
     "indicator_id",
@@ -246,8 +248,6 @@ def compute(
     Columns: :data:`OUTPUT_COLUMNS` plus ``kind``. Suppressed rows have no numerator,
     denominator, value or interval, and a reason.
     """
-    from store.areas import read_area_table
-    from store.observations import read_observations
 
     catalogue = load_catalogue()
     ids = list(indicator_ids) if indicator_ids is not None else list(catalogue)

@@ -31,6 +31,8 @@ import pandas as pd
 from common.errors import UserError
 from common.fmt import fmt_week, iso_week
 from common.settings import SUPPRESSION_THRESHOLD
+from geo.areas import read_areas
+from geo.grid import cell_ids
 from indicators.disclosure import suppress
 from indicators.stats import weekly_excess
 
@@ -167,7 +169,6 @@ def weeks_needed(week: str, *, previous_weeks: int = BASELINE_WEEKS) -> list[str
 
 
 def _district_names() -> dict[str, str]:
-    from geo.areas import read_areas
 
     districts = read_areas(level="district")
     return dict(zip(districts["code"], districts["name"], strict=True))
@@ -564,7 +565,6 @@ def est_view(data: dict) -> dict:
     >>> est_view({"cells": cells})["cells"][["cell_x", "count"]].values.tolist()
     [[761250, 2]]
     """
-    from geo.grid import cell_ids
 
     out = dict(data)
     cells = data["cells"]

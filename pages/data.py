@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 import ui
+from access.reads import import_file, rollback
 from common.errors import UserError, ValidationError
 from common.settings import DATA_DIR
 
@@ -41,8 +42,6 @@ upload = st.file_uploader(
 )
 source = st.text_input(t("Källa (valfri)", "Source (optional)"), key="upload_source")
 if upload is not None and st.button(t("Läs in", "Import"), type="primary", key="do_import"):
-    from access.reads import import_file
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
@@ -92,8 +91,6 @@ else:
     c1, c2 = st.columns([2, 1])
     target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
     if c2.button(t("Återställ", "Roll back"), key="do_rollback") and target is not None:
-        from access.reads import rollback
-
         try:
             st.success(rollback(store, ui.session_role(), int(target), user=ui.user_name()))
         except UserError as exc:

@@ -1,6 +1,7 @@
 """EST – veckans lägesbild: incidents on the 250 m grid, activities, weekday × hour, this week
 against the previous eight, hotspots, and the weekly brief. Grid cells only for the EST role;
-every other role sees suppressed district totals (access.reads.est_week decides)."""
+every other role sees protected four-week period totals only (access.reads.est_week decides;
+docs/disclosure.md §6)."""
 
 import pandas as pd
 import plotly.express as px
@@ -18,6 +19,9 @@ data = ui.est_week(week, prev_n)
 cells_allowed = "cells" in data
 
 st.title(t("EST – veckans lägesbild", "EST – weekly situation"))
+if not cells_allowed:
+    ui.est_public(data)
+    st.stop()
 st.caption(
     f"{data['week_label']} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}"
     if cells_allowed
@@ -43,12 +47,6 @@ table = pd.DataFrame(
         t("Bedömning", "Assessment"): d["label"].fillna(""),
     }
 )
-if "reason" in d:
-    table[t("Anmärkning", "Note")] = d["reason"].fillna("")
-if not cells_allowed:
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(est.EXCESS_CAVEAT)
-    st.stop()
 
 left, right = st.columns([3, 2])
 with left:

@@ -38,7 +38,21 @@ from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from geo import PLACE
-from geo.boundaries import has_boundaries, missing_boundaries_message
+from geo.areas import read_areas, resolve_area
+from geo.boundaries import (
+    district_polygons,
+    has_boundaries,
+    missing_boundaries_message,
+    municipality_polygon,
+)
+from geo.classify import class_breaks, legend_labels
+from geo.layers import (
+    MISSING_COLOR,
+    MISSING_LABEL,
+    class_colors,
+    palette_colors,
+    palette_for_role,
+)
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
 from indicators.national import SWEDEN, with_sweden
@@ -138,7 +152,6 @@ def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
     >>> resolve_districts(["ålidhem", "d-ersboda", "Ålidhem"])
     ['d-alidhem', 'd-ersboda']
     """
-    from geo.areas import read_areas, resolve_area
 
     known = read_areas(level="district")
     if districts is None:
@@ -499,15 +512,6 @@ def map_figure(
 ) -> Figure:
     """Choropleth of one indicator by district (matplotlib, no tiles), zoomed on the town,
     with an overview of the municipality, class legend and the chosen districts outlined."""
-    from geo.boundaries import district_polygons, municipality_polygon
-    from geo.classify import class_breaks, legend_labels
-    from geo.layers import (
-        MISSING_COLOR,
-        MISSING_LABEL,
-        class_colors,
-        palette_colors,
-        palette_for_role,
-    )
 
     polygons = district_polygons()
     rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
@@ -1085,7 +1089,6 @@ def build_brief(
     previous = str(int(period) - 1)
     municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
     names = dict(zip(values["area_code"], values["area_name"], strict=False))
-    from geo.areas import read_areas
 
     names |= dict(zip(read_areas()["code"], read_areas()["name"], strict=True))
     headline = headline_indicator(values, catalogue, period=period, indicator=indicator)

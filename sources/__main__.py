@@ -22,12 +22,16 @@ import pandas as pd
 from common.cli import run_cli
 from common.errors import UserError
 from common.place import current_place
+from sources import download, kolada, polisen, scb, skolverket
+from sources.template import check_file, import_dataframe, import_file
+from sources.tidy import ParsedSource, template_rows
+from store import Store
+from store.observations import list_batches, rollback_batch
 
 PLACE = current_place()  # data/place/<place>.yml: the default municipality code and name
 
 
 def _store(url: str | None):
-    from store import Store
 
     store = Store(url)
     store.migrate()
@@ -43,7 +47,6 @@ def _values(n: int, one: str = "värde", many: str = "värden") -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from sources.template import check_file, import_file
 
     if args.check:
         checked = check_file(args.file, source=args.source)
@@ -73,7 +76,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _batches(args: argparse.Namespace) -> int:
-    from store.observations import list_batches
 
     store = _store(args.db)
     try:
@@ -102,7 +104,6 @@ def _batches(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from store.observations import rollback_batch
 
     store = _store(args.db)
     try:
@@ -113,8 +114,6 @@ def _rollback(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    from sources import download, kolada, polisen, scb, skolverket
-    from sources.tidy import ParsedSource, template_rows
 
     if not args.fetch:
         raise UserError(
@@ -179,7 +178,6 @@ def _fetch(args: argparse.Namespace) -> int:
             f"python -m sources import {args.out})."
         )
         return 0
-    from sources.template import import_dataframe
 
     source_name = parsed.observations["source"].iloc[0] if len(rows) else args.source
     store = _store(args.db)

@@ -17,9 +17,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.cli import run_cli
+from common.errors import UserError
 from common.place import current_place
 from common.settings import ROOT
+from geo.areas import read_areas, read_deso_mapping
+from geo.boundaries import has_boundaries
+from sources.demo_est import load_est_demo
+from sources.events import import_interventions
+from sources.public import load_public
+from sources.template import import_file
+from store import Store
+from store.areas import sync_areas
+from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
@@ -91,6 +102,7 @@ INTERVENTIONS = [
         "districts": ["d-ersboda"],
         "start": date(2021, 9, 1),
         "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
+        "unit": "Fritid Umeå (demo)",
         "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
     },
     {
@@ -98,6 +110,7 @@ INTERVENTIONS = [
         "districts": ["d-alidhem"],
         "start": date(2019, 3, 1),
         "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
+        "unit": "Fritidsbanken (demo)",
         "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
     },
     {
@@ -105,6 +118,10 @@ INTERVENTIONS = [
         "districts": ["d-mariehem", "d-tomtebo"],
         "start": date(2023, 8, 15),
         "description": "Fler vuxna ute kvällar och helger (demo).",
+        "unit": "Fältgruppen (demo)",
+        # Also aimed at vandalism, where the synthetic data has no effect: the evaluation
+        # should say "no clear change" there.
+        "targets": ["vuxennarvaro", "skadegorelse"],
         "effect": {"vuxennarvaro": 2.0},
     },
 ]
@@ -204,8 +221,6 @@ def _observation(
 
 
 def generate_interventions(areas: pd.DataFrame | None = None) -> pd.DataFrame:
-    from geo.areas import read_areas
-
     interventions = place_interventions(read_areas() if areas is None else areas)
     return pd.DataFrame(
         [
@@ -215,6 +230,9 @@ def generate_interventions(areas: pd.DataFrame | None = None) -> pd.DataFrame:
                 "startdatum": iv["start"].isoformat(),
                 "slutdatum": "",
                 "beskrivning": iv["description"],
+                # The demo's target indicators are those the synthetic data gives an effect.
+                "malindikatorer": ",".join(iv.get("targets", iv["effect"])),
+                "ansvarig": iv["unit"],
             }
             for iv in interventions
         ]
@@ -223,8 +241,6 @@ def generate_interventions(areas: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def write_files(out: Path) -> list[Path]:
     """Write the demo template files; byte-identical on every run."""
-    from catalogue import load_catalogue
-    from geo.areas import read_areas, read_deso_mapping
 
     out.mkdir(parents=True, exist_ok=True)
     obs = generate_observations(read_areas(), read_deso_mapping(), load_catalogue())
@@ -243,9 +259,6 @@ def write_files(out: Path) -> list[Path]:
 
 def load_demo(store, *, out: Path | None = None) -> int:
     """Generate the demo files and import them through the real import path."""
-    from sources.demo_est import load_est_demo
-    from sources.events import import_interventions
-    from sources.template import import_file
 
     out = out or ROOT / "var" / "demo"
     loaded = 0
@@ -256,16 +269,12 @@ def load_demo(store, *, out: Path | None = None) -> int:
             loaded += import_file(
                 store, path, source=SOURCE, user="demo", synthetic=True
             ).rows_loaded
-    from geo.boundaries import has_boundaries
-
     if has_boundaries():  # the EST stream is placed on the place's map (Umeå's coordinates)
         load_est_demo(store, out / "est")
     return loaded
 
 
 def main(argv: list[str] | None = None) -> int:
-    from store import Store
-    from store.observations import is_empty
 
     parser = argparse.ArgumentParser(
         prog="python -m sources.demo", description="Syntetiska demodata."
@@ -285,8 +294,6 @@ def main(argv: list[str] | None = None) -> int:
         _drop_default_sqlite(store)
         store = Store(args.db)
     store.migrate()
-    from geo.areas import read_areas
-    from store.areas import sync_areas
 
     sync_areas(store, read_areas())
     if args.if_empty and not is_empty(store):
@@ -294,7 +301,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = load_demo(store)
     print(f"Demodata inläst: {n} observationer (syntetiska värden).")
-    from sources.public import load_public
 
     public = load_public(store)
     print(
@@ -305,7 +311,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _drop_default_sqlite(store) -> None:
-    from common.errors import UserError
 
     if not store.url.startswith("sqlite:///"):
         raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")

@@ -28,6 +28,8 @@ import pandas as pd
 import shapely
 
 from common.fmt import iso_week
+from geo.boundaries import municipality_polygon
+from sources.est import import_est_file
 
 SEED = 20251130
 #: Last week of the stream and its length (two years of weeks).
@@ -151,7 +153,6 @@ def demo_weeks() -> list[str]:
 
 
 def _inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    from geo.boundaries import municipality_polygon
 
     polygon = municipality_polygon().geometry.iloc[0]
     shapely.prepare(polygon)
@@ -385,7 +386,6 @@ def load_est_demo(store, out_dir: str | Path) -> dict[str, int]:
     dict
         Rows loaded per kind, ``{"incident": …, "activity": …}`` (0 when already loaded).
     """
-    from sources.est import import_est_file
 
     loaded = {}
     for path, kind in zip(write_est_files(out_dir), ("incident", "activity"), strict=True):

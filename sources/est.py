@@ -53,6 +53,7 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from geo.areas import read_areas, resolve_areas
 from geo.boundaries import MAP_CRS, METRIC_CRS
 from geo.grid import snap_points
 from sources.personal_data import refuse_personal_data
@@ -733,7 +734,6 @@ def _activity_district(
     rows: np.ndarray,
     log: ProblemLog,
 ) -> pd.Series:
-    from geo.areas import read_areas, resolve_areas
 
     districts = read_areas(level="district")
     names = dict(zip(districts["code"], districts["name"], strict=True))

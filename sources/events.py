@@ -10,16 +10,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.errors import Problem, ValidationError
+from geo.areas import resolve_area
+from sources.personal_data import refuse_personal_data
+from sources.template import read_table
 from store.db import Store
 from store.events import write_events
 from store.observations import BatchResult
 
-INTERVENTION_COLUMNS = ["insats", "omraden", "startdatum", "slutdatum", "beskrivning"]
+INTERVENTION_COLUMNS = [
+    "insats",
+    "omraden",
+    "startdatum",
+    "slutdatum",
+    "beskrivning",
+    "malindikatorer",
+    "ansvarig",
+]
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    from sources.template import read_table
 
     return read_table(path)
 
@@ -32,9 +43,12 @@ def import_interventions(
     user: str = "cli",
     synthetic: bool = False,
 ) -> BatchResult:
-    """Import a CSV/Excel list of interventions (insats; omraden; startdatum; slutdatum; beskrivning)."""
-    from geo.areas import resolve_area
-    from sources.personal_data import refuse_personal_data
+    """Import the intervention template (data/templates/mall_insatser.csv) as one batch.
+
+    Columns: ``insats; omraden; startdatum`` (required), ``slutdatum; beskrivning;
+    malindikatorer; ansvarig``.  Districts and target indicators are comma-separated.  Every
+    problem is reported with row and column and nothing is written unless all rows are valid.
+    """
 
     path = Path(path)
     raw = path.read_bytes()
@@ -47,6 +61,7 @@ def import_interventions(
             [Problem(f"Kolumnen saknas: {c}", file=path.name, column=c) for c in missing],
             file=path.name,
         )
+    known_indicators = load_catalogue()
     records = []
     for i, row in zip(frame.index, frame.itertuples(index=False), strict=True):
         codes = []
@@ -69,15 +84,47 @@ def import_interventions(
                     column="startdatum",
                 )
             )
-        end_raw = getattr(row, "slutdatum", None)
-        end = pd.to_datetime(end_raw, errors="coerce") if end_raw not in (None, "") else pd.NaT
+        end_raw = str(getattr(row, "slutdatum", "") or "").strip()
+        end = pd.to_datetime(end_raw, errors="coerce") if end_raw else pd.NaT
+        if end_raw and pd.isna(end):
+            problems.append(
+                Problem(
+                    "Slutdatum kan inte läsas (ÅÅÅÅ-MM-DD)",
+                    file=path.name,
+                    row=i,
+                    column="slutdatum",
+                )
+            )
+        elif not pd.isna(end) and not pd.isna(start) and end < start:
+            problems.append(
+                Problem(
+                    "Slutdatum ligger före startdatum", file=path.name, row=i, column="slutdatum"
+                )
+            )
+        targets = [
+            t.strip() for t in str(getattr(row, "malindikatorer", "") or "").split(",") if t.strip()
+        ]
+        for target in targets:
+            if target not in known_indicators:
+                problems.append(
+                    Problem(
+                        f"Okänd indikator: {target!r}",
+                        file=path.name,
+                        row=i,
+                        column="malindikatorer",
+                    )
+                )
+        if not str(row.insats).strip():
+            problems.append(Problem("Namn saknas", file=path.name, row=i, column="insats"))
         records.append(
             {
-                "name": str(row.insats),
+                "name": str(row.insats).strip(),
                 "district_codes": ",".join(c for c in codes if c),
                 "start_date": None if pd.isna(start) else start.date(),
                 "end_date": None if pd.isna(end) else end.date(),
                 "description": str(getattr(row, "beskrivning", "") or ""),
+                "target_indicators": ",".join(targets),
+                "responsible_unit": str(getattr(row, "ansvarig", "") or "").strip()[:200],
             }
         )
     if problems:

@@ -28,6 +28,7 @@ from datetime import datetime
 import pandas as pd
 
 from common.errors import UserError
+from geo.areas import resolve_area as default_resolve_area
 from sources.tidy import ParsedSource, slug, tidy_frame
 
 SOURCE = "Polisen"
@@ -124,7 +125,7 @@ def parse_events(
     [['polisen_handelser', '2025-W23', 1.0], ['polisen_olovlig_korning', '2025-W23', 1.0]]
     """
     if resolve_area is None:
-        from geo.areas import resolve_area
+        resolve_area = default_resolve_area
     counts: Counter = Counter()
     skipped_places: Counter = Counter()
     summaries = 0

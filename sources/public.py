@@ -30,8 +30,12 @@ from common.cli import run_cli
 from common.errors import UserError
 from common.place import Place, load_place
 from common.settings import DATA_DIR
+from geo.areas import SWEDEN_CODE, read_areas, resolve_area
 from sources import scb_regso, skolverket
+from sources.template import import_dataframe
 from sources.tidy import ParsedSource, template_rows
+from store import Store
+from store.areas import sync_areas
 from store.observations import Provenance
 
 PUBLIC_DIR = DATA_DIR / "public"
@@ -96,7 +100,6 @@ def read_school_key(path: Path) -> dict[str, str]:
     The key is a semicolon CSV (``skolenhetskod;skola;huvudman;distrikt``); a district that is
     not one of the place's districts is refused with file, row and column.
     """
-    from geo.areas import resolve_area
 
     if not path.exists():
         return {}
@@ -139,7 +142,6 @@ def write_school_key(results: skolverket.SchoolResults, place: Place, path: Path
 
 
 def _resolver(place: Place):
-    from geo.areas import SWEDEN_CODE, resolve_area
 
     def resolve(text: str) -> str | None:
         return SWEDEN_CODE if text.strip().upper() == SWEDEN_CODE else resolve_area(text)
@@ -148,7 +150,6 @@ def _resolver(place: Place):
 
 
 def _import(store, parsed: ParsedSource, *, file: str, source: str, place: Place, user: str):
-    from sources.template import import_dataframe
 
     result = import_dataframe(
         store,
@@ -208,8 +209,6 @@ def load_public(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from store import Store
-    from store.areas import sync_areas
 
     parser = argparse.ArgumentParser(
         prog="python -m sources.public",
@@ -223,7 +222,6 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.db)
     try:
         store.migrate()
-        from geo.areas import read_areas
 
         sync_areas(store, read_areas())
         for batch in load_public(store, place=place, school_key=args.school_key):

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import UserError
+from geo.areas import resolve_area as default_resolve_area
 from sources.tidy import ParsedSource, tidy_frame
 
 SOURCE = "SCB"
@@ -345,7 +346,7 @@ def _band_text(band: tuple[float, float]) -> str:
 def _map_regions(frame: pd.DataFrame, region_dim: str, resolve_area) -> tuple[pd.DataFrame, list]:
     """Municipality codes stay; DeSO/RegSO go to their district (summed later by groupby)."""
     if resolve_area is None:
-        from geo.areas import resolve_area
+        resolve_area = default_resolve_area
     notes = []
     mapping = {}
     for code in pd.unique(frame[region_dim]):

@@ -48,6 +48,7 @@ from sources.validate import (
     cells_as_text,
     quote,
 )
+from store.observations import BatchResult, find_loaded_batch, write_observations
 
 #: The batch source when neither ``--source`` nor a ``kalla`` column says otherwise.
 DEFAULT_SOURCE = "kommunal mall"
@@ -954,8 +955,6 @@ def _write(
 ):
     import sqlalchemy as sa
 
-    from store.observations import write_observations
-
     def pieces() -> Iterator[pd.DataFrame]:
         for start in range(0, len(tidy), chunk_rows):
             yield tidy.iloc[start : start + chunk_rows]
@@ -1140,7 +1139,6 @@ def _collector(table: TemplateTable, known_measures, resolve_area) -> Observatio
 
 def _already_loaded(store, checksum: str):
     """The result for a file whose checksum is already loaded (nothing is read or written)."""
-    from store.observations import BatchResult, find_loaded_batch
 
     with store.engine.connect() as conn:
         batch_id = find_loaded_batch(conn, checksum)

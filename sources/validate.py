@@ -32,8 +32,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+import catalogue
 from common.errors import Problem, ValidationError
 from common.personal_numbers import mask, normalise
+from geo.areas import resolve_area
 from sources.periods import normalise_periods, period_kind
 
 #: Template columns (canonical names) in their documented order.
@@ -228,7 +230,6 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
 
     Other measures the catalogue knows (read by registered input functions) have no kind here.
     """
-    import catalogue
 
     kinds: dict[str, str | None] = {}
     if hasattr(catalogue, "known_measures"):
@@ -251,7 +252,7 @@ class AreaLookup:
 
     def __init__(self, resolve: Callable[[str], str | None] | None = None) -> None:
         if resolve is None:
-            from geo.areas import resolve_area as resolve
+            resolve = resolve_area
         self._resolve = resolve
         self._cache: dict[str, tuple[str | None, int, str | None]] = {}
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 
 from common.cli import run_cli
+from geo.areas import read_areas
+from store.areas import sync_areas
 from store.db import Store
 
 
@@ -24,8 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.db)
     if args.command == "migrate":
         store.migrate()
-        from geo.areas import read_areas
-        from store.areas import sync_areas
 
         n = sync_areas(store, read_areas())
         print(f"Databasen är uppdaterad ({store.dialect}, {n} områden).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from geo.areas import SWEDEN_AREA
 from store import schema
 from store.db import Store
 
@@ -23,7 +24,6 @@ AREA_COLUMNS = [
 def sync_areas(store: Store, areas: pd.DataFrame) -> int:
     """Replace the area table with ``areas`` plus Sweden (the national benchmark area,
     ``geo.areas.SWEDEN_AREA``) (idempotent). Returns the row count."""
-    from geo.areas import SWEDEN_AREA
 
     frame = areas[AREA_COLUMNS].copy()
     if SWEDEN_AREA["code"] not in set(frame["code"]):

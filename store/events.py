@@ -9,12 +9,21 @@ import sqlalchemy as sa
 
 from store import schema
 from store.db import Store, audit, bump_data_version
+from store.interventions import read_interventions
 from store.observations import BatchResult, open_batch
 
 _TABLES = {
     "intervention": (
         schema.intervention,
-        ["name", "district_codes", "start_date", "end_date", "description"],
+        [
+            "name",
+            "district_codes",
+            "start_date",
+            "end_date",
+            "description",
+            "target_indicators",
+            "responsible_unit",
+        ],
     ),
     "incident": (
         schema.incident,
@@ -66,7 +75,7 @@ def write_events(
         for chunk in chunks:
             if chunk.empty:
                 continue
-            frame = chunk[columns].astype(object)
+            frame = chunk.reindex(columns=columns).astype(object)
             frame = frame.where(pd.notna(frame), None)
             records = frame.to_dict("records")
             for r in records:
@@ -101,7 +110,4 @@ def read_events(store: Store, kind: str, *, where: sa.ColumnElement | None = Non
     return pd.DataFrame(rows, columns=["id", *columns, "synthetic"])
 
 
-def read_interventions(store: Store) -> pd.DataFrame:
-    frame = read_events(store, "intervention")
-    frame["districts"] = frame["district_codes"].fillna("").str.split(",")
-    return frame
+__all__ = ["read_events", "read_interventions", "write_events"]

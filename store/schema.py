@@ -121,6 +121,12 @@ intervention = sa.Table(
     sa.Column("description", sa.Text),
     sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batch.id")),
+    # Migration 0003 (issue 13): comma-separated indicator ids, the unit that runs it, and
+    # the last change made on the page (rows from an import carry their batch instead).
+    sa.Column("target_indicators", sa.Text),
+    sa.Column("responsible_unit", sa.String(200)),
+    sa.Column("updated_at", sa.DateTime(timezone=True)),
+    sa.Column("updated_by", sa.String(200)),
 )
 
 audit_log = sa.Table(

@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["indicators", "geo", "store", "sources", "common", "reports", "access"]
+PACKAGES = ["indicators", "geo", "catalogue", "store", "sources", "common", "reports", "access"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -66,3 +66,35 @@ def test_pages_holds_pages_only():
         if p.name != "__init__.py" and f'"pages/{p.name}"' not in entry
     ]
     assert helpers == []
+
+
+APP_PACKAGES = [*PACKAGES, "pages", "ui", "benchmarks"]
+FIRST_PARTY = {*APP_PACKAGES, "dashboard"}
+
+
+def function_local_first_party_imports(path: Path) -> list[str]:
+    """Imports of our own packages inside a function body, unless the line before says why
+    (a comment with ``keep-local:`` and the measured reason)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import):
+                names = [a.name.split(".")[0] for a in inner.names]
+            elif isinstance(inner, ast.ImportFrom) and inner.module and inner.level == 0:
+                names = [inner.module.split(".")[0]]
+            else:
+                continue
+            if set(names) & FIRST_PARTY and "keep-local:" not in lines[inner.lineno - 2]:
+                found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    return found
+
+
+def test_first_party_imports_sit_at_module_top():
+    """The road of the code is readable from the top of each module (issue #12)."""
+    files = [p for pkg in APP_PACKAGES for p in source_files(pkg)] + [ROOT / "dashboard.py"]
+    offenders = [hit for p in files for hit in function_local_first_party_imports(p)]
+    assert offenders == []

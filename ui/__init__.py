@@ -15,7 +15,14 @@ defined once, in the module named beside it.
 """
 
 from ui.downloads import audit_export, brief_download, download_buttons
-from ui.est_view import est_controls, est_forms_and_brief, est_hotspots, est_map, est_week
+from ui.est_view import (
+    est_controls,
+    est_forms_and_brief,
+    est_hotspots,
+    est_map,
+    est_public,
+    est_week,
+)
 from ui.guard import leave_legacy_pages_mode, page_guard
 from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
 from ui.reads import (
@@ -75,6 +82,7 @@ __all__ = [
     "est_forms_and_brief",
     "est_hotspots",
     "est_map",
+    "est_public",
     "est_week",
     "fmt_num",
     "focus_districts",

@@ -21,11 +21,13 @@ from access.app import (
 )
 from access.reads import est_week as read_est_week
 from common.errors import UserError
-from common.fmt import fmt_week
+from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
-from geo.boundaries import district_polygons
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
+from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
+from indicators.est_public import period_label
 from reports.est_week import build_est_week_pdf
 from ui.downloads import audit_export
 from ui.i18n import lang, t
@@ -98,8 +100,6 @@ def est_map(
     cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int
 ) -> None:
     """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
-    from geo.boundaries import has_boundaries, missing_boundaries_message
-
     if not has_boundaries():  # table-and-chart mode (data/place/<place>.yml)
         st.info(missing_boundaries_message(), icon="🗺️")
         return
@@ -249,3 +249,66 @@ def est_forms_and_brief(week: str) -> None:
                 mime="application/pdf",
                 key="est-pdf-dl",
             )
+
+
+def est_public(data: dict) -> None:
+    """The EST page for roles that may not see counts: the last ended four-week period's
+    protected totals per district and type, and the municipality per period
+    (:func:`indicators.est_public.public_view`; docs/disclosure.md §6)."""
+
+    def shown(x: float) -> str:
+        return SYMBOL if pd.isna(x) else fmt_int(x)
+
+    note = t(PROTECTED, PROTECTED_EN)
+    st.caption(
+        f"{period_label(data['period'], lang=lang())} · "
+        + t(
+            "summor per avslutad fyraveckorsperiod; inga veckotal, små tal skyddas",
+            "totals per ended four-week period; no weekly figures, small numbers protected",
+        )
+    )
+    st.metric(
+        t("Händelser i perioden, hela Umeå", "Incidents in the period, all Umeå"),
+        shown(data["municipality"]["count"]),
+    )
+    d = data["districts"]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("Område", "District"): d["name"],
+                t("Händelser", "Incidents"): d["count"].map(shown),
+                t("Anmärkning", "Note"): [note if h else "" for h in d["suppressed"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    kinds = data["by_type"]
+    left, right = st.columns(2)
+    left.dataframe(
+        pd.DataFrame(
+            {
+                t("Typ", "Type"): kinds["type"],
+                t("Händelser", "Incidents"): kinds["count"].map(shown),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    trend = data["trend"]
+    right.line_chart(
+        pd.DataFrame(
+            {t("Händelser", "Incidents"): trend["count"].to_numpy()},
+            index=[p.replace("-P", " P") for p in trend["period"]],
+        )
+    )
+    st.caption(
+        t(
+            f"”{SYMBOL}” = {PROTECTED}: för få för att visas, eller dold så att den inte kan "
+            "räknas fram. Veckotal, medelvärden och signifikanstest visas bara för EST-gruppen: "
+            "över många veckor skulle de avslöja de dolda talen. Se Om & metod.",
+            f"“{SYMBOL}” = {PROTECTED_EN}: too few to show, or hidden so that it cannot be "
+            "worked out. Weekly figures, means and tests are shown only to the EST group: over "
+            "many weeks they would give the hidden numbers away. See About & method.",
+        )
+    )

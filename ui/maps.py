@@ -10,11 +10,22 @@ import streamlit as st
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from geo import PLACE
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
+from geo.layers import (
+    area_tooltip,
+    choropleth_colors,
+    choropleth_layer,
+    deck,
+    label_layer,
+    legend_entries,
+    municipality_view_state,
+    palette_for_role,
+    urban_view_state,
+)
 
 
 @st.cache_data(show_spinner=False)
 def _district_polygons():
-    from geo.boundaries import district_polygons
 
     return district_polygons(crs=4326)
 
@@ -43,8 +54,6 @@ def district_choropleth(
 
     A place without a boundary file (data/place/<place>.yml) runs in table-and-chart mode: a
     note says which file to add, and the tables and charts beside it carry the figures."""
-    from geo.boundaries import has_boundaries, missing_boundaries_message
-
     if not has_boundaries():
         st.info(
             ui.t(
@@ -55,17 +64,6 @@ def district_choropleth(
             icon="🗺️",
         )
         return None
-    from geo.layers import (
-        area_tooltip,
-        choropleth_colors,
-        choropleth_layer,
-        deck,
-        label_layer,
-        legend_entries,
-        municipality_view_state,
-        palette_for_role,
-        urban_view_state,
-    )
 
     lg = ui.lang()
     gdf = _district_polygons().merge(

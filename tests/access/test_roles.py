@@ -19,7 +19,17 @@ from access import (
 )
 
 # Everyone opens the EST page; what it shows depends on the role (cells only for est/admin).
-PUBLIC_PAGES = ["oversikt", "karta", "trender", "omradesprofil", "jamforelse", "est", "om-metod"]
+# Everyone reads the intervention register and its evaluation (issue 13); analysts write it.
+PUBLIC_PAGES = [
+    "oversikt",
+    "karta",
+    "trender",
+    "omradesprofil",
+    "jamforelse",
+    "insatser",
+    "est",
+    "om-metod",
+]
 EXPECTED_PAGES = {
     "publik": PUBLIC_PAGES,
     "rad": PUBLIC_PAGES,

@@ -82,19 +82,24 @@ def test_demo_week_brief_is_one_or_two_pages_and_says_it_is_demo_data(demo_store
     pages, text = pdf_text(path)
     assert 1 <= pages <= 2
     assert "Demodata – syntetiska värden" in text
-    assert "Veckolägesbild EST – v. 48 2025" in text and "24–30 november 2025" in text
-    assert "Ersboda" in text and "fler än vanligt" in text
-    assert "Getis–Ord Gi*" in text and "Ersboda (" in text  # the demo's emerging cluster
+    assert "Veckolägesbild EST – v. 48 2025" in text and "period 12 2025 (v. 45–48)" in text
+    assert "Ersboda" in text
+    # It leaves the building: period totals only (docs/disclosure.md §6).
+    assert "fler än vanligt" not in text and "Snitt" not in text and "Gi*" not in text
     assert "CRS3006" not in text and not re.search(r"\b7\d{6}\b", text)  # no cells, no points
 
 
 def test_small_district_counts_are_printed_as_dots_never_as_numbers(small_store, tmp_path):
-    _, text = pdf_text(build_est_week_pdf(small_store, "2025-W47", out=tmp_path / "v.pdf"))
+    # The incidents are in W47; the brief of W48 shows period 12 (W45-W48), which holds them.
+    _, text = pdf_text(build_est_week_pdf(small_store, "2025-W48", out=tmp_path / "v.pdf"))
     lines = {line.split(" ")[0]: line for line in text.splitlines()}
-    assert lines["Ersboda"].startswith("Ersboda 12 ")
-    assert lines["Ålidhem"].startswith("Ålidhem .. ")  # 2 < 5
-    assert lines["Centrum"].startswith("Centrum .. ")  # would reveal Ålidhem via the total
+    assert lines["Ersboda"].startswith("Ersboda 12")
+    assert lines["Ålidhem"].startswith("Ålidhem ..")  # 2 < 5
+    assert lines["Centrum"].startswith("Centrum ..")  # would reveal Ålidhem via the total
     assert "Demodata" not in text
+    # The week itself (before period 12 has ended) shows the previous, empty period.
+    _, before = pdf_text(build_est_week_pdf(small_store, "2025-W47", out=tmp_path / "w.pdf"))
+    assert "period 11 2025" in before and "Ålidhem .." not in before
 
 
 def test_week_without_incidents_still_gives_a_brief(tmp_path):
@@ -102,7 +107,7 @@ def test_week_without_incidents_still_gives_a_brief(tmp_path):
     store.migrate()
     pages, text = pdf_text(build_est_week_pdf(store, "2025-W02", out=tmp_path / "v.pdf"))
     store.dispose()
-    assert pages >= 1 and "0 händelser" in text and "ingen hotspotanalys" in text
+    assert pages >= 1 and "0 händelser" in text
 
 
 def test_cli_writes_the_brief_and_refuses_a_bad_week_with_exit_2(small_store, tmp_path, capsys):

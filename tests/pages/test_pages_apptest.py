@@ -145,6 +145,7 @@ def test_est_week_choice_lives_in_the_url(app):
 
 def test_est_page_for_the_public_shows_only_suppressed_district_totals(app):
     at = app("pages/est.py", role="publik")
+    assert "fyraveckorsperiod" in at.caption[0].value and "inga veckotal" in at.caption[0].value
     assert at.title[0].value.startswith("EST")
     assert len(at.get("deck_gl_json_chart")) == 0  # no grid for the public
     assert len(at.get("plotly_chart")) == 0
