@@ -12,27 +12,23 @@ Run: ``.venv/bin/python -m benchmarks bench_regso``.
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-if __package__ in (None, ""):  # run as a script: make the project importable
-    sys.path.insert(0, str(ROOT))
+from sources.public import SCB_DIR, provenance_of
+from sources.scb_regso import context_measures, read_regso_tables
+from sources.template import import_dataframe
+from sources.tidy import slug, template_rows, tidy_frame
+from store import Store
 
 RATE_TARGET = 100_000
 
 
 def run() -> list[dict]:
     """Figures as rows ``name, value, unit, target, note``."""
-    from sources.public import SCB_DIR, provenance_of
-    from sources.scb_regso import context_measures, read_regso_tables
-    from sources.template import import_dataframe
-    from sources.tidy import slug, template_rows, tidy_frame
-    from store import Store
 
     files = sorted(SCB_DIR.glob("*.csv"))
     start = time.perf_counter()
@@ -87,8 +83,3 @@ def run() -> list[dict]:
             "note": "reading only, no parsing of the layout, no validation, no store",
         },
     ]
-
-
-if __name__ == "__main__":
-    for row in run():
-        print(row)
