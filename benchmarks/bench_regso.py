@@ -42,9 +42,14 @@ def run() -> list[dict]:
         start = time.perf_counter()
         tables = read_regso_tables(SCB_DIR)
         measures = context_measures(tables)
+        pairs = measures[["municipality", "regso"]].drop_duplicates()
+        code_of = {
+            (m, r): f"rs-{slug(m)}-{slug(r)}"
+            for m, r in zip(pairs["municipality"], pairs["regso"], strict=True)
+        }
         measures = measures.assign(
             area_code=[
-                f"rs-{slug(m)}-{slug(r)}"
+                code_of[(m, r)]
                 for m, r in zip(measures["municipality"], measures["regso"], strict=True)
             ],
             period=measures["year"],
