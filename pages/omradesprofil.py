@@ -8,6 +8,7 @@ import ui
 from common.fmt import fmt_interval, fmt_value
 from geo import PLACE
 from indicators.compare import spine_data
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 from ui import charts
 
 ui.page_guard("omradesprofil")
@@ -94,10 +95,8 @@ for col, role, title in (
                         )
                     ],
                     t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
-                        r if s else ui.verdict_text(v)
-                        for v, s, r in zip(
-                            part["verdict"], part["suppressed"], part["reason"], strict=True
-                        )
+                        t(PROTECTED, PROTECTED_EN) if s else ui.verdict_text(v)
+                        for v, s in zip(part["verdict"], part["suppressed"], strict=True)
                     ],
                     t("Sverige", "Sweden"): [
                         fmt_value(v, kind=k, multiplier=m, lang=ui.lang())

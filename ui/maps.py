@@ -22,6 +22,7 @@ from geo.layers import (
     palette_for_role,
     urban_view_state,
 )
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 
 
 @st.cache_data(show_spinner=False)
@@ -98,7 +99,11 @@ def district_choropleth(
         for n, d in zip(gdf["numerator"], gdf["denominator"], strict=True)
     ]
     gdf["verdict_text"] = [
-        ui.verdict_text(v) if isinstance(r, float) or r is None else str(r)
+        ui.verdict_text(v)
+        if not isinstance(r, str)
+        else ui.t(PROTECTED, PROTECTED_EN)
+        if r == PROTECTED
+        else r
         for v, r in zip(gdf["verdict"], gdf["reason"], strict=True)
     ]
     gdf["name"] = gdf["name"].map(html.escape)
