@@ -9,7 +9,8 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
-from geo.boundaries import district_polygons
+from geo import PLACE
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import (
     area_tooltip,
     choropleth_colors,
@@ -50,7 +51,20 @@ def district_choropleth(
     view: str = "urban",
     map_style: str | None = None,
 ) -> str | None:
-    """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
+    """Draw the districts coloured by the indicator; returns the clicked district code, if any.
+
+    A place without a boundary file (data/place/<place>.yml) runs in table-and-chart mode: a
+    note says which file to add, and the tables and charts beside it carry the figures."""
+    if not has_boundaries():
+        st.info(
+            ui.t(
+                "**Ingen karta ännu – tabell- och diagramläge.** ",
+                "**No map yet – table and chart mode.** ",
+            )
+            + missing_boundaries_message(),
+            icon="🗺️",
+        )
+        return None
 
     lg = ui.lang()
     gdf = _district_polygons().merge(
@@ -98,7 +112,7 @@ def district_choropleth(
             ui.t("Värde", "Value"): "v_text",
             ui.t("95 % KI", "95% CI"): "ci_text",
             ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
-            ui.t("Jämfört med Umeå", "Compared with Umeå"): "verdict_text",
+            ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): "verdict_text",
         }
     )
     layer = choropleth_layer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from geo import PLACE
 from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
@@ -61,7 +62,7 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
             t("Nämnare", "Denominator"): [
                 fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
             ],
-            t("Jämfört med Umeå", "Compared with Umeå"): [
+            t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
                 verdict_text(v) for v in frame["verdict"]
             ],
             t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
