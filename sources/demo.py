@@ -5,11 +5,18 @@ Every value it makes is marked synthetic in the store; the app says "Demodata �
 värden" until real data is imported. Calibration figures: data/demo/PROVENANCE.md.
 
 ``python -m sources.demo [--db URL] [--if-empty | --rebuild] [--out DIR]``
+
+Demo mode (docs/privacy.md "Demo mode") is a state of the database (``store.demo_state``):
+:func:`load_demo` sets it, the first real import closes it for good. Loading the demo, and
+the demo role switcher, are allowed only where :func:`demo_allowed` says so: ``UVTS_DEMO=1``,
+or (unless ``UVTS_DEMO=0``) an SQLite file such as the embedded default. ``make run`` on an
+empty PostgreSQL database therefore starts with no data and no demo mode.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -28,6 +35,7 @@ from sources.public import load_public
 from sources.template import import_file
 from store import Store
 from store.areas import sync_areas
+from store.demo_state import start_demo
 from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
@@ -36,6 +44,8 @@ MUNICIPALITY_POPULATION = 134_000  # facts.md: ≈133 000–134 000 (SCB via sv.
 PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / 72  # 72 DeSO in Umeå (SCB key, DeSO 2025)
 RURAL_DISTRICT_WITHOUT_DESO = 400  # a district no DeSO maps to gets a small population
 SOURCE = "demo"
+#: ``1`` allows demo mode on any database, ``0`` forbids it everywhere.
+DEMO_ENV = "UVTS_DEMO"
 
 # Share of the population in each denominator group (synthetic assumptions, PROVENANCE.md).
 AGE_SHARES = {
@@ -277,8 +287,35 @@ def write_files(out: Path) -> list[Path]:
     return paths
 
 
+def demo_allowed(url: str) -> bool:
+    """Whether demo mode may exist on the database at ``url``: ``UVTS_DEMO=1`` allows it
+    everywhere, ``UVTS_DEMO=0`` nowhere; unset, only on SQLite (the embedded default or
+    another file), never on a server database such as PostgreSQL.
+
+    Examples
+    --------
+    >>> import os; os.environ.pop("UVTS_DEMO", None)
+    >>> demo_allowed("sqlite:///var/uvts.sqlite"), demo_allowed("postgresql://h/uvts")
+    (True, False)
+    """
+    flag = os.environ.get(DEMO_ENV, "").strip().lower()
+    if flag in ("1", "true", "yes", "ja"):
+        return True
+    if flag in ("0", "false", "no", "nej"):
+        return False
+    return str(url).startswith("sqlite")
+
+
 def load_demo(store, *, out: Path | None = None) -> int:
-    """Generate the demo files and import them through the real import path."""
+    """Mark the database as a demo, then generate the demo files and import them through
+    the real import path (all synthetic). Refused once real data has been imported."""
+    if not demo_allowed(store.url):
+        raise UserError(
+            f"Demodata läses bara in i en SQLite-databas eller med {DEMO_ENV}=1 "
+            "(docs/privacy.md, Demoläge).",
+            message_en=f"Demo data is loaded only into SQLite or with {DEMO_ENV}=1.",
+        )
+    start_demo(store)
 
     out = out or ROOT / "var" / "demo"
     loaded = 0
@@ -318,8 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_empty and not is_empty(store):
         print("Databasen har redan data; demodata läses inte in.")
         return 0
-    n = load_demo(store)
-    print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    if args.if_empty and not demo_allowed(store.url):
+        print(
+            "Databasen är tom. Demodata läses inte in automatiskt i en serverdatabas; "
+            f"sätt {DEMO_ENV}=1 och kör python -m sources.demo om du vill ha demoläge."
+        )
+    else:
+        n = load_demo(store)
+        print(f"Demodata inläst: {n} observationer (syntetiska värden).")
 
     public = load_public(store)
     print(
@@ -330,7 +373,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _drop_default_sqlite(store) -> None:
-
     if not store.url.startswith("sqlite:///"):
         raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")
     store.dispose()

@@ -80,7 +80,7 @@ COLUMN_ALIASES: Mapping[str, str] = {
 HEADER_SEARCH_ROWS = 20
 
 # Limits, checked before a file is parsed (docs/privacy.md "Limits"); memory stays under
-# 1 GB for any file within them (benchmarks/bench_limits.py measures it).
+# 1 GB for any file within them (measured: docs/privacy.md §3).
 #: Largest file accepted (CSV or .xlsx, as uploaded).
 MAX_FILE_BYTES = 100 * 2**20
 #: Most data rows of a CSV file (counted as lines before parsing).
@@ -622,7 +622,7 @@ def _read_sheet(ws, name: str) -> _Sheet:
                     column=f"(bladet '{ws.title}')",
                     message_en="Too many rows in the sheet; nothing was imported.",
                 )
-            filled = [c for c in cells if c.get("value") is not None]
+            filled = [c for c in cells if c.get("value") not in (None, "")]
             if not filled:
                 continue
             width = max(c["column"] for c in filled)
@@ -1159,6 +1159,8 @@ def _import_table(
     resolve_area,
     provenance=None,
 ):
+    if source:  # refused even when the file itself is already loaded
+        refuse_personal_text(source, what="källan (--source eller fältet Källa)")
     unchanged = _already_loaded(store, table.checksum)
     if unchanged is not None:
         return unchanged

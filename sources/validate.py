@@ -249,8 +249,6 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
 
 def catalogue_value_ranges() -> dict[str, tuple[str, int, float, float]]:
     """Measure id → (kind, multiplier, lowest, highest) from the catalogue's valid ranges."""
-    import catalogue
-
     return catalogue.measure_value_ranges()
 
 
