@@ -648,17 +648,16 @@ def dispersion_by_group(
     out = pd.Series(np.nan, index=frame.index, name="phi")
     keys = list(groups)
     fit = frame[unit_mask & frame["kind"].isin(["proportion", "rate"]).to_numpy()]
+    phis = {}
     for key, part in fit.groupby(keys, sort=False):
-        phi = dispersion_factor(
+        phis[key if isinstance(key, tuple) else (key,)] = dispersion_factor(
             part["numerator"].to_numpy(float),
             part["denominator"].to_numpy(float),
             kind=part["kind"].iloc[0],
         )
-        key = key if isinstance(key, tuple) else (key,)
-        match = np.ones(len(frame), dtype=bool)
-        for column, value in zip(keys, key, strict=True):
-            match &= (frame[column] == value).to_numpy()
-        out[match] = phi
+    if phis:
+        rows = zip(*(frame[c] for c in keys), strict=True)
+        out[:] = np.array([phis.get(k, np.nan) for k in rows], dtype=float)
     return out
 
 
