@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from geo import PLACE
+
 # Okabe–Ito: distinguishable with common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
@@ -114,7 +116,7 @@ def funnel(
             y=curve["baseline"],
             mode="lines",
             line={"color": "#000", "width": 1.5},
-            name="Umeå" if lang == "sv" else "Umeå (baseline)",
+            name=f"{PLACE.name}" if lang == "sv" else f"{PLACE.name} (baseline)",
             hoverinfo="skip",
         )
     )
@@ -244,7 +246,7 @@ def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:
             "tickvals": [-1, 0, 1],
             "ticktext": [
                 "sämst" if lang == "sv" else "worst",
-                "Umeå",
+                f"{PLACE.name}",
                 "bäst" if lang == "sv" else "best",
             ],
         },
