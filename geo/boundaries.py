@@ -4,7 +4,7 @@ Source: Umeå kommun's own 121 stadsdel polygons in SWEREF 99 TM (EPSG:3006), se
 ``data/geo/PROVENANCE.md``.  Districts and the municipality are dissolved from them, so the
 three layers nest (tiny digitising gaps between stadsdelar are filled in the dissolved
 polygons).  Everything is computed in EPSG:3006 (metres); ``crs=4326`` gives
-WGS84 longitude/latitude for maps, simplified by 1 m before reprojection (invisible on a map,
+WGS84 longitude/latitude for maps, simplified by 5 m before reprojection (invisible on a map,
 roughly halves the payload).
 """
 
@@ -17,16 +17,41 @@ import pandas as pd
 import shapely
 
 from common.errors import UserError
-from geo import GEO_DATA_DIR
+from geo import PLACE
 from geo.areas import read_areas
 
-STADSDEL_FILE = GEO_DATA_DIR / "umea_stadsdelar_clean_epsg3006.geojson"
+#: The place's boundary file (Umeå: its 121 stadsdel polygons); None for a place without one,
+#: which then runs in table-and-chart mode (docs/place.md).
+STADSDEL_FILE = PLACE.boundaries_file
+
+
+class MissingBoundaries(UserError):
+    """The place has no boundary file: maps are replaced by a note saying which file to add."""
+
+
+def has_boundaries() -> bool:
+    """True when the place's boundary file is configured and present.
+
+    >>> has_boundaries()  # Umeå ships its stadsdel polygons
+    True
+    """
+    return STADSDEL_FILE is not None and STADSDEL_FILE.exists()
+
+
+def missing_boundaries_message() -> str:
+    """What to add for maps to appear (from the place file's ``boundary_hint``)."""
+    return PLACE.boundary_hint or (
+        f"Ingen gränsfil för {PLACE.name_municipality}: ange en GeoJSON (EPSG:3006) som "
+        f"boundaries i data/place/{PLACE.key}.yml."
+    )
+
+
 #: Metric CRS used for every computation (SWEREF 99 TM).
 METRIC_CRS = 3006
 #: CRS of web maps (WGS84 longitude/latitude).
 MAP_CRS = 4326
 #: Simplification tolerance (metres) applied before reprojecting to WGS84.
-MAP_SIMPLIFY_TOLERANCE_M = 1.0
+MAP_SIMPLIFY_TOLERANCE_M = 5.0  # metres; issue 17: display geometry, a few metres
 #: Holes smaller than this (m²) in dissolved polygons are digitising gaps between stadsdelar
 #: (115 gaps of at most 57 m² in the source), not real enclaves, and are filled.
 MAX_GAP_AREA_M2 = 10_000.0
@@ -52,6 +77,9 @@ def _check_crs(crs: int) -> int:
 
 @lru_cache(maxsize=1)
 def _stadsdelar_3006() -> gpd.GeoDataFrame:
+    if not has_boundaries():
+        message = missing_boundaries_message()
+        raise MissingBoundaries(message, message_en="No boundary file for this place.")
     raw = gpd.read_file(STADSDEL_FILE)
     if raw.crs is None or raw.crs.to_epsg() != METRIC_CRS:
         raise UserError(f"{STADSDEL_FILE.name} ska vara i EPSG:3006", file=STADSDEL_FILE.name)
@@ -130,7 +158,7 @@ def stadsdel_polygons(*, crs: int = METRIC_CRS) -> gpd.GeoDataFrame:
     Parameters
     ----------
     crs : {3006, 4326}
-        3006 = SWEREF 99 TM metres (exact); 4326 = WGS84 lon/lat for maps (1 m simplified).
+        3006 = SWEREF 99 TM metres (exact); 4326 = WGS84 lon/lat for maps (5 m simplified).
 
     Examples
     --------

@@ -50,9 +50,15 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
+        bar = st.progress(0.0, text=t("Läser in …", "Importing …"))
         try:
             result = import_file(
-                store, ui.session_role(), path, source=source or None, user=ui.user_name()
+                store,
+                ui.session_role(),
+                path,
+                source=source or None,
+                user=ui.user_name(),
+                progress=lambda f, text: bar.progress(f, text=t(f"Publicerar: {text}", text)),
             )
         except ValidationError as exc:
             total = getattr(exc, "total", len(exc.problems))

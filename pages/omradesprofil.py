@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_value
+from geo import PLACE
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED, PROTECTED_EN
 from ui import charts
@@ -40,11 +41,11 @@ if not rows.empty:
 st.caption(
     t(
         "Varje rad: grå stapel = spridningen mellan områdena (mörkare = mittersta hälften), "
-        "svart linje = Umeå, markören = området. Höger är alltid bättre. Symbol och text visar "
-        "om skillnaden mot Umeå är statistiskt säker.",
-        "Each row: grey bar = range across districts (darker = middle half), black line = Umeå, "
+        f"svart linje = {PLACE.name}, markören = området. Höger är alltid bättre. Symbol och text visar "
+        f"om skillnaden mot {PLACE.name} är statistiskt säker.",
+        f"Each row: grey bar = range across districts (darker = middle half), black line = {PLACE.name}, "
         "marker = the district. Right is always better. Symbol and text say whether the "
-        "difference from Umeå is statistically significant.",
+        f"difference from {PLACE.name} is statistically significant.",
     )
 )
 st.markdown(
@@ -94,7 +95,7 @@ for col, role, title in (
                             strict=True,
                         )
                     ],
-                    "Umeå": [
+                    f"{PLACE.name}": [
                         fmt_value(v, kind=k, multiplier=m, lang=ui.lang())
                         for v, k, m in zip(
                             part["municipality_value"],
@@ -103,7 +104,7 @@ for col, role, title in (
                             strict=True,
                         )
                     ],
-                    t("Jämfört med Umeå", "Compared with Umeå"): [
+                    t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
                         t(PROTECTED, PROTECTED_EN) if s else ui.verdict_text(v)
                         for v, s in zip(part["verdict"], part["suppressed"], strict=True)
                     ],

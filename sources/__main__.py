@@ -21,11 +21,15 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from common.place import current_place
+from indicators.publish import rebuild
 from sources import download, kolada, polisen, scb, skolverket
 from sources.template import check_file, import_dataframe, import_file
 from sources.tidy import ParsedSource, template_rows
 from store import Store
 from store.observations import list_batches, rollback_batch
+
+PLACE = current_place()  # data/place/<place>.yml: the default municipality code and name
 
 
 def _store(url: str | None):
@@ -43,6 +47,21 @@ def _values(n: int, one: str = "värde", many: str = "värden") -> str:
     return f"{_count(n)} {one if n == 1 else many}"
 
 
+def publish(store) -> None:
+    """Rebuild the published values after a change, with a progress line on stderr
+    (docs/published.md). The one place the importer's CLI reaches the indicator layer."""
+
+    def line(fraction: float, text: str) -> None:
+        print(f"\rPublicerar {fraction:4.0%} {text:<48}", end="", file=sys.stderr, flush=True)
+
+    result = rebuild(store, progress=line)
+    print(file=sys.stderr)
+    print(
+        f"Publicerade värden: version {result.version}, {_count(result.rows)} rader "
+        f"({result.seconds:.1f} s)."
+    )
+
+
 def _import(args: argparse.Namespace) -> int:
 
     if args.check:
@@ -56,19 +75,20 @@ def _import(args: argparse.Namespace) -> int:
     store = _store(args.db)
     try:
         result = import_file(store, args.file, source=args.source, user=args.user)
+        name = Path(args.file).name
+        if result.status == "unchanged":
+            print(
+                f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
+                "inget har ändrats."
+            )
+        else:
+            print(
+                f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
+                f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta."
+            )
+            publish(store)
     finally:
         store.dispose()
-    name = Path(args.file).name
-    if result.status == "unchanged":
-        print(
-            f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
-            "inget har ändrats."
-        )
-    else:
-        print(
-            f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
-            f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta."
-        )
     return 0
 
 
@@ -105,6 +125,7 @@ def _rollback(args: argparse.Namespace) -> int:
     store = _store(args.db)
     try:
         print(rollback_batch(store, args.batch_id, user=args.user))
+        publish(store)
     finally:
         store.dispose()
     return 0
@@ -182,6 +203,8 @@ def _fetch(args: argparse.Namespace) -> int:
         result = import_dataframe(
             store, rows, file_name=f"{args.source}-hämtning", source=source_name, user=args.user
         )
+        if result.status == "loaded":
+            publish(store)
     finally:
         store.dispose()
     print(
@@ -224,13 +247,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fetch", action="store_true", help="hämta verkligen från internet")
     p.add_argument("--base-url", help="annan server (även UVTS_FETCH_BASE_URL)")
     p.add_argument("--out", type=Path, help="spara som CSV i stället för att läsa in")
-    p.add_argument("--municipality", default="2480", help="kommunkod (standard 2480 Umeå)")
+    p.add_argument(
+        "--municipality",
+        default=PLACE.code,
+        help=f"kommunkod (standard {PLACE.code} {PLACE.name}, från data/place/)",
+    )
     p.add_argument("--table", default="TAB638", help="SCB: tabell-id i PxWebApi 2.0")
     p.add_argument("--select", action="append", help="SCB: VARIABEL=KOD1,KOD2 (upprepas)")
     p.add_argument("--kpi", help="Kolada: nyckeltalets id, t.ex. N15428")
     p.add_argument("--measure", help="Kolada: vårt mått-id för nyckeltalet")
     p.add_argument("--years", type=int, nargs="*", help="Kolada: år")
-    p.add_argument("--location", default="Umeå", help="Polisen: platsnamn")
+    p.add_argument("--location", default=PLACE.name, help="Polisen: platsnamn")
     p.add_argument("--max-pages", type=int, default=50, help="Skolverket: högst så många sidor")
     common(p)
     p.set_defaults(run=_fetch)

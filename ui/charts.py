@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from common.fmt import fmt_number
+from geo import PLACE
 
 # Okabe–Ito: distinguishable with common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -319,7 +320,7 @@ def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:
             "tickvals": [-1, 0, 1],
             "ticktext": [
                 "sämst" if lang == "sv" else "worst",
-                "Umeå",
+                f"{PLACE.name}",
                 "bäst" if lang == "sv" else "best",
             ],
         },

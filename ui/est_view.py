@@ -27,7 +27,7 @@ from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
-from geo.boundaries import district_polygons
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
 from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
@@ -200,6 +200,9 @@ def est_map(
     as hollow grey squares, Gi* hotspots with a thick black outline, activities as blue squares
     (filled = held, outline = planned).  Returns the clicked cell (``cell_x``, ``cell_y``,
     ``district_code``) or None."""
+    if not has_boundaries():  # table-and-chart mode (data/place/<place>.yml)
+        st.info(missing_boundaries_message(), icon="🗺️")
+        return
     frame = cells.merge(
         hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
         on=["cell_x", "cell_y"],

@@ -9,7 +9,8 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
-from geo.boundaries import district_polygons
+from geo import PLACE
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import (
     MISSING_COLOR,
     VERDICT_MAP_COLORS,
@@ -128,6 +129,17 @@ def district_choropleth(
     Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
     label and drawn paler; in the whole-municipality view only large districts are labelled.
     """
+    if not has_boundaries():
+        st.info(
+            ui.t(
+                "**Ingen karta ännu – tabell- och diagramläge.** ",
+                "**No map yet – table and chart mode.** ",
+            )
+            + missing_boundaries_message(),
+            icon="🗺️",
+        )
+        return None
+
     lg = ui.lang()
     polygons = _district_polygons()
     gdf = polygons.merge(
@@ -190,7 +202,7 @@ def district_choropleth(
             ui.t("Värde", "Value"): "v_text",
             ui.t("95 % KI", "95% CI"): "ci_text",
             ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
-            ui.t("Jämfört med Umeå", "Compared with Umeå"): "verdict_text",
+            ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): "verdict_text",
         }
     )
     layer = choropleth_layer(

@@ -6,6 +6,7 @@ publishes must pass it: random hierarchical tables, and the full demo export.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -527,46 +528,24 @@ def test_what_pages_and_the_council_brief_read_passes_the_audit(demo_case, role)
 # --- CLI ----------------------------------------------------------------------------------------
 
 
-def run_cli(*args: str, env_db: str | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if env_db:
-        env["UVTS_DATABASE_URL"] = env_db
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m indicators ARGS`` as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "indicators", "audit", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-    )
-
-
-def test_cli_export_passes_the_cli_audit(demo_db_file, tmp_path):
-    import os
-
-    out = tmp_path / "export.csv"
-    exported = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "indicators",
-            "export",
-            "--db",
-            f"sqlite:///{demo_db_file}",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, "-m", "indicators", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=300,
     )
+
+
+def test_cli_export_passes_the_cli_audit(demo_db_file, tmp_path):
+    out = tmp_path / "export.csv"
+    exported = run_cli("export", "--db", f"sqlite:///{demo_db_file}", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
 
-    done = run_cli("--file", str(out))
+    done = run_cli("audit", "--file", str(out))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 skyddade uppgifter kan ringas in" in done.stdout
@@ -575,8 +554,8 @@ def test_cli_export_passes_the_cli_audit(demo_db_file, tmp_path):
 def test_cli_refuses_bad_input_with_a_swedish_message_and_exit_2(tmp_path):
     bad = tmp_path / "export.csv"
     bad.write_text("area_code,period\nA,2025\n", encoding="utf-8")
-    done = run_cli("--file", str(bad))
+    done = run_cli("audit", "--file", str(bad))
     assert done.returncode == 2
     assert "saknar kolumn" in done.stderr and "Traceback" not in done.stderr
-    done = run_cli("--file", str(tmp_path / "finns_inte.csv"))
+    done = run_cli("audit", "--file", str(tmp_path / "finns_inte.csv"))
     assert done.returncode == 2 and "finns inte" in done.stderr
