@@ -1,71 +1,161 @@
-"""What changed since the previous period: significant changes only (Fingertips rule:
-the two 95 % intervals do not overlap). Never a percentage change from small counts."""
+"""What changed since the previous year: significant changes only, one rule for the screen
+and the council brief (Fingertips: the two 95 % intervals do not overlap), ranked by the gap
+between the intervals over their mean width. Never a percentage change from small counts.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from catalogue import Indicator
+from common.fmt import fmt_number, fmt_value
+from common.periods import is_year, previous_year
 from common.settings import SUPPRESSION_THRESHOLD
+
+__all__ = ["MAX_CHANGES", "MAX_RELATIVE_CHANGE", "significant_changes"]
+
+#: At most this many changes are listed (the brief's page; the screen shows fewer).
+MAX_CHANGES = 8
+#: Relative changes above ±1 000 % are not printed as a percentage.
+MAX_RELATIVE_CHANGE = 10.0
+
+
+def _signed_percent(x: float) -> str:
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    return f"{sign}{fmt_number(abs(x) * 100, decimals=0)}\xa0%"
 
 
 def significant_changes(
-    values: pd.DataFrame, catalogue: dict, *, period: str, areas: list[str] | None = None
+    values: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    *,
+    period: str,
+    previous: str | None = None,
+    areas: Sequence[str] | None = None,
+    limit: int | None = MAX_CHANGES,
+    threshold: int = SUPPRESSION_THRESHOLD,
 ) -> pd.DataFrame:
-    """Rows for indicator × area where ``period`` differs significantly from the year before.
+    """Changes since ``previous`` whose 95 % intervals do not overlap, largest first.
 
-    Columns: indicator_id, area_code, area_name, previous, current, direction_word
-    ("higher"/"lower"), better (True/False/None), pct_change (NaN when a count is below the
-    threshold).
+    Fingertips flags a change from the previous point as significant when the two
+    intervals do not overlap (docs/methods.md, "Change since the previous year"; conservative).
+    Only published (not suppressed) rows of ``areas`` (default: all) take part; ``previous``
+    defaults to the year before ``period`` (no changes for a period that is not a year). The
+    same rule and ranking feed the Översikt page and the council brief. The relative change is given only when both
+    numerators are at least ``threshold`` (never a percentage from counts below 5) and
+    the indicator is not a mean. Ranked by the gap between the intervals divided by their
+    mean width.
 
-    >>> significant_changes(pd.DataFrame(columns=["indicator_id", "area_code", "period"]), {}, period="2025").empty
-    True
+    Returns columns ``indicator_id, area_code, area_name, value_previous, value, change``
+    ("higher"/"lower"), ``worse`` (bool), ``relative_change`` (NaN when not shown), ``text``.
+
+    Examples
+    --------
+    >>> from catalogue import load_catalogue
+    >>> v = pd.DataFrame({
+    ...     "indicator_id": ["skadegorelse"] * 2, "area_code": ["d-x"] * 2,
+    ...     "area_name": ["X"] * 2, "period": ["2024", "2025"], "numerator": [20.0, 60.0],
+    ...     "denominator": [4000.0] * 2, "value": [5.0, 15.0], "lower": [3.1, 11.5],
+    ...     "upper": [7.7, 19.3], "suppressed": [False, False]})
+    >>> print(significant_changes(v, load_catalogue(), period="2025", previous="2024",
+    ...                           areas=["d-x"])["text"].iloc[0])
+    X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\\xa0%).
     """
-    if not period.isdigit():
-        return pd.DataFrame()
-    prev = str(int(period) - 1)
-    v = values[values["period"].isin([period, prev]) & ~values["suppressed"].astype(bool)]
-    if areas is not None:
-        v = v[v["area_code"].isin(areas)]
-    cur = v[v["period"] == period].set_index(["indicator_id", "area_code"])
-    old = v[v["period"] == prev].set_index(["indicator_id", "area_code"])
-    both = cur.join(old, rsuffix="_prev", how="inner")
-    if both.empty:
-        return pd.DataFrame()
-    up = both["lower"] > both["upper_prev"]
-    down = both["upper"] < both["lower_prev"]
-    sig = both[up | down].copy()
-    sig["direction_word"] = np.where(up[up | down], "higher", "lower")
-    direction = sig.index.get_level_values("indicator_id").map(
-        lambda i: catalogue[i].direction if i in catalogue else "none"
+    columns = [
+        "indicator_id",
+        "area_code",
+        "area_name",
+        "value_previous",
+        "value",
+        "change",
+        "worse",
+        "relative_change",
+        "text",
+    ]
+    if previous is None:
+        if not is_year(period):
+            return pd.DataFrame(columns=columns)
+        previous = previous_year(period)
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    keep = (
+        (values["area_code"].isin(list(areas)) if areas is not None else True)
+        & ~values["suppressed"].astype(bool)
+        & np.isfinite(values["lower"].to_numpy(float))
+        & np.isfinite(values["upper"].to_numpy(float))
     )
-    worse_up = direction == "higher_is_worse"
-    better_up = direction == "higher_is_better"
-    is_up = sig["direction_word"] == "higher"
-    sig["better"] = np.where(worse_up, ~is_up, np.where(better_up, is_up, None))
-    small = (sig["numerator"] < SUPPRESSION_THRESHOLD) | (
-        sig["numerator_prev"] < SUPPRESSION_THRESHOLD
+    cols = ["indicator_id", "area_code", "area_name", "numerator", "value", "lower", "upper"]
+    now = values.loc[keep & (values["period"] == period), cols]
+    before = values.loc[keep & (values["period"] == previous), cols]
+    pairs = now.merge(
+        before.drop(columns="area_name"),
+        on=["indicator_id", "area_code"],
+        suffixes=("", "_previous"),
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = (sig["value"] - sig["value_prev"]) / sig["value_prev"] * 100
-    sig["pct_change"] = pct.where(~small)
-    sig = sig.reset_index()
-    sig["size"] = (sig["pct_change"].abs()).fillna(0)
-    return (
-        sig.rename(columns={"value_prev": "previous", "value": "current"})[
-            [
-                "indicator_id",
-                "area_code",
-                "area_name",
-                "previous",
-                "current",
-                "direction_word",
-                "better",
-                "pct_change",
-            ]
+    pairs = pairs[pairs["indicator_id"].isin(list(catalogue))]
+    higher = pairs["lower"] > pairs["upper_previous"]
+    lower = pairs["upper"] < pairs["lower_previous"]
+    pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    gap = np.where(
+        pairs["change"] == "higher",
+        pairs["lower"] - pairs["upper_previous"],
+        pairs["lower_previous"] - pairs["upper"],
+    )
+    width = (
+        (pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])
+    ) / 2
+    pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
+    meta = pd.DataFrame(
+        [
+            {
+                "indicator_id": i.id,
+                "direction": i.direction,
+                "kind": i.kind,
+                "name_sv": i.name_sv,
+                "unit_sv": i.unit_sv,
+                "multiplier": i.multiplier,
+            }
+            for i in catalogue.values()
         ]
-        .assign(_s=sig["size"])
-        .sort_values("_s", ascending=False)
-        .drop(columns="_s")
-        .reset_index(drop=True)
     )
+    pairs = pairs.merge(meta, on="indicator_id", how="left")
+    pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
+    # no direction (context indicators): higher or lower, neither worse nor better
+    pairs["worse"] = (
+        pairs["worse"]
+        .astype(object)
+        .where(pairs["direction"].isin(["higher_is_worse", "higher_is_better"]), None)
+    )
+    counts_ok = (
+        (pairs["numerator"] >= threshold)
+        & (pairs["numerator_previous"] >= threshold)
+        & (pairs["kind"] != "mean")
+        & (pairs["value_previous"] > 0)
+    )
+    ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
+    # Beyond tenfold a percentage says little; the two values are printed anyway.
+    pairs["relative_change"] = ratio.where(counts_ok & (ratio.abs() <= MAX_RELATIVE_CHANGE))
+    pairs = pairs.sort_values(["score", "worse"], ascending=[False, False])
+    if limit is not None:
+        pairs = pairs.head(limit)
+    texts = []
+    for row in pairs.itertuples(index=False):  # at most `limit` rows
+        before_text = fmt_value(row.value_previous, kind=row.kind, multiplier=row.multiplier)
+        now_text = fmt_value(row.value, kind=row.kind, multiplier=row.multiplier)
+        unit = "" if row.kind == "proportion" else f" {row.unit_sv}"
+        word = "högre" if row.change == "higher" else "lägre"
+        judgement = {True: " (sämre)", False: " (bättre)"}.get(row.worse, "")
+        relative = (
+            "" if pd.isna(row.relative_change) else f" ({_signed_percent(row.relative_change)})"
+        )
+        texts.append(
+            f"{row.area_name} – {row.name_sv}: {word} än förra året{judgement}. "
+            f"{before_text} → {now_text}{unit}{relative}."
+        )
+    pairs["text"] = texts
+    return pairs[columns].reset_index(drop=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue import INPUTS, Indicator, load_catalogue
+from common.periods import year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import suppress
 from indicators.inputs import indicator_inputs
@@ -43,7 +44,7 @@ LEVELS = ("country", "municipality", "district", "stadsdel")
 
 
 def _is_year(period: pd.Series) -> pd.Series:
-    return period.str.fullmatch(r"\d{4}")
+    return year_mask(period)
 
 
 def period_parent_map(periods: Iterable[str]) -> dict[str, str]:

@@ -7,10 +7,10 @@ district_code, synthetic``):
 * :func:`week_data` — everything the page and the weekly brief draw for one week: cells with
   this week's and the previous weeks' counts, counts by type and partner, a weekday × hour
   matrix, weekly totals, and per district this week against the mean of the previous
-  :data:`BASELINE_WEEKS` weeks with a Poisson test (methods.md §1.10; "fler än vanligt" only
+  :data:`BASELINE_WEEKS` weeks with a Poisson test (docs/methods.md §1.10; "fler än vanligt" only
   when significant);
 * :func:`public_view` — what the public role may see: district totals only, through
-  :func:`indicators.disclosure.suppress` (DESIGN.md principle 2); no cells;
+  :func:`indicators.disclosure.suppress` (docs/architecture.md principle 2); no cells;
 * :func:`est_view` — what the EST role sees: cells with at least one incident (still only grid
   cells: no raw coordinates exist);
 * :func:`hotspots` — Getis–Ord Gi* over :func:`hotspot_cells` (PySAL ``esda.G_Local``, ``star=True``,
@@ -38,7 +38,7 @@ from indicators.stats import weekly_excess
 
 #: The comparison period: this week against the mean of this many previous weeks.
 BASELINE_WEEKS = 8
-#: Poisson test settings of the district comparison (methods.md §1.10).
+#: Poisson test settings of the district comparison (docs/methods.md §1.10).
 EXCESS_ALPHA = 0.01
 EXCESS_MIN_COUNT = 3
 #: Label of a district whose week is significantly above its recent mean.
@@ -242,7 +242,7 @@ def week_data(
 
     Examples
     --------
-    Four incidents in each of the eight previous weeks, ten this week (methods.md §1.11):
+    Four incidents in each of the eight previous weeks, ten this week (docs/methods.md §1.11):
 
     >>> before = pd.date_range("2025-09-22 21:00", periods=8, freq="7D").repeat(4)
     >>> times = before.append(pd.DatetimeIndex(["2025-11-22 22:15"] * 10))
@@ -620,7 +620,7 @@ def hotspots(
     Weights: binary, each cell's neighbours are the cells whose centres are within
     :data:`NEIGHBOUR_DISTANCE` (``libpysal.weights.DistanceBand``; the 8 surrounding cells
     on a 250 m grid), and Gi* includes the cell itself (``esda.G_Local(..., star=True)``;
-    methods.md §1.10).  ``p_sim`` is the two-sided conditional-permutation pseudo p-value,
+    docs/methods.md §1.10).  ``p_sim`` is the two-sided conditional-permutation pseudo p-value,
     ``2·min(p_greater, p_lesser)`` with ties counted on both sides
     (``esda.significance.calculate_significance``; esda's folded ``p_sim`` counts ties as
     larger, which makes every all-zero neighbourhood "significant"), so the smallest p is

@@ -1,6 +1,6 @@
 """Trends over time: Fingertips recent-trend markers, GLM trends, change and interventions.
 
-- :func:`recent_trend`: the PHE Fingertips "recent trend" rule (methods.md §1.4) for many
+- :func:`recent_trend`: the PHE Fingertips "recent trend" rule (docs/methods.md §1.4) for many
   series at once (one row per series).
 - :func:`series_trend_glm`: Poisson/binomial regression over one whole series (§1.8).
 - :func:`percent_change`: change since the previous period, hidden for small counts.
@@ -149,7 +149,7 @@ def recent_trend(
     n_points: int = RECENT_TREND_POINTS,
     threshold: float = TREND_CHI2_THRESHOLD,
 ) -> pd.DataFrame:
-    """Fingertips recent-trend marker for many series at once (methods.md §1.4).
+    """Fingertips recent-trend marker for many series at once (docs/methods.md §1.4).
 
     Inputs are 2-D, shaped (n_series, n_points), oldest to newest, NaN for missing or
     suppressed values (a DataFrame's index is kept).  Only the ``n_points`` (5) most
@@ -412,7 +412,7 @@ def interrupted_time_series(
     kind: Literal["proportion", "rate"],
     confidence: float = 0.95,
 ) -> dict[str, Any]:
-    """Segmented Poisson/binomial regression around an intervention (methods.md §1.9).
+    """Segmented Poisson/binomial regression around an intervention (docs/methods.md §1.9).
 
     ``g(E[y]) = b0 + b1·T + b2·X + b3·(T − T0)·X (+ log n for rates)`` with ``X = 1`` from
     position ``intervention_index`` on and ``T0`` the time there.  ``exp(b2)`` is the

@@ -7,20 +7,12 @@ import pandas as pd
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
+from indicators.verdicts import VERDICTS
 from ui.i18n import escape_markdown, indicator_name, lang, t
 from ui.reads import catalogue_frame, focus_districts, municipality_code
 
-VERDICT_SYMBOL = {
-    "higher_worse": "▲",
-    "lower_worse": "▼",
-    "higher_better": "▲",
-    "lower_better": "▼",
-    "higher": "▲",
-    "lower": "▼",
-    "similar": "●",
-    "not_compared": "",
-    "benchmark": "",
-}
+#: Views of the one verdict table (indicators.verdicts); "benchmark" is the benchmark row itself.
+VERDICT_SYMBOL = {code: v.symbol for code, v in VERDICTS.items()} | {"benchmark": ""}
 
 
 def verdict_text(code) -> str:
@@ -81,31 +73,27 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
 
 
 def change_text(c: pd.Series) -> str:
-    """One line for a significant change: district, indicator, higher/lower, better/worse."""
+    """One line for a significant change (:func:`indicators.changes.significant_changes`):
+    district, indicator, higher/lower, better/worse, previous → current value."""
     cat = catalogue_frame()
     ind = cat.loc[c["indicator_id"]]
-    word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
+    word = t("högre", "higher") if c["change"] == "higher" else t("lägre", "lower")
+    worse = c["worse"]
     judged = (
         ""
-        if c["better"] is None
-        else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
+        if worse is None or (isinstance(worse, float) and pd.isna(worse))
+        else (t(" (sämre)", " (worse)") if worse else t(" (bättre)", " (better)"))
     )
-    prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
-    cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    prev = fmt_value(
+        c["value_previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang()
+    )
+    cur = fmt_value(c["value"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
     return (
         f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
     )
 
 
-TARTAN_COLOURS = {
-    "higher_worse": "#f4a582",
-    "lower_worse": "#f4a582",
-    "higher_better": "#92c5de",
-    "lower_better": "#92c5de",
-    "similar": "#f7f7f7",
-    "higher": "#d9d9d9",
-    "lower": "#d9d9d9",
-}
+TARTAN_COLOURS = {code: v.tint for code, v in VERDICTS.items()}
 
 
 def tartan(v: pd.DataFrame, period: str):

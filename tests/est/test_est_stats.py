@@ -54,7 +54,7 @@ def weekly(per_week: list[int], *, this_week: int, district=ERSBODA, **kw) -> pd
     return incidents(times, district=district, **kw)
 
 
-# --- Poisson test against the previous 8 weeks (methods.md §1.10, §1.11) --------------------------
+# --- Poisson test against the previous 8 weeks (docs/methods.md §1.10, §1.11) --------------------------
 
 
 def test_worked_example_lambda_4_x_10_is_flagged_more_than_usual():
@@ -204,7 +204,7 @@ def test_est_view_shows_active_cells_without_any_raw_position():
     ]
 
 
-# --- Getis–Ord Gi* (methods.md §1.10) -------------------------------------------------------------
+# --- Getis–Ord Gi* (docs/methods.md §1.10) -------------------------------------------------------------
 
 
 def grid(values: np.ndarray) -> pd.DataFrame:
@@ -216,7 +216,7 @@ def grid(values: np.ndarray) -> pd.DataFrame:
 
 
 def gi_star_by_formula(cells: pd.DataFrame) -> np.ndarray:
-    """methods.md §1.10 with binary queen weights including the cell itself."""
+    """docs/methods.md §1.10 with binary queen weights including the cell itself."""
     x = cells["count"].to_numpy()
     n = len(x)
     xbar, s = x.mean(), math.sqrt((x**2).mean() - x.mean() ** 2)
