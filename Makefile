@@ -5,7 +5,7 @@ PIP := .venv/bin/pip
 PORT ?= 8501
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup run test bench lint demo system-deps clean
+.PHONY: setup run run-dev test bench lint demo system-deps clean
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -27,6 +27,12 @@ demo-if-empty: setup
 
 run: demo-if-empty
 	.venv/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+# Development: full error details and the developer toolbar (production: .streamlit/config.toml).
+run-dev: demo-if-empty
+	STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=full STREAMLIT_CLIENT_TOOLBAR_MODE=developer \
+		.venv/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 system-deps:

@@ -18,7 +18,7 @@ Roles (issue 7):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from common.errors import UserError
 
@@ -60,6 +60,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "est_activities": _EST,
     "est_entry": _EST,
     "brief": _ALL - {"publik"},
+    "est_brief": _EST,
+    "export": _ALL,
     "interventions_read": _ALL,  # every role sees districts (publik: district level)
     "interventions_write": _ANALYSTS,
     "batches": _ANALYSTS,
@@ -80,6 +82,8 @@ CAPABILITY_TEXT: dict[str, tuple[str, str]] = {
     "est_activities": ("se EST-aktiviteter", "see EST activities"),
     "est_entry": ("registrera EST-händelser och aktiviteter", "enter EST incidents and activities"),
     "brief": ("ta fram rådets lägesrapport", "produce the council brief"),
+    "est_brief": ("ta fram EST:s veckobrev", "produce the EST weekly brief"),
+    "export": ("ladda ned data", "download data"),
     "interventions_read": ("se insatser och deras utvärdering", "see interventions"),
     "interventions_write": ("lägga till eller ändra insatser", "add or change interventions"),
     "batches": ("se importerna", "see the import batches"),
@@ -199,3 +203,34 @@ def role_from_claim(value: object) -> str | None:
     found = {_CLAIM_PREFIX.sub("", v.strip()).lower() for v in values if isinstance(v, str)}
     known = [r for r in ROLES if r in found]
     return known[-1] if known else None
+
+
+def _verified(value: object) -> bool:
+    """``email_verified`` as providers send it: JSON true, or the string "true" (some IdPs)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def subject_keys(claims: Mapping[str, object], *, subject_claim: str = "sub") -> list[str]:
+    """Role-table keys for a sign-in, most specific first (docs/deployment.md "Roles").
+
+    The provider's stable subject (``sub``, or e.g. Entra ID's ``oid`` through
+    ``UVTS_SUBJECT_CLAIM``) always counts; the ``email`` claim only when ``email_verified``
+    is true — a user of a Keycloak-style provider can set any address on their own account.
+
+    Examples
+    --------
+    >>> subject_keys({"sub": "u-1", "email": "boss@umea.se", "email_verified": False})
+    ['u-1']
+    >>> subject_keys({"sub": "u-1", "email": "anna@umea.se", "email_verified": True})
+    ['u-1', 'anna@umea.se']
+    >>> subject_keys({"oid": "0f3c", "sub": "x", "email": "a@b.se"}, subject_claim="oid")
+    ['0f3c']
+    """
+    keys: list[str] = []
+    subject = claims.get(subject_claim) or claims.get("sub")
+    if isinstance(subject, str) and subject.strip():
+        keys.append(subject.strip())
+    email = claims.get("email")
+    if isinstance(email, str) and email.strip() and _verified(claims.get("email_verified")):
+        keys.append(email.strip())
+    return keys

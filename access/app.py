@@ -18,9 +18,11 @@ from access import require
 from common.errors import UserError
 from common.settings import database_url
 from indicators.est import weeks_needed
+from sources.demo import demo_allowed
 from sources.est import ACTIVITY_KINDS, INCIDENT_TYPES, ORGANISERS, PARTNERS
 from sources.est import add_activity as _add_activity
 from sources.est import add_incident as _add_incident
+from sources.personal_data import refuse_personal_text
 from store import Store
 from store.est import incident_week_span, read_activities, read_incidents
 from store.events import read_interventions
@@ -34,6 +36,8 @@ __all__ = [
     "Store",
     "add_activity",
     "add_incident",
+    "demo_allowed",
+    "refuse_form_text",
     "est_records",
     "freshness",
     "has_real_data",
@@ -127,16 +131,34 @@ def add_incident(store: Store, role: str, **fields) -> BatchResult:
     access.PermissionDenied: Rollen Allmänhet får inte registrera EST-händelser och aktiviteter.
     """
     require(role, "est_entry")
+    refuse_form_text(fields)
     return _add_incident(store, **fields)
 
 
 def add_activity(store: Store, role: str, **fields) -> BatchResult:
     """Store one activity entered in the app (:func:`sources.est.add_activity`); est, admin."""
     require(role, "est_entry")
+    refuse_form_text(fields)
     return _add_activity(store, **fields)
 
 
-# re-exported unchanged: role-free facts about the store
+def refuse_form_text(fields: dict) -> None:
+    """Every text typed into a form (EST entry, interventions) is scanned for identity
+    numbers: refused, never echoed (docs/privacy.md).
+
+    Examples
+    --------
+    >>> refuse_form_text({"name": "Fältare Ersboda", "districts": ["d-ersboda"]})
+    """
+    for name, value in fields.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for item in values:
+            if isinstance(item, str):
+                refuse_personal_text(item, what=f"formulärfältet {name}")
+
+
+# re-exported unchanged: role-free facts about the store and the demo-mode rule
+demo_allowed = demo_allowed
 incident_week_span = incident_week_span
 freshness = freshness
 has_real_data = has_real_data

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from access import require
+from access.app import refuse_form_text
 from access.reads import indicator_values
 from catalogue import load_catalogue
 from common.errors import UserError
@@ -90,6 +91,7 @@ def add_intervention(store: Store, role: str, *, user: str, **fields) -> int:
     access.PermissionDenied: Rollen EST-gruppen får inte lägga till eller ändra insatser.
     """
     require(role, "interventions_write")
+    refuse_form_text(fields)
     return register.add_intervention(store, user=user, **fields)
 
 
@@ -106,6 +108,7 @@ def update_intervention(
     access.PermissionDenied: Rollen Allmänhet får inte lägga till eller ändra insatser.
     """
     require(role, "interventions_write")
+    refuse_form_text(fields)
     return register.update_intervention(store, intervention_id, user=user, **fields)
 
 

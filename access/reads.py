@@ -22,20 +22,34 @@ is a value, never SQL (``tests/access/test_hostile_filters.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
 
-from access import LEAST_ROLE, ROLES, may, normalise_role, require, value_levels
+from access import (
+    LEAST_ROLE,
+    ROLES,
+    may,
+    normalise_role,
+    require,
+    role_from_claim,
+    subject_keys,
+    value_levels,
+)
 from catalogue import load_catalogue
 from common.errors import UserError
+from common.personal_numbers import mask
+from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators import compute, est_public
 from indicators.est import est_view, week_data, weeks_needed
+from sources.personal_data import refuse_personal_text
 from sources.template import import_file as import_template_file
 from store import schema
 from store.db import Store, audit
+from store.demo_state import CLOSED, DEMO, demo_state
 from store.est import read_activities, read_incidents
 from store.observations import (
     batch_provenance,
@@ -44,6 +58,7 @@ from store.observations import (
     rollback_batch,
 )
 
+T = TypeVar("T")
 AUDIT_ACTIONS = (
     "signin",
     "import",
@@ -278,6 +293,9 @@ def _clean_subject(subject: object) -> str:
             f"Användaridentiteten är för lång eller ogiltig (högst {MAX_SUBJECT_LENGTH} tecken).",
             message_en="The user identity is too long or invalid.",
         )
+
+    # An e-ID provider's sub may be a personnummer: it is never stored (docs/deployment.md).
+    refuse_personal_text(text, what="användaridentiteten")
     return text
 
 
@@ -333,6 +351,39 @@ def role_of_subject(store: Store, subject: str | None) -> str | None:
     return found if found in ROLES else None
 
 
+def role_for_sign_in(
+    store: Store,
+    claims: dict,
+    *,
+    subject_claim: str = "sub",
+    role_claim: str = "role",
+) -> tuple[str, str, str]:
+    """(role, origin, user name) for a signed-in user's OIDC claims.
+
+    The admin table is looked up by :func:`access.subject_keys` (the subject, and the e-mail
+    only when ``email_verified`` is true); then the provider's role claim; then ``publik``.
+    The user name (for the audit log) is the verified e-mail or the subject, masked if it
+    holds an identity number.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> set_role(s, "admin", "boss@umea.se", "admin", by="it")
+    >>> role_for_sign_in(s, {"sub": "x1", "email": "boss@umea.se", "email_verified": False})
+    ('publik', 'standard', 'x1')
+    >>> role_for_sign_in(s, {"sub": "b1", "email": "boss@umea.se", "email_verified": True})
+    ('admin', 'tabell', 'boss@umea.se')
+    """
+
+    keys = subject_keys(claims, subject_claim=subject_claim)
+    from_table = next((r for r in (role_of_subject(store, k) for k in keys) if r), None)
+    from_claim = role_from_claim(claims.get(role_claim))
+    role = from_table or from_claim or LEAST_ROLE
+    origin = "tabell" if from_table else (f"anspråk {role_claim}" if from_claim else "standard")
+    name = keys[-1] if keys else "okänd"
+    return role, origin, mask(name, all_long=True)[:MAX_SUBJECT_LENGTH]
+
+
 def record_signin(store: Store, *, user: str, detail: str = "") -> None:
     """Write the audit line of a sign-in (once per session; the caller keeps track).
 
@@ -345,8 +396,11 @@ def record_signin(store: Store, *, user: str, detail: str = "") -> None:
         audit(conn, user=user, action="signin", detail=detail)
 
 
-def record_export(store: Store, role: str, *, user: str, what: str) -> None:
-    """Write the audit line of an export (CSV, Excel, PDF brief) that ``role`` made.
+def record_export(
+    store: Store, role: str, *, user: str, what: str, capability: str = "export"
+) -> None:
+    """Write the audit line of an export (CSV, Excel, PDF brief) that ``role`` made; the
+    role must have ``capability`` (``export``, ``brief`` or ``est_brief``).
 
     Examples
     --------
@@ -355,8 +409,52 @@ def record_export(store: Store, role: str, *, user: str, what: str) -> None:
     >>> audit_entries(s, "admin")["detail"].iloc[0]
     'uvts_x_2024.csv (roll publik)'
     """
+    require(role, capability)
     with store.engine.begin() as conn:
         audit(conn, user=user, action="export", detail=f"{what} (roll {normalise_role(role)})")
+
+
+def produce(
+    store: Store, role: str, capability: str, make: Callable[[], T], *, user: str, what: str
+) -> T:
+    """Make an export (a PDF brief, a file) only if ``role`` has ``capability``; audited.
+
+    ``make`` is called after the check, so a refused role never runs it (layers: access
+    comes before reports/, which pass their builder in).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> produce(s, "rad", "brief", lambda: b"%PDF", user="anna", what="brief.pdf")
+    b'%PDF'
+    >>> produce(s, "publik", "brief", lambda: b"%PDF", user="anonym", what="brief.pdf")
+    Traceback (most recent call last):
+    access.PermissionDenied: Rollen Allmänhet får inte ta fram rådets lägesrapport.
+    """
+    require(role, capability)
+    result = make()
+    record_export(store, role, user=user, what=what, capability=capability)
+    return result
+
+
+def configuration(store: Store, role: str) -> dict[str, str]:
+    """The settings in force that the admin page shows (admin): disclosure thresholds, the
+    database kind (never its URL) and the demo state.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> configuration(s, "admin")["database"]
+    'sqlite'
+    """
+
+    require(role, "configuration")
+    return {
+        "suppression_threshold": str(SUPPRESSION_THRESHOLD),
+        "min_denominator": str(MIN_DENOMINATOR),
+        "database": store.dialect,
+        "mode": database_mode(store),
+    }
 
 
 # --- provenance -----------------------------------------------------------------------------------
@@ -388,10 +486,12 @@ def shipped_public_data(store: Store) -> bool:
 
 
 def database_mode(store: Store) -> str:
-    """``"demo"`` (only synthetic batches loaded), ``"real"`` (any real batch) or ``"empty"``.
+    """``"demo"``, ``"real"`` or ``"empty"``, from the explicit demo state (store.demo_state).
 
-    The demo role switcher exists only in ``"demo"`` mode: a database holding real data, or
-    none yet, never offers it.
+    ``"real"`` once any real batch was ever imported (demo mode is closed for good, also
+    after that batch is rolled back); ``"demo"`` only when the demo was loaded into this
+    database and nothing real since; otherwise ``"empty"``. The demo role switcher exists
+    only in ``"demo"`` mode (and where ``sources.demo.demo_allowed``).
 
     Examples
     --------
@@ -399,6 +499,10 @@ def database_mode(store: Store) -> str:
     >>> database_mode(s)
     'empty'
     """
+
+    state = demo_state(store)
+    if state == CLOSED:
+        return "real"
     b = schema.import_batch
     query = (
         sa.select(b.c.synthetic, sa.func.count())
@@ -409,13 +513,15 @@ def database_mode(store: Store) -> str:
         counts = {bool(synthetic): int(n) for synthetic, n in conn.execute(query).all()}
     if counts.get(False):
         return "real"
-    return "demo" if counts.get(True) else "empty"
+    return "demo" if state == DEMO and counts.get(True) else "empty"
 
 
 __all__ = [
     "AUDIT_ACTIONS",
     "LEAST_ROLE",
+    "produce",
     "audit_entries",
+    "configuration",
     "batches",
     "database_mode",
     "est_activities",
@@ -425,6 +531,7 @@ __all__ = [
     "indicator_values",
     "record_export",
     "record_signin",
+    "role_for_sign_in",
     "provenance",
     "role_of_subject",
     "rollback",

@@ -28,6 +28,7 @@ from catalogue.metadata import (
     indicators_by_family,
     known_measures,
     load_catalogue,
+    measure_value_ranges,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "indicators_by_family",
     "known_measures",
     "load_catalogue",
+    "measure_value_ranges",
 ]

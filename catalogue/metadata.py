@@ -53,6 +53,7 @@ __all__ = [
     "indicators_by_family",
     "known_measures",
     "load_catalogue",
+    "measure_value_ranges",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +162,10 @@ class _FieldError(ValueError):
 class Indicator(BaseModel):
     """One indicator's metadata, as written in ``<family>.meta.yml``.
 
-    Every field is required except ``min_denominator``, ``assumed_sd`` (means only),
-    ``input`` (default ``"ratio"``) and ``population_measure``. ``role`` and
+    Every field is required except ``min_denominator``, ``input`` (default ``"ratio"``),
+    ``population_measure``, ``valid_range`` (required for means), the period roll-up rules
+    ``numerator_rollup``/``denominator_rollup`` (default "sum"), ``pool_years`` (default 1)
+    and ``sum_squares_measure`` (means only). ``role`` and
     ``direction`` must agree (risk ↔ higher_is_worse), and ``multiplier`` must fit
     ``kind`` (see :data:`MULTIPLIERS`).
 
@@ -200,11 +203,22 @@ class Indicator(BaseModel):
     caveats_en: Text
     default_scheme: Scheme
     min_denominator: int | None = Field(default=None, ge=1)
-    #: Standard deviation assumed for a mean's interval when the store holds none;
-    #: state where it comes from in the caveats.
-    assumed_sd: float | None = Field(default=None, gt=0)
     input: Identifier = "ratio"
     population_measure: Identifier | None = None
+    #: Smallest and largest possible value in display units (meritvärde: 0–340). Required
+    #: for means; proportions are 0–100 % and rates and counts ≥ 0 without it. Enforced at
+    #: import (sources/validate.py) and by the demo generator.
+    valid_range: tuple[float, float] | None = None
+    #: How the terms or months of a year combine into the year (docs/methods.md, "Period
+    #: roll-up"): events are summed; head counts (pupils, residents) are averaged, never
+    #: summed, or the same pupil is counted once per term. "none": no year value.
+    numerator_rollup: Literal["sum", "mean", "none"] = "sum"
+    denominator_rollup: Literal["sum", "mean", "max"] = "sum"
+    #: Years pooled for a rare event (1: none; 3 shows e.g. "2022–2024").
+    pool_years: int = Field(default=1, ge=1, le=5)
+    #: Stored measure holding the sum of squared scores (means only), for a real spread;
+    #: without it a mean gets no interval and no verdict (no assumed spread).
+    sum_squares_measure: Identifier | None = None
 
     @model_validator(mode="after")
     def _fields_agree(self) -> Indicator:
@@ -221,8 +235,12 @@ class Indicator(BaseModel):
                 f"{self.multiplier} passar inte kind '{self.kind}' "
                 f"(tillåtet: {', '.join(str(m) for m in allowed)})",
             )
-        if self.assumed_sd is not None and self.kind != "mean":
-            raise _FieldError("assumed_sd", f"gäller bara kind 'mean', inte '{self.kind}'")
+        if self.sum_squares_measure is not None and self.kind != "mean":
+            raise _FieldError("sum_squares_measure", f"gäller bara kind 'mean', inte '{self.kind}'")
+        if self.kind == "mean" and self.valid_range is None:
+            raise _FieldError("valid_range", "krävs för medelvärden (lägsta och högsta värde)")
+        if self.valid_range is not None and not self.valid_range[0] < self.valid_range[1]:
+            raise _FieldError("valid_range", "lägsta värdet måste vara mindre än det högsta")
         population = self.population_measure
         if population is not None and population not in POPULATION_MEASURES:
             raise _FieldError(
@@ -231,6 +249,18 @@ class Indicator(BaseModel):
                 f"(kända: {', '.join(POPULATION_MEASURES)})",
             )
         return self
+
+    def value_range(self) -> tuple[float, float]:
+        """The possible values in display units: ``valid_range`` or the kind's natural range.
+
+        Examples
+        --------
+        >>> get_indicator("meritvarde_ak9").value_range(), get_indicator("unga_uvas").value_range()
+        ((0.0, 340.0), (0.0, 100.0))
+        """
+        if self.valid_range is not None:
+            return (float(self.valid_range[0]), float(self.valid_range[1]))
+        return (0.0, 100.0) if self.kind == "proportion" else (0.0, float("inf"))
 
     def text(self, name: str, lang: str = "sv") -> str:
         """The Swedish or English variant of a bilingual field (``name``, ``unit``, …)."""
@@ -510,7 +540,30 @@ def known_measures() -> dict[str, str]:
     ('Folkmängd, totalt', True)
     """
     measures = {ind.id: ind.name_sv for ind in load_catalogue().values()}
+    for ind in load_catalogue().values():
+        if ind.sum_squares_measure:
+            measures[ind.sum_squares_measure] = f"{ind.name_sv}, kvadratsumma"
     measures.update(POPULATION_MEASURES)
     for spec in INPUTS.values():
         measures.update(spec.reads)
     return measures
+
+
+def measure_value_ranges() -> dict[str, tuple[str, int, float, float]]:
+    """Stored measure id → (kind, multiplier, lowest, highest) for range checks at import.
+
+    Only indicators read straight from their own measure (``input: ratio`` or
+    ``population_denominator``) are listed: their stored ``value``, or ``count/denominator``
+    in display units, must lie in :meth:`Indicator.value_range`.
+
+    Examples
+    --------
+    >>> measure_value_ranges()["meritvarde_ak9"]
+    ('mean', 1, 0.0, 340.0)
+    """
+    out = {}
+    for ind in load_catalogue().values():
+        if ind.input in ("ratio", "population_denominator") and ind.kind != "count":
+            low, high = ind.value_range()
+            out[ind.id] = (ind.kind, ind.multiplier, low, high)
+    return out

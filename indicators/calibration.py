@@ -36,8 +36,12 @@ def simulate_panel(
     districts: int = 21,
     treated_events: float = 300.0,
     overdispersion: float = 0.10,
+    ar1: float = 0.0,
 ) -> pd.DataFrame:
     """One simulated panel; district ``d00`` is treated with relative ``effect`` from START.
+
+    ``ar1`` adds district noise that is autocorrelated from year to year (log scale, AR(1)
+    with this coefficient and a 10 % marginal standard deviation).
 
     Examples
     --------
@@ -53,11 +57,17 @@ def simulate_panel(
     level[0] = 1.0
     slope = rng.normal(0, 0.01, districts)
     common = rng.normal(0, 0.08, len(YEARS)) if shocks else np.zeros(len(YEARS))
+    drift = np.zeros((districts, len(YEARS)))
+    if ar1:
+        innovation = 0.10 * math.sqrt(1 - ar1**2)
+        drift[:, 0] = rng.normal(0, 0.10, districts)
+        for j in range(1, len(YEARS)):
+            drift[:, j] = ar1 * drift[:, j - 1] + rng.normal(0, innovation, districts)
     rows = []
     for i in range(districts):
         for j, year in enumerate(YEARS):
             n = rng.poisson(pop[i] * 1.01 ** (year - YEARS[0]))
-            mu = n * rate * level[i] * math.exp(slope[i] * (year - 2019) + common[j])
+            mu = n * rate * level[i] * math.exp(slope[i] * (year - 2019) + common[j] + drift[i, j])
             if i == 0 and year > START.year:
                 mu *= 1 + effect
             elif i == 0 and year == START.year:
@@ -76,6 +86,7 @@ def calibrate(
     shocks: bool = True,
     seed: int = 0,
     treated_events: float = 300.0,
+    ar1: float = 0.0,
     confidence: float = 0.95,
 ) -> dict[str, float]:
     """Share of runs with p < 1 − confidence, interval coverage of ``effect`` and verdicts.
@@ -96,7 +107,11 @@ def calibrate(
     alpha = round(1 - confidence, 9)
     for r in range(runs):
         panel = simulate_panel(
-            seed=seed * 100_003 + r, effect=effect, shocks=shocks, treated_events=treated_events
+            seed=seed * 100_003 + r,
+            effect=effect,
+            shocks=shocks,
+            treated_events=treated_events,
+            ar1=ar1,
         )
         out = evaluate(panel, "d00", START, method=method, kind="rate", confidence=confidence)
         rejected += out["p_value"] < alpha

@@ -17,7 +17,23 @@ from common.periods import year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import suppress
 from indicators.inputs import indicator_inputs
-from indicators.stats import compare_to_benchmark, mean_ci, poisson_count_ci, proportion_ci, rate_ci
+from indicators.rollup import (
+    benchmark_partial,
+    pool_years,
+    roll_up_areas,
+    roll_up_periods,
+    with_sum_squares,
+)
+from indicators.stats import (
+    _z_for,
+    compare_to_benchmark,
+    mean_ci,
+    overdispersed_intervals,
+    poisson_count_ci,
+    proportion_ci,
+    rate_ci,
+    sd_from_sums,
+)
 from indicators.trend import recent_trend
 from store.areas import read_area_table
 from store.observations import read_observations
@@ -38,6 +54,9 @@ OUTPUT_COLUMNS = [
     "suppressed",
     "reason",
     "synthetic",
+    "period_label",
+    "benchmark_partial",
+    "phi",
 ]
 #: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
 LEVELS = ("country", "municipality", "district", "stadsdel")
@@ -60,54 +79,9 @@ def period_parent_map(periods: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _roll_up_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add year rows as the sum of sub-period rows where no year row exists."""
-    sub = frame[~_is_year(frame["period"]) & ~frame["period"].str.contains("W")]
-    if sub.empty:
-        return frame
-    years = (
-        sub.assign(period=sub["period"].str[:4])
-        .groupby(["indicator_id", "area_code", "period"], as_index=False)
-        .agg(
-            numerator=("numerator", "sum"),
-            denominator=("denominator", "sum"),
-            synthetic=("synthetic", "max"),
-            n_parts=("numerator", "size"),
-        )
-    )
-    have = frame.set_index(["indicator_id", "area_code", "period"]).index
-    years = years[~years.set_index(["indicator_id", "area_code", "period"]).index.isin(have)]
-    return pd.concat([frame, years.drop(columns="n_parts")], ignore_index=True)
-
-
-def _roll_up_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """Add rows for every ancestor area as the sum of its descendants' stored rows."""
-    parent = dict(zip(areas["code"], areas["parent_code"], strict=True))
-    chains = []
-    for code in frame["area_code"].unique():
-        p = parent.get(code)
-        while isinstance(p, str) and p:
-            chains.append((code, p))
-            p = parent.get(p)
-    if not chains:
-        return frame
-    links = pd.DataFrame(chains, columns=["area_code", "ancestor"])
-    up = frame.merge(links, on="area_code")
-    up = (
-        up.groupby(["indicator_id", "ancestor", "period"], as_index=False)
-        .agg(
-            numerator=("numerator", lambda s: s.sum(min_count=1)),
-            denominator=("denominator", lambda s: s.sum(min_count=1)),
-            synthetic=("synthetic", "max"),
-        )
-        .rename(columns={"ancestor": "area_code"})
-    )
-    have = frame.set_index(["indicator_id", "area_code", "period"]).index
-    up = up[~up.set_index(["indicator_id", "area_code", "period"]).index.isin(have)]
-    return pd.concat([frame, up], ignore_index=True)
-
-
-def _values(frame: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFrame:
+def _values(
+    frame: pd.DataFrame, catalogue: dict[str, Indicator], confidence: float = 0.95
+) -> pd.DataFrame:
     meta = pd.DataFrame(
         [
             {
@@ -115,7 +89,6 @@ def _values(frame: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFram
                 "kind": i.kind,
                 "multiplier": float(i.multiplier),
                 "direction": i.direction,
-                "sd": float(getattr(i, "assumed_sd", None) or np.nan),
                 "min_denominator": getattr(i, "min_denominator", None),
             }
             for i in catalogue.values()
@@ -133,16 +106,19 @@ def _values(frame: pd.DataFrame, catalogue: dict[str, Indicator]) -> pd.DataFram
     kind = f["kind"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         m = kind == "proportion"
-        lo, hi = proportion_ci(num[m], den[m])
+        lo, hi = proportion_ci(num[m], den[m], confidence)
         value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
         m = kind == "rate"
-        lo, hi = rate_ci(num[m], den[m])
+        lo, hi = rate_ci(num[m], den[m], confidence)
         value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
         m = kind == "mean"
-        lo, hi = mean_ci(num[m], den[m], f["sd"].to_numpy()[m])
+        # A mean's spread only from stored sums of squares: no assumed standard deviation.
+        squares = f["sum_squares"] if "sum_squares" in f.columns else pd.Series(np.nan, f.index)
+        sd = sd_from_sums(num[m], den[m], squares.to_numpy(float)[m])
+        lo, hi = mean_ci(num[m], den[m], sd, confidence)
         value[m], lower[m], upper[m] = num[m] / den[m], lo, hi
         m = kind == "count"
-        lo, hi = poisson_count_ci(num[m])
+        lo, hi = poisson_count_ci(num[m], confidence)
         value[m], lower[m], upper[m] = num[m], lo, hi
     f["value"], f["lower"], f["upper"] = value, lower, upper
     return f
@@ -167,10 +143,10 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
     return verdict
 
 
-def _trends(f: pd.DataFrame) -> pd.Series:
+def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
     """Recent-trend code per row (yearly series only; other periods get 'cannot_calculate')."""
     out = pd.Series("cannot_calculate", index=f.index, dtype=object)
-    years = f[_is_year(f["period"])]
+    years = f[_is_year(f["period"]) & (f["period_label"] == f["period"])]  # pools: no trend
     if years.empty:
         return out
     for kind, part in years.groupby("kind"):
@@ -209,14 +185,16 @@ def _trends(f: pd.DataFrame) -> pd.Series:
             aggfunc="first",
             dropna=False,
         ).reindex_like(num)
-        trend_kind = kind if kind in ("proportion", "rate") else "other"
+        # Fingertips reads 95 % limits; rescale limits shown at another level (means only).
+        to95 = _z_for(0.95) / _z_for(confidence)
+        value = val.to_numpy(float)
         codes = recent_trend(
             num.to_numpy(float),
             den.to_numpy(float),
-            kind=trend_kind,
-            values=val.to_numpy(float),
-            lower=low.to_numpy(float),
-            upper=upp.to_numpy(float),
+            kind=kind,
+            values=value,
+            lower=value - (value - low.to_numpy(float)) * to95,
+            upper=value + (upp.to_numpy(float) - value) * to95,
         )["trend"].to_numpy(object)
         by_series = pd.Series(codes, index=num.index)
         # The trend marker belongs to the latest point of each series.
@@ -243,11 +221,17 @@ def compute(
     levels: Iterable[str] = ("municipality", "district"),
     threshold: int = SUPPRESSION_THRESHOLD,
     min_denominator: int = MIN_DENOMINATOR,
+    confidence: float = 0.95,
+    overdispersion: bool = True,
 ) -> pd.DataFrame:
     """Published indicator values: one row per indicator × area × period, suppressed where needed.
 
     Columns: :data:`OUTPUT_COLUMNS` plus ``kind``. Suppressed rows have no numerator,
-    denominator, value or interval, and a reason.
+    denominator, value or interval, and a reason. ``confidence`` is the interval level
+    (0.95, or Fingertips' 0.998); with ``overdispersion`` district intervals are
+    quasi-likelihood intervals where the districts' φ > 1 (``phi``). ``period_label`` is
+    "2022–2024" for pooled rare events; ``benchmark_partial`` says the municipality value
+    is a sum of only some of its districts (no stored municipality row).
     """
 
     catalogue = load_catalogue()
@@ -268,18 +252,22 @@ def compute(
             synth.rename("synthetic").reset_index(), on=["area_code", "period"], how="left"
         )
         inputs["synthetic"] = inputs["synthetic"].fillna(True).astype(bool)
+        inputs = with_sum_squares(inputs, ind, obs)
         parts.append(inputs.assign(indicator_id=ind_id))
     if not parts:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "kind"])
     frame = pd.concat(parts, ignore_index=True)
-    frame = _roll_up_periods(frame)
-    frame = _roll_up_areas(frame, area_table)
-    frame = _values(frame, catalogue)
+    frame = roll_up_periods(frame, catalogue)
+    frame = pool_years(roll_up_areas(frame, area_table), catalogue)
+    frame = _values(frame, catalogue, confidence)
     level_of = dict(zip(area_table["code"], area_table["level"], strict=True))
     name_of = dict(zip(area_table["code"], area_table["name"], strict=True))
     frame["area_level"] = frame["area_code"].map(level_of)
     frame["area_name"] = frame["area_code"].map(name_of).fillna(frame["area_code"])
     municipality = area_table.loc[area_table["level"] == "municipality", "code"].iloc[0]
+    # Between-district spread (φ) widens district intervals where φ > 1 (docs/methods.md).
+    units = (frame["area_level"] == "district").to_numpy()
+    frame = overdispersed_intervals(frame, units=units & overdispersion, confidence=confidence)
     area_parent = {
         c: p
         for c, p in zip(area_table["code"], area_table["parent_code"], strict=True)
@@ -298,8 +286,9 @@ def compute(
             )
         )
     frame = pd.concat(published).sort_index()
+    frame["benchmark_partial"] = benchmark_partial(frame, municipality)
     frame["verdict"] = _verdicts(frame, municipality)
-    frame["trend"] = _trends(frame)
+    frame["trend"] = _trends(frame, confidence)
     frame.loc[frame["suppressed"], "verdict"] = None
     keep = frame["area_level"].isin(list(levels))
     if areas is not None:

@@ -7,7 +7,8 @@ district_code, synthetic``):
 * :func:`week_data` — everything the page and the weekly brief draw for one week: cells with
   this week's and the previous weeks' counts, counts by type and partner, a weekday × hour
   matrix, weekly totals, and per district this week against the mean of the previous
-  :data:`BASELINE_WEEKS` weeks with a Poisson test (docs/methods.md §1.10; "fler än vanligt" only
+  :data:`BASELINE_WEEKS` weeks with a calibrated conditional test (docs/methods.md, "EST weekly
+  test"; "fler än vanligt" only
   when significant);
 * :func:`public_view` — what the public role may see: district totals only, through
   :func:`indicators.disclosure.suppress` (docs/architecture.md principle 2); no cells;
@@ -38,8 +39,11 @@ from indicators.stats import weekly_excess
 
 #: The comparison period: this week against the mean of this many previous weeks.
 BASELINE_WEEKS = 8
-#: Poisson test settings of the district comparison (docs/methods.md §1.10).
-EXCESS_ALPHA = 0.01
+#: Weekly test of the districts (docs/methods.md, "EST weekly test"): false-discovery
+#: rate across the districts of one week (Benjamini–Hochberg), the municipality total's own
+#: level, and the fewest incidents that can be "fler än vanligt".
+EXCESS_ALPHA = 0.05
+EXCESS_TOTAL_ALPHA = 0.01
 EXCESS_MIN_COUNT = 3
 #: Label of a district whose week is significantly above its recent mean.
 MORE_THAN_USUAL = "fler än vanligt"
@@ -58,10 +62,13 @@ WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "s
 MUNICIPALITY = "2480"
 
 EXCESS_CAVEAT = (
-    "”Fler än vanligt” betyder att veckans antal i distriktet är signifikant högre än "
-    "medelvärdet för de åtta föregående veckorna (Poissontest, p < 0,01 och minst tre "
-    "händelser). Testet bortser från osäkerheten i medelvärdet och från säsongsvariation: läs "
-    "det som en ovanligt hög vecka, inte som belägg för en förändring."
+    "”Fler än vanligt” betyder att veckans antal i distriktet är signifikant högre än de åtta "
+    "föregående veckorna (villkorat binomialtest mot de åtta veckorna, med hänsyn till att "
+    "antalen varierar mer än slumpen mellan veckor, och minst tre händelser). Alla distrikt "
+    "prövas tillsammans med Benjamini–Hochberg så att falsklarm hålls nere: när inget har "
+    "förändrats blir det högst ett falsklarm i något distrikt ungefär var tjugonde vecka. "
+    "Säsongsvariation ingår inte: läs det som en ovanligt hög vecka, inte som belägg för en "
+    "förändring."
 )
 
 
@@ -186,6 +193,19 @@ def _counts(frame: pd.DataFrame, key: str, this: np.ndarray, base: np.ndarray) -
     return out.sort_values(["count", key], ascending=[False, True], ignore_index=True)
 
 
+def _baseline_weeks(
+    district: np.ndarray, index: np.ndarray, window: int, codes: Sequence[str]
+) -> np.ndarray:
+    """Incidents per district (rows, in ``codes`` order) in each of the baseline weeks."""
+    position = {c: i for i, c in enumerate(codes)}
+    rows = np.array([position.get(d, -1) for d in district], dtype=np.int64)
+    week = index - (window - BASELINE_WEEKS)
+    keep = (rows >= 0) & (week >= 0) & (week < BASELINE_WEEKS)
+    counts = np.zeros((len(codes), BASELINE_WEEKS), dtype=float)
+    np.add.at(counts, (rows[keep], week[keep]), 1.0)
+    return counts
+
+
 def _weekday_hour(times: pd.Series) -> pd.DataFrame:
     slot = times.dt.weekday.to_numpy() * 24 + times.dt.hour.to_numpy()
     matrix = np.bincount(slot.astype(np.int64), minlength=7 * 24).reshape(7, 24)
@@ -242,7 +262,8 @@ def week_data(
 
     Examples
     --------
-    Four incidents in each of the eight previous weeks, ten this week (docs/methods.md §1.11):
+    Four incidents in each of the eight previous weeks, ten this week: given 42 incidents in
+    nine weeks, P(X ≥ 10) for X ~ Binomial(42, 1/9):
 
     >>> before = pd.date_range("2025-09-22 21:00", periods=8, freq="7D").repeat(4)
     >>> times = before.append(pd.DatetimeIndex(["2025-11-22 22:15"] * 10))
@@ -251,7 +272,7 @@ def week_data(
     >>> data = week_data(inc, "2025-W47", districts=["d-ersboda"])
     >>> row = data["districts"].iloc[0]
     >>> int(row["count"]), float(row["previous_mean"]), round(float(row["p_value"]), 8)
-    (10, 4.0, 0.00813224)
+    (10, 4.0, 0.01486183)
     >>> row["label"]
     'fler än vanligt'
     """
@@ -312,12 +333,14 @@ def week_data(
     table["count"] = per_district["count"].reindex(codes, fill_value=0).to_numpy(dtype=np.int64)
     table["previous_mean"] = per_district["previous_mean"].reindex(codes, fill_value=0.0).to_numpy()
     total, total_mean = int(this.sum()), float(baseline.sum()) / BASELINE_WEEKS
+    weeks = _baseline_weeks(sub["district_code"].to_numpy(dtype=object), index, window, codes)
     p_values, flags = weekly_excess(
-        np.append(table["count"].to_numpy(dtype=float), total),
-        np.append(table["previous_mean"].to_numpy(), total_mean),
-        alpha=EXCESS_ALPHA,
-        min_count=EXCESS_MIN_COUNT,
+        table["count"].to_numpy(dtype=float), weeks, alpha=EXCESS_ALPHA, min_count=EXCESS_MIN_COUNT
     )
+    p_total, flag_total = weekly_excess(
+        [total], weeks.sum(axis=0, keepdims=True), alpha=EXCESS_TOTAL_ALPHA, adjust="none"
+    )
+    p_values, flags = np.append(p_values, p_total), np.append(flags, flag_total)
     if not baseline_complete:  # a mean over weeks without data would flatter this week
         p_values = np.full_like(p_values, np.nan)
         flags = np.zeros_like(flags)

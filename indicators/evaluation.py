@@ -342,8 +342,10 @@ def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -
         # Too few comparison districts: no p can reach the level, so no verdict either way.
         k = len(out.get("comparisons", []))
         k_time = len(out.get("time_placebo_starts", []))
-        extra_sv = f" och {k_time} falska startår" if k_time else ""
-        extra_en = f" and {k_time} false start years" if k_time else ""
+        extra_sv = (
+            f" och {k_time} {'falskt' if k_time == 1 else 'falska'} startår" if k_time else ""
+        )
+        extra_en = f" and {k_time} false start year{'s' * (k_time != 1)}" if k_time else ""
         out["significant"] = False
         out["status"] = "insufficient"
         out["reason"] = (

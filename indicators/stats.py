@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import special
-from scipy.stats import gamma, norm, poisson
+from scipy.stats import betabinom, binom, gamma, norm
 from scipy.stats import t as student_t
 
 from common.errors import UserError
@@ -539,7 +539,7 @@ def funnel_flags(
     return _shaped_like(codes, (value,), name="funnel_flag")
 
 
-# --------------------------------------------------------------------------- smoothing, alerts
+# --------------------------------------------------------------------------- smoothing
 
 
 def eb_smoothed_rate(count: Numeric, denominator: Numeric, *, multiplier: float = 1):
@@ -574,31 +574,337 @@ def eb_smoothed_rate(count: Numeric, denominator: Numeric, *, multiplier: float 
     return _shaped_like(result, (count, denominator), name="eb_rate")
 
 
-def weekly_excess(
-    this_week: Numeric,
-    previous_weeks_mean: Numeric,
-    *,
-    alpha: float = 0.01,
-    min_count: int = 3,
-):
-    """Poisson upper-tail check of this week's count against the mean of previous weeks.
+# --------------------------------------------------------------------------- overdispersion
 
-    ``p = P(X ≥ x | λ)`` with ``λ`` the previous weeks' mean (docs/methods.md §1.10); flagged
-    when ``p < alpha`` and ``x ≥ min_count``.  It ignores the uncertainty in ``λ`` and
-    seasonality: present it as "ovanligt hög vecka", not as evidence.  Missing inputs give
-    ``p`` NaN and no flag.  Returns ``(p, flag)``.
+#: Fewest units (districts) from which a dispersion factor is estimated; below it φ = 1.
+MIN_UNITS_FOR_DISPERSION = 5
+
+
+def dispersion_factor(
+    numerator: Numeric,
+    denominator: Numeric,
+    *,
+    kind: Literal["proportion", "rate"],
+    winsor: float = 0.10,
+    min_units: int = MIN_UNITS_FOR_DISPERSION,
+) -> float:
+    """Spiegelhalter's overdispersion factor φ of a set of units (districts) in one year.
+
+    ``z = (y − y0)/s`` against the pooled ``y0 = Σx/Σn`` with the null standard error
+    ``s`` (binomial ``sqrt(y0(1 − y0)/n)``, Poisson ``sqrt(y0/n)``); the z-scores are
+    winsorised at the ``winsor`` and ``1 − winsor`` quantiles and ``φ = mean(z²)``
+    (Spiegelhalter 2005, "Handling over-dispersion of performance indicators"; docs/methods.md,
+    "Overdispersion").  φ ≈ 1 when the units differ no more than chance allows; φ > 1
+    means real differences between them, so a plain binomial/Poisson interval is too
+    narrow for saying a unit "differs".  NaN with fewer than ``min_units`` valid units.
 
     Examples
     --------
-    >>> p, flag = weekly_excess(10, 4.0)
-    >>> round(p, 8), flag
-    (0.00813224, True)
+    >>> round(dispersion_factor([50, 52, 48, 51, 49, 50], [500] * 6, kind="proportion"), 2)
+    0.02
+    >>> dispersion_factor([20, 60, 35, 90, 10, 50], [500] * 6, kind="proportion") > 5
+    True
     """
-    x, lam = np.broadcast_arrays(as_float_array(this_week), as_float_array(previous_weeks_mean))
-    valid = np.isfinite(x) & np.isfinite(lam) & (x >= 0) & (lam >= 0)
-    with np.errstate(invalid="ignore"):
-        # sf(x - 1) = P(X >= x); ceil so that a fractional count is not flattered.
-        p = np.where(valid, poisson.sf(np.ceil(x) - 1.0, np.where(valid, lam, 0.0)), np.nan)
-    flag = valid & (p < alpha) & (x >= min_count)
-    inputs = (this_week, previous_weeks_mean)
-    return _shaped_like(p, inputs, name="p_value"), _shaped_like(flag, inputs, name="flag")
+    x, n = np.broadcast_arrays(
+        np.atleast_1d(as_float_array(numerator)), np.atleast_1d(as_float_array(denominator))
+    )
+    valid = np.isfinite(x) & np.isfinite(n) & (n > 0) & (x >= 0)
+    if kind == "proportion":
+        valid &= x <= n
+    if valid.sum() < max(min_units, 2):
+        return float("nan")
+    x, n = x[valid], n[valid]
+    y0 = x.sum() / n.sum()
+    unit_var = y0 * (1.0 - y0) if kind == "proportion" else y0
+    if unit_var <= 0:
+        return float("nan")
+    z = (x / n - y0) / np.sqrt(unit_var / n)
+    low, high = np.quantile(z, [winsor, 1.0 - winsor])
+    return float(np.mean(np.clip(z, low, high) ** 2))
+
+
+def dispersion_by_group(
+    frame: pd.DataFrame,
+    *,
+    units: pd.Series | np.ndarray,
+    groups: Sequence[str] = ("indicator_id", "period"),
+) -> pd.Series:
+    """φ of :func:`dispersion_factor` per group (indicator × year), mapped back to every row.
+
+    ``frame`` has ``kind``, ``numerator`` and ``denominator``; ``units`` marks the rows
+    that estimate φ (the districts).  Rows of kinds other than proportion and rate, and
+    groups with too few units, get NaN.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator_id": "i", "period": "2024", "kind": "proportion",
+    ...                   "numerator": [20, 60, 35, 90, 10, 50, 265],
+    ...                   "denominator": [500] * 6 + [3000]})
+    >>> phi = dispersion_by_group(f, units=[True] * 6 + [False])
+    >>> bool(phi.nunique() == 1 and phi.iloc[0] > 5)
+    True
+    """
+    unit_mask = np.asarray(units, dtype=bool)
+    out = pd.Series(np.nan, index=frame.index, name="phi")
+    keys = list(groups)
+    fit = frame[unit_mask & frame["kind"].isin(["proportion", "rate"]).to_numpy()]
+    for key, part in fit.groupby(keys, sort=False):
+        phi = dispersion_factor(
+            part["numerator"].to_numpy(float),
+            part["denominator"].to_numpy(float),
+            kind=part["kind"].iloc[0],
+        )
+        key = key if isinstance(key, tuple) else (key,)
+        match = np.ones(len(frame), dtype=bool)
+        for column, value in zip(keys, key, strict=True):
+            match &= (frame[column] == value).to_numpy()
+        out[match] = phi
+    return out
+
+
+def quasi_interval(
+    numerator: Numeric,
+    denominator: Numeric,
+    phi: Numeric,
+    *,
+    kind: Literal["proportion", "rate"],
+    confidence: float = 0.95,
+):
+    """Quasi-binomial / quasi-Poisson interval: the usual interval with variance × φ.
+
+    Computed as the Wilson (proportions) or exact/Byar (rates) interval of the effective
+    counts ``x/φ`` out of ``n/φ`` — the same estimate ``x/n`` with φ times the variance
+    (docs/methods.md, "Overdispersion").  φ ≤ 1 or NaN leaves the interval unchanged
+    (never narrower than the plain one).  Returns ``(lower, upper)`` on the 0..1 (or
+    per-person) scale.
+
+    Examples
+    --------
+    >>> plain = proportion_ci(30, 300)
+    >>> wide = quasi_interval(30, 300, 4.0, kind="proportion")
+    >>> wide[0] < plain[0] < plain[1] < wide[1]
+    True
+    >>> quasi_interval(30, 300, 0.5, kind="proportion") == plain
+    True
+    """
+    x, n, f = np.broadcast_arrays(
+        as_float_array(numerator), as_float_array(denominator), as_float_array(phi)
+    )
+    scale = np.where(np.isfinite(f) & (f > 1.0), f, 1.0)
+    interval = proportion_ci if kind == "proportion" else rate_ci
+    lower, upper = interval(x / scale, n / scale, confidence)
+    inputs = (numerator, denominator, phi)
+    return (
+        _shaped_like(np.asarray(lower, dtype=float), inputs, name="lower"),
+        _shaped_like(np.asarray(upper, dtype=float), inputs, name="upper"),
+    )
+
+
+def sd_from_sums(total: Numeric, n: Numeric, sum_squares: Numeric):
+    """Sample standard deviation from the sum, count and sum of squares of the scores.
+
+    ``sd = sqrt((Σy² − (Σy)²/n) / (n − 1))``; sums of squares add up over areas and
+    periods, so a district's spread follows from its schools' (or stadsdelar's) sums.
+    NaN where the sum of squares is missing, ``n < 2`` or the inputs are inconsistent.
+
+    Examples
+    --------
+    >>> round(sd_from_sums(6.0, 3, 14.0), 6)
+    1.0
+    """
+    s, count, ss = np.broadcast_arrays(
+        as_float_array(total), as_float_array(n), as_float_array(sum_squares)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = (ss - s * s / count) / (count - 1.0)
+    ok = np.isfinite(variance) & (count >= 2) & (variance >= -1e-9 * np.abs(ss))
+    sd = np.where(ok, np.sqrt(np.clip(variance, 0.0, None)), np.nan)
+    return _shaped_like(sd, (total, n, sum_squares), name="sd")
+
+
+# --------------------------------------------------------------------------- many comparisons
+
+
+def benjamini_hochberg(p_values: Numeric, *, q: float = 0.05):
+    """Benjamini–Hochberg: which of many tests stay significant at false-discovery rate q.
+
+    Sort the m p-values, find the largest k with ``p_(k) ≤ k·q/m`` and reject the k
+    smallest.  NaN p-values are not tests (never rejected, not counted in m).
+
+    Examples
+    --------
+    >>> benjamini_hochberg([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205], q=0.05).tolist()
+    [True, True, False, False, False, False, False, False]
+    """
+    p = np.atleast_1d(as_float_array(p_values))
+    tested = np.isfinite(p)
+    reject = np.zeros(p.shape, dtype=bool)
+    m = int(tested.sum())
+    if m:
+        order = np.argsort(np.where(tested, p, np.inf), kind="stable")[:m]
+        ranked = p[order]
+        passing = np.nonzero(ranked <= q * np.arange(1, m + 1) / m)[0]
+        if passing.size:
+            reject[order[: passing[-1] + 1]] = True
+    return _shaped_like(reject, (p_values,), name="bh_significant")
+
+
+def benchmark_p_value(value: Numeric, lower: Numeric, upper: Numeric, benchmark: Numeric):
+    """Two-sided p-value of "value differs from the benchmark", from the published interval.
+
+    The interval is read as ``value ± 1,96·SE`` on the side facing the benchmark
+    (``SE = (upper − value)/1,96`` when the benchmark is above, ``(value − lower)/1,96``
+    when below), so ``p < 0,05`` exactly when the 95 % interval excludes the benchmark,
+    as :func:`compare_to_benchmark` decides.  Used to control false discoveries over many
+    comparisons (:func:`benjamini_hochberg`).  NaN where anything is missing.
+
+    Examples
+    --------
+    >>> round(benchmark_p_value(12.0, 10.04, 13.96, 10.0), 4)
+    0.0455
+    """
+    v, lo, hi, b = np.broadcast_arrays(
+        as_float_array(value),
+        as_float_array(lower),
+        as_float_array(upper),
+        as_float_array(benchmark),
+    )
+    z95 = _z_for(0.95)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(b >= v, hi - v, v - lo) / z95
+        z = np.abs(v - b) / se
+        p = np.where(se > 0, 2.0 * norm.sf(z), np.where(v == b, 1.0, 0.0))
+    valid = np.isfinite(v) & np.isfinite(lo) & np.isfinite(hi) & np.isfinite(b)
+    p = np.where(valid, p, np.nan)
+    return _shaped_like(p, (value, lower, upper, benchmark), name="p_value")
+
+
+def overdispersed_intervals(
+    frame: pd.DataFrame, *, units: pd.Series | np.ndarray, confidence: float = 0.95
+) -> pd.DataFrame:
+    """φ per indicator × period from ``units`` and quasi intervals where φ > 1.
+
+    ``frame`` has ``indicator_id, period, kind, multiplier, numerator, denominator,
+    lower, upper, area_level``.  Adds ``phi`` (NaN where not estimable or not a
+    proportion/rate) and, for proportions and rates outside the municipality row, replaces
+    ``lower``/``upper`` by :func:`quasi_interval` (in display units) where φ > 1.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"indicator_id": "i", "period": "2024", "kind": "proportion",
+    ...                   "multiplier": 100.0, "numerator": [20, 60, 35, 90, 10, 50],
+    ...                   "denominator": [500] * 6, "lower": 0.0, "upper": 0.0,
+    ...                   "area_level": "district"})
+    >>> out = overdispersed_intervals(f, units=[True] * 6)
+    >>> bool(out["phi"].iloc[0] > 1), bool(out["lower"].iloc[0] < 4 < out["upper"].iloc[0])
+    (True, True)
+    """
+    out = frame.copy()
+    out["phi"] = dispersion_by_group(out, units=units)
+    widen = (
+        (out["phi"] > 1.0)
+        & out["kind"].isin(["proportion", "rate"])
+        & (out["area_level"] != "municipality")
+    ).to_numpy()
+    for kind in ("proportion", "rate"):
+        rows = widen & (out["kind"] == kind).to_numpy()
+        if not rows.any():
+            continue
+        lower, upper = quasi_interval(
+            out.loc[rows, "numerator"].to_numpy(float),
+            out.loc[rows, "denominator"].to_numpy(float),
+            out.loc[rows, "phi"].to_numpy(float),
+            kind=kind,
+            confidence=confidence,
+        )
+        multiplier = out.loc[rows, "multiplier"].to_numpy(float)
+        out.loc[rows, "lower"] = np.asarray(lower) * multiplier
+        out.loc[rows, "upper"] = np.asarray(upper) * multiplier
+    return out
+
+
+# --------------------------------------------------------------------------- weekly alerts
+
+
+def weekly_overdispersion(baseline_weeks: np.ndarray) -> float:
+    """Pooled negative-binomial overdispersion ``c`` of weekly counts (Var = μ + c·μ²).
+
+    Moment estimate over units (rows) with a positive mean:
+    ``c = Σ(s² − m) / Σ(m² − s²/k)`` with each row's mean ``m``, sample variance ``s²`` and
+    ``k`` weeks (``m² − s²/k`` is unbiased for ``μ²``), floored at 0 (no overdispersion).  NaN-free rows of at least two weeks only.
+
+    Examples
+    --------
+    >>> weekly_overdispersion(np.array([[4, 4, 4, 4], [2, 2, 2, 2]]))
+    0.0
+    >>> round(weekly_overdispersion(np.array([[0, 10, 0, 10], [1, 9, 1, 9]])), 3)
+    1.229
+    """
+    weeks = np.atleast_2d(np.asarray(baseline_weeks, dtype=float))
+    if weeks.shape[1] < 2:
+        return 0.0
+    ok = np.all(np.isfinite(weeks), axis=1)
+    weeks = weeks[ok]
+    mean = weeks.mean(axis=1)
+    used = mean > 0
+    if not used.any():
+        return 0.0
+    variance = weeks[used].var(axis=1, ddof=1)
+    # m² − s²/k estimates μ² without bias (E m² = μ² + Var/k); plain Σm² biases c down.
+    square = (mean[used] ** 2 - variance / weeks.shape[1]).sum()
+    if square <= 0:
+        return 0.0
+    return float(max(0.0, (variance - mean[used]).sum() / square))
+
+
+def weekly_excess(
+    this_week: Numeric,
+    baseline_weeks: np.ndarray | Sequence[Sequence[float]],
+    *,
+    alpha: float = 0.05,
+    min_count: int = 3,
+    overdispersion: float | None = None,
+    adjust: Literal["bh", "none"] = "bh",
+):
+    """Is this week's count higher than usual? Conditional test against the baseline weeks.
+
+    For each unit (district) with this week's count ``x`` and ``k`` baseline weeks summing
+    to ``B``: if the weekly rate is unchanged, ``x`` given ``N = x + B`` is binomial
+    ``(N, 1/(k + 1))`` — no estimated mean is plugged in, so the uncertainty of the
+    baseline is accounted for.  Overdispersion (weeks varying more than Poisson) makes it
+    beta-binomial ``(N, 1/c, k/c)`` (the exact conditional law for gamma-Poisson weeks) with the pooled negative-binomial ``c`` of
+    :func:`weekly_overdispersion` (``overdispersion`` overrides it).  ``p = P(X ≥ x)``.
+    With ``adjust="bh"`` the units are one family: a unit is flagged when it survives
+    Benjamini–Hochberg at level ``alpha`` (false alarms controlled across districts),
+    and ``x ≥ min_count``.  Missing inputs give ``p`` NaN and no flag (docs/methods.md,
+    "EST weekly test").  Returns ``(p, flag)`` as arrays (one per row).
+
+    Examples
+    --------
+    Four incidents in each of eight weeks, ten this week (one district, no overdispersion):
+
+    >>> p, flag = weekly_excess([10], [[4] * 8])
+    >>> round(float(p[0]), 6), bool(flag[0])
+    (0.014862, True)
+    """
+    x = np.atleast_1d(as_float_array(this_week))
+    weeks = np.atleast_2d(np.asarray(baseline_weeks, dtype=float))
+    k = weeks.shape[1]
+    valid = np.isfinite(x) & (x >= 0) & np.all(np.isfinite(weeks), axis=1) & (k >= 1)
+    c = weekly_overdispersion(weeks[valid]) if overdispersion is None else float(overdispersion)
+    total = np.where(valid, x + np.nan_to_num(weeks).sum(axis=1), 0.0)
+    count = np.ceil(np.where(valid, x, 0.0))
+    p = np.full(x.shape, np.nan)
+    share = 1.0 / (k + 1)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if c > 0:
+            tail = betabinom.sf(count - 1, total, 1.0 / c, k / c)
+        else:
+            tail = binom.sf(count - 1, total, share)
+    p[valid] = np.clip(tail[valid], 0.0, 1.0)
+    if adjust == "bh":
+        significant = np.asarray(benjamini_hochberg(p, q=alpha))
+    else:
+        significant = p < alpha
+    flag = valid & significant & (x >= min_count)
+    return p, flag

@@ -1,9 +1,9 @@
-"""Trends over time: Fingertips recent-trend markers, GLM trends, change and interventions.
+"""Trends over time: the Fingertips recent-trend marker, change and interventions.
 
-- :func:`recent_trend`: the PHE Fingertips "recent trend" rule (docs/methods.md §1.4) for many
-  series at once (one row per series).
-- :func:`series_trend_glm`: Poisson/binomial regression over one whole series (§1.8).
-- :func:`percent_change`: change since the previous period, hidden for small counts.
+- :func:`recent_trend`: the Fingertips "recent trend" marker (docs/methods.md, "Recent trend
+  (Fingertips)") for many series at once (one row per series).
+- :func:`percent_change`: change since the previous period, hidden for small counts
+  (used by :mod:`indicators.changes`).
 - :func:`interrupted_time_series` and :func:`difference_in_differences` (§1.9), each
   returning the assumptions to show on screen beside the estimate.
 """
@@ -20,13 +20,23 @@ import statsmodels.api as sm
 
 from common.errors import UserError
 from common.settings import SUPPRESSION_THRESHOLD
-from indicators.stats import Numeric, _shaped_like, _z_for, as_float_array, rate_ci
+from indicators.stats import (
+    Numeric,
+    _shaped_like,
+    _z_for,
+    as_float_array,
+    proportion_ci,
+    rate_ci,
+)
 
-TrendKind = Literal["proportion", "rate", "other"]
+TrendKind = Literal["proportion", "rate", "mean", "count", "other"]
 
-#: chi-square with 1 df at 99,8 % (Fingertips uses 9.5495).
-TREND_CHI2_THRESHOLD = 9.5495
+#: χ²₁ at 99,8 %, as the constant ``ChiSquareConfidence`` of Fingertips' TrendMarkerCalculator.
+TREND_CHI2_THRESHOLD = 9.54953570608324
+#: Points used (Fingertips ``PointsToUse``) and slopes checked: all points, then each left out.
 RECENT_TREND_POINTS = 5
+#: Fingertips derives each point's standard error as (upper 95 % − lower 95 %) / 3.92.
+CI95_WIDTH_IN_SE = 3.92
 
 TREND_LABELS: dict[str, dict[str, str]] = {
     "increasing": {"sv": "Ökande", "en": "Increasing"},
@@ -35,22 +45,30 @@ TREND_LABELS: dict[str, dict[str, str]] = {
     "cannot_calculate": {"sv": "Kan inte beräknas", "en": "Cannot be calculated"},
 }
 
-#: Why :func:`recent_trend` gave its verdict (PHE's ``recent_trend_reason``).
+#: Why :func:`recent_trend` gave its verdict (Fingertips' validation messages, shortened).
 TREND_REASON_LABELS: dict[str, dict[str, str]] = {
     "significant": {
-        "sv": "Signifikant trend utan avvikande punkt",
-        "en": "Significant trend, no outlier",
+        "sv": "Signifikant trend, samma riktning när varje punkt tas bort",
+        "en": "Significant trend, same direction with each point left out",
     },
     "not_significant": {"sv": "Ingen signifikant trend", "en": "No significant trend"},
     "outlier": {
         "sv": "Avvikande punkt: riktningen vänder när en punkt tas bort",
-        "en": "Outlier found: direction flips when one point is dropped",
+        "en": "Outlier found: direction flips when one point is left out",
     },
     "missing_values": {
-        "sv": "Saknade eller skyddade värden bland de senaste punkterna",
-        "en": "Missing or suppressed values among the latest points",
+        "sv": "Färre än fem tidpunkter med giltiga värden (saknade eller skyddade)",
+        "en": "Fewer than five points with valid values (missing or suppressed)",
     },
     "too_few_points": {"sv": "För få tidpunkter", "en": "Not enough data points"},
+    "all_events": {
+        "sv": "Täljaren är lika med nämnaren för någon tidpunkt",
+        "en": "The count equals the denominator for some point",
+    },
+    "value_type": {
+        "sv": "Trend beräknas inte för antal (bara för andelar, kvoter och medelvärden)",
+        "en": "No trend for counts (proportions, rates and means only)",
+    },
 }
 
 ITS_ASSUMPTIONS_SV = (
@@ -91,49 +109,31 @@ def _as_rows(value: Any) -> np.ndarray:
     return np.atleast_2d(array)
 
 
-def _weighted_slope(t: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise weighted least-squares slope of y on t and ``Sxx = Σw(t − t̄)²``.
+def _weighted_sums_slope(t: np.ndarray, y: np.ndarray, w: np.ndarray):
+    """Fingertips' ``NoOutliersCheck`` sums for one set of points, row-wise.
 
-    With weights equal to inverse variances the slope's variance is ``1/Sxx``, so
-    ``slope² · Sxx`` is both the regression sum of squares and the Wald χ²₁.
+    ``slope = (S1·S2 − S3·S4) / (S1·S5 − S3²)`` and ``χ² = (slope / sqrt(S1 / (S1·S5 − S3²)))²``
+    with ``S1 = Σw, S2 = Σw·y·t, S3 = Σw·t, S4 = Σw·y, S5 = Σw·t²`` (points with ``w = 0``
+    are left out).
     """
-    sum_w = w.sum(axis=1)
-    t_bar = (w * t).sum(axis=1) / sum_w
-    y_bar = (w * y).sum(axis=1) / sum_w
-    dt = t - t_bar[:, None]
-    sxx = (w * dt * dt).sum(axis=1)
-    sxy = (w * dt * (y - y_bar[:, None])).sum(axis=1)
-    return sxy / sxx, sxx
+    s1, s2 = w.sum(axis=1), (w * y * t).sum(axis=1)
+    s3, s4, s5 = (w * t).sum(axis=1), (w * y).sum(axis=1), (w * t * t).sum(axis=1)
+    det = s1 * s5 - s3 * s3
+    slope = (s1 * s2 - s3 * s4) / det
+    return slope, slope * slope * det / s1
 
 
-def proportion_trend_chi2(
-    numerators: Numeric | pd.DataFrame,
-    denominators: Numeric | pd.DataFrame,
-    *,
-    scores: Sequence[float] | None = None,
-) -> np.ndarray:
-    """Chi-square test for trend in proportions, one per row (R ``prop.trend.test``).
+def _latest_points(valid: np.ndarray, n_points: int) -> np.ndarray:
+    """Boolean mask of the ``n_points`` most recent valid columns of each row."""
+    from_right = np.cumsum(valid[:, ::-1], axis=1)[:, ::-1]
+    return valid & (from_right <= n_points)
 
-    Weighted regression of ``p_t = x_t/n_t`` on the score with weights
-    ``n_t/(p̄(1 − p̄))``, ``p̄ = Σx/Σn``; the regression sum of squares is χ²₁.  A row whose
-    pooled proportion is 0 or 1 has no variation and gets 0; rows with missing values NaN.
 
-    Examples
-    --------
-    >>> round(float(proportion_trend_chi2([83, 90, 129, 70], [86, 93, 136, 82])[0]), 4)
-    8.2249
-    """
-    x, n = np.broadcast_arrays(_as_rows(numerators), _as_rows(denominators))
-    t = np.broadcast_to(
-        np.arange(x.shape[1], dtype=float) if scores is None else as_float_array(scores), x.shape
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_bar = x.sum(axis=1) / n.sum(axis=1)
-        constant = (p_bar <= 0) | (p_bar >= 1)
-        w = n / (p_bar * (1.0 - p_bar))[:, None]
-        slope, sxx = _weighted_slope(t, x / n, w)
-        chi2 = slope * slope * sxx
-    return np.where(constant & np.isfinite(p_bar), 0.0, chi2)
+def _compact(selected: np.ndarray, *arrays: np.ndarray, n_points: int) -> list[np.ndarray]:
+    """The selected points of each row (exactly ``n_points`` per row), oldest first."""
+    rows, cols = np.nonzero(selected)
+    order = np.lexsort((cols, rows))
+    return [a[rows[order], cols[order]].reshape(-1, n_points) for a in arrays]
 
 
 def recent_trend(
@@ -145,51 +145,54 @@ def recent_trend(
     values: Numeric | pd.DataFrame | None = None,
     lower: Numeric | pd.DataFrame | None = None,
     upper: Numeric | pd.DataFrame | None = None,
-    confidence: float = 0.95,
     n_points: int = RECENT_TREND_POINTS,
     threshold: float = TREND_CHI2_THRESHOLD,
 ) -> pd.DataFrame:
-    """Fingertips recent-trend marker for many series at once (docs/methods.md §1.4).
+    """Fingertips recent-trend marker for many series at once (docs/methods.md).
+
+    The rule of Fingertips' ``TrendMarkerCalculator`` (FingertipsNext, TrendAnalysisApp):
+    take the ``n_points`` (5) most recent points with a valid value and 95 % limits
+    (suppressed or missing points are skipped, as Fingertips does), number them 1..5,
+    give each the weight ``1/SE²`` with ``SE = (upper − lower)/3.92`` and fit the weighted
+    regression of value on that number: ``χ² = (slope/SE_slope)²``.  The same slope is
+    refitted with each point left out; the marker is "increasing"/"decreasing" (the sign
+    of the full slope) only if ``χ² > 9.5495`` (χ²₁ at 99,8 %) **and** all six slopes have
+    the same sign (a slope counts as negative only when below zero), else "no_change".
 
     Inputs are 2-D, shaped (n_series, n_points), oldest to newest, NaN for missing or
-    suppressed values (a DataFrame's index is kept).  Only the ``n_points`` (5) most
-    recent columns are used; fewer columns, or any NaN among them, gives
-    "cannot_calculate".
+    suppressed values (a DataFrame's index is kept).
 
-    - ``kind="proportion"``: chi-square test for trend (:func:`proportion_trend_chi2`).
-    - ``kind="rate"``: value ``x/n·multiplier``, its interval from
-      :func:`indicators.stats.rate_ci`, then as "other".
-    - ``kind="other"``: ``values`` with their ``lower``/``upper`` limits at
-      ``confidence``; weighted regression of value on time with weights ``1/SE²``,
-      ``SE = (upper − lower)/(2z)``, and ``χ² = (slope/SE_slope)²`` treating the variances
-      as known.
+    - ``kind="proportion"``: value ``x/n·multiplier`` with the Wilson 95 % interval.
+    - ``kind="rate"``: value ``x/n·multiplier`` with the exact/Byar 95 % interval.
+    - ``kind="mean"`` or ``"other"``: ``values`` with their 95 % ``lower``/``upper``.
+    - ``kind="count"``: "cannot_calculate" (Fingertips computes no trend for counts).
 
-    A χ² above ``threshold`` (9.5495, χ²₁ at 99,8 %) is significant unless dropping any
-    one point flips the sign of the slope ("no_change", reason "outlier").
+    "cannot_calculate" also when there are fewer than ``n_points`` columns
+    ("too_few_points"), fewer than ``n_points`` valid points ("missing_values") or, as in
+    Fingertips, a valid point whose count equals its denominator ("all_events").
 
     Returns a DataFrame with one row per series: ``trend`` (a key of
     :data:`TREND_LABELS`), ``reason`` (a key of :data:`TREND_REASON_LABELS`), ``chi2`` and
-    ``slope`` (change per period: proportion on 0..1, rate per ``multiplier``).
+    ``slope`` (change per point, in the value's units).
 
     Examples
     --------
     >>> numerators = [[10, 20, 30, 40, 50], [30, 31, 29, 30, 30]]
-    >>> out = recent_trend(numerators, [[1000] * 5] * 2, kind="proportion")
+    >>> out = recent_trend(numerators, [[1000] * 5] * 2, kind="proportion", multiplier=100)
     >>> out["trend"].tolist()
     ['increasing', 'no_change']
     """
-    _check_kind(kind, ("proportion", "rate", "other"))
-    z = _z_for(confidence)
-    source = numerators if kind != "other" else values
+    _check_kind(kind, ("proportion", "rate", "mean", "count", "other"))
+    source = values if kind in ("mean", "other") else numerators
     index = source.index if isinstance(source, pd.DataFrame) else None
-
-    if kind == "other":
+    if kind in ("mean", "other"):
         if values is None or lower is None or upper is None:
             raise UserError(
-                "Trend för typen 'other' kräver värden och konfidensgränser",
-                message_en="kind='other' needs values, lower and upper",
+                "Trend för medelvärden kräver värden och konfidensgränser",
+                message_en=f"kind={kind!r} needs values, lower and upper",
             )
         y, low, high = np.broadcast_arrays(_as_rows(values), _as_rows(lower), _as_rows(upper))
+        x = n = None
     else:
         if numerators is None or denominators is None:
             raise UserError(
@@ -197,62 +200,60 @@ def recent_trend(
                 message_en="numerators and denominators are required",
             )
         x, n = np.broadcast_arrays(_as_rows(numerators), _as_rows(denominators))
-    n_series, n_columns = (y if kind == "other" else x).shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = x / n * multiplier
+        interval = proportion_ci if kind == "proportion" else rate_ci
+        low, high = interval(x, n, 0.95)
+        low, high = np.asarray(low) * multiplier, np.asarray(high) * multiplier
+    n_series, n_columns = y.shape
 
     trend = np.full(n_series, "cannot_calculate", dtype=object)
     reason = np.full(n_series, "too_few_points", dtype=object)
     chi2 = np.full(n_series, np.nan)
     slope = np.full(n_series, np.nan)
+    if kind == "count":
+        reason[:] = "value_type"
+        return _trend_frame(trend, reason, chi2, slope, index)
     if n_columns < n_points:
         return _trend_frame(trend, reason, chi2, slope, index)
 
-    recent = slice(n_columns - n_points, n_columns)
-    t = np.broadcast_to(np.arange(n_points, dtype=float), (n_series, n_points))
     with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "proportion":
-            x, n = x[:, recent], n[:, recent]
-            valid = np.all(np.isfinite(x) & (n > 0) & (x >= 0) & (x <= n), axis=1)
-            y = x / n
-            w = np.array(n, dtype=float)  # p̄(1 − p̄) is constant per row: no effect on the slope
-            row_chi2 = proportion_trend_chi2(x, n)
-        else:
-            if kind == "rate":
-                x, n = x[:, recent], n[:, recent]
-                low, high = rate_ci(x, n, confidence, multiplier)
-                y = x / n * multiplier
-            else:
-                y, low, high = y[:, recent], low[:, recent], high[:, recent]
-            se = (high - low) / (2.0 * z)
-            w = 1.0 / (se * se)
-            valid = np.all(np.isfinite(y) & np.isfinite(w) & (se > 0), axis=1)
-            row_slope, sxx = _weighted_slope(t, y, w)
-            row_chi2 = row_slope * row_slope * sxx
-
-        y, w, t, row_chi2 = y[valid], w[valid], t[valid], row_chi2[valid]
-        full_slope, _ = _weighted_slope(t, y, w)
-        # Fingertips robustness check: drop each point in turn (PHE: sign(beta_sub) != sign(beta)).
-        outlier = np.zeros(len(y), dtype=bool)
-        for j in range(n_points):
-            dropped = w.copy()
-            dropped[:, j] = 0.0
-            slope_without, _ = _weighted_slope(t, y, dropped)
-            outlier |= np.sign(slope_without) != np.sign(full_slope)
-
-    significant = np.nan_to_num(row_chi2, nan=0.0) > threshold
-    trend_valid = np.select(
-        [significant & ~outlier & (full_slope > 0), significant & ~outlier & (full_slope < 0)],
-        ["increasing", "decreasing"],
-        default="no_change",
-    )
-    reason_valid = np.select(
-        [significant & ~outlier, significant & outlier],
-        ["significant", "outlier"],
-        default="not_significant",
-    )
-    reason[:] = "missing_values"
-    trend[valid], reason[valid] = trend_valid, reason_valid
-    chi2[valid] = row_chi2
-    slope[valid] = np.nan_to_num(full_slope, nan=0.0)
+        se = (high - low) / CI95_WIDTH_IN_SE
+        valid = np.isfinite(y) & np.isfinite(se) & (se > 0)
+        all_events = np.zeros(n_series, dtype=bool)
+        if x is not None:
+            valid &= np.isfinite(x) & (n > 0) & (x >= 0)
+            all_events = np.any(valid & (x == n), axis=1)
+    enough = valid.sum(axis=1) >= n_points
+    reason[:] = np.where(enough & all_events, "all_events", "missing_values")
+    usable = enough & ~all_events
+    if usable.any():
+        selected = _latest_points(valid[usable], n_points)
+        yy, ss = _compact(selected, y[usable], se[usable], n_points=n_points)
+        w = 1.0 / (ss * ss)
+        t = np.broadcast_to(np.arange(1.0, n_points + 1.0), yy.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            full, row_chi2 = _weighted_sums_slope(t, yy, w)
+            # Fingertips: slopeSum += slope < 0 ? -1 : 1, over all points and each left out.
+            sign_sum = np.where(full < 0, -1, 1)
+            for j in range(n_points):
+                left_out = w.copy()
+                left_out[:, j] = 0.0
+                partial, _ = _weighted_sums_slope(t, yy, left_out)
+                sign_sum += np.where(partial < 0, -1, 1)
+        same_sign = np.abs(sign_sum) == n_points + 1
+        over = np.nan_to_num(row_chi2, nan=0.0) > threshold
+        significant = over & same_sign
+        trend[usable] = np.select(
+            [significant & (full > 0), significant & (full < 0)],
+            ["increasing", "decreasing"],
+            default="no_change",
+        )
+        reason[usable] = np.select(
+            [significant, over], ["significant", "outlier"], default="not_significant"
+        )
+        chi2[usable] = row_chi2
+        slope[usable] = full
     return _trend_frame(trend, reason, chi2, slope, index)
 
 
@@ -296,70 +297,6 @@ def _clean_series(counts: Numeric, denominators: Numeric, kind: str, *extra: Num
 
 def _ratio_name(kind: str) -> str:
     return "rate_ratio" if kind == "rate" else "odds_ratio"
-
-
-def series_trend_glm(
-    counts: Numeric,
-    denominators: Numeric,
-    periods: Numeric,
-    *,
-    kind: Literal["proportion", "rate"],
-    confidence: float = 0.95,
-) -> dict[str, Any]:
-    """Trend over one whole series by Poisson (rates, log-denominator offset) or binomial GLM.
-
-    ``log E[y] = b0 + b1·period + log(n)`` or ``logit p = b0 + b1·period``.  When the
-    Pearson χ²/df exceeds 1 the fit is repeated with that quasi-likelihood scale (wider
-    intervals) and ``quasi_likelihood`` is True.  Points with missing values are left
-    out; fewer than 3 usable points, or no events at all, gives "cannot_calculate".
-
-    Returns a dict: ``trend`` (key of :data:`TREND_LABELS`, significant at
-    ``1 − confidence``), ``slope`` (log scale, per period), ``p_value``, ``ratio_kind``
-    ("rate_ratio" or "odds_ratio"), ``ratio_per_period`` = exp(slope) and its ``ci``,
-    ``dispersion``, ``scale``, ``quasi_likelihood``, ``n_points``.
-
-    Examples
-    --------
-    >>> out = series_trend_glm([50, 60, 70, 85, 100], [10_000] * 5, [2020, 2021, 2022, 2023, 2024],
-    ...                        kind="rate")
-    >>> out["trend"], round(out["ratio_per_period"], 3)
-    ('increasing', 1.189)
-    """
-    _check_kind(kind, ("proportion", "rate"))
-    _z_for(confidence)
-    keep, y, n, (t,) = _clean_series(counts, denominators, kind, periods)
-    y, n, t = y[keep], n[keep], t[keep]
-    result: dict[str, Any] = {
-        "trend": "cannot_calculate",
-        "slope": np.nan,
-        "p_value": np.nan,
-        "ratio_kind": _ratio_name(kind),
-        "ratio_per_period": np.nan,
-        "ci": (np.nan, np.nan),
-        "dispersion": np.nan,
-        "scale": np.nan,
-        "quasi_likelihood": False,
-        "n_points": len(y),
-    }
-    if len(y) < 3 or y.sum() == 0 or (kind == "proportion" and np.all(y == n)):
-        return result
-    exog = np.column_stack([np.ones_like(t), t - t.mean()])
-    fit, dispersion, quasi = _fit_glm(y, n, exog, kind)
-    slope = float(fit.params[1])
-    p_value = float(fit.pvalues[1])
-    low, high = np.asarray(fit.conf_int(alpha=1.0 - confidence))[1]
-    significant = p_value < 1.0 - confidence
-    result.update(
-        trend=("increasing" if slope > 0 else "decreasing") if significant else "no_change",
-        slope=slope,
-        p_value=p_value,
-        ratio_per_period=float(np.exp(slope)),
-        ci=(float(np.exp(low)), float(np.exp(high))),
-        dispersion=dispersion,
-        scale=float(fit.scale),
-        quasi_likelihood=quasi,
-    )
-    return result
 
 
 # --------------------------------------------------------------------------- change

@@ -11,9 +11,8 @@ import streamlit as st
 
 import ui
 from access import ROLE_LABELS, ROLES, PermissionDenied
-from access.reads import AUDIT_ACTIONS, audit_entries, set_role, user_roles
+from access.reads import AUDIT_ACTIONS, audit_entries, configuration, set_role, user_roles
 from common.errors import UserError
-from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from ui import auth
 
 ui.page_guard("admin")
@@ -37,7 +36,7 @@ st.caption(
         "Without a row the claim applies, and without a claim the role Public.",
     )
 )
-st.dataframe(
+ui.dataframe(
     roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
     hide_index=True,
     width="stretch",
@@ -61,7 +60,7 @@ with st.form("set_role", clear_on_submit=True):
         try:
             set_role(store, role, subject, new_role, by=ui.user_name())
         except UserError as exc:
-            st.error(t(str(exc), exc.message_en or str(exc)))
+            ui.error(t(str(exc), exc.message_en or str(exc)))
         else:
             st.success(t("Rollen är sparad.", "The role is saved."))
             st.rerun()
@@ -75,7 +74,7 @@ action = st.selectbox(
 )
 log = audit_entries(store, role, action=action, limit=1000)
 log["at"] = pd.to_datetime(log["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
-st.dataframe(
+ui.dataframe(
     log.rename(
         columns={
             "at": t("När (UTC)", "When (UTC)"),
@@ -90,15 +89,21 @@ st.dataframe(
 )
 
 st.subheader(t("Konfiguration", "Configuration"))
+settings = configuration(store, role)
 config = pd.DataFrame(
     [
         (
             t("Prickningsgräns (antal)", "Suppression threshold (count)"),
-            str(SUPPRESSION_THRESHOLD),
+            settings["suppression_threshold"],
             "UVTS_SUPPRESSION_THRESHOLD",
         ),
-        (t("Minsta nämnare", "Minimum denominator"), str(MIN_DENOMINATOR), "UVTS_MIN_DENOMINATOR"),
-        (t("Databas", "Database"), store.dialect, "UVTS_DATABASE_URL"),
+        (
+            t("Minsta nämnare", "Minimum denominator"),
+            settings["min_denominator"],
+            "UVTS_MIN_DENOMINATOR",
+        ),
+        (t("Databas", "Database"), settings["database"], "UVTS_DATABASE_URL"),
+        (t("Läge", "Mode"), settings["mode"], "UVTS_DEMO, python -m sources.demo"),
         (
             t("Inloggning (OIDC)", "Sign-in (OIDC)"),
             t("på", "on") if auth.auth_configured() else t("av", "off"),
@@ -111,7 +116,7 @@ config = pd.DataFrame(
         ),
         (
             t("Användaranspråk", "User claim"),
-            os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "email",
+            os.environ.get(auth.SUBJECT_CLAIM_ENV, "") or "sub",
             auth.SUBJECT_CLAIM_ENV,
         ),
         (
@@ -124,7 +129,7 @@ config = pd.DataFrame(
     ],
     columns=[t("Inställning", "Setting"), t("Värde", "Value"), t("Ändras via", "Changed through")],
 )
-st.dataframe(config, hide_index=True, width="stretch")
+ui.dataframe(config, hide_index=True, width="stretch")
 st.caption(
     t(
         "Inställningarna ändras i driftmiljön (miljövariabler och secrets), inte här; "

@@ -57,7 +57,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
                     f"The file was not imported: {total} errors. The database is unchanged.",
                 )
             )
-            st.dataframe(
+            ui.dataframe(
                 [
                     {
                         t("Rad", "Row"): p.row,
@@ -72,7 +72,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
             if total > 50:
                 st.caption(t(f"… och {total - 50} fel till.", f"… and {total - 50} more."))
         except UserError as exc:
-            st.error(
+            ui.error(
                 t(
                     f"Filen lästes inte in. {exc} Databasen är oförändrad.",
                     f"The file was not imported. {exc.message_en or exc} The database is unchanged.",
@@ -86,7 +86,7 @@ batches = ui.batches()
 if batches.empty:
     st.caption(t("Inga importer ännu.", "No batches yet."))
 else:
-    st.dataframe(batches, hide_index=True, width="stretch")
+    ui.dataframe(batches, hide_index=True, width="stretch")
     loaded = batches.loc[batches["Status"] == "loaded", "Id"].tolist()
     c1, c2 = st.columns([2, 1])
     target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
@@ -94,7 +94,7 @@ else:
         try:
             st.success(rollback(store, ui.session_role(), int(target), user=ui.user_name()))
         except UserError as exc:
-            st.error(str(exc))
+            ui.error(exc)
 
 st.subheader(t("Aktualitet per källa", "Freshness per source"))
-st.dataframe(ui.freshness_table(), hide_index=True, width="stretch")
+ui.dataframe(ui.freshness_table(), hide_index=True, width="stretch")

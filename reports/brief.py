@@ -53,6 +53,7 @@ from indicators.disclosure import PROTECTED
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from indicators.verdicts import VERDICTS
+from reports.brief_interventions import interventions_section
 from reports.pdf import (
     DEMO_LABEL,
     FONT_FAMILY,
@@ -261,11 +262,10 @@ def trend_codes(
             k: t.reindex(index=index, columns=tables["numerator"].columns)
             for k, t in tables.items()
         }
-        trend_kind = kind if kind in ("proportion", "rate") else "other"
         result = recent_trend(
             tables["numerator"].to_numpy(float),
             tables["denominator"].to_numpy(float),
-            kind=trend_kind,
+            kind=kind,
             values=tables["value"].to_numpy(float),
             lower=tables["lower"].to_numpy(float),
             upper=tables["upper"].to_numpy(float),
@@ -1026,6 +1026,10 @@ def build_brief(
         names=names,
     )
     pdf.ln(3)
+    if interventions_section(
+        pdf, store, role=role, period=period, districts=codes, names=names, catalogue=catalogue
+    ):
+        pdf.ln(2)
     add_boxed_text(
         pdf,
         "Metod",

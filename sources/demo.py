@@ -5,12 +5,19 @@ Every value it makes is marked synthetic in the store; the app says "Demodata �
 värden" until real data is imported. Calibration figures: data/demo/PROVENANCE.md.
 
 ``python -m sources.demo [--db URL] [--if-empty | --rebuild] [--out DIR]``
+
+Demo mode (docs/privacy.md "Demo mode") is a state of the database (``store.demo_state``):
+:func:`load_demo` sets it, the first real import closes it for good. Loading the demo, and
+the demo role switcher, are allowed only where :func:`demo_allowed` says so: ``UVTS_DEMO=1``,
+or (unless ``UVTS_DEMO=0``) an SQLite file such as the embedded default. ``make run`` on an
+empty PostgreSQL database therefore starts with no data and no demo mode.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -29,6 +36,7 @@ from sources.public import load_public
 from sources.template import import_file
 from store import Store
 from store.areas import sync_areas
+from store.demo_state import start_demo
 from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
@@ -37,6 +45,8 @@ MUNICIPALITY_POPULATION = 134_000  # docs/data.md: ≈133 000–134 000 (SCB via
 PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / 72  # 72 DeSO in Umeå (SCB key, DeSO 2025)
 RURAL_DISTRICT_WITHOUT_DESO = 400  # a district no DeSO maps to gets a small population
 SOURCE = "demo"
+#: ``1`` allows demo mode on any database, ``0`` forbids it everywhere.
+DEMO_ENV = "UVTS_DEMO"
 
 # Share of the population in each denominator group (synthetic assumptions, PROVENANCE.md).
 AGE_SHARES = {
@@ -176,6 +186,11 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)
         terms = ["VT", "HT"] if getattr(ind, "periodicity", "year") == "term" else [None]
+        # Head-count denominators (pupils, residents) are whole every term; events split.
+        head_count = getattr(ind, "denominator_rollup", "sum") != "sum"
+        per_term = 1.0 if head_count else float(len(terms))
+        event_share = 1.0 / len(terms) if head_count and ind.kind == "rate" else 1.0
+        low, high = ind.value_range() if hasattr(ind, "value_range") else (0.0, float("inf"))
         for d in codes:
             for year in YEARS:
                 people = pop[d] * (1 + growth[d]) ** (year - 2015) * AGE_SHARES[group]
@@ -185,33 +200,73 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
                     factor = (
                         effects.get((d, ind.id), 1.0) if t >= starts.get((d, ind.id), 1e9) else 1.0
                     )
-                    denom = max(int(rng.poisson(people / len(terms))), 0)
+                    denom = max(int(rng.poisson(people / per_term)), 0)
                     period = f"{year}-{term}" if term else str(year)
-                    rows.append(
-                        _observation(
-                            rng, ind.kind, base, shift + np.log(factor), denom, d, period, ind.id
-                        )
+                    row = _observation(
+                        rng,
+                        ind.kind,
+                        base * event_share,
+                        shift + np.log(factor),
+                        denom,
+                        d,
+                        period,
+                        ind.id,
+                        valid_range=(low, high),
                     )
+                    rows.append(row)
+                    if getattr(ind, "sum_squares_measure", None) and denom >= 2:
+                        rows.append(_sum_squares_row(row, ind.sum_squares_measure))
     frame = pd.DataFrame(rows, columns=["omrade", "period", "matt", "antal", "namnare", "varde"])
     frame["kalla"] = SOURCE
     return frame
 
 
 def _observation(
-    rng, kind: str, base: float, shift: float, denom: int, area: str, period: str, measure: str
+    rng,
+    kind: str,
+    base: float,
+    shift: float,
+    denom: int,
+    area: str,
+    period: str,
+    measure: str,
+    *,
+    valid_range: tuple[float, float] = (0.0, float("inf")),
 ):
-    """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale."""
+    """One template row; ``shift`` moves the base on the log-odds (proportions) or log scale.
+
+    A mean with a finite valid range (meritvärde 0–340) moves on the logit of its position
+    in the range, so no district can get an impossible value.
+    """
     if kind == "proportion":
         p = float(1 / (1 + np.exp(-(np.log(base / (1 - base)) + shift))))
         return (area, period, measure, int(rng.binomial(denom, p)), denom, None)
-    level = base * float(np.exp(shift))
+    low, high = valid_range
+    if kind == "mean" and np.isfinite(high):
+        position = (base - low) / (high - low)
+        logit = np.log(position / (1 - position)) + shift / 2
+        level = low + (high - low) / (1 + np.exp(-logit))
+    else:
+        level = base * float(np.exp(shift))
     if kind == "rate":
         return (area, period, measure, int(rng.poisson(level * denom)), denom, None)
     if kind == "mean":
         n = max(denom, 0)
-        scores = rng.normal(level, 8.0 / np.sqrt(max(n, 1)))
-        return (area, period, measure, round(float(scores) * n, 1), n, None)
+        scores = float(np.clip(rng.normal(level, 8.0 / np.sqrt(max(n, 1))), low, high))
+        return (area, period, measure, round(scores * n, 1), n, None)
     return (area, period, measure, int(rng.poisson(level)), None, None)
+
+
+#: Synthetic between-pupil standard deviation of merit values in the demo (labelled synthetic).
+DEMO_PUPIL_SD = 55.0
+
+
+def _sum_squares_row(row: tuple, measure: str) -> tuple:
+    """The demo's sum of squared scores for a mean row: (n − 1)·sd² + n·mean²."""
+    area, period, _, total, n, _ = row
+    mean = total / n
+    sum_squares = (n - 1) * DEMO_PUPIL_SD**2 + n * mean**2
+    return (area, period, measure, int(round(sum_squares)), None, None)
 
 
 def generate_interventions() -> pd.DataFrame:
@@ -250,8 +305,35 @@ def write_files(out: Path) -> list[Path]:
     return paths
 
 
+def demo_allowed(url: str) -> bool:
+    """Whether demo mode may exist on the database at ``url``: ``UVTS_DEMO=1`` allows it
+    everywhere, ``UVTS_DEMO=0`` nowhere; unset, only on SQLite (the embedded default or
+    another file), never on a server database such as PostgreSQL.
+
+    Examples
+    --------
+    >>> import os; os.environ.pop("UVTS_DEMO", None)
+    >>> demo_allowed("sqlite:///var/uvts.sqlite"), demo_allowed("postgresql://h/uvts")
+    (True, False)
+    """
+    flag = os.environ.get(DEMO_ENV, "").strip().lower()
+    if flag in ("1", "true", "yes", "ja"):
+        return True
+    if flag in ("0", "false", "no", "nej"):
+        return False
+    return str(url).startswith("sqlite")
+
+
 def load_demo(store, *, out: Path | None = None) -> int:
-    """Generate the demo files and import them through the real import path."""
+    """Mark the database as a demo, then generate the demo files and import them through
+    the real import path (all synthetic). Refused once real data has been imported."""
+    if not demo_allowed(store.url):
+        raise UserError(
+            f"Demodata läses bara in i en SQLite-databas eller med {DEMO_ENV}=1 "
+            "(docs/privacy.md, Demoläge).",
+            message_en=f"Demo data is loaded only into SQLite or with {DEMO_ENV}=1.",
+        )
+    start_demo(store)
 
     out = out or ROOT / "var" / "demo"
     loaded = 0
@@ -291,8 +373,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_empty and not is_empty(store):
         print("Databasen har redan data; demodata läses inte in.")
         return 0
-    n = load_demo(store)
-    print(f"Demodata inläst: {n} observationer (syntetiska värden).")
+    if args.if_empty and not demo_allowed(store.url):
+        print(
+            "Databasen är tom. Demodata läses inte in automatiskt i en serverdatabas; "
+            f"sätt {DEMO_ENV}=1 och kör python -m sources.demo om du vill ha demoläge."
+        )
+    else:
+        n = load_demo(store)
+        print(f"Demodata inläst: {n} observationer (syntetiska värden).")
 
     public = load_public(store)
     print(
@@ -303,7 +391,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _drop_default_sqlite(store) -> None:
-
     if not store.url.startswith("sqlite:///"):
         raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")
     store.dispose()

@@ -622,7 +622,7 @@ def _read_sheet(ws, name: str) -> _Sheet:
                     column=f"(bladet '{ws.title}')",
                     message_en="Too many rows in the sheet; nothing was imported.",
                 )
-            filled = [c for c in cells if c.get("value") is not None]
+            filled = [c for c in cells if c.get("value") not in (None, "")]
             if not filled:
                 continue
             width = max(c["column"] for c in filled)
@@ -1159,6 +1159,8 @@ def _import_table(
     resolve_area,
     provenance=None,
 ):
+    if source:  # refused even when the file itself is already loaded
+        refuse_personal_text(source, what="källan (--source eller fältet Källa)")
     unchanged = _already_loaded(store, table.checksum)
     if unchanged is not None:
         return unchanged

@@ -236,7 +236,20 @@ def catalogue_measure_kinds() -> dict[str, str | None]:
         kinds.update(dict.fromkeys(catalogue.known_measures()))
     kinds.update(dict.fromkeys(getattr(catalogue, "POPULATION_MEASURES", {}), "count"))
     kinds.update({ind.id: ind.kind for ind in catalogue.load_catalogue().values()})
+    # A mean's sum of squared scores is fractional like the mean's own sum (#16).
+    kinds.update(
+        {
+            ind.sum_squares_measure: "mean"
+            for ind in catalogue.load_catalogue().values()
+            if ind.sum_squares_measure
+        }
+    )
     return kinds
+
+
+def catalogue_value_ranges() -> dict[str, tuple[str, int, float, float]]:
+    """Measure id → (kind, multiplier, lowest, highest) from the catalogue's valid ranges."""
+    return catalogue.measure_value_ranges()
 
 
 # --- areas ----------------------------------------------------------------------------------------
@@ -655,6 +668,7 @@ class ObservationCollector:
                 "antal",
             )
             bad |= over
+        bad |= self._out_of_range(measure, count, denominator, value, rows, bad | zero)
         statistical = (kind != _DIRECT) & ~np.isnan(value) & np.isnan(count) & ~bad
         self._report(
             statistical,
@@ -685,6 +699,35 @@ class ObservationCollector:
                 row=rows[ok].astype(np.int64),
             )
         )
+
+    def _out_of_range(self, measure, count, denominator, value, rows, skip) -> np.ndarray:
+        """Rows whose value (or count/denominator in display units) is impossible (#16)."""
+        ranges = catalogue_value_ranges()
+        outside = np.zeros(len(rows), dtype=bool)
+        for code, measure_id in enumerate(self._measure_ids.values):
+            if measure_id not in ranges:
+                continue
+            kind, multiplier, low, high = ranges[measure_id]
+            mine = (measure == code) & ~skip
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shown = np.where(np.isnan(value), count / denominator * multiplier, value)
+            bad = mine & np.isfinite(shown) & ((shown < low) | (shown > high))
+            if bad.any():
+                self._report(
+                    bad,
+                    rows,
+                    np.array(
+                        [
+                            f"Värdet {format_number(round(v, 3))} är omöjligt för {measure_id} "
+                            f"(möjligt: {format_number(low)}–{format_number(high)})"
+                            for v in shown[bad]
+                        ],
+                        dtype=object,
+                    ),
+                    "varde" if (~np.isnan(value[bad])).all() else "antal",
+                )
+            outside |= bad
+        return outside
 
     def _report(self, mask: np.ndarray, rows: np.ndarray, messages, column: str) -> None:
         if not mask.any():

@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 from common.errors import UserError
+from common.personal_numbers import mask
 from common.settings import database_url
 from store import schema
 
@@ -143,10 +144,14 @@ def bump_data_version(conn: sa.Connection) -> None:
 
 
 def audit(conn: sa.Connection, *, user: str, action: str, detail: str = "") -> None:
-    """Write one audit line (sign-in, import, rollback, export, role change)."""
+    """Write one audit line (sign-in, import, rollback, export, role change); any identity
+    number in the user or the detail is masked first (docs/privacy.md)."""
     conn.execute(
         schema.audit_log.insert().values(
-            at=datetime.now(UTC), user_name=user, action=action, detail=detail
+            at=datetime.now(UTC),
+            user_name=mask(user, all_long=True)[:200],
+            action=action,
+            detail=mask(detail, all_long=True),
         )
     )
 

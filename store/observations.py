@@ -15,8 +15,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from common.errors import UserError
+from common.personal_numbers import mask, text_has_personal_number
 from store import schema
 from store.db import Store, audit, bump_data_version
+from store.demo_state import before_batch
 
 OBSERVATION_COLUMNS = ["measure_id", "area_code", "period", "count", "denominator", "value"]
 _STAGE = "observation_stage"
@@ -59,6 +61,16 @@ def find_loaded_batch(conn: sa.Connection, checksum: str) -> int | None:
 UNCHANGED = "Filen är redan inläst (samma kontrollsumma)."
 
 
+def refuse_personal_text(text: str, *, what: str) -> None:
+    """Refuse a batch text holding an identity number (never echoing it)."""
+    if text_has_personal_number(text):
+        raise UserError(
+            f"{what[:1].upper()}{what[1:]} innehåller ett personnummer eller samordningsnummer; "
+            "ingenting har sparats.",
+            message_en=f"A personal identity number in {what}; nothing was saved.",
+        )
+
+
 def open_batch(
     conn: sa.Connection,
     *,
@@ -73,9 +85,15 @@ def open_batch(
 ) -> BatchResult | int:
     """Start a batch in the caller's transaction: its id, or the "unchanged" result when a
     loaded batch already has this checksum (re-importing the same file is a no-op)."""
+    # The last door before the store: no identity number in any text of a batch.
+    refuse_personal_text(file_name, what="filnamnet")
+    refuse_personal_text(source, what="källan")
+    user = mask(user, all_long=True)  # an OIDC subject may be a personnummer (e-ID)
     existing = find_loaded_batch(conn, checksum)
     if existing is not None:
         return BatchResult(existing, "unchanged", 0, 0, UNCHANGED)
+    # Demo data and the public snapshots shipped with the app do not close demo mode.
+    before_batch(conn, synthetic=synthetic or bool(provenance and provenance.shipped))
     return conn.execute(
         schema.import_batch.insert().values(
             source=source,
@@ -249,7 +267,11 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
         conn.execute(
             b.update()
             .where(b.c.id == batch_id)
-            .values(status="rolled_back", rolled_back_at=datetime.now(UTC), rolled_back_by=user)
+            .values(
+                status="rolled_back",
+                rolled_back_at=datetime.now(UTC),
+                rolled_back_by=mask(user, all_long=True),
+            )
         )
         audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
         bump_data_version(conn)

@@ -8,6 +8,7 @@
 * :mod:`ui.est_view` — the EST page's pieces
 * :mod:`ui.guard` — the page guard and the one Streamlit ``pages/`` patch
 * :mod:`ui.auth` — who is using the app and in which role
+* :mod:`ui.safe` — tables defused against formulas, user text shown as text
 * :mod:`ui.charts`, :mod:`ui.maps` — Plotly figures and pydeck maps
 
 The names below are re-exported so a page reads ``ui.t(...)``, ``ui.values()``; each is
@@ -45,6 +46,7 @@ from ui.reads import (
     values,
     values_with_sweden,
 )
+from ui.safe import dataframe, defuse_frame, error
 from ui.tables import (
     TARTAN_COLOURS,
     VERDICT_SYMBOL,
@@ -72,6 +74,9 @@ __all__ = [
     "brief_download",
     "catalogue",
     "catalogue_frame",
+    "dataframe",
+    "defuse_frame",
+    "error",
     "change_text",
     "composite_ranks",
     "data_version",

@@ -2,11 +2,14 @@
 
 * Production: Streamlit's built-in OIDC sign-in (``st.login``) when ``.streamlit/secrets.toml``
   has an ``[auth]`` section (docs/deployment.md).  The role comes from the admin-managed
-  ``user_role`` table if it names the user, else from the identity provider's claim named by
+  ``user_role`` table if it names the user — by the provider's subject (``UVTS_SUBJECT_CLAIM``,
+  default ``sub``), or by e-mail only when ``email_verified`` is true
+  (:func:`access.subject_keys`) — else from the identity provider's claim named by
   ``UVTS_ROLE_CLAIM`` (default ``role``), else ``publik``.  Anyone not signed in is ``publik``;
   ``UVTS_REQUIRE_SIGNIN=1`` shows nothing but the sign-in button until signed in.
-* Demo mode: a clearly labelled role switcher, only when no sign-in is configured *and* the
-  database holds nothing but synthetic demo data (never on a database with real data).
+* Demo mode: a clearly labelled role switcher, only when no sign-in is configured, the
+  database is in demo state (``store.demo_state``: loaded as a demo, closed for good by the
+  first real import) and demo mode is allowed there (``UVTS_DEMO=1`` or SQLite).
 
 The role is kept in ``st.session_state["app_role"]``; pages read data through
 :mod:`access.reads` with it, so hiding a page is not the only barrier.
@@ -19,8 +22,10 @@ import os
 import streamlit as st
 
 import ui
-from access import LEAST_ROLE, ROLE_LABELS, ROLES, role_from_claim
-from access.reads import database_mode, record_signin, role_of_subject
+from access import LEAST_ROLE, ROLE_LABELS, ROLES
+from access.app import demo_allowed
+from access.reads import database_mode, record_signin, role_for_sign_in
+from common.personal_numbers import mask
 
 ROLE_CLAIM_ENV = "UVTS_ROLE_CLAIM"
 SUBJECT_CLAIM_ENV = "UVTS_SUBJECT_CLAIM"
@@ -37,8 +42,13 @@ def auth_configured() -> bool:
 
 
 def demo_switcher_allowed() -> bool:
-    """The switcher exists only without sign-in and on a database of nothing but demo data."""
-    return not auth_configured() and database_mode(ui.store()) == "demo"
+    """The switcher exists only without sign-in, on a database in demo state (loaded as a
+    demo, never real data since) and where demo mode is allowed (``UVTS_DEMO=1`` or SQLite;
+    docs/privacy.md "Demo mode")."""
+    if auth_configured():
+        return False
+    store = ui.store()
+    return demo_allowed(store.url) and database_mode(store) == "demo"
 
 
 def _provider() -> str | None:
@@ -77,19 +87,16 @@ def _signed_in_role() -> str:
             st.stop()  # the rest of the run would overwrite the redirect (query params, pages)
         return LEAST_ROLE
     claims = _claims()
-    subject_claim = os.environ.get(SUBJECT_CLAIM_ENV, "").strip() or "email"
-    subject = claims.get(subject_claim) or claims.get("sub")
+    subject_claim = os.environ.get(SUBJECT_CLAIM_ENV, "").strip() or "sub"
     role_claim = os.environ.get(ROLE_CLAIM_ENV, "").strip() or "role"
-    from_table = role_of_subject(ui.store(), subject)
-    from_claim = role_from_claim(claims.get(role_claim))
-    role = from_table or from_claim or LEAST_ROLE
-    name = str(subject or "okänd")
+    role, origin, name = role_for_sign_in(
+        ui.store(), claims, subject_claim=subject_claim, role_claim=role_claim
+    )
     st.session_state["user_name"] = name
     if st.session_state.get("signin_audited") != name:
-        origin = "tabell" if from_table else (f"anspråk {role_claim}" if from_claim else "standard")
         record_signin(ui.store(), user=name, detail=f"roll {role} ({origin})")
         st.session_state["signin_audited"] = name
-    display = claims.get("name") or name
+    display = mask(str(claims.get("name") or name), all_long=True)
     st.sidebar.caption(
         ui.t(
             f"Inloggad: {ui.escape_markdown(display)} · {ROLE_LABELS[role]['sv']}",

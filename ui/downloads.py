@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access import may
+from access.reads import produce, record_export
 from access.reads import provenance as read_provenance
-from access.reads import record_export
 from geo.boundaries import district_polygons, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
@@ -77,21 +78,28 @@ def _map_polygons():
 
 
 def brief_download(period: str, *, key: str) -> None:
-    """One click makes the council brief (PDF) for the period and the chosen focus districts."""
+    """One click makes the council brief (PDF) for the period and the chosen focus districts;
+    only for a role with the ``brief`` capability (checked again in access.reads.produce)."""
+    role = session_role()
+    if not may(role, "brief"):
+        return
     if st.button(t("Skapa rådsunderlag (PDF)", "Make the council brief (PDF)"), key=f"{key}-make"):
-        with (
-            st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")),
-            tempfile.TemporaryDirectory() as tmp,
-        ):
-            out = build_brief(
-                store(),
-                period=period,
-                districts=focus_districts(),
-                role=session_role(),
-                out=Path(tmp) / f"radsunderlag_{period}.pdf",
+
+        def make() -> bytes:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = build_brief(
+                    store(),
+                    period=period,
+                    districts=focus_districts(),
+                    role=role,
+                    out=Path(tmp) / f"radsunderlag_{period}.pdf",
+                )
+                return out.read_bytes()
+
+        with st.spinner(t("Skapar rådsunderlaget …", "Making the brief …")):
+            st.session_state[f"{key}-pdf"] = produce(
+                store(), role, "brief", make, user=user_name(), what=f"radsunderlag_{period}.pdf"
             )
-            st.session_state[f"{key}-pdf"] = out.read_bytes()
-        audit_export(f"radsunderlag_{period}.pdf")
     if st.session_state.get(f"{key}-pdf"):
         st.download_button(
             t("⬇ Ladda ned rådsunderlaget", "⬇ Download the brief"),
@@ -103,5 +111,6 @@ def brief_download(period: str, *, key: str) -> None:
 
 
 def audit_export(detail: str) -> None:
-    """One audit row per download: who took which file, in which role."""
+    """One audit row per download: who took which file (access.reads.record_export checks the
+    role's ``export`` capability)."""
     record_export(store(), session_role(), user=user_name(), what=detail)

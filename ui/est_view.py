@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from access import may
 from access.app import (
     ACTIVITY_KINDS,
     INCIDENT_TYPES,
@@ -20,6 +21,7 @@ from access.app import (
     incident_week_span,
 )
 from access.reads import est_week as read_est_week
+from access.reads import produce
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
@@ -29,8 +31,7 @@ from indicators import est
 from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
 from indicators.est_public import period_label
 from reports.est_week import build_est_week_pdf
-from ui.downloads import audit_export
-from ui.i18n import lang, t
+from ui.i18n import escape_markdown, lang, t
 from ui.reads import areas, data_version, session_role, store, store_at, user_name
 from ui.widgets import sync
 
@@ -164,8 +165,18 @@ def est_map(
 
 
 def est_forms_and_brief(week: str) -> None:
-    """Single-incident/activity entry (est role) and the weekly brief (PDF)."""
+    """Single-incident/activity entry and the weekly brief (PDF), each only for a role with
+    the capability (``est_entry``, ``est_brief``); writes go through :mod:`access.reads`."""
+    role = session_role()
     c1, c2, c3 = st.columns(3)
+    if may(role, "est_entry"):
+        _entry_forms(c1, c2, role)
+    if may(role, "est_brief"):
+        with c3:
+            _weekly_brief(week, role)
+
+
+def _entry_forms(c1, c2, role: str) -> None:
     with c1.expander(t("Registrera händelse", "Register incident")), st.form("incident_form"):
         when = st.text_input(
             t("Tidpunkt (ÅÅÅÅ-MM-DD TT:MM)", "Time (YYYY-MM-DD HH:MM)"),
@@ -179,7 +190,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_incident(
                     store(),
-                    session_role(),
+                    role,
                     occurred_at=when,
                     type=kind,
                     partner=partner,
@@ -194,7 +205,7 @@ def est_forms_and_brief(week: str) -> None:
                     )
                 )
             except UserError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
     with c2.expander(t("Registrera aktivitet", "Register activity")), st.form("activity_form"):
         when = st.text_input(
             t("Start (ÅÅÅÅ-MM-DD TT:MM)", "Start (YYYY-MM-DD HH:MM)"),
@@ -219,7 +230,7 @@ def est_forms_and_brief(week: str) -> None:
             try:
                 add_activity(
                     store(),
-                    session_role(),
+                    role,
                     starts_at=when,
                     kind=kind,
                     status=status,
@@ -229,23 +240,30 @@ def est_forms_and_brief(week: str) -> None:
                 )
                 st.success(t("Sparad.", "Saved."))
             except UserError as exc:
-                st.error(str(exc))
-    with c3:
-        if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
+                st.error(escape_markdown(exc))
+
+
+def _weekly_brief(week: str, role: str) -> None:
+    if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
+
+        def make() -> bytes:
             with tempfile.TemporaryDirectory() as tmp:
                 out = build_est_week_pdf(
-                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=session_role()
+                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=role
                 )
-                st.session_state["est-pdf"] = out.read_bytes()
-            audit_export(f"veckobrev_{week}.pdf")
-        if st.session_state.get("est-pdf"):
-            st.download_button(
-                t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
-                st.session_state["est-pdf"],
-                file_name=f"veckobrev_{week}.pdf",
-                mime="application/pdf",
-                key="est-pdf-dl",
-            )
+                return out.read_bytes()
+
+        st.session_state["est-pdf"] = produce(
+            store(), role, "est_brief", make, user=user_name(), what=f"veckobrev_{week}.pdf"
+        )
+    if st.session_state.get("est-pdf"):
+        st.download_button(
+            t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
+            st.session_state["est-pdf"],
+            file_name=f"veckobrev_{week}.pdf",
+            mime="application/pdf",
+            key="est-pdf-dl",
+        )
 
 
 def est_public(data: dict) -> None:

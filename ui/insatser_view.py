@@ -76,6 +76,7 @@ def register_table(frame: pd.DataFrame) -> pd.DataFrame:
         district_names=frame["districts"].map(lambda ds: ", ".join(names.get(d, d) for d in ds)),
         target_names=frame["targets"].map(lambda ids: ", ".join(cat[label].get(i, i) for i in ids)),
     )
+    shown["end_date"] = shown["end_date"].map(lambda d: "" if d is None or pd.isna(d) else d)
     mapping = _COLUMNS_EN if lang() == "en" else _COLUMNS_SV
     return shown[list(mapping)].rename(columns=mapping)
 
@@ -195,7 +196,8 @@ def evaluation(iv_id: int, ind_id: str) -> dict:
 def _pct(x: float) -> str:
     if x is None or not math.isfinite(x):
         return "–"
-    return fmt_number(100 * x, decimals=0, lang=lang()) + ("\xa0%" if lang() == "sv" else "%")
+    text = fmt_number(100 * x, decimals=0, lang=lang()).replace("-", "−")
+    return text + ("\xa0%" if lang() == "sv" else "%")
 
 
 def _p(x: float) -> str:
@@ -211,15 +213,19 @@ def design_column(method: str, out: dict, *, y_title: str) -> None:
     verdict = escape_markdown(out["verdict_en"] if en else out["verdict"])
     (st.success if out.get("significant") else st.info)(verdict)
     if out["status"] == "ok":
+        # A permutation p has a floor worth showing; a model-based p (ITS) has none.
+        floor = out["p_min"] > 0
         st.caption(
             t(
                 f"Effekt {_pct(out['effect'])} (KI {_pct(out['lower'])} till "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}, minsta möjliga p = "
-                f"{_p(out['p_min'])}; {out['n_pre']} perioder före, {out['n_post']} efter. "
+                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                + (f", minsta möjliga p = {_p(out['p_min'])}" if floor else "")
+                + f"; {out['n_pre']} perioder före, {out['n_post']} efter. "
                 f"Minsta upptäckbara effekt ±{_pct(out['mde'])}.",
                 f"Effect {_pct(out['effect'])} (CI {_pct(out['lower'])} to "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}, smallest possible p = "
-                f"{_p(out['p_min'])}; {out['n_pre']} periods before, {out['n_post']} after. "
+                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                + (f", smallest possible p = {_p(out['p_min'])}" if floor else "")
+                + f"; {out['n_pre']} periods before, {out['n_post']} after. "
                 f"Minimum detectable effect ±{_pct(out['mde'])}.",
             )
         )

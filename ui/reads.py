@@ -6,6 +6,8 @@ the rows depend on it, on the session's role: each role's frame holds only what 
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
@@ -16,11 +18,21 @@ from access.reads import indicator_values, shipped_public_data
 from access.reads import provenance as read_provenance
 from catalogue import load_catalogue
 from common.errors import UserError
+from common.personal_numbers import mask
 from common.settings import database_url
 from geo.areas import read_areas
 from indicators.composite_view import district_composites
 from indicators.national import with_sweden
-from ui.i18n import t
+from ui.i18n import lang, t
+
+_log = logging.getLogger("uvts")
+#: What a visitor sees when the database cannot be reached: no URL, host or driver text.
+DATABASE_DOWN = (
+    "Databasen kan inte nås just nu. Försök igen om en stund; kvarstår felet, kontakta "
+    "systemförvaltaren (orsaken finns i serverns logg).",
+    "The database cannot be reached right now. Try again shortly; if it persists, contact "
+    "the system administrator (the reason is in the server log).",
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,12 +49,10 @@ def store():
         return s
     except UserError as exc:
         store_at.clear()
-        st.error(
-            t(
-                f"Databasen kan inte nås just nu. {exc}",
-                f"The database cannot be reached right now. {exc.message_en or exc}",
-            )
-        )
+        # The reason (host, database, driver text) goes to the server log only; a visitor
+        # never sees a connection string (docs/privacy.md "Production settings").
+        _log.error("database unreachable: %s", mask(str(exc), all_long=True))
+        st.error(DATABASE_DOWN[0] if lang() == "sv" else DATABASE_DOWN[1])
         st.info(t("Sidan försöker igen när du laddar om.", "Reload the page to try again."))
         st.stop()
 
@@ -52,7 +62,8 @@ def data_version() -> int:
         return store().data_version()
     except Exception as exc:  # noqa: BLE001 - the database went away mid-session
         store_at.clear()
-        st.error(t(f"Databasen svarar inte: {exc}", f"The database does not answer: {exc}"))
+        _log.error("database does not answer: %s", mask(str(exc), all_long=True))
+        st.error(DATABASE_DOWN[0] if lang() == "sv" else DATABASE_DOWN[1])
         st.stop()
 
 

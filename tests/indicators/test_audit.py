@@ -350,7 +350,7 @@ def demo_truth(store, published: pd.DataFrame) -> pd.DataFrame:
         for c, p in zip(areas["code"], areas["parent_code"], strict=True)
         if isinstance(p, str) and p
     }
-    sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    sums: dict[tuple, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for ind_id in published["indicator_id"].unique():
         inputs = indicator_inputs(catalogue[ind_id], obs)
         for a, p, n, d in zip(
@@ -369,6 +369,30 @@ def demo_truth(store, published: pd.DataFrame) -> pd.DataFrame:
                     cell = sums[(ind_id, area, period)]
                     cell[0] += 0.0 if pd.isna(n) else float(n)
                     cell[1] += 0.0 if pd.isna(d) else float(d)
+                    cell[2] += 1.0 if period != p else 0.0  # terms in a rolled-up year
+    # Catalogue roll-up rules (docs/methods.md): head counts are the mean of the terms, and
+    # rare events are pooled over three years.
+    for (ind_id, area, period), cell in list(sums.items()):
+        ind = catalogue[ind_id]
+        if cell[2]:
+            terms = {p for (i, a, p) in sums if i == ind_id and a == area and p[:4] == period}
+            k = len(terms - {period})
+            if ind.numerator_rollup == "mean":
+                cell[0] /= k
+            if ind.denominator_rollup == "mean":
+                cell[1] /= k
+    pooled = {}
+    for ind_id, area, period in list(sums):
+        width = catalogue[ind_id].pool_years
+        if width > 1 and period.isdigit():
+            window = [sums.get((ind_id, area, str(int(period) - j))) for j in range(width)]
+            if all(w is not None for w in window):
+                pooled[(ind_id, area, period)] = [
+                    sum(w[0] for w in window),
+                    sum(w[1] for w in window),
+                ]
+    for key, cell in pooled.items():
+        sums[key] = cell
     truth = published.copy()
     keys = zip(truth["indicator_id"], truth["area_code"], truth["period"], strict=True)
     values = [sums.get(k, [np.nan, np.nan]) for k in keys]

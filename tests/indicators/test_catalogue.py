@@ -254,7 +254,10 @@ def test_entry_missing_a_field_fails_naming_file_id_field_and_line(tmp_path):
         ({"periodicity": 2024}, "periodicity", "ogiltigt värde 2024"),
         ({"min_denominator": 0}, "min_denominator", "måste vara minst 1"),
         ({"population_measure": "pop_99"}, "population_measure", "okänt befolkningsmått"),
-        ({"assumed_sd": 60.0}, "assumed_sd", "gäller bara kind 'mean'"),
+        ({"sum_squares_measure": "x_ss"}, "sum_squares_measure", "gäller bara kind 'mean'"),
+        ({"kind": "mean", "multiplier": 1}, "valid_range", "krävs för medelvärden"),
+        ({"valid_range": [5, 1]}, "valid_range", "mindre än det högsta"),
+        ({"denominator_rollup": "median"}, "denominator_rollup", "ogiltigt värde 'median'"),
         ({"colour": "red"}, "colour", "okänt fält"),
     ],
 )

@@ -89,7 +89,8 @@ def test_terms_roll_up_into_years(any_store):
         ],
     )
     out = compute(any_store, ["problematisk_franvaro"], periods=["2024"]).set_index("area_code")
-    assert out.loc["d-a", ["numerator", "denominator"]].tolist() == [50, 410]
+    # Pupils are a head count each term: the year is the mean of the terms, not the sum.
+    assert out.loc["d-a", ["numerator", "denominator"]].tolist() == [25, 205]
 
 
 def test_recent_trend_on_a_rising_series(any_store):
@@ -146,6 +147,9 @@ def test_export_cli_csv_plain_contract(demo_db_file, tmp_path):
         "suppressed",
         "reason",
         "synthetic",
+        "period_label",
+        "benchmark_partial",
+        "phi",
     ]
     assert list(frame.columns) == expected
     assert set(frame["area_level"]) <= {"municipality", "district", "stadsdel"}

@@ -11,12 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2, norm, poisson
 from scipy.stats import t as student_t
+from statsmodels.stats.multitest import multipletests
 
 from common.errors import UserError
 from indicators.stats import (
     FUNNEL_FLAG_LABELS,
     VERDICT_LABELS,
+    benchmark_p_value,
+    benjamini_hochberg,
     compare_to_benchmark,
+    dispersion_factor,
     eb_smoothed_rate,
     funnel_flags,
     funnel_limits_proportion,
@@ -24,8 +28,9 @@ from indicators.stats import (
     mean_ci,
     overdispersion_adjusted_limits,
     proportion_ci,
+    quasi_interval,
     rate_ci,
-    weekly_excess,
+    sd_from_sums,
 )
 
 # The fixtures in docs/methods.md are printed to 6 significant figures.
@@ -407,15 +412,83 @@ def test_eb_returns_the_pooled_rate_when_areas_do_not_differ_beyond_chance():
     assert smoothed == pytest.approx([10.0, 10.0, 10.0])
 
 
-def test_weekly_excess_matches_worked_example_and_flags_it():
-    p, flag = weekly_excess(10, 4.0)
-    assert p == pytest.approx(0.00813224, rel=FIXTURE_REL)
-    assert flag is True
+# --- overdispersion, spread, many comparisons (issue #16) --------------------------------
 
 
-def test_weekly_excess_does_not_flag_tiny_counts_or_missing_baselines():
-    p, flag = weekly_excess(np.array([2, 10, 10, 0]), np.array([0.01, np.nan, 4.0, 4.0]))
-    assert p[0] < 0.01 and not flag[0]  # below min_count
-    assert math.isnan(p[1]) and not flag[1]
-    assert flag[2]
-    assert p[3] == 1.0 and not flag[3]
+def spiegelhalter_phi(x, n):
+    """Independent port: z against the pooled rate, winsorised 10 %/90 % by hand, mean z²."""
+    x, n = np.asarray(x, float), np.asarray(n, float)
+    p0 = x.sum() / n.sum()
+    z = sorted((x / n - p0) / np.sqrt(p0 * (1 - p0) / n))
+    low, high = np.quantile(z, [0.1, 0.9])
+    return sum(min(max(v, low), high) ** 2 for v in z) / len(z)
+
+
+def test_dispersion_factor_matches_an_independent_port():
+    rng = np.random.default_rng(1)
+    n = rng.integers(100, 2000, 21)
+    x = rng.binomial(n, rng.beta(4, 30, 21))
+    assert dispersion_factor(x, n, kind="proportion") == pytest.approx(spiegelhalter_phi(x, n))
+    assert math.isnan(dispersion_factor(x[:4], n[:4], kind="proportion"))  # too few units
+
+
+def test_dispersion_factor_is_about_one_without_real_differences():
+    rng = np.random.default_rng(2)
+    phis = []
+    for _ in range(300):
+        n = rng.integers(200, 3000, 21)
+        phis.append(dispersion_factor(rng.binomial(n, 0.1), n, kind="proportion"))
+    # winsorising shrinks φ a little below 1 under the null; never a systematic excess
+    assert 0.6 < np.mean(phis) < 1.05
+    rates = [
+        dispersion_factor(rng.poisson(0.02 * n), n, kind="rate")
+        for n in rng.integers(2000, 9000, (300, 21))
+    ]
+    assert 0.6 < np.mean(rates) < 1.05
+
+
+def test_quasi_interval_widens_by_about_sqrt_phi_and_never_narrows():
+    plain = np.subtract(*reversed(proportion_ci(200, 1000)))
+    wide = np.subtract(*reversed(quasi_interval(200, 1000, 4.0, kind="proportion")))
+    assert wide / plain == pytest.approx(2.0, rel=0.02)
+    low, high = quasi_interval([200, 200], [1000, 1000], [0.3, np.nan], kind="proportion")
+    assert low.tolist() == pytest.approx([proportion_ci(200, 1000)[0]] * 2)
+    rate_plain = np.subtract(*reversed(rate_ci(400, 20_000)))
+    rate_wide = np.subtract(*reversed(quasi_interval(400, 20_000, 9.0, kind="rate")))
+    assert rate_wide / rate_plain == pytest.approx(3.0, rel=0.05)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0, 340, allow_nan=False), min_size=2, max_size=60))
+def test_sd_from_sums_equals_numpy(scores):
+    y = np.asarray(scores)
+    sd = sd_from_sums(y.sum(), len(y), (y**2).sum())
+    assert sd == pytest.approx(y.std(ddof=1), abs=1e-6 * max(1.0, y.max()))
+
+
+def test_sd_from_sums_missing_or_single_pupil_gives_nan():
+    assert math.isnan(sd_from_sums(230.0, 1, 52_900.0))
+    assert math.isnan(sd_from_sums(460.0, 2, np.nan))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=80),
+    st.sampled_from([0.01, 0.05, 0.1]),
+)
+def test_benjamini_hochberg_equals_statsmodels(p_values, q):
+    reject = benjamini_hochberg(p_values, q=q)
+    assert reject.tolist() == multipletests(p_values, alpha=q, method="fdr_bh")[0].tolist()
+
+
+def test_benjamini_hochberg_ignores_missing_p_values():
+    assert benjamini_hochberg([0.001, np.nan, 0.5], q=0.05).tolist() == [True, False, False]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 400), st.integers(401, 5000), st.floats(0.01, 0.9))
+def test_benchmark_p_value_below_005_exactly_when_the_95_interval_excludes_it(x, n, bench):
+    low, high = proportion_ci(x, n)
+    p = benchmark_p_value(x / n, low, high, bench)
+    verdict = compare_to_benchmark(low, high, bench, direction="none")
+    assert (verdict != "similar") == (p < 0.05) or abs(p - 0.05) < 1e-9

@@ -1,4 +1,4 @@
-"""Tests for indicators.trend: Fingertips recent trend, GLM trends, change, ITS and DiD."""
+"""Tests for indicators.trend: Fingertips recent trend, change, ITS and DiD."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from scipy import linalg
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy.stats import chi2 as chi2_dist
 from scipy.stats import norm
 
 from common.errors import UserError
-from indicators.stats import rate_ci
 from indicators.trend import (
     TREND_CHI2_THRESHOLD,
     TREND_LABELS,
@@ -20,121 +21,203 @@ from indicators.trend import (
     difference_in_differences,
     interrupted_time_series,
     percent_change,
-    proportion_trend_chi2,
     recent_trend,
-    series_trend_glm,
 )
 
-# --- slow reference: R prop.trend.test and the Fingertips rule, one series at a time -----
+# --- independent reference: the published Fingertips rule, one series at a time ---------
+#
+# Written from the TrendMarkerCalculator description (docs/methods.md, "Recent trend
+# (Fingertips)"), with statsmodels' weighted least squares instead of the five sums, and
+# textbook Wilson / exact-Poisson / Byar intervals, so it shares no code with the product.
 
 
-def weighted_fit(t, y, w):
-    """Weighted least squares by scipy: slope, regression sum of squares, Var(slope) = 1/Sxx."""
-    design = np.column_stack([np.ones_like(t), t]) * np.sqrt(w)[:, None]
-    coef, *_ = linalg.lstsq(design, y * np.sqrt(w))
-    fitted = coef[0] + coef[1] * t
-    mean = np.sum(w * y) / np.sum(w)
-    regression_ss = np.sum(w * (fitted - mean) ** 2)
-    sxx = np.sum(w * (t - np.sum(w * t) / np.sum(w)) ** 2)
-    return coef[1], regression_ss, 1.0 / sxx
+def wilson95(x, n):
+    z = norm.ppf(0.975)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
 
 
-def r_prop_trend_test(x, n):
-    """Port of R stats::prop.trend.test: anova(lm(freq ~ score, weights = w))['score', 'Sum Sq']."""
-    x, n = np.asarray(x, float), np.asarray(n, float)
-    p = x.sum() / n.sum()
-    w = n / p / (1 - p)
-    _, chisq, _ = weighted_fit(np.arange(1, len(x) + 1, dtype=float), x / n, w)
-    return chisq
+def poisson95(x):
+    if x < 10:
+        low = chi2_dist.ppf(0.025, 2 * x) / 2 if x > 0 else 0.0
+        return low, chi2_dist.ppf(0.975, 2 * x + 2) / 2
+    z = norm.ppf(0.975)
+    low = x * (1 - 1 / (9 * x) - z / (3 * math.sqrt(x))) ** 3
+    up = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * math.sqrt(x + 1))) ** 3
+    return low, up
 
 
-def fingertips_reference(y, w, chisq):
-    """assign_trend_markers after the statistic: threshold, then drop each point in turn."""
-    t = np.arange(len(y), dtype=float)
-    beta, _, _ = weighted_fit(t, y, w)
-    if chisq <= TREND_CHI2_THRESHOLD:
-        return "no_change"
-    for j in range(len(y)):
-        keep = np.arange(len(y)) != j
-        beta_sub, _, _ = weighted_fit(t[keep], y[keep], w[keep])
-        if np.sign(beta_sub) != np.sign(beta):
-            return "no_change"
-    return "decreasing" if beta < 0 else "increasing"
+def wls_slope(t, y, w):
+    """Slope and its model-based variance (scale fixed at 1: weights are 1/variance)."""
+    fit = sm.WLS(y, sm.add_constant(t), weights=w).fit(cov_type="fixed scale")
+    return fit.params[1], fit.bse[1] ** 2
 
 
-# --- proportion_trend_chi2 ---------------------------------------------------------------
+def fingertips_marker(values, lower, upper):
+    """(marker, chi2) for the five points given, oldest first."""
+    y = np.asarray(values, float)
+    se = (np.asarray(upper, float) - np.asarray(lower, float)) / 3.92
+    w = 1 / se**2
+    t = np.arange(1.0, 6.0)
+    slope, var = wls_slope(t, y, w)
+    chisq = slope**2 / var
+    signs = [-1 if slope < 0 else 1]
+    for j in range(5):
+        keep = np.arange(5) != j
+        signs.append(-1 if wls_slope(t[keep], y[keep], w[keep])[0] < 0 else 1)
+    if abs(sum(signs)) == 6 and chisq > 9.5495:
+        return ("increasing" if slope > 0 else "decreasing"), chisq
+    return "no_change", chisq
 
 
-def test_chi2_for_trend_matches_r_documentation_example():
-    # ?prop.trend.test: smokers / patients gives X-squared = 8.2249.
-    chisq = proportion_trend_chi2([83, 90, 129, 70], [86, 93, 136, 82])
-    assert chisq[0] == pytest.approx(8.2249, abs=5e-5)
+def reference_for_counts(x, n, kind, multiplier):
+    if kind == "proportion":
+        limits = [wilson95(xi, ni) for xi, ni in zip(x, n, strict=True)]
+    else:
+        limits = [(lo / ni, up / ni) for (lo, up), ni in zip(map(poisson95, x), n, strict=True)]
+    value = [xi / ni * multiplier for xi, ni in zip(x, n, strict=True)]
+    lower = [lo * multiplier for lo, _ in limits]
+    upper = [up * multiplier for _, up in limits]
+    return fingertips_marker(value, lower, upper)
 
 
-def test_chi2_for_trend_agrees_with_r_port_on_many_series():
-    rng = np.random.default_rng(11)
-    n = rng.integers(20, 3_000, size=(300, 5)).astype(float)
-    p = rng.uniform(0.02, 0.6, size=(300, 1)) * rng.uniform(0.7, 1.3, size=(300, 5))
-    x = rng.binomial(n.astype(int), np.clip(p, 0, 1)).astype(float)
-    fast = proportion_trend_chi2(x, n)
-    slow = [r_prop_trend_test(xi, ni) for xi, ni in zip(x, n, strict=True)]
-    assert fast == pytest.approx(slow, rel=1e-9, abs=1e-12)
+def near_tie(values, lower, upper):
+    """True if a slope is ~0 or χ² ~ threshold: float noise decides, in Fingertips too."""
+    y = np.asarray(values, float)
+    w = 1 / ((np.asarray(upper, float) - np.asarray(lower, float)) / 3.92) ** 2
+    t = np.arange(1.0, 6.0)
+    slopes = [wls_slope(t, y, w)[0]]
+    slopes += [
+        wls_slope(t[np.arange(5) != j], y[np.arange(5) != j], w[np.arange(5) != j])[0]
+        for j in range(5)
+    ]
+    chisq = fingertips_marker(values, lower, upper)[1]
+    return min(abs(s) for s in slopes) < 1e-9 or abs(chisq - 9.5495) < 1e-6
+
+
+def logit_direction_rule(x, n):
+    """Older Fingertips direction for proportions: unweighted slope of logit(p), 6 slopes."""
+    y = np.log(np.asarray(x, float) / (np.asarray(n, float) - np.asarray(x, float)))
+    t = np.arange(1.0, 6.0)
+    signs = [np.sign(np.polyfit(t, y, 1)[0])]
+    for j in range(5):
+        keep = np.arange(5) != j
+        signs.append(np.sign(np.polyfit(t[keep], y[keep], 1)[0]))
+    return abs(sum(signs)) == 6
 
 
 # --- recent_trend ------------------------------------------------------------------------
 
 
-def test_recent_trend_for_proportions_matches_slow_fingertips_reference():
-    rng = np.random.default_rng(2025)
-    n_series = 400
-    n = rng.integers(50, 5_000, size=(n_series, 7)).astype(float)
-    slope = rng.normal(0, 0.01, size=(n_series, 1))
-    p = np.clip(0.2 + slope * np.arange(7) + rng.normal(0, 0.01, (n_series, 7)), 0.01, 0.99)
-    x = rng.binomial(n.astype(int), p).astype(float)
-    out = recent_trend(x, n, kind="proportion")
-    expected = []
-    for xi, ni in zip(x[:, -5:], n[:, -5:], strict=True):
-        expected.append(fingertips_reference(xi / ni, ni, r_prop_trend_test(xi, ni)))
-    assert out["trend"].tolist() == expected
-    assert {"increasing", "decreasing", "no_change"} <= set(expected)  # all branches exercised
+def test_issue_example_follows_the_weighted_rule_not_the_old_logit_direction():
+    x, n = [13, 79, 79, 33, 166], [36, 399, 390, 98, 369]
+    expected, chisq = reference_for_counts(x, n, "proportion", 100)
+    out = recent_trend([x], [n], kind="proportion", multiplier=100)
+    assert out["trend"].iloc[0] == expected
+    assert out["chi2"].iloc[0] == pytest.approx(chisq, rel=1e-9)
+    # The older logit rule sees an outlier here (a left-out slope flips sign), so the two
+    # rules disagree on this series: it is the case that motivated the change.
+    assert not logit_direction_rule(x, n)
+    assert expected == "increasing"
 
 
-def test_recent_trend_for_rates_matches_weighted_regression_on_ci_derived_se():
-    rng = np.random.default_rng(5)
-    n = rng.integers(500, 20_000, size=(200, 5)).astype(float)
-    rate = 0.01 * np.exp(rng.normal(0, 0.1, (200, 1)) * np.arange(5))
-    x = rng.poisson(rate * n).astype(float)
-    out = recent_trend(x, n, kind="rate", multiplier=1000)
-    z = norm.ppf(0.975)
-    for i in range(200):
-        value = x[i] / n[i] * 1000
-        lower, upper = rate_ci(x[i], n[i], multiplier=1000)
-        w = 1 / ((upper - lower) / (2 * z)) ** 2
-        beta, _, var_beta = weighted_fit(np.arange(5.0), value, w)
-        chisq = beta**2 / var_beta
-        assert out["chi2"].iloc[i] == pytest.approx(chisq, rel=1e-8)
-        assert out["slope"].iloc[i] == pytest.approx(beta, rel=1e-8, abs=1e-12)
-        assert out["trend"].iloc[i] == fingertips_reference(value, w, chisq)
+@pytest.mark.parametrize(
+    ("name", "values", "lower", "upper", "marker"),
+    [
+        # FingertipsNext TrendMarkerCalculatorTests: published England values and 95 % limits.
+        (
+            "diabetes QOF prevalence 2020-2024",
+            [7.0826, 7.1085, 7.2571, 7.4528, 7.6554],
+            [7.0754, 7.1013, 7.2499, 7.4456, 7.6481],
+            [7.094, 7.1199, 7.2684, 7.4643, 7.6669],
+            "increasing",
+        ),
+        (
+            "MMR one dose at 2, Yorkshire and the Humber 2020-2024",
+            [92.6254, 92.3221, 90.8708, 90.017, 90.1013],
+            [92.4168, 92.1072, 90.6358, 89.7694, 89.8578],
+            [92.8288, 92.5315, 91.1004, 90.2594, 90.3396],
+            "decreasing",
+        ),
+        (
+            "preventable sight loss from diabetic eye disease 2020-2024 (crude rate)",
+            [2.935, 1.93028, 2.7567, 2.8701, 3.0121],
+            [2.7841, 1.8085, 2.6113, 2.7225, 2.8616],
+            [3.0919, 2.058, 2.9082, 3.0237, 3.1683],
+            "increasing",
+        ),
+    ],
+)
+def test_published_fingertips_markers(name, values, lower, upper, marker):
+    out = recent_trend(None, None, kind="other", values=[values], lower=[lower], upper=[upper])
+    assert out["trend"].iloc[0] == marker, name
+    assert fingertips_marker(values, lower, upper)[0] == marker
 
 
-def test_recent_trend_uses_only_the_five_latest_points():
-    numerators = [[500, 10, 20, 30, 40, 50]]  # the wild first point is ignored
-    out = recent_trend(numerators, [[1_000] * 6], kind="proportion")
-    reference = recent_trend([[10, 20, 30, 40, 50]], [[1_000] * 5], kind="proportion")
-    pd.testing.assert_frame_equal(out, reference)
-    assert out["trend"].iloc[0] == "increasing"
+@pytest.mark.parametrize(("kind", "multiplier"), [("proportion", 100), ("rate", 1000)])
+def test_recent_trend_matches_independent_port_on_random_series(kind, multiplier):
+    rng = np.random.default_rng(2025 if kind == "proportion" else 5)
+    n_series = 300
+    n = rng.integers(30, 4_000, size=(n_series, 5)).astype(float)
+    drift = rng.normal(0, 0.15, size=(n_series, 1)) * np.arange(5)
+    if kind == "proportion":
+        p = 1 / (1 + np.exp(-(-1.5 + drift + rng.normal(0, 0.1, (n_series, 5)))))
+        x = rng.binomial(n.astype(int), p).astype(float)
+        x = np.minimum(x, n - 1)  # Fingertips refuses count == denominator (tested apart)
+    else:
+        x = rng.poisson(0.02 * n * np.exp(drift)).astype(float)
+    out = recent_trend(x, n, kind=kind, multiplier=multiplier)
+    expected = [reference_for_counts(xi, ni, kind, multiplier) for xi, ni in zip(x, n, strict=True)]
+    assert out["trend"].tolist() == [e[0] for e in expected]
+    assert out["chi2"].to_numpy() == pytest.approx([e[1] for e in expected], rel=1e-7)
+    assert {"increasing", "decreasing", "no_change"} <= set(out["trend"])
+    assert "outlier" in set(out["reason"])  # the six-slope check is exercised
 
 
-def test_recent_trend_cannot_be_calculated_with_few_points_or_gaps():
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(1.0, 100.0), min_size=5, max_size=5),
+    st.lists(st.floats(0.05, 5.0), min_size=5, max_size=5),
+)
+def test_recent_trend_equals_port_for_any_values_and_widths(values, widths):
+    lower = [v - w for v, w in zip(values, widths, strict=True)]
+    upper = [v + w for v, w in zip(values, widths, strict=True)]
+    assume(not near_tie(values, lower, upper))
+    out = recent_trend(None, None, kind="mean", values=[values], lower=[lower], upper=[upper])
+    marker, chisq = fingertips_marker(values, lower, upper)
+    assert out["trend"].iloc[0] == marker
+    assert out["chi2"].iloc[0] == pytest.approx(chisq, rel=1e-6, abs=1e-9)
+
+
+def test_reversing_time_mirrors_the_marker():
+    x, n = [10, 20, 30, 40, 50], [1_000] * 5
+    up = recent_trend([x], [n], kind="proportion")["trend"].iloc[0]
+    down = recent_trend([x[::-1]], [n[::-1]], kind="proportion")["trend"].iloc[0]
+    assert (up, down) == ("increasing", "decreasing")
+
+
+def test_recent_trend_uses_the_five_latest_valid_points_skipping_suppressed_ones():
+    numerators = [[500, 10, 20, 30, 40, 50], [10, 20, np.nan, 30, 40, 50]]
+    out = recent_trend(numerators, [[1_000] * 6] * 2, kind="proportion")
+    reference = recent_trend([[10, 20, 30, 40, 50]] * 2, [[1_000] * 5] * 2, kind="proportion")
+    pd.testing.assert_frame_equal(out, reference)  # Fingertips skips invalid points
+    assert out["trend"].tolist() == ["increasing", "increasing"]
+
+
+def test_recent_trend_cannot_be_calculated_with_few_points_or_all_events_or_counts():
     too_short = recent_trend([[10, 20, 30, 40]], [[100] * 4], kind="proportion")
     assert too_short[["trend", "reason"]].iloc[0].tolist() == ["cannot_calculate", "too_few_points"]
-    gaps = recent_trend(
-        [[np.nan, 10, 20, 30, 40, 50], [10, 20, np.nan, 30, 40, 50], [10, 20, 30, 40, 50, 60]],
-        [[1_000] * 6, [1_000] * 6, [1_000, 1_000, 1_000, 1_000, 1_000, 0]],
+    out = recent_trend(
+        [[10, 20, np.nan, 30, 40], [10, 20, 30, 40, 50], [10, 20, 30, 40, 50]],
+        [[1_000] * 5, [1_000, 1_000, 30, 1_000, 1_000], [1_000, 1_000, 1_000, 1_000, 0]],
         kind="proportion",
     )
-    assert gaps["trend"].tolist() == ["increasing", "cannot_calculate", "cannot_calculate"]
-    assert gaps["reason"].tolist()[1:] == ["missing_values", "missing_values"]
+    assert out["trend"].tolist() == ["cannot_calculate"] * 3
+    assert out["reason"].tolist() == ["missing_values", "all_events", "missing_values"]
+    counts = recent_trend([[1, 2, 3, 4, 5]], [[np.nan] * 5], kind="count")
+    assert counts["reason"].iloc[0] == "value_type"
 
 
 def test_one_outlying_point_turns_a_significant_trend_into_no_change():
@@ -144,8 +227,7 @@ def test_one_outlying_point_turns_a_significant_trend_into_no_change():
     assert out[["trend", "reason"]].iloc[0].tolist() == ["no_change", "outlier"]
 
 
-def test_recent_trend_for_other_values_uses_given_limits_and_keeps_the_index():
-    # PHEindicatormethods' assign_trend_markers example for value_type = "other".
+def test_recent_trend_for_other_values_keeps_the_index():
     values = pd.DataFrame([[30.6, 30.2, 28.0, 24.6, 24.67]], index=["Mariehem"])
     lower = [[28.98, 28.63, 26.44, 23.15, 23.16]]
     upper = [[32.25, 31.9, 29.64, 26.19, 26.25]]
@@ -173,58 +255,6 @@ def test_every_trend_code_has_swedish_and_english_labels():
     assert TREND_LABELS["no_change"]["sv"] == "Ingen signifikant förändring"
     assert TREND_LABELS["cannot_calculate"]["sv"] == "Kan inte beräknas"
     assert all(set(label) == {"sv", "en"} for label in TREND_REASON_LABELS.values())
-
-
-# --- series_trend_glm --------------------------------------------------------------------
-
-
-def test_poisson_glm_recovers_a_known_rate_ratio():
-    periods = np.arange(2014, 2025)
-    population = np.full(len(periods), 200_000.0)
-    counts = np.round(population * 0.005 * 1.08 ** (periods - 2014))
-    out = series_trend_glm(counts, population, periods, kind="rate")
-    assert out["ratio_kind"] == "rate_ratio"
-    assert out["ratio_per_period"] == pytest.approx(1.08, rel=2e-3)
-    assert out["ci"][0] < 1.08 < out["ci"][1]
-    assert out["trend"] == "increasing" and out["p_value"] < 1e-6
-
-
-def test_binomial_glm_reports_odds_ratio_and_no_change_for_flat_series():
-    out = series_trend_glm([50, 52, 49, 51, 50, 48], [500] * 6, range(6), kind="proportion")
-    assert out["ratio_kind"] == "odds_ratio"
-    assert out["trend"] == "no_change"
-    assert out["ci"][0] < 1 < out["ci"][1]
-
-
-def test_overdispersed_series_uses_quasi_likelihood_and_widens_the_interval():
-    counts = np.array([40, 95, 30, 110, 45, 120, 50, 130, 60, 140], dtype=float)
-    population = np.full(10, 10_000.0)
-    periods = np.arange(10, dtype=float)
-    out = series_trend_glm(counts, population, periods, kind="rate")
-    plain = sm.GLM(
-        counts,
-        sm.add_constant(periods - periods.mean()),
-        family=sm.families.Poisson(),
-        offset=np.log(population),
-    ).fit()
-    dispersion = plain.pearson_chi2 / plain.df_resid
-    assert out["quasi_likelihood"] is True
-    assert out["dispersion"] == pytest.approx(dispersion) and dispersion > 5
-    assert out["slope"] == pytest.approx(plain.params[1])
-    plain_low, plain_high = np.exp(plain.conf_int()[1])
-    width, plain_width = (math.log(out["ci"][1] / out["ci"][0]), math.log(plain_high / plain_low))
-    assert width == pytest.approx(plain_width * math.sqrt(dispersion), rel=1e-6)
-    assert out["trend"] == "no_change"  # significant under plain Poisson, not after scaling
-    assert plain.pvalues[1] < 0.05
-
-
-def test_glm_trend_cannot_be_calculated_without_events_or_points():
-    assert series_trend_glm([0, 0, 0, 0], [100] * 4, range(4), kind="rate")["trend"] == (
-        "cannot_calculate"
-    )
-    assert series_trend_glm([5, np.nan], [100, 100], range(2), kind="rate")["trend"] == (
-        "cannot_calculate"
-    )
 
 
 # --- percent_change ----------------------------------------------------------------------
