@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from access import allowed_pages
+from geo import PLACE
 from ui import auth
 
 # This app navigates with st.navigation only; Streamlit's legacy pages/ mode is switched off
@@ -19,7 +20,7 @@ if ui.leave_legacy_pages_mode() and "_entry_seen" not in st.session_state:
     st.rerun()  # a session's first run only
 
 st.set_page_config(
-    page_title="UVTS – Umeå växer tryggt och säkert",
+    page_title=f"UVTS – {PLACE.programme}",
     page_icon="🗺️",
     layout="wide",
     initial_sidebar_state="expanded",
@@ -79,7 +80,7 @@ if deep_link in allowed and deep_link != "oversikt":
     st.switch_page(PAGES[deep_link], query_params=st.query_params.to_dict())
 
 st.sidebar.caption(
-    t("Umebrå · Umeå växer tryggt och säkert", "Umebrå · Umeå grows up safe and secure")
+    t(f"{PLACE.council} · {PLACE.programme}", f"{PLACE.council} · {PLACE.programme_en}")
 )
 if ui.is_demo() and ui.has_public_data():
     st.warning(

@@ -12,9 +12,12 @@ Nothing here imports streamlit.  Provenance of the data: ``data/geo/PROVENANCE.m
 
 from __future__ import annotations
 
+from common.place import current_place
 from common.settings import DATA_DIR
 
 #: Folder with the shipped geodata (boundaries, hierarchy, keys).
 GEO_DATA_DIR = DATA_DIR / "geo"
-#: SCB kommunkod of the municipality the shipped data covers.
-MUNICIPALITY_CODE = "2480"
+#: The place this process runs for (``$PLACE``, default Umeå; data/place/<place>.yml).
+PLACE = current_place()
+#: SCB kommunkod of the place's municipality (2480 for Umeå).
+MUNICIPALITY_CODE = PLACE.code

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import Problem, UserError, ValidationError
-from geo import GEO_DATA_DIR, MUNICIPALITY_CODE
+from geo import MUNICIPALITY_CODE, PLACE
 
 #: Sweden as a benchmark area beside the municipality (national values from SCB and
 #: Skolverket, sources/public.py). Not part of the municipality's hierarchy: no parent, no
@@ -36,8 +36,10 @@ SWEDEN_AREA = {
     "focus": False,
     "sort_order": -1,
 }
-AREAS_FILE = GEO_DATA_DIR / "areas.csv"
-DESO_DISTRICT_FILE = GEO_DATA_DIR / "deso_district.csv"
+#: The place's area hierarchy and DeSO/RegSO → district key (None: a place whose districts
+#: are its RegSO, data/place/<place>.yml).
+AREAS_FILE = PLACE.areas_file
+DESO_DISTRICT_FILE = PLACE.deso_district_file
 
 AREA_COLUMNS = [
     "code",
@@ -68,7 +70,7 @@ _DESO_RE = re.compile(r"^(\d{4}[A-C]\d{4})(?:_DESO(\d{4}))?$")
 _REGSO_RE = re.compile(r"^(\d{4}R\d{3})(?:_REGSO(\d{4}))?$")
 _SEPARATORS_RE = re.compile(r"[\s\-–—/,.:;_()]+")
 #: Extra everyday names for the municipality as a whole.
-_MUNICIPALITY_ALIASES = ("Umeå", "Umeå kommun", "Kommunen", "Hela kommunen", "Hela Umeå")
+_MUNICIPALITY_ALIASES = PLACE.aliases
 
 
 def _read_csv(path) -> pd.DataFrame:
@@ -247,6 +249,8 @@ def _level_map() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _deso_mapping() -> pd.DataFrame:
+    if DESO_DISTRICT_FILE is None:  # districts are the RegSO themselves: no key
+        return pd.DataFrame(columns=DESO_MAPPING_COLUMNS, dtype=str)
     file = DESO_DISTRICT_FILE.name
     df = _read_csv(DESO_DISTRICT_FILE)
     missing = [c for c in DESO_MAPPING_COLUMNS if c not in df.columns]
@@ -313,6 +317,8 @@ def read_deso_mapping(
     (72, 42)
     """
     df = _deso_mapping()
+    if df.empty:  # a place without a DeSO key (its districts are its RegSO)
+        return df.copy()
     if mapping_version is None:
         mapping_version = max(
             df["mapping_version"], key=lambda v: tuple(int(p) for p in v.split("."))

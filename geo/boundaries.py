@@ -17,10 +17,35 @@ import pandas as pd
 import shapely
 
 from common.errors import UserError
-from geo import GEO_DATA_DIR
+from geo import PLACE
 from geo.areas import read_areas
 
-STADSDEL_FILE = GEO_DATA_DIR / "umea_stadsdelar_clean_epsg3006.geojson"
+#: The place's boundary file (Umeå: its 121 stadsdel polygons); None for a place without one,
+#: which then runs in table-and-chart mode (docs/place.md).
+STADSDEL_FILE = PLACE.boundaries_file
+
+
+class MissingBoundaries(UserError):
+    """The place has no boundary file: maps are replaced by a note saying which file to add."""
+
+
+def has_boundaries() -> bool:
+    """True when the place's boundary file is configured and present.
+
+    >>> has_boundaries()  # Umeå ships its stadsdel polygons
+    True
+    """
+    return STADSDEL_FILE is not None and STADSDEL_FILE.exists()
+
+
+def missing_boundaries_message() -> str:
+    """What to add for maps to appear (from the place file's ``boundary_hint``)."""
+    return PLACE.boundary_hint or (
+        f"Ingen gränsfil för {PLACE.name_municipality}: ange en GeoJSON (EPSG:3006) som "
+        f"boundaries i data/place/{PLACE.key}.yml."
+    )
+
+
 #: Metric CRS used for every computation (SWEREF 99 TM).
 METRIC_CRS = 3006
 #: CRS of web maps (WGS84 longitude/latitude).
@@ -52,6 +77,9 @@ def _check_crs(crs: int) -> int:
 
 @lru_cache(maxsize=1)
 def _stadsdelar_3006() -> gpd.GeoDataFrame:
+    if not has_boundaries():
+        message = missing_boundaries_message()
+        raise MissingBoundaries(message, message_en="No boundary file for this place.")
     raw = gpd.read_file(STADSDEL_FILE)
     if raw.crs is None or raw.crs.to_epsg() != METRIC_CRS:
         raise UserError(f"{STADSDEL_FILE.name} ska vara i EPSG:3006", file=STADSDEL_FILE.name)

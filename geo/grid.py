@@ -28,6 +28,7 @@ import shapely
 from pyproj import Transformer
 
 from common.errors import Problem, UserError
+from geo import PLACE
 from geo.boundaries import MAP_CRS, METRIC_CRS, district_polygons, municipality_polygon
 
 #: Default cell size in metres.
@@ -364,7 +365,7 @@ def snap_points(
     if not inside.all():
         _refuse(
             ~inside,
-            "ligger utanför Umeå kommun",
+            f"ligger utanför {PLACE.name_municipality}",
             "lie outside the municipality",
             x_col=x_col,
             first_row=first_row,

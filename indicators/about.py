@@ -7,6 +7,7 @@ never retype them.
 from __future__ import annotations
 
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from indicators.disclosure import MIN_GROUP
 
 
 def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
@@ -46,10 +47,15 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         (
             "Röjandekontroll (prickning)",
             f"Antal 1–{k - 1} visas inte, inte heller när nästan alla (nämnaren minus täljaren är "
-            f"1–{k - 1}) eller när nämnaren är under {d}. Sekundär prickning döljer ytterligare celler så "
-            "att en dold uppgift inte kan räknas fram ur en summa, ur de andra områdena eller ur en "
-            "delperiod. Dolda värden visas som *–* med skäl, aldrig som 0. All data som visas, laddas "
-            "ned eller skrivs i rapporter har passerat samma funktion.",
+            f"1–{k - 1}), när alla eller ingen i en grupp under {MIN_GROUP} har egenskapen, eller när "
+            f"nämnaren är under {d}. Sekundär prickning döljer fler celler så att varje dold uppgift "
+            f"har minst ±{k - 1} i spelrum i varje summa den ingår i (områden, år och terminer); en "
+            "inbyggd granskning angriper tabellen som en angripare och håller celler dolda tills "
+            "ingen kan ringas in. Alla dolda värden visas likadant, *–* (”..” i filer) med "
+            "*uppgift skyddad* – skälet visas inte, eftersom det skulle avslöja ungefär hur stort "
+            "värdet är. EST visas utanför EST-gruppen bara som summor per avslutad fyraveckorsperiod. "
+            "All data som visas, laddas ned eller skrivs i rapporter har passerat samma funktion "
+            "(docs/disclosure.md).",
         ),
         (
             "Integritet",
@@ -90,7 +96,9 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "Disclosure control",
             f"Counts 1–{k - 1} are hidden, as are near-complete counts and denominators below {d}. "
             "Secondary suppression hides further cells so a hidden value cannot be derived from a total, "
-            "the other districts or a sub-period. Hidden values show as *–* with a reason, never 0.",
+            f"the other districts or a sub-period: each hidden value keeps ±{k - 1} of room, checked by "
+            "a built-in attacker audit. Hidden values all show as *–* with *figure protected* (no "
+            "reason, which would narrow them), never 0. EST outside the EST group: four-week totals only.",
         ),
         (
             "Privacy",

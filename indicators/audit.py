@@ -129,8 +129,13 @@ def _refuse_duplicate_keys(codes: Mapping[str, np.ndarray]) -> None:
     n_periods, n_areas = len(codes["period_names"]), len(codes["area_names"])
     key = (codes["indicator"].astype(np.int64) * n_periods + codes["period"]) * n_areas
     key += codes["area"]
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    duplicated = counts[inverse] > 1
+    n_keys = len(codes["indicator_names"]) * n_periods * n_areas
+    if n_keys <= 4 * len(key) + 1024:  # dense keys: one bincount, no sort
+        counts = np.bincount(key, minlength=n_keys)
+        duplicated = counts[key] > 1
+    else:
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        duplicated = counts[inverse] > 1
     if duplicated.any():
         rows = np.flatnonzero(duplicated)
         position = int(rows[0])
@@ -240,10 +245,13 @@ def build_lines(
     size = np.bincount(line, minlength=offset)
     real = size[line] >= 2
     row, line, parent = row[real], line[real], parent[real]
-    # Renumber the real lines densely.
-    used, line = np.unique(line, return_inverse=True)
-    has_parent = np.bincount(line[parent], minlength=len(used)) > 0
-    return Lines(row, line, parent, len(used), has_parent)
+    # Renumber the real lines densely (keys are a dense range: no sort needed).
+    kept = size >= 2
+    number = np.cumsum(kept) - 1
+    line = number[line]
+    n_used = int(kept.sum())
+    has_parent = np.bincount(line[parent], minlength=n_used) > 0
+    return Lines(row, line, parent, n_used, has_parent)
 
 
 # --- what is sensitive ----------------------------------------------------------------------
@@ -741,10 +749,11 @@ def needed_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The protection interval (rows × 3): x - min(x, t-1) .. x + (t-1) where sensitive."""
     room = float(threshold - 1)
-    low = values - np.minimum(np.maximum(values, 0.0), room)
-    high = values + room
-    low = np.where(sensitive, low, np.nan)
-    high = np.where(sensitive, high, np.nan)
+    low = np.full(values.shape, np.nan)
+    high = np.full(values.shape, np.nan)
+    x = values[sensitive]
+    low[sensitive] = x - np.minimum(np.maximum(x, 0.0), room)
+    high[sensitive] = x + room
     return low, high
 
 
@@ -791,22 +800,25 @@ def reason_constraints(
     >>> told[0, :2].tolist(), bool(not_small[0])
     ([1.0, 4.0], False)
     """
-    told = np.full((len(reasons), 6), np.nan)
-    not_small = np.zeros(len(reasons), dtype=bool)
-    for i, text in enumerate(reasons):
+    codes, texts = pd.factorize(pd.Series(reasons, dtype=object), use_na_sentinel=True)
+    told_text = np.full((len(texts) + 1, 6), np.nan)  # the last row: no text
+    not_small_text = np.zeros(len(texts) + 1, dtype=bool)
+    for i, text in enumerate(texts):
         if not isinstance(text, str):
             continue
         if re.search(_SECONDARY_PATTERN, text):
-            not_small[i] = True
-            told[i, 2] = float(min_denominator)
+            not_small_text[i] = True
+            told_text[i, 2] = float(min_denominator)
             continue
         for pattern, q, side in _REASON_PATTERNS:
             match = re.search(pattern, text)
             if match:
                 n = float(next(g for g in match.groups() if g))
-                told[i, 2 * q] = 1.0 if side == "1..n-1" else 0.0
-                told[i, 2 * q + 1] = n - 1
+                told_text[i, 2 * q] = 1.0 if side == "1..n-1" else 0.0
+                told_text[i, 2 * q + 1] = n - 1
                 break
+    told = told_text[codes]  # code -1 picks the last row
+    not_small = not_small_text[codes]
     return told, not_small
 
 
@@ -915,10 +927,11 @@ def audit(
     row, q = np.nonzero(exists)
     return pd.DataFrame(
         {
-            "indicator_id": published["indicator_id"].to_numpy(dtype=object)[row],
-            "area_code": published["area_code"].to_numpy(dtype=object)[row],
-            "period": published["period"].to_numpy(dtype=object)[row],
-            "quantity": np.array(QUANTITIES, dtype=object)[q],
+            # Categoricals from the key codes: no string copied per hidden cell.
+            "indicator_id": _categorical(codes, "indicator", row),
+            "area_code": _categorical(codes, "area", row),
+            "period": _categorical(codes, "period", row),
+            "quantity": pd.Categorical.from_codes(q, categories=list(QUANTITIES)),
             "lower": lower[row, q],
             "upper": upper[row, q],
             "value": values[row, q],
@@ -929,6 +942,11 @@ def audit(
         },
         columns=list(AUDIT_COLUMNS),
     )
+
+
+def _categorical(codes: Mapping[str, np.ndarray], key: str, row: np.ndarray) -> pd.Categorical:
+    names = [str(n) for n in codes[f"{key}_names"]]
+    return pd.Categorical.from_codes(codes[key][row], categories=names)
 
 
 # --- files and the command line -----------------------------------------------------------------

@@ -124,6 +124,8 @@ def significant_changes(
         ]
     )
     pairs = pairs.merge(meta, on="indicator_id", how="left")
+    # Context measures (e.g. birth region) are background, not a change to judge: left out.
+    pairs = pairs[pairs["direction"].isin(["higher_is_worse", "higher_is_better"])]
     pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
     # no direction (context indicators): higher or lower, neither worse nor better
     pairs["worse"] = (

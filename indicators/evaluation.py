@@ -440,6 +440,14 @@ def _base(method: str, prep: dict[str, Any] | None) -> dict[str, Any]:
 def _too_short(method: str, prep: dict[str, Any]) -> dict[str, Any] | None:
     post = prep["post"]
     n_pre, n_post = int((~post).sum()), int(post.sum())
+    k = prep["num"].shape[1]
+    if method != "its" and k < MIN_COMPARISONS:
+        return _insufficient(
+            method,
+            prep,
+            f"bara {k} jämförelseområden med fullständiga serier; minst {MIN_COMPARISONS} krävs",
+            f"only {k} comparison districts with complete series; at least {MIN_COMPARISONS}",
+        )
     if n_pre >= MIN_PRE[method] and n_post >= MIN_POST[method]:
         return None
     why = (
@@ -594,13 +602,6 @@ def _did(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         return short
     num, den = prep["num"], prep["den"]
     k = num.shape[1]
-    if k < MIN_COMPARISONS:
-        return _insufficient(
-            "did",
-            prep,
-            f"bara {k} jämförelseområden med fullständiga serier; minst {MIN_COMPARISONS} krävs",
-            f"only {k} comparison districts with complete series; at least {MIN_COMPARISONS}",
-        )
     post = prep["post"]
     y, n = prep["y"], prep["n"]
     Y, N = num.to_numpy(float), den.to_numpy(float)
@@ -762,13 +763,6 @@ def _scm(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         return short
     num, den = prep["num"], prep["den"]
     k = num.shape[1]
-    if k < MIN_COMPARISONS:
-        return _insufficient(
-            "scm",
-            prep,
-            f"bara {k} jämförelseområden med fullständiga serier; minst {MIN_COMPARISONS} krävs",
-            f"only {k} comparison districts with complete series; at least {MIN_COMPARISONS}",
-        )
     post = prep["post"]
     y, n = prep["y"], prep["n"]
     rates_d = num.to_numpy(float) / den.to_numpy(float)

@@ -80,6 +80,16 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
             )
         else:
             st.success(f"{t('Import', 'Batch')} {result.batch_id}: {result.message}")
+            st.info(
+                t(
+                    "Allt som publiceras ur de nya uppgifterna passerar röjandekontrollen och dess "
+                    "granskning: celler som annars kunde räknas fram eller ringas in förblir dolda "
+                    "(”uppgift skyddad”) tills granskningen går igenom.",
+                    "Everything published from the new figures passes disclosure control and its "
+                    "audit: cells that could otherwise be worked out or narrowed down stay hidden "
+                    "(“figure protected”) until the audit passes.",
+                )
+            )
 
 st.subheader(t("Importer", "Batches"))
 batches = ui.batches()

@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_int
+from geo import PLACE
 from indicators import est
 
 ui.page_guard("est")
@@ -34,7 +35,7 @@ m2.metric(
     ui.fmt_num(total["previous_mean"], decimals=1),
 )
 m3.metric(
-    t("Fler än vanligt i Umeå?", "More than usual in Umeå?"),
+    t(f"Fler än vanligt i {PLACE.name}?", f"More than usual in {PLACE.name}?"),
     t("Ja", "Yes") if total["flag"] else t("Nej", "No"),
 )
 d = data["districts"]

@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from catalogue import FAMILY_LABELS, ROLE_LABELS
+from geo import PLACE
 from indicators.about import method_sections
 
 ui.page_guard("om-metod")
@@ -14,10 +15,12 @@ lg = ui.lang()
 st.title(t("Om & metod", "About & method"))
 st.markdown(
     t(
-        "Instrumentpanelen visar risk- och skyddsfaktorer per område för programmet *Umeå växer tryggt "
-        "och säkert* (Umebrå). Den bygger på sammanställda uppgifter om platser, aldrig om personer.",
-        "The dashboard shows risk and protective factors per district for the programme *Umeå växer "
-        "tryggt och säkert* (Umebrå). It uses aggregated data about places, never about people.",
+        f"Instrumentpanelen visar risk- och skyddsfaktorer per område för programmet "
+        f"*{PLACE.programme}* ({PLACE.council}). Den bygger på sammanställda uppgifter om "
+        "platser, aldrig om personer.",
+        f"The dashboard shows risk and protective factors per district for the programme "
+        f"*{PLACE.programme}* ({PLACE.council}). It uses aggregated data about places, never "
+        "about people.",
     )
 )
 

@@ -7,7 +7,9 @@ import streamlit as st
 import ui
 from common.fmt import fmt_interval, fmt_value
 from common.periods import is_year
+from geo import PLACE
 from indicators.compare import spine_data
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 from ui import charts
 
 ui.page_guard("omradesprofil")
@@ -40,11 +42,11 @@ if not rows.empty:
 st.caption(
     t(
         "Varje rad: grå stapel = spridningen mellan områdena (mörkare = mittersta hälften), "
-        "svart linje = Umeå, markören = området. Höger är alltid bättre. Symbol och text visar "
-        "om skillnaden mot Umeå är statistiskt säker.",
-        "Each row: grey bar = range across districts (darker = middle half), black line = Umeå, "
+        f"svart linje = {PLACE.name}, markören = området. Höger är alltid bättre. Symbol och text visar "
+        f"om skillnaden mot {PLACE.name} är statistiskt säker.",
+        f"Each row: grey bar = range across districts (darker = middle half), black line = {PLACE.name}, "
         "marker = the district. Right is always better. Symbol and text say whether the "
-        "difference from Umeå is statistically significant.",
+        f"difference from {PLACE.name} is statistically significant.",
     )
 )
 cols = st.columns(2)
@@ -84,7 +86,7 @@ for col, role, title in (
                             strict=True,
                         )
                     ],
-                    "Umeå": [
+                    f"{PLACE.name}": [
                         fmt_value(v, kind=k, multiplier=m, lang=ui.lang())
                         for v, k, m in zip(
                             part["municipality_value"],
@@ -93,11 +95,9 @@ for col, role, title in (
                             strict=True,
                         )
                     ],
-                    t("Jämfört med Umeå", "Compared with Umeå"): [
-                        r if s else ui.verdict_text(v)
-                        for v, s, r in zip(
-                            part["verdict"], part["suppressed"], part["reason"], strict=True
-                        )
+                    t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
+                        t(PROTECTED, PROTECTED_EN) if s else ui.verdict_text(v)
+                        for v, s in zip(part["verdict"], part["suppressed"], strict=True)
                     ],
                     t("Sverige", "Sweden"): [
                         fmt_value(v, kind=k, multiplier=m, lang=ui.lang())

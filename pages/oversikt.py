@@ -4,6 +4,7 @@ period, and the Fingertips-style overview grid (every indicator × the focus dis
 import streamlit as st
 
 import ui
+from geo import PLACE
 from indicators.changes import significant_changes
 from ui import maps
 
@@ -49,9 +50,9 @@ if clicked:
 st.subheader(t("Alla indikatorer i fokusområdena", "All indicators in the focus districts"))
 st.caption(
     t(
-        "Jämfört med Umeå kommun samma år. Färg och symbol betyder samma sak: ▲/▼ signifikant "
+        f"Jämfört med {PLACE.name_municipality} samma år. Färg och symbol betyder samma sak: ▲/▼ signifikant "
         "högre/lägre (röd = sämre, blå = bättre), ● ingen signifikant skillnad, – prickad.",
-        "Compared with Umeå municipality the same year. Colour and symbol say the same: ▲/▼ "
+        f"Compared with {PLACE.name_municipality_en} the same year. Colour and symbol say the same: ▲/▼ "
         "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed.",
     )
 )

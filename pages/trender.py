@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from common.periods import year_mask
+from geo import PLACE
 from ui import charts
 
 ui.page_guard("trender")
@@ -25,9 +26,9 @@ unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]
 st.caption(
     f"{ui.indicator_name(ind)} ({unit}). "
     + t(
-        "Skuggat band = 95 % konfidensintervall; streckad linje = hela Umeå; "
+        f"Skuggat band = 95 % konfidensintervall; streckad linje = hela {PLACE.name}; "
         "◆ = insats. Luckor = prickade värden.",
-        "Shaded band = 95% confidence interval; dashed line = all of Umeå; ◆ = intervention. "
+        f"Shaded band = 95% confidence interval; dashed line = all of {PLACE.name}; ◆ = intervention. "
         "Gaps = suppressed values.",
     )
 )

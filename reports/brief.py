@@ -32,13 +32,19 @@ from matplotlib.patches import Patch, Rectangle
 from access.app import has_real_data
 from access.app import interventions as read_interventions
 from access.reads import indicator_values
-from catalogue import SCHEME_LABELS, Indicator, load_catalogue
+from catalogue import DIRECTION_LABELS, SCHEME_LABELS, Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
 from common.periods import check_year, previous_year, year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from geo import PLACE
 from geo.areas import read_areas, resolve_area
-from geo.boundaries import district_polygons, municipality_polygon
+from geo.boundaries import (
+    district_polygons,
+    has_boundaries,
+    missing_boundaries_message,
+    municipality_polygon,
+)
 from geo.classify import class_breaks, legend_labels
 from geo.layers import (
     MISSING_COLOR,
@@ -50,6 +56,7 @@ from geo.layers import (
 from indicators.changes import MAX_CHANGES, significant_changes
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
+from indicators.national import SWEDEN, with_sweden
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS, recent_trend
 from indicators.verdicts import VERDICTS
@@ -64,7 +71,7 @@ from reports.pdf import (
     add_table,
 )
 
-TITLE = "Rådsunderlag – Umeå växer tryggt och säkert"
+TITLE = f"Rådsunderlag – {PLACE.programme}"
 #: More districts would not fit in four pages (one spine panel each).
 MAX_DISTRICTS = 8
 MAX_TREND_INDICATORS = 4
@@ -497,7 +504,7 @@ def spine_figure(
             fontsize=7.5,
             fontweight="bold",
         )
-        for x, word in ((-1, "sämst"), (0, "Umeå"), (1, "bäst")):
+        for x, word in ((-1, "sämst"), (0, f"{PLACE.name}"), (1, "bäst")):
             ax.text(
                 centre + x * half,
                 n - 0.35,
@@ -612,12 +619,12 @@ def spine_figure(
         Line2D([], [], color="black", linewidth=0.9),
     ]
     labels = [
-        "Signifikant sämre än Umeå",
-        "Signifikant bättre än Umeå",
+        f"Signifikant sämre än {PLACE.name}",
+        f"Signifikant bättre än {PLACE.name}",
         "Ingen signifikant skillnad",
         "Alla områdens spridning",
         "Mittersta 50 %",
-        "Umeå kommun",
+        f"{PLACE.name_municipality}",
     ]
     fig.legend(
         handles,
@@ -733,7 +740,11 @@ def trend_figure(
     ]
     handles.append(Line2D([], [], color=MUNICIPALITY_COLOUR, linestyle="--", linewidth=1.8))
     handles.append(Patch(facecolor="#888888", alpha=0.25))
-    labels = [*[names.get(d, d) for d in districts], "Umeå kommun", "95 % konfidensintervall"]
+    labels = [
+        *[names.get(d, d) for d in districts],
+        f"{PLACE.name_municipality}",
+        "95 % konfidensintervall",
+    ]
     fig.legend(
         handles,
         labels,
@@ -782,11 +793,11 @@ def _value_table_rows(
     for code in areas:
         name = names.get(code, code)
         if code not in by_area.index:
-            out.append([name, MISSING, MISSING, MISSING, "uppgift saknas"])
+            out.append([name, MISSING, MISSING, MISSING, "uppgift saknas", MISSING])
             continue
         r = by_area.loc[code]
         if bool(r["suppressed"]):
-            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED)])
+            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED), MISSING])
             continue
         kind, mult = indicator.kind, indicator.multiplier
         verdict = r["verdict"]
@@ -794,6 +805,14 @@ def _value_table_rows(
             "referens"
             if verdict == "benchmark"
             else VERDICT_LABELS.get(verdict, {"sv": MISSING})["sv"]
+        )
+        national = r.get("verdict_sweden")  # indicators.national.with_sweden
+        sweden_text = (
+            "referens"
+            if national == "benchmark"
+            else VERDICT_LABELS.get(national, {"sv": MISSING})["sv"]
+            if isinstance(national, str)
+            else MISSING
         )
         if kind == "count":
             counts = fmt_int(r["numerator"])
@@ -813,6 +832,7 @@ def _value_table_rows(
                 interval,
                 counts,
                 verdict_text,
+                sweden_text,
             ]
         )
     return out
@@ -831,7 +851,7 @@ def _method_paragraphs(
         "Intervall: 95 % konfidensintervall. Andelar: Wilsons score-intervall. Kvoter per "
         "befolkning och antal: exakt Poisson-intervall under 10 händelser, Byars approximation "
         "från 10 händelser (som PHE Fingertips). Medelvärden: t-fördelningen.",
-        "Jämförelse med Umeå: ett område är signifikant högre eller lägre när hela dess "
+        f"Jämförelse med {PLACE.name}: ett område är signifikant högre eller lägre när hela dess "
         "intervall ligger över eller under kommunens värde (Fingertips). Bättre eller sämre "
         "följer indikatorns riktning i katalogen. Förändring sedan förra året räknas som "
         "signifikant när årets och förra årets intervall inte överlappar (försiktig regel). "
@@ -895,8 +915,12 @@ def build_brief(
     period = check_period(period)
     codes = resolve_districts(districts)
     catalogue = load_catalogue()
-    values = indicator_values(store, role, levels=("municipality", "district"))
-    values = values[year_mask(values["period"])].reset_index(drop=True)
+    # Sweden (area SE, real national statistics) is the second benchmark (issue 15).
+    with_national = with_sweden(
+        indicator_values(store, role, levels=("country", "municipality", "district")), catalogue
+    )
+    with_national = with_national[year_mask(with_national["period"])]
+    values = with_national[with_national["area_level"] != "country"].reset_index(drop=True)
     years = sorted(values["period"].unique())
     if period not in years:
         have = f"tillgängliga år: {years[0]}–{years[-1]}" if years else "databasen är tom"
@@ -920,33 +944,70 @@ def build_brief(
     ind = catalogue[headline]
     pdf.section_heading(f"Karta: {ind.name_sv}, {fmt_period(period)}", size=11)
     top = pdf.get_y()
-    map_width = 100.0
-    height = add_figure(
-        pdf,
-        map_figure(values, ind, period=period, districts=codes, width_mm=map_width),
-        width=map_width,
-        move_down=False,
-    )
-    table_x = pdf.l_margin + map_width + 2
+    if has_boundaries():
+        map_width = 100.0
+        height = add_figure(
+            pdf,
+            map_figure(values, ind, period=period, districts=codes, width_mm=map_width),
+            width=map_width,
+            move_down=False,
+        )
+        table_x = pdf.l_margin + map_width + 2
+    else:  # table-and-chart mode: no boundary file for this place (data/place/<place>.yml)
+        pdf.paragraph("Ingen karta: " + missing_boundaries_message(), size=6.5, color=MUTED_TEXT)
+        top, height, table_x = pdf.get_y(), 0.0, pdf.l_margin
     pdf.set_y(top + 2)
     add_table(
         pdf,
-        _value_table_rows(values, ind, period=period, areas=[*codes, municipality], names=names),
-        headings=["Område", "Värde", "95 % KI", "Antal / underlag", "Jämfört med Umeå"],
-        col_widths=[1.35, 0.95, 1.35, 1.35, 1.5],
-        font_size=6.3,
+        _value_table_rows(
+            with_national,
+            ind,
+            period=period,
+            areas=[*codes, municipality, SWEDEN],
+            names={**names, SWEDEN: "Sverige"},
+        ),
+        headings=[
+            "Område",
+            "Värde",
+            "95 % KI",
+            "Antal / underlag",
+            f"Jämfört med {PLACE.name}",
+            "Jämfört med Sverige",
+        ],
+        col_widths=[1.3, 0.85, 1.2, 1.25, 1.2, 1.2],
+        font_size=6.0,
         x=table_x,
         width=pdf.w - pdf.r_margin - table_x,
-        align=["L", "R", "R", "R", "L"],
+        align=["L", "R", "R", "R", "L", "L"],
+    )
+    shown = with_national[
+        (with_national["indicator_id"] == ind.id)
+        & (with_national["period"] == period)
+        & with_national["area_code"].isin([*codes, municipality, SWEDEN])
+    ]
+    real = [
+        {**names, SWEDEN: "Sverige"}.get(c, c)
+        for c in shown.loc[~shown["synthetic"].astype(bool), "area_code"]
+    ]
+    data_line = (
+        "Data: alla värden i tabellen är syntetiska (demo)."
+        if not real
+        else f"Data: verkliga värden för {', '.join(real)}; "
+        + (
+            "övriga är syntetiska (demo)."
+            if len(real) < len(shown)
+            else "inga syntetiska värden i tabellen."
+        )
     )
     pdf.set_x(table_x)
     pdf.ln(1.5)
     pdf.set_x(table_x)
     pdf.paragraph(
         f"Enhet: {ind.unit_sv}. Riktning: "
-        f"{'högre är sämre' if ind.direction == 'higher_is_worse' else 'högre är bättre'}. "
+        f"{DIRECTION_LABELS[ind.direction]['sv'].lower()}. "
         f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
-        f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}.",
+        f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}. "
+        + data_line,
         size=6.5,
         color=MUTED_TEXT,
         width=pdf.w - pdf.r_margin - table_x,
@@ -979,15 +1040,15 @@ def build_brief(
         if start == 0:  # keep the heading and its explanation with the chart
             pdf.ensure_space(_figure_height(figure, pdf.content_width) + 18)
             pdf.section_heading(
-                f"Profil per område, {fmt_period(period)} (jämfört med Umeå kommun)",
+                f"Profil per område, {fmt_period(period)} (jämfört med {PLACE.name_municipality})",
                 size=11,
                 space_after=0.5,
             )
             pdf.paragraph(
                 "Varje rad är en indikator. Positionen är skalad så att höger alltid är "
-                "bättre: Umeå kommun ligger på mittlinjen, det sämsta området till "
+                f"bättre: {PLACE.name_municipality} ligger på mittlinjen, det sämsta området till "
                 "vänster och det bästa till höger. Markeringens form och ordet bredvid "
-                "visar om området skiljer sig signifikant från Umeå (95 %).",
+                f"visar om området skiljer sig signifikant från {PLACE.name} (95 %).",
                 size=6.5,
                 color=MUTED_TEXT,
             )
@@ -1107,7 +1168,9 @@ def _name_list(names: Sequence[str], *, limit: int = 6) -> str:
 def _summary_section(
     pdf: BriefPDF, summary: pd.DataFrame, *, period: str, names: dict[str, str]
 ) -> None:
-    pdf.section_heading(f"Läget i korthet, {fmt_period(period)}: jämfört med Umeå kommun", size=11)
+    pdf.section_heading(
+        f"Läget i korthet, {fmt_period(period)}: jämfört med {PLACE.name_municipality}", size=11
+    )
     rows = [
         [
             names.get(r.area_code, r.area_code),
@@ -1128,7 +1191,7 @@ def _summary_section(
             "Bättre",
             "Ingen skillnad",
             "Prickade",
-            "Signifikant sämre än Umeå",
+            f"Signifikant sämre än {PLACE.name}",
         ],
         col_widths=[1.3, 0.6, 0.6, 0.8, 0.75, 5.0],
         font_size=7,

@@ -21,11 +21,14 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from common.place import current_place
 from sources import download, kolada, polisen, scb, skolverket
 from sources.template import check_file, import_dataframe, import_file
 from sources.tidy import ParsedSource, template_rows
 from store import Store
 from store.observations import list_batches, rollback_batch
+
+PLACE = current_place()  # data/place/<place>.yml: the default municipality code and name
 
 
 def _store(url: str | None):
@@ -224,13 +227,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fetch", action="store_true", help="hämta verkligen från internet")
     p.add_argument("--base-url", help="annan server (även UVTS_FETCH_BASE_URL)")
     p.add_argument("--out", type=Path, help="spara som CSV i stället för att läsa in")
-    p.add_argument("--municipality", default="2480", help="kommunkod (standard 2480 Umeå)")
+    p.add_argument(
+        "--municipality",
+        default=PLACE.code,
+        help=f"kommunkod (standard {PLACE.code} {PLACE.name}, från data/place/)",
+    )
     p.add_argument("--table", default="TAB638", help="SCB: tabell-id i PxWebApi 2.0")
     p.add_argument("--select", action="append", help="SCB: VARIABEL=KOD1,KOD2 (upprepas)")
     p.add_argument("--kpi", help="Kolada: nyckeltalets id, t.ex. N15428")
     p.add_argument("--measure", help="Kolada: vårt mått-id för nyckeltalet")
     p.add_argument("--years", type=int, nargs="*", help="Kolada: år")
-    p.add_argument("--location", default="Umeå", help="Polisen: platsnamn")
+    p.add_argument("--location", default=PLACE.name, help="Polisen: platsnamn")
     p.add_argument("--max-pages", type=int, default=50, help="Skolverket: högst så många sidor")
     common(p)
     p.set_defaults(run=_fetch)

@@ -28,8 +28,10 @@ import pandas as pd
 from catalogue import load_catalogue
 from common.cli import run_cli
 from common.errors import UserError
+from common.place import current_place
 from common.settings import ROOT
 from geo.areas import read_areas, read_deso_mapping
+from geo.boundaries import has_boundaries
 from sources.demo_est import load_est_demo
 from sources.events import import_interventions
 from sources.public import load_public
@@ -41,8 +43,10 @@ from store.observations import is_empty
 
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
-MUNICIPALITY_POPULATION = 134_000  # docs/data.md: ≈133 000–134 000 (SCB via sv.wikipedia)
-PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / 72  # 72 DeSO in Umeå (SCB key, DeSO 2025)
+PLACE = current_place()  # data/place/<place>.yml: demo calibration
+# Umeå: ≈133 000–134 000 residents (docs/data.md, SCB via sv.wikipedia), 72 DeSO (SCB key, 2025).
+MUNICIPALITY_POPULATION = PLACE.demo_population
+PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / max(PLACE.demo_n_deso, 1)
 RURAL_DISTRICT_WITHOUT_DESO = 400  # a district no DeSO maps to gets a small population
 SOURCE = "demo"
 #: ``1`` allows demo mode on any database, ``0`` forbids it everywhere.
@@ -134,9 +138,28 @@ INTERVENTIONS = [
 ]
 
 
+def place_interventions(areas: pd.DataFrame) -> list[dict]:
+    """The demo interventions for the place's districts: Umeå's as written; elsewhere the same
+    three, placed in the place's focus districts (names without Umeå's district names)."""
+    districts = areas.loc[areas["level"] == "district"]
+    known = set(districts["code"])
+    if all(d in known for iv in INTERVENTIONS for d in iv["districts"]):
+        return INTERVENTIONS
+    focus = districts.loc[districts["focus"].astype(bool), "code"].tolist() or list(known)[:4]
+    names = ["Ungdomens hus öppnar", "Fritidsbanken öppnar", "Nattvandring förstärks"]
+    out = []
+    for i, iv in enumerate(INTERVENTIONS):
+        placed = [focus[(i + j) % len(focus)] for j in range(len(iv["districts"]))]
+        out.append({**iv, "name": f"{names[i]} (demo)", "districts": sorted(set(placed))})
+    return out
+
+
 def district_populations(areas: pd.DataFrame, deso: pd.DataFrame) -> pd.Series:
     """Population per district from the number of DeSO mapped to it (DeSO ≈ 1 860 residents)."""
     districts = areas.loc[areas["level"] == "district", "code"]
+    if deso.empty:  # a place whose districts are its RegSO: the population shared evenly
+        share = round(MUNICIPALITY_POPULATION / max(len(districts), 1))
+        return pd.Series(share, index=districts.to_numpy(), dtype=int)
     latest = deso[deso["deso_version"] == deso["deso_version"].max()]
     n_deso = latest.groupby("district_code")["deso_code"].nunique()
     pop = (n_deso.reindex(districts).fillna(0) * PEOPLE_PER_DESO).round()
@@ -165,14 +188,15 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     # A latent place-level strain per district, random (it says nothing about the real district).
     strain = pd.Series(rng.normal(0, 0.35, len(codes)), index=codes)
     growth = pd.Series(rng.normal(0.012, 0.004, len(codes)), index=codes)
+    interventions = place_interventions(areas)
     starts = {
         (d, m): iv["start"].year + (iv["start"].month > 6) * 0.5
-        for iv in INTERVENTIONS
+        for iv in interventions
         for d in iv["districts"]
         for m in iv["effect"]
     }
     effects = {
-        (d, m): f for iv in INTERVENTIONS for d in iv["districts"] for m, f in iv["effect"].items()
+        (d, m): f for iv in interventions for d in iv["districts"] for m, f in iv["effect"].items()
     }
     rows = []
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
@@ -269,7 +293,8 @@ def _sum_squares_row(row: tuple, measure: str) -> tuple:
     return (area, period, measure, int(round(sum_squares)), None, None)
 
 
-def generate_interventions() -> pd.DataFrame:
+def generate_interventions(areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    interventions = place_interventions(read_areas() if areas is None else areas)
     return pd.DataFrame(
         [
             {
@@ -282,7 +307,7 @@ def generate_interventions() -> pd.DataFrame:
                 "malindikatorer": ",".join(iv.get("targets", iv["effect"])),
                 "ansvarig": iv["unit"],
             }
-            for iv in INTERVENTIONS
+            for iv in interventions
         ]
     )
 
@@ -344,7 +369,8 @@ def load_demo(store, *, out: Path | None = None) -> int:
             loaded += import_file(
                 store, path, source=SOURCE, user="demo", synthetic=True
             ).rows_loaded
-    load_est_demo(store, out / "est")
+    if has_boundaries():  # the EST stream is placed on the place's map (Umeå's coordinates)
+        load_est_demo(store, out / "est")
     return loaded
 
 

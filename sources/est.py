@@ -53,6 +53,7 @@ import pandas as pd
 
 from common.cli import run_cli
 from common.errors import UserError
+from geo import PLACE
 from geo.areas import read_areas, resolve_areas
 from geo.boundaries import MAP_CRS, METRIC_CRS
 from geo.grid import snap_points
@@ -403,7 +404,7 @@ def _snap(
                 if code == METRIC_CRS and abs(px) <= 180 and abs(py) <= 90:
                     hint = " (talen ser ut som grader: ange crs 4326 eller kolumnerna lat/lon)"
                 log.add(
-                    f"Punkten ligger utanför Umeå kommun{hint}",
+                    f"Punkten ligger utanför {PLACE.name_municipality}{hint}",
                     row=int(rows[positions[p]]),
                     column=column,
                 )
@@ -748,7 +749,7 @@ def _activity_district(
         given, cell_district = text.iloc[position], from_cell.iloc[position]
         if given and named.iloc[position] is None:
             log.add(
-                f"Okänt område {quote(given)} (ange ett distrikt eller en stadsdel i Umeå)",
+                f"Okänt område {quote(given)} (ange ett distrikt eller en stadsdel i {PLACE.name})",
                 row=int(rows[position]),
                 column="område",
             )

@@ -116,32 +116,43 @@ def read_regso_table(path: str | Path) -> RegsoTable:
         )
     keys, year_pattern = _LAYOUTS[layout]
     years = [re.fullmatch(year_pattern, h)[1] for h in header[len(keys) :]]
-    out: list[tuple] = []
-    # One line per file row and numbers read column-wise: a national file is ~13 000 rows.
     body = lines[1:]
-    for line_no, row in body:
-        if len(row) != len(header):
-            raise UserError(
-                f"Raden har {len(row)} fält men rubriken {len(header)}.",
-                file=path.name,
-                row=line_no,
-            )
-        match = _REGION.fullmatch(row[0].strip())
-        if match is None:
-            raise UserError(
-                f"Området {row[0]!r} har inte formen 'Kommun (RegSO-namn)'.",
-                file=path.name,
-                row=line_no,
-                column="region",
-            )
-        if len(keys) == 3 and row[2].strip().casefold() != "totalt":
-            continue  # by sex: only the total is used
-        category = row[1].strip()
-        for year, cell in zip(years, row[len(keys) :], strict=True):
-            out.append(
-                (match["municipality"], match["regso"].strip(), category, year, cell, line_no)
-            )
-    frame = pd.DataFrame(out, columns=TABLE_COLUMNS)
+    if not body:
+        raise UserError("Tabellen har inga rader.", file=path.name, row=header_line + 1)
+    widths = np.array([len(r) for _, r in body])
+    line_nos = np.array([n for n, _ in body])
+    if (widths != len(header)).any():
+        k = int(np.flatnonzero(widths != len(header))[0])
+        raise UserError(
+            f"Raden har {widths[k]} fält men rubriken {len(header)}.",
+            file=path.name,
+            row=int(line_nos[k]),
+        )
+    cells = pd.DataFrame([r for _, r in body], dtype=str)  # column-wise from here
+    parts = cells[0].str.strip().str.extract(rf"^{_REGION.pattern}$")
+    if parts["municipality"].isna().any():
+        k = int(np.flatnonzero(parts["municipality"].isna().to_numpy())[0])
+        raise UserError(
+            f"Området {cells.iloc[k, 0]!r} har inte formen 'Kommun (RegSO-namn)'.",
+            file=path.name,
+            row=int(line_nos[k]),
+            column="region",
+        )
+    keep = np.ones(len(cells), dtype=bool)
+    if len(keys) == 3:  # by sex: only the total is used
+        keep = cells[2].str.strip().str.casefold().eq("totalt").to_numpy()
+    n_years = len(years)
+    m = int(keep.sum())
+    frame = pd.DataFrame(
+        {
+            "municipality": np.repeat(parts["municipality"].to_numpy()[keep], n_years),
+            "regso": np.repeat(parts["regso"].str.strip().to_numpy()[keep], n_years),
+            "category": np.repeat(cells[1].str.strip().to_numpy()[keep], n_years),
+            "year": np.tile(np.array(years, dtype=object), m),
+            "value": cells.iloc[:, len(keys) :].to_numpy()[keep].reshape(-1),
+            "row": np.repeat(line_nos[keep], n_years),
+        }
+    )
     frame["value"] = _numbers(frame, path.name, header, len(keys), years)
     duplicated = frame.duplicated(["municipality", "regso", "category", "year"])
     if duplicated.any():

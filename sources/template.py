@@ -80,7 +80,7 @@ COLUMN_ALIASES: Mapping[str, str] = {
 HEADER_SEARCH_ROWS = 20
 
 # Limits, checked before a file is parsed (docs/privacy.md "Limits"); memory stays under
-# 1 GB for any file within them (benchmarks/bench_limits.py measures it).
+# 1 GB for any file within them (measured: docs/privacy.md §3).
 #: Largest file accepted (CSV or .xlsx, as uploaded).
 MAX_FILE_BYTES = 100 * 2**20
 #: Most data rows of a CSV file (counted as lines before parsing).
@@ -566,6 +566,15 @@ class _Sheet:
     worksheet_path: str | None
 
 
+def _unreadable_workbook(name: str) -> UserError:
+    return UserError(
+        "Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
+        "Öppna och spara om den i Excel, eller spara som CSV.",
+        file=name,
+        message_en="Not a readable .xlsx workbook.",
+    )
+
+
 def check_xlsx_archive(path: Path, name: str) -> None:
     """Refuse a workbook whose zip holds too many parts or unpacks to more than
     :data:`MAX_XLSX_UNPACKED_BYTES`, before anything is decompressed (a zip bomb).
@@ -577,12 +586,7 @@ def check_xlsx_archive(path: Path, name: str) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UserError(
-            "Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
-            "Öppna och spara om den i Excel, eller spara som CSV.",
-            file=name,
-            message_en="Not a readable .xlsx workbook.",
-        ) from exc
+        raise _unreadable_workbook(name) from exc
     unpacked = sum(max(e.file_size, 0) for e in entries)
     if len(entries) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise UserError(
@@ -664,12 +668,7 @@ def _open_xlsx(path: Path, scan: _FileScan) -> TemplateTable:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise UserError(
-            "Filen kan inte läsas som Excel-arbetsbok (.xlsx); den kan vara skadad. "
-            "Öppna och spara om den i Excel, eller spara som CSV.",
-            file=name,
-            message_en="Not a readable .xlsx workbook.",
-        ) from exc
+        raise _unreadable_workbook(name) from exc
     try:
         sheets = [_read_sheet(ws, name) for ws in workbook.worksheets]
         merged = {sheet.title: _merged_ranges(path, sheet) for sheet in sheets}

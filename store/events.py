@@ -9,21 +9,13 @@ import sqlalchemy as sa
 
 from store import schema
 from store.db import Store, audit, bump_data_version
-from store.interventions import read_interventions
+from store.interventions import DATA_COLUMNS, read_interventions
 from store.observations import BatchResult, open_batch
 
 _TABLES = {
     "intervention": (
         schema.intervention,
-        [
-            "name",
-            "district_codes",
-            "start_date",
-            "end_date",
-            "description",
-            "target_indicators",
-            "responsible_unit",
-        ],
+        DATA_COLUMNS,
     ),
     "incident": (
         schema.incident,

@@ -17,6 +17,16 @@ from common.errors import UserError
 from store import schema
 from store.db import Store, audit, bump_data_version
 
+#: The columns an import writes (``store.events.write_events``); the page sets the rest.
+DATA_COLUMNS = [
+    "name",
+    "district_codes",
+    "start_date",
+    "end_date",
+    "description",
+    "target_indicators",
+    "responsible_unit",
+]
 COLUMNS = [
     "id",
     "name",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from geo import PLACE
 from indicators.verdicts import VERDICTS
 
 # Okabe–Ito: distinguishable with common colour-vision deficiencies.
@@ -116,7 +117,7 @@ def funnel(
             y=curve["baseline"],
             mode="lines",
             line={"color": "#000", "width": 1.5},
-            name="Umeå" if lang == "sv" else "Umeå (baseline)",
+            name=f"{PLACE.name}" if lang == "sv" else f"{PLACE.name} (baseline)",
             hoverinfo="skip",
         )
     )
@@ -232,7 +233,7 @@ def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:
             "tickvals": [-1, 0, 1],
             "ticktext": [
                 "sämst" if lang == "sv" else "worst",
-                "Umeå",
+                f"{PLACE.name}",
                 "bäst" if lang == "sv" else "best",
             ],
         },

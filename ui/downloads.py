@@ -11,7 +11,7 @@ import streamlit as st
 from access import may
 from access.reads import produce, record_export
 from access.reads import provenance as read_provenance
-from geo.boundaries import district_polygons, municipality_polygon
+from geo.boundaries import district_polygons, has_boundaries, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
 from ui.i18n import t
@@ -58,7 +58,7 @@ def download_buttons(
         on_click=audit_export,
         args=(f"{stem}.xlsx",),
     )
-    if geojson:
+    if geojson and has_boundaries():
         cols[2].download_button(
             "⬇ GeoJSON",
             to_geojson_bytes(frame, _map_polygons()),

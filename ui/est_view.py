@@ -25,7 +25,7 @@ from access.reads import produce
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
-from geo.boundaries import district_polygons
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
 from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
@@ -101,6 +101,9 @@ def est_map(
     cells: pd.DataFrame, hot: pd.DataFrame, activities: pd.DataFrame | None, *, prev_n: int
 ) -> None:
     """Cells coloured by this week's count (outlined when a Gi* hotspot), districts on top."""
+    if not has_boundaries():  # table-and-chart mode (data/place/<place>.yml)
+        st.info(missing_boundaries_message(), icon="🗺️")
+        return
     frame = cells.merge(
         hot[["cell_x", "cell_y", "hotspot"]].rename(columns={"hotspot": "class"}),
         on=["cell_x", "cell_y"],

@@ -9,7 +9,8 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_number, fmt_value
-from geo.boundaries import district_polygons
+from geo import PLACE
+from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import (
     area_tooltip,
     choropleth_colors,
@@ -21,6 +22,7 @@ from geo.layers import (
     palette_for_role,
     urban_view_state,
 )
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 
 
 @st.cache_data(show_spinner=False)
@@ -49,7 +51,20 @@ def district_choropleth(
     view: str = "urban",
     map_style: str | None = None,
 ) -> str | None:
-    """Draw the districts coloured by the indicator; returns the clicked district code, if any."""
+    """Draw the districts coloured by the indicator; returns the clicked district code, if any.
+
+    A place without a boundary file (data/place/<place>.yml) runs in table-and-chart mode: a
+    note says which file to add, and the tables and charts beside it carry the figures."""
+    if not has_boundaries():
+        st.info(
+            ui.t(
+                "**Ingen karta ännu – tabell- och diagramläge.** ",
+                "**No map yet – table and chart mode.** ",
+            )
+            + missing_boundaries_message(),
+            icon="🗺️",
+        )
+        return None
 
     lg = ui.lang()
     gdf = _district_polygons().merge(
@@ -84,7 +99,11 @@ def district_choropleth(
         for n, d in zip(gdf["numerator"], gdf["denominator"], strict=True)
     ]
     gdf["verdict_text"] = [
-        ui.verdict_text(v) if isinstance(r, float) or r is None else str(r)
+        ui.verdict_text(v)
+        if not isinstance(r, str)
+        else ui.t(PROTECTED, PROTECTED_EN)
+        if r == PROTECTED
+        else r
         for v, r in zip(gdf["verdict"], gdf["reason"], strict=True)
     ]
     gdf["name"] = gdf["name"].map(html.escape)
@@ -93,7 +112,7 @@ def district_choropleth(
             ui.t("Värde", "Value"): "v_text",
             ui.t("95 % KI", "95% CI"): "ci_text",
             ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
-            ui.t("Jämfört med Umeå", "Compared with Umeå"): "verdict_text",
+            ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): "verdict_text",
         }
     )
     layer = choropleth_layer(

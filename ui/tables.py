@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from geo import PLACE
+from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
 from indicators.verdicts import VERDICTS
@@ -32,7 +34,8 @@ def trend_text(code) -> str:
 
 
 def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
-    """Values formatted the Swedish way; suppressed cells as '–' with their reason."""
+    """Values formatted the Swedish way; suppressed cells as '–' with "uppgift skyddad" (one
+    text for every hidden cell: docs/disclosure.md §5)."""
     lg = lang()
     out = pd.DataFrame(
         {
@@ -51,11 +54,13 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
             t("Nämnare", "Denominator"): [
                 fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
             ],
-            t("Jämfört med Umeå", "Compared with Umeå"): [
+            t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
                 verdict_text(v) for v in frame["verdict"]
             ],
             t("Trend", "Trend"): [trend_text(v) for v in frame["trend"]],
-            t("Anmärkning", "Note"): [r if isinstance(r, str) else "" for r in frame["reason"]],
+            t("Anmärkning", "Note"): [
+                t(PROTECTED, PROTECTED_EN) if bool(s) else "" for s in frame["suppressed"]
+            ],
         }
     )
     if "verdict_sweden" in frame:  # the second benchmark (indicators.national)

@@ -23,6 +23,15 @@ USERS = [
     {"sub": "anna", "role": "est", "name": "Anna EST"},
     {"sub": "bo", "role": "admin", "name": "Bo Admin"},
     {"sub": "carl", "name": "Carl utan anspråk"},  # role from the admin-managed table
+    # Sets the admin's address on her own account; the provider says it is not verified.
+    {"sub": "mallory", "name": "Mallory", "email": "chef@umea.se", "email_verified": False},
+    # The same address, verified by the provider: the table's role applies.
+    {
+        "sub": "vera",
+        "name": "Vera 19121212\u20131212",
+        "email": "chef@umea.se",
+        "email_verified": True,
+    },
 ]
 
 
@@ -68,6 +77,7 @@ def served(oidc_provider, demo_db_file, tmp_path_factory):
     shutil.copy(demo_db_file, db)
     store = Store(f"sqlite:///{db}")
     set_role(store, "admin", "carl", "analytiker", by="test")
+    set_role(store, "admin", "chef@umea.se", "admin", by="test")
     store.dispose()
     port = free_port()
     secrets_file = folder / "secrets.toml"
@@ -170,3 +180,32 @@ def test_table_role_overrides_and_admin_sees_the_signins_in_the_audit_log(
     store.dispose()
     assert {"carl", "bo"} <= set(log["user_name"])
     assert log.loc[log["user_name"] == "carl", "detail"].str.contains("analytiker").all()
+
+
+def test_an_unverified_email_never_gets_the_role_of_that_address(served, browser, artifacts):
+    """issue 11: a Keycloak-style user who types someone else's address gets nothing of theirs."""
+    base, url = served
+    context, page = sign_in(browser, base, "mallory")
+    try:
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "Allmänhet" in sidebar and "Administratör" not in sidebar
+        assert "Administration" not in nav_titles(page) and "Data" not in nav_titles(page)
+        page.screenshot(path=str(artifacts / "oidc_unverified.png"))
+    finally:
+        context.close()
+    context, page = sign_in(browser, base, "vera")
+    try:
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "Administration" in nav_titles(page)
+        assert "1212" not in sidebar  # a display name with a personnummer is masked
+    finally:
+        context.close()
+    from access.reads import audit_entries
+    from store import Store
+
+    store = Store(url)
+    log = audit_entries(store, "admin", action="signin")
+    store.dispose()
+    mallory = log[log["user_name"] == "mallory"]
+    assert not mallory.empty and mallory["detail"].str.contains("publik").all()
+    assert "1212" not in log.to_csv()

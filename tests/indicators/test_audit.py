@@ -6,6 +6,7 @@ publishes must pass it: random hierarchical tables, and the full demo export.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -401,20 +402,46 @@ def demo_truth(store, published: pd.DataFrame) -> pd.DataFrame:
     return truth
 
 
-def test_full_demo_export_passes_the_audit(demo_store):
+@pytest.fixture(scope="module")
+def demo_case(demo_db_file):
+    """The full demo export (every level), its hierarchy and its truth (oracle above)."""
     from indicators import compute
     from indicators.engine import period_parent_map
+    from store import Store
     from store.areas import read_area_table
 
-    published = compute(demo_store, levels=("municipality", "district", "stadsdel"))
-    areas = read_area_table(demo_store)
+    store = Store(f"sqlite:///{demo_db_file}")
+    published = compute(store, levels=("municipality", "district", "stadsdel"))
+    areas = read_area_table(store)
     area_parent = {
         c: p
         for c, p in zip(areas["code"], areas["parent_code"], strict=True)
         if isinstance(p, str) and p
     }
     period_parent = period_parent_map(published["period"].unique())
-    truth = demo_truth(demo_store, published)
+    truth = demo_truth(store, published)
+    yield store, published, area_parent, period_parent, truth
+    store.dispose()
+
+
+def audit_output(frame: pd.DataFrame, case) -> pd.DataFrame:
+    """Audit what one output contains, with the truth of exactly those rows."""
+    _, published, area_parent, period_parent, truth = case
+    keys = ["indicator_id", "area_code", "period"]
+    if "area_level" in frame.columns:  # Sweden's own published figures (SCB) are no line of ours
+        frame = frame[frame["area_level"] != "country"]
+    frame = frame.reset_index(drop=True)
+    frame = frame.assign(**{k: frame[k].astype(str) for k in keys})
+    if "kind" not in frame.columns:
+        frame = frame.merge(published[[*keys, "kind"]], on=keys, how="left")
+    rows = frame[keys].merge(truth, on=keys, how="left")
+    assert rows["kind"].notna().all()
+    rows.index = frame.index
+    return audit(frame, area_parent=area_parent, period_parent=period_parent, truth=rows)
+
+
+def test_full_demo_export_passes_the_audit(demo_case):
+    _, published, area_parent, period_parent, truth = demo_case
     shown = ~published["suppressed"]
     # The oracle agrees with every published figure, so its hidden values are the truth.
     assert np.allclose(
@@ -426,41 +453,109 @@ def test_full_demo_export_passes_the_audit(demo_store):
     assert len(result) > 500 and result["sensitive"].any()
     assert not result["pinned"].any(), result[result["pinned"]].head()
     # Attacker's view without the truth: every hidden figure at least threshold - 1 wide.
-    assert not audit(published, area_parent=area_parent, period_parent=period_parent)[
-        "pinned"
-    ].any()
+    attacker = audit(published, area_parent=area_parent, period_parent=period_parent)
+    assert not attacker["pinned"].any()
+
+
+# --- every output: the audit passes on what it contains -------------------------------------
+
+
+def read_back(data: bytes, fmt: str, tmp_path: Path) -> pd.DataFrame:
+    import io
+    import json
+
+    from indicators.audit import read_published_csv
+
+    if fmt in ("csv", "csv-plain"):
+        path = tmp_path / f"export-{fmt}.csv"
+        path.write_bytes(data)
+        return read_published_csv(path)
+    if fmt == "excel":
+        frame = pd.read_excel(io.BytesIO(data), sheet_name="Data", dtype={"period": str})
+        frame["suppressed"] = frame["suppressed"].astype(str).str.lower().eq("true")
+        return frame
+    features = json.loads(data)["features"]
+    return pd.DataFrame([f["properties"] for f in features])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-plain", "excel", "geojson"])
+def test_every_file_export_passes_the_audit(demo_case, fmt, tmp_path):
+    from geo.boundaries import district_polygons, municipality_polygon, stadsdel_polygons
+    from indicators import export
+
+    _, published, *_ = demo_case
+    if fmt == "csv":
+        data = export.to_csv_bytes(published)
+    elif fmt == "csv-plain":
+        data = export.to_csv_plain(published)
+    elif fmt == "excel":
+        data = export.to_excel_bytes(published)
+    else:
+        polygons = pd.concat(
+            [
+                municipality_polygon(crs=4326),
+                district_polygons(crs=4326),
+                stadsdel_polygons(crs=4326),
+            ],
+            ignore_index=True,
+        )
+        data = export.to_geojson_bytes(published, polygons)
+
+    frame = read_back(data, fmt, tmp_path)
+    result = audit_output(frame, demo_case)
+
+    assert frame["suppressed"].sum() > 100
+    assert frame.loc[frame["suppressed"], "numerator"].isna().all()
+    assert not result["pinned"].any(), result[result["pinned"]].head()
+
+
+@pytest.mark.parametrize("role", ["publik", "rad"])
+def test_what_pages_and_the_council_brief_read_passes_the_audit(demo_case, role):
+    # Pages (Swedish and English alike) and the brief read through access.reads.indicator_values;
+    # the brief takes the yearly rows at municipality and district level.
+    from access.reads import indicator_values
+
+    store = demo_case[0]
+    page_values = indicator_values(store, role)
+    brief_values = indicator_values(store, role, levels=("municipality", "district"))
+    brief_values = brief_values[brief_values["period"].str.fullmatch(r"\d{4}")]
+
+    for frame in (page_values, brief_values):
+        result = audit_output(frame, demo_case)
+        assert len(result) > 50 and not result["pinned"].any()
 
 
 # --- CLI ----------------------------------------------------------------------------------------
 
 
-def run_cli(*args: str, env_db: str | None = None) -> subprocess.CompletedProcess:
-    import os
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    if env_db:
-        env["UVTS_DATABASE_URL"] = env_db
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``python -m indicators ARGS`` as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "indicators", "audit", *args],
+        [sys.executable, "-m", "indicators", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=300,
     )
 
 
-def test_cli_audits_the_demo_database(demo_db_file):
-    done = run_cli("--db", f"sqlite:///{demo_db_file}")
-    assert done.returncode == 0, done.stderr
+def test_cli_export_passes_the_cli_audit(demo_db_file, tmp_path):
+    out = tmp_path / "export.csv"
+    exported = run_cli("export", "--db", f"sqlite:///{demo_db_file}", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+
+    done = run_cli("audit", "--file", str(out))
+
+    assert done.returncode == 0, done.stdout + done.stderr
     assert "0 skyddade uppgifter kan ringas in" in done.stdout
 
 
 def test_cli_refuses_bad_input_with_a_swedish_message_and_exit_2(tmp_path):
     bad = tmp_path / "export.csv"
     bad.write_text("area_code,period\nA,2025\n", encoding="utf-8")
-    done = run_cli("--file", str(bad))
+    done = run_cli("audit", "--file", str(bad))
     assert done.returncode == 2
     assert "saknar kolumn" in done.stderr and "Traceback" not in done.stderr
-    done = run_cli("--file", str(tmp_path / "finns_inte.csv"))
+    done = run_cli("audit", "--file", str(tmp_path / "finns_inte.csv"))
     assert done.returncode == 2 and "finns inte" in done.stderr

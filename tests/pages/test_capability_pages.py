@@ -53,3 +53,35 @@ def test_a_formula_typed_as_source_is_defused_in_the_data_page_table(demo_store,
     cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
     assert any(c.startswith("'=HYPERLINK") for c in cells)
     assert not any(c.startswith("=") for c in cells)
+
+
+def test_a_database_that_is_down_shows_no_connection_string(run_app):
+    class Unreachable:
+        url = "postgresql+psycopg://uvts_user:hemligt@127.0.0.1:9/uvts_prod"
+
+    at = run_app(Unreachable)
+    shown = " ".join(
+        str(e.value) for e in [*at.error, *at.info, *at.warning, *at.markdown, *at.caption]
+    )
+    assert "Databasen kan inte nås" in shown
+    for secret in ("hemligt", "uvts_user", "127.0.0.1", "uvts_prod", "postgresql", "psycopg"):
+        assert secret not in shown, secret
+
+
+def test_user_text_in_a_message_is_shown_as_text_and_tables_are_defused():
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+
+        import ui
+
+        ui.error("Rubriken '[klicka](http://evil.example)' <b>fet</b> är okänd")
+        ui.dataframe(pd.DataFrame({"källa": ["=1+1", "+46", "@SUM(A1)", "Skolan"]}))
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "\\[klicka\\]" in message and "\\<b\\>" in message
+    assert at.dataframe[0].value["källa"].tolist() == ["'=1+1", "'+46", "'@SUM(A1)", "Skolan"]

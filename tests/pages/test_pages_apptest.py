@@ -57,6 +57,18 @@ def test_english_toggle_switches_labels(app):
     assert at.title[0].value == "Overview"
 
 
+def test_english_view_marks_every_hidden_cell_the_same_and_shows_no_number(app):
+    # One text for every hidden cell, whatever rule hid it (docs/disclosure.md §5).
+    at = app(lang="en")
+    notes = [df.value for df in at.dataframe if "Note" in df.value.columns]
+    assert notes
+    for table in notes:
+        assert set(table["Note"]) <= {"", "figure protected"}
+        hidden = table[table["Note"] == "figure protected"]
+        assert (hidden["Value"] == "–").all() and (hidden["Numerator"] == "–").all()
+    assert "uppgift skyddad" not in table_text(at) and "prickad" not in table_text(at)
+
+
 def test_karta_draws_the_map_and_switches_to_the_risk_index(app):
     at = app("pages/karta.py")
     assert len(at.get("deck_gl_json_chart")) == 1

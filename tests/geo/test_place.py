@@ -1,0 +1,199 @@
+"""Any municipality by configuration (issue 15): Umeå's place file and a second place built
+only from SCB's national RegSO file (Skellefteå: districts = its RegSO, no boundary file).
+
+The place is read once per process (``$PLACE``), so the second place runs in child processes:
+the demo load, the published values, the brief and the Översikt page in table-and-chart mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from common.errors import UserError
+from common.place import load_place, place_file
+from common.settings import ROOT
+from geo.areas import read_areas
+from sources.public import SCB_DIR
+from sources.scb_regso import read_regso_tables, regso_names
+
+PLACES = ["umea", "skelleftea"]
+
+
+@pytest.mark.parametrize("key", PLACES)
+def test_every_place_file_is_complete_and_its_files_are_valid(key):
+    place = load_place(key)
+    assert len(place.code) == 4 and place.name and place.programme
+    areas = read_areas(path=place.areas_file)  # validated: one municipality, parents exist
+    municipality = areas[areas["level"] == "municipality"].iloc[0]
+    assert municipality["code"] == place.code
+    districts = areas[areas["level"] == "district"]
+    assert set(place.focus_districts) <= set(districts["code"])
+    assert set(districts.loc[districts["focus"], "code"]) == set(place.focus_districts)
+    key_file = pd.read_csv(place.school_key_file, sep=";", dtype=str, keep_default_na=False)
+    assert list(key_file.columns) == ["skolenhetskod", "skola", "huvudman", "distrikt"]
+    assert (key_file["distrikt"] == "").all()  # shipped blank: never guessed
+
+
+def test_umea_keeps_its_boundaries_and_2480():
+    umea = load_place("umea")
+    assert (umea.code, umea.has_boundaries, umea.deso_district_file is not None) == (
+        "2480",
+        True,
+        True,
+    )
+
+
+def test_the_second_place_is_its_regso_and_has_no_boundary_file():
+    place = load_place("skelleftea")
+    assert not place.has_boundaries and place.deso_district_file is None
+    assert "geodata.scb.se" in place.boundary_hint  # the map says which file to add
+    names = regso_names(read_regso_tables(SCB_DIR), "Skellefteå")
+    districts = read_areas(path=place.areas_file, level="district")
+    assert sorted(districts["name"]) == names and len(names) == 25
+
+
+def test_regenerating_the_second_place_gives_the_same_files(tmp_path, monkeypatch):
+    from sources import place as make
+
+    before = {
+        p: p.read_bytes()
+        for p in [
+            ROOT / "data/place/skelleftea_areas.csv",
+            ROOT / "data/place/skelleftea_regso.csv",
+            ROOT / "data/templates/skola_distrikt_skelleftea.csv",
+        ]
+    }
+    written = make.make_place("Skellefteå", "2482", "skelleftea")
+    for path, content in before.items():
+        assert path in written and path.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("key", "words"), [("../etc", "Ogiltigt platsnamn"), ("atlantis", "finns inte")]
+)
+def test_a_bad_place_is_refused_in_swedish(key, words):
+    with pytest.raises(UserError, match=words):
+        load_place(key)
+
+
+def test_a_place_file_missing_fields_says_which(tmp_path, monkeypatch):
+    import common.place as cp
+
+    monkeypatch.setattr(cp, "PLACE_DIR", tmp_path)
+    (tmp_path / "x.yml").write_text("code: '1234'\nname: X\n", encoding="utf-8")
+    cp._load.cache_clear()
+    try:
+        with pytest.raises(UserError) as caught:
+            cp.load_place("x")
+    finally:
+        cp._load.cache_clear()
+    assert "saknas" in caught.value.problem.message and caught.value.problem.file.endswith("x.yml")
+    assert place_file("umea").name == "umea.yml"
+
+
+def _child(code: str, place: str, tmp_path, timeout: int = 600) -> dict:
+    env = {**os.environ, "PLACE": place, "UVTS_DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("key", PLACES)
+def test_make_run_path_loads_demo_and_real_figures_for_each_place(key, tmp_path):
+    out = _child(
+        """
+        import json, os
+        from sources.demo import main
+        main(["--db", os.environ["UVTS_DATABASE_URL"]])
+        from access.app import open_store
+        from indicators.engine import compute
+        from geo import PLACE
+        v = compute(open_store(), levels=("country", "municipality", "district"))
+        rented = v[(v["indicator_id"] == "andel_hyresratt") & (v["period"] == "2023")]
+        print(json.dumps({
+            "municipality": v.loc[v["area_level"] == "municipality", "area_code"].unique().tolist(),
+            "districts": sorted(v.loc[v["area_level"] == "district", "area_code"].unique()),
+            "rented_real": bool((~rented["synthetic"]).all()),
+            "rented_areas": int(len(rented)),
+            "sweden": sorted(v.loc[v["area_code"] == "SE", "indicator_id"].unique()),
+            "synthetic_elsewhere": bool(v["synthetic"].any()),
+        }))
+        """,
+        key,
+        tmp_path,
+    )
+    place = load_place(key)
+    districts = read_areas(path=place.areas_file, level="district")["code"]
+    assert out["municipality"] == [place.code]
+    assert set(out["districts"]) <= set(districts)
+    assert out["rented_real"] and out["synthetic_elsewhere"]  # real next to the synthetic demo
+    assert {"andel_hyresratt", "meritvarde_ak9", "medelinkomst_lon"} <= set(out["sweden"])
+    if key == "skelleftea":
+        assert out["districts"] == sorted(districts)  # every RegSO is a district
+        assert out["rented_areas"] == 25 + 2  # 25 RegSO, the municipality, Sweden
+
+
+def test_second_place_runs_in_table_and_chart_mode(tmp_path):
+    out = _child(
+        """
+        import json, os
+        from sources.demo import main
+        main(["--db", os.environ["UVTS_DATABASE_URL"]])
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file("dashboard.py", default_timeout=120)
+        at.run()
+        print(json.dumps({
+            "exceptions": [str(e.value) for e in at.exception],
+            "info": [i.value for i in at.info],
+            "maps": len(at.get("deck_gl_json_chart")),
+            "tables": len(at.dataframe),
+            "title": [t.value for t in at.title],
+            "warnings": [w.value for w in at.warning],
+        }))
+        """,
+        "skelleftea",
+        tmp_path,
+    )
+    assert out["exceptions"] == []
+    assert out["maps"] == 0 and out["tables"] >= 2
+    assert any(
+        "tabell- och diagramläge" in i and "data/place/skelleftea.yml" in i for i in out["info"]
+    )
+    assert any("Demodata – syntetiska värden" in w for w in out["warnings"])
+    assert "Umeå" not in json.dumps(out, ensure_ascii=False)
+
+
+def test_second_place_brief_has_no_map_and_names_the_place(tmp_path):
+    out = _child(
+        """
+        import json, os
+        from sources.demo import main
+        main(["--db", os.environ["UVTS_DATABASE_URL"]])
+        from pypdf import PdfReader
+        from access.app import open_store
+        from reports.brief import build_brief
+        path = build_brief(open_store(), period="2023", out=os.environ["UVTS_DATABASE_URL"][10:] + ".pdf")
+        text = "\\n".join(p.extract_text() for p in PdfReader(path).pages)
+        print(json.dumps({"text": text}))
+        """,
+        "skelleftea",
+        tmp_path,
+    )
+    text = out["text"]
+    assert "Skellefteå" in text and "Ingen karta" in text and "Sverige" in text
+    assert "Umeå" not in text
+    assert "demografisk kontext): högre än förra året (bättre)" not in text
