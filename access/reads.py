@@ -43,8 +43,9 @@ from catalogue import load_catalogue
 from common.errors import UserError
 from common.personal_numbers import mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
-from indicators import compute, est_public
+from indicators import est_public
 from indicators.est import est_view, week_data, weeks_needed
+from indicators.publish import ensure_current, published_values, rebuild
 from sources.personal_data import refuse_personal_text
 from sources.template import import_file as import_template_file
 from store import schema
@@ -101,12 +102,29 @@ def indicator_values(
 
     require(role, "indicator_values")
     allowed = value_levels(role)
-    wanted = tuple(lvl for lvl in (allowed if levels is None else levels) if lvl in allowed)
+    wanted = [lvl for lvl in (allowed if levels is None else levels) if lvl in allowed]
     if indicator_ids is not None:
         known = load_catalogue()
         indicator_ids = [i for i in indicator_ids if isinstance(i, str) and i in known]
-    frame = compute(store, indicator_ids, areas, periods, levels=wanted)
+    # Read, never computed here: the published table of the current version (issue 17).
+    frame = published_values(
+        store, indicator_ids=indicator_ids, areas=areas, periods=periods, levels=wanted
+    )
     return frame[frame["area_level"].isin(allowed)].reset_index(drop=True)
+
+
+def values_version(store: Store) -> int:
+    """The published version that :func:`indicator_values` reads now (a cache key: it changes
+    once a rebuild after an import or rollback is complete, the same on every app process).
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> values_version(s)
+    0
+    """
+
+    return ensure_current(store) or 0
 
 
 # --- EST ----------------------------------------------------------------------------------------
@@ -194,10 +212,20 @@ def batches(store: Store, role: str) -> pd.DataFrame:
     return list_batches(store)
 
 
-def import_file(store: Store, role: str, path: str | Path, *, user: str, source: str | None = None):
+def import_file(
+    store: Store,
+    role: str,
+    path: str | Path,
+    *,
+    user: str,
+    source: str | None = None,
+    progress=None,
+):
     """Import a template file as one batch (analytiker, admin); audited by the store.
 
-    Returns the :class:`store.observations.BatchResult`.
+    The published values are then rebuilt in this process (``progress(fraction, text)``
+    reports how far; :func:`indicators.publish.rebuild`). Returns the
+    :class:`store.observations.BatchResult`.
 
     Examples
     --------
@@ -208,11 +236,20 @@ def import_file(store: Store, role: str, path: str | Path, *, user: str, source:
     """
 
     require(role, "import")
-    return import_template_file(store, path, source=source, user=user)
+    result = import_template_file(store, path, source=source, user=user)
+    if result.status == "loaded":
+        _rebuild(store, progress)
+    return result
 
 
-def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
-    """Roll an import batch back (analytiker, admin); audited by the store.
+def _rebuild(store: Store, progress) -> None:
+
+    rebuild(store, progress=progress)
+
+
+def rollback(store: Store, role: str, batch_id: int, *, user: str, progress=None) -> str:
+    """Roll an import batch back (analytiker, admin); audited by the store; the published
+    values are rebuilt as after an import.
 
     Examples
     --------
@@ -229,7 +266,9 @@ def rollback(store: Store, role: str, batch_id: int, *, user: str) -> str:
         raise UserError(
             f"Ogiltigt import-id '{batch_id}'.", message_en=f"Invalid batch id '{batch_id}'."
         ) from exc
-    return rollback_batch(store, number, user=user)
+    message = rollback_batch(store, number, user=user)
+    _rebuild(store, progress)
+    return message
 
 
 # --- audit and users ----------------------------------------------------------------------------

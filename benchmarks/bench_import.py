@@ -9,7 +9,7 @@ child imports the modules and reads the indicator catalogue first (a warm server
 then times one call and reports the child's ``VmHWM`` (``/proc/self/status``; ru_maxrss where that is missing) — the peak
 resident set size of the whole process, interpreter and libraries included.
 
-* ``import`` — ``import_file`` into an empty SQLite file (target ≥ 100 000 rows/s, peak
+* ``import`` — ``import_file`` into an empty SQLite file (target ≥ 300 000 rows/s, ≥ 150 000 on PostgreSQL (issue 17), peak
   RSS < 1 GB); with ``postgres_url`` also into PostgreSQL;
 * ``check`` — ``check_file`` alone (read + personal-data check + validation), to show how
   the time splits between this package and the store's write.
@@ -38,7 +38,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 
 ROWS = 1_000_000
 SEED = 20251117
-RATE_TARGET = 100_000
+RATE_TARGET = {"sqlite": 300_000, "postgresql": 150_000}  # issue 17
 MEMORY_TARGET_MB = 1024
 
 
@@ -138,7 +138,7 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
                     "name": f"import_file {rows:,} rows → {label}",
                     "value": rows / measured["seconds"],
                     "unit": "rows/s",
-                    "target": f">= {RATE_TARGET:,}",
+                    "target": f">= {RATE_TARGET[label]:,}",
                     "note": f"{measured['seconds']:.1f} s for a {size_mb:.0f} MB CSV",
                 }
             )

@@ -4,7 +4,7 @@ Source: Umeå kommun's own 121 stadsdel polygons in SWEREF 99 TM (EPSG:3006), se
 ``data/geo/PROVENANCE.md``.  Districts and the municipality are dissolved from them, so the
 three layers nest (tiny digitising gaps between stadsdelar are filled in the dissolved
 polygons).  Everything is computed in EPSG:3006 (metres); ``crs=4326`` gives
-WGS84 longitude/latitude for maps, simplified by 1 m before reprojection (invisible on a map,
+WGS84 longitude/latitude for maps, simplified by 5 m before reprojection (invisible on a map,
 roughly halves the payload).
 """
 
@@ -51,7 +51,7 @@ METRIC_CRS = 3006
 #: CRS of web maps (WGS84 longitude/latitude).
 MAP_CRS = 4326
 #: Simplification tolerance (metres) applied before reprojecting to WGS84.
-MAP_SIMPLIFY_TOLERANCE_M = 1.0
+MAP_SIMPLIFY_TOLERANCE_M = 5.0  # metres; issue 17: display geometry, a few metres
 #: Holes smaller than this (m²) in dissolved polygons are digitising gaps between stadsdelar
 #: (115 gaps of at most 57 m² in the source), not real enclaves, and are filled.
 MAX_GAP_AREA_M2 = 10_000.0
@@ -158,7 +158,7 @@ def stadsdel_polygons(*, crs: int = METRIC_CRS) -> gpd.GeoDataFrame:
     Parameters
     ----------
     crs : {3006, 4326}
-        3006 = SWEREF 99 TM metres (exact); 4326 = WGS84 lon/lat for maps (1 m simplified).
+        3006 = SWEREF 99 TM metres (exact); 4326 = WGS84 lon/lat for maps (5 m simplified).
 
     Examples
     --------

@@ -25,8 +25,9 @@ from geo.boundaries import district_polygons, municipality_polygon, stadsdel_pol
 from indicators import export
 from indicators.audit import audit as attack_published
 from indicators.audit import read_published_csv, summary_text
-from indicators.engine import compute, period_parent_map
+from indicators.engine import period_parent_map
 from indicators.evaluation import METHODS, evaluate_published, summary_table, to_json
+from indicators.publish import published_values
 from store import Store
 from store.areas import read_area_table
 from store.db import audit
@@ -62,7 +63,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             f"Insatsen {args.intervention} finns inte (python -m indicators evaluate).",
             message_en=f"No intervention {args.intervention}.",
         )
-    values = compute(store, [args.indicator], levels=("district",))
+    values = published_values(store, indicator_ids=[args.indicator], levels=("district",))
     result = evaluate_published(
         values,
         row.iloc[0].to_dict(),
@@ -131,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         raise UserError(f"Mappen {args.out.parent} finns inte.", message_en="Output folder missing")
     store = Store(args.db)
     store.check()
-    frame = compute(store, args.indicator, levels=("municipality", "district", "stadsdel"))
+    frame = published_values(
+        store, indicator_ids=args.indicator, levels=("municipality", "district", "stadsdel")
+    )
     one = (
         catalogue[args.indicator[0]].model_dump()
         if args.indicator and len(args.indicator) == 1
@@ -180,7 +183,9 @@ def _audit(args: argparse.Namespace) -> int:
             )
         store = Store(args.db)
         store.check()
-        published = compute(store, args.indicator, levels=("municipality", "district", "stadsdel"))
+        published = published_values(
+            store, indicator_ids=args.indicator, levels=("municipality", "district", "stadsdel")
+        )
         areas = read_area_table(store)
         area_parent = {
             c: p

@@ -18,7 +18,32 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "Konfidensintervall",
             "Andelar: Wilsons intervall (95 %). Kvoter per 1 000: exakt Poisson under 10 händelser, "
             "Byars approximation från 10 (samma regel som PHE Fingertips). Medelvärden: t-fördelning "
-            "med en angiven standardavvikelse.",
+            "med den verkliga spridningen mellan elever (kvadratsumman); saknas den visas inget "
+            "intervall och ingen jämförelse – ingen antagen spridning. Omöjliga värden (t.ex. "
+            "meritvärde över 340) avvisas redan vid inläsningen.",
+        ),
+        (
+            "Överspridning",
+            "Distrikt skiljer sig av verkliga skäl, så deras värden varierar mer än slumpen. För "
+            "varje indikator och år skattas överspridningen φ ur distrikten (Spiegelhalters "
+            "winsoriserade z-värden). När φ > 1 vidgas distriktens intervall (kvasi-binomial/"
+            "-Poisson) och trattdiagrammets gränser, och sidan säger det: *signifikant* betyder då "
+            "att distriktet skiljer sig mer än distrikt brukar göra.",
+        ),
+        (
+            "Många jämförelser",
+            "Varje år görs hundratals jämförelser (indikatorer × distrikt). Med 95 % blir ungefär en "
+            "av tjugo skillnader *signifikant* av ren slump. Därför räknas rådsunderlagets antal "
+            "”sämre än Umeå” med Benjamini–Hochberg (falsk upptäcktsandel 5 %): bland de skillnader "
+            "som räknas är högst ungefär var tjugonde ett falsklarm.",
+        ),
+        (
+            "Terminer och sällsynta händelser",
+            "Terminer läggs ihop till år enligt katalogen: händelser summeras, men antal elever "
+            "eller invånare är samma personer varje termin och tas som medelvärde (aldrig summa). "
+            "Sällsynta händelser (personrån, vapenbrott) visas för tre år tillsammans, t.ex. "
+            "*2022–2024*. Saknas en inläst kommunsiffra och bara några distrikt finns, står det att "
+            "jämförelsevärdet är ofullständigt.",
         ),
         (
             "Jämförelse med Umeå",
@@ -28,14 +53,21 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         ),
         (
             "Trend",
-            "Fingertips regel: de fem senaste åren, chi-två-test för trend (andelar) eller viktad "
-            "regression (kvoter), signifikans 99,8 %; en punkt som ensam vänder lutningen ger "
-            "*ingen signifikant förändring*. Färre än fem publicerade punkter: *kan inte beräknas*.",
+            "Fingertips nuvarande regel: de fem senaste publicerade åren, regression viktad med "
+            "1/SE² (SE = intervallets bredd/3,92), chi-två över 9,55 (99,8 %) och samma riktning "
+            "när varje punkt i tur och ordning tas bort; annars *ingen signifikant förändring*. "
+            "Färre än fem publicerade punkter, antal eller treårsvärden: *kan inte beräknas*.",
         ),
         (
             "Trattdiagram",
             "Gränser på 95 % och 99,8 % kring Umeås värde som funktion av nämnaren; små områden får "
-            "breda gränser.",
+            "breda gränser. Vid överspridning vidgas gränserna (Spiegelhalter) och bildtexten säger det.",
+        ),
+        (
+            "EST: fler än vanligt",
+            "Veckans antal i ett distrikt jämförs med de åtta föregående veckorna med ett villkorat "
+            "binomialtest (beta-binomialt när veckorna varierar mer än slumpen). Alla distrikt "
+            "prövas tillsammans (Benjamini–Hochberg, 5 %), så falsklarm hålls nere.",
         ),
         (
             "Sammanvägda index",
@@ -69,7 +101,27 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         (
             "Confidence intervals",
             "Proportions: Wilson (95%). Rates per 1,000: exact Poisson below 10 events, Byar's "
-            "approximation from 10 (the PHE Fingertips rule). Means: t distribution with a stated SD.",
+            "approximation from 10 (the PHE Fingertips rule). Means: t distribution with the real "
+            "spread between pupils (sum of squares); without it no interval and no comparison. "
+            "Impossible values (e.g. merit value above 340) are refused at import.",
+        ),
+        (
+            "Overdispersion",
+            "Districts differ for real reasons. Per indicator and year φ is estimated from the "
+            "districts (Spiegelhalter); when φ > 1 district intervals (quasi-binomial/-Poisson) and "
+            "funnel limits are widened and the page says so.",
+        ),
+        (
+            "Many comparisons",
+            "Hundreds of comparisons a year: at 95% about one in twenty differences is 'significant' "
+            "by chance. The brief's count of 'worse than Umeå' uses Benjamini–Hochberg (5% false "
+            "discovery rate).",
+        ),
+        (
+            "Terms and rare events",
+            "Terms roll up by the catalogue's rule: events are summed, head counts averaged. Rare "
+            "events show three years together (e.g. 2022–2024). A benchmark summed from only some "
+            "districts is marked partial.",
         ),
         (
             "Comparison with Umeå",
@@ -79,13 +131,20 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         ),
         (
             "Trend",
-            "Fingertips rule: the five most recent years, chi-square test for trend (proportions) or "
-            "weighted regression (rates), 99.8% level, with an outlier check. Fewer than five "
-            "published points: *cannot be calculated*.",
+            "Fingertips' current rule: the five most recent published years, regression weighted "
+            "by 1/SE² (SE = interval width/3.92), chi-square above 9.55 (99.8%) and the same "
+            "direction with each point left out. Fewer than five points, counts or pooled values: "
+            "*cannot be calculated*.",
         ),
         (
             "Funnel plots",
-            "95% and 99.8% limits around Umeå's value as a function of the denominator.",
+            "95% and 99.8% limits around Umeå's value as a function of the denominator; widened "
+            "for overdispersion (Spiegelhalter) when needed, as the caption says.",
+        ),
+        (
+            "EST: more than usual",
+            "This week against the eight before by a conditional binomial (beta-binomial when weeks "
+            "vary more than chance) test, all districts together (Benjamini–Hochberg, 5%).",
         ),
         (
             "Composite indices",

@@ -11,9 +11,11 @@ import pandas as pd
 
 from indicators.stats import (
     FUNNEL_FLAG_LABELS,
+    eb_smoothed_rate,
     funnel_flags,
     funnel_limits_proportion,
     funnel_limits_rate,
+    overdispersion_adjusted_limits,
 )
 
 
@@ -23,7 +25,11 @@ def funnel_data(
     """Points (published districts with their funnel flag) and limit curves (95 %, 99,8 %).
 
     The baseline is the municipality's value (Σ numerators / Σ denominators). Values are
-    in display units (× multiplier). Only proportions and rates have funnels.
+    in display units (× multiplier). Only proportions and rates have funnels.  When the
+    districts are overdispersed (Spiegelhalter's φ > 1, docs/methods.md "Overdispersion")
+    the limits are the additive random-effects limits of
+    :func:`indicators.stats.overdispersion_adjusted_limits` around the districts' pooled
+    value; ``curve.attrs`` then holds ``phi`` and ``adjusted = True``.
     """
     if kind not in ("proportion", "rate"):
         return pd.DataFrame(), pd.DataFrame()
@@ -46,6 +52,26 @@ def funnel_data(
             baseline * multiplier, points["denominator"].to_numpy(float), multiplier=multiplier
         )
         scale = 1.0
+    phi, adjusted = np.nan, False
+    if len(points) >= 5:
+        spread = overdispersion_adjusted_limits(
+            points["numerator"].to_numpy(float),
+            points["denominator"].to_numpy(float),
+            kind=kind,
+            multiplier=multiplier,
+            limits_n=n_curve,
+        )
+        phi = spread.phi
+        if phi > 1 and spread.tau2 > 0:
+            adjusted = True
+            own = overdispersion_adjusted_limits(
+                points["numerator"].to_numpy(float),
+                points["denominator"].to_numpy(float),
+                kind=kind,
+                multiplier=multiplier,
+            )
+            curve, at_points = spread.limits, own.limits.reset_index(drop=True)
+            baseline = spread.baseline / (1.0 if kind == "proportion" else multiplier)
     limit_cols = [c for c in curve.columns if c.startswith(("lower_", "upper_"))]
     curve[limit_cols] = curve[limit_cols] * scale
     at_points[limit_cols] = at_points[limit_cols] * scale
@@ -55,6 +81,7 @@ def funnel_data(
     points["flag_sv"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("sv", f))
     points["flag_en"] = points["flag"].map(lambda f: FUNNEL_FLAG_LABELS.get(f, {}).get("en", f))
     curve["baseline"] = baseline * multiplier
+    curve.attrs.update(phi=float(phi), adjusted=adjusted)
     return points, curve
 
 
@@ -109,3 +136,35 @@ def spine_data(
             }
         )
     return pd.DataFrame(rows)
+
+
+def smoothed_rows(rows: pd.DataFrame, *, multiplier: float) -> pd.DataFrame:
+    """Published district rows with Marshall's empirical Bayes rate as ``value`` (map option).
+
+    Only published (unsuppressed) districts are smoothed, from their own published
+    numerators and denominators; suppressed rows stay hidden and other rows unchanged. The
+    smoothed rows lose their interval (it belongs to the crude rate). docs/methods.md,
+    "Empirical Bayes (maps)".
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"area_code": ["K", "A", "B", "C"],
+    ...     "area_level": ["municipality", "district", "district", "district"],
+    ...     "numerator": [57.0, 2.0, 25.0, 30.0], "denominator": [6400.0, 400.0, 1000.0, 5000.0],
+    ...     "value": [8.9, 5.0, 25.0, 6.0], "lower": 0.0, "upper": 1.0, "suppressed": False})
+    >>> smoothed_rows(rows, multiplier=1000)["value"].round(3).tolist()
+    [8.9, 6.316, 22.283, 6.113]
+    """
+    out = rows.copy()
+    published = ~out["suppressed"].astype(bool) & (out["area_level"] == "district")
+    if published.sum() < 2:
+        return out
+    out.loc[published, "value"] = np.asarray(
+        eb_smoothed_rate(
+            out.loc[published, "numerator"].to_numpy(float),
+            out.loc[published, "denominator"].to_numpy(float),
+            multiplier=multiplier,
+        )
+    )
+    out.loc[published, ["lower", "upper"]] = np.nan
+    return out

@@ -96,6 +96,15 @@ def _aggregator(rule: str):
     return lambda s: s.sum(min_count=1)
 
 
+def _rolling(part: pd.DataFrame, values: pd.Series, years: range, width: int, how: str):
+    """Area × year table of ``values`` summed (or maxed) over each year and the ones before."""
+    wide = pd.DataFrame(
+        {"v": values.to_numpy(), "area_code": part["area_code"].to_numpy(), "y": part["_year"]}
+    ).pivot(index="area_code", columns="y", values="v")
+    window = wide.reindex(columns=list(years)).T.rolling(width, min_periods=1)
+    return (window.sum() if how == "sum" else window.max()).T
+
+
 def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame:
     """Replace yearly rows of rare-event indicators by rolling pools of ``pool_years`` years.
 
@@ -123,27 +132,38 @@ def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame
     out = [frame[~is_pooled]]
     for ind_id, part in frame[is_pooled].groupby("indicator_id", sort=False):
         width = int(getattr(rules[ind_id], "pool_years", 1))
-        part = part.assign(_year=part["period"].astype(int)).sort_values("_year")
-        for area, series in part.groupby("area_code", sort=False):
-            by_year = series.set_index("_year")
-            for year in by_year.index:
-                window = range(year - width + 1, year + 1)
-                if not all(y in by_year.index for y in window):
-                    continue
-                rows = by_year.loc[list(window)]
-                row = by_year.loc[year].to_dict()
-                row.update(
-                    indicator_id=ind_id,
-                    area_code=area,
-                    period=str(year),
-                    numerator=rows["numerator"].sum(min_count=len(window)),
-                    denominator=rows["denominator"].sum(min_count=len(window)),
-                    synthetic=bool(rows["synthetic"].any()),
-                    period_label=f"{year - width + 1}–{year}",
-                )
-                row.pop("_year", None)
-                out.append(pd.DataFrame([row]))
-    return pd.concat(out, ignore_index=True)
+        part = part.assign(_year=part["period"].astype(int))
+        years = range(int(part["_year"].min()), int(part["_year"].max()) + 1)
+
+        def rolling(values: pd.Series, how: str = "sum", *, part=part, years=years, width=width):
+            return _rolling(part, values, years, width, how)
+
+        present = rolling(pd.Series(1.0, index=part.index))
+        num = rolling(part["numerator"].astype(float).fillna(0.0))
+        num_known = rolling(part["numerator"].notna().astype(float))
+        den = rolling(part["denominator"].astype(float).fillna(0.0))
+        den_known = rolling(part["denominator"].notna().astype(float))
+        synthetic = rolling(part["synthetic"].astype(float), how="max")
+        base = part.set_index(["area_code", "_year"])
+        for area, year in base.index:
+            if present.at[area, year] < width:
+                continue
+            row = base.loc[(area, year)].to_dict()
+            row.update(
+                indicator_id=ind_id,
+                area_code=area,
+                period=str(year),
+                numerator=num.at[area, year] if num_known.at[area, year] == width else np.nan,
+                denominator=den.at[area, year] if den_known.at[area, year] == width else np.nan,
+                synthetic=bool(synthetic.at[area, year]),
+                period_label=f"{year - width + 1}–{year}",
+            )
+            out.append(row)
+    pooled = [o for o in out if isinstance(o, dict)]
+    frames = [o for o in out if isinstance(o, pd.DataFrame)]
+    if pooled:
+        frames.append(pd.DataFrame(pooled))
+    return pd.concat(frames, ignore_index=True)
 
 
 def roll_up_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:

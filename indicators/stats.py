@@ -648,17 +648,16 @@ def dispersion_by_group(
     out = pd.Series(np.nan, index=frame.index, name="phi")
     keys = list(groups)
     fit = frame[unit_mask & frame["kind"].isin(["proportion", "rate"]).to_numpy()]
+    phis = {}
     for key, part in fit.groupby(keys, sort=False):
-        phi = dispersion_factor(
+        phis[key if isinstance(key, tuple) else (key,)] = dispersion_factor(
             part["numerator"].to_numpy(float),
             part["denominator"].to_numpy(float),
             kind=part["kind"].iloc[0],
         )
-        key = key if isinstance(key, tuple) else (key,)
-        match = np.ones(len(frame), dtype=bool)
-        for column, value in zip(keys, key, strict=True):
-            match &= (frame[column] == value).to_numpy()
-        out[match] = phi
+    if phis:
+        rows = zip(*(frame[c] for c in keys), strict=True)
+        out[:] = np.array([phis.get(k, np.nan) for k in rows], dtype=float)
     return out
 
 
@@ -908,3 +907,59 @@ def weekly_excess(
         significant = p < alpha
     flag = valid & significant & (x >= min_count)
     return p, flag
+
+
+def fdr_significant(
+    rows: pd.DataFrame, *, family: pd.Series | np.ndarray | None = None, q: float = 0.05
+) -> pd.Series:
+    """Which published verdicts stay significant when the whole family is controlled by BH.
+
+    ``rows`` are published rows (``indicator_id, period, area_code, area_level, value,
+    lower, upper, verdict``) including the municipality rows that serve as benchmarks.
+    The family is ``family`` (default: every compared row — higher, lower or similar: the
+    comparisons shown, not only the significant ones); each gets :func:`benchmark_p_value`
+    against the municipality value of its indicator and period and
+    :func:`benjamini_hochberg` at ``q``.  True for a higher/lower verdict that survives;
+    False otherwise.  Without
+    the columns needed (no interval or benchmark) every verdict is kept as it is.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"indicator_id": "i", "period": "2025",
+    ...     "area_code": ["K", "A", "B", "C"],
+    ...     "area_level": ["municipality", "district", "district", "district"],
+    ...     "value": [10.0, 14.0, 10.9, 10.2], "lower": [9.5, 12.0, 10.05, 9.0],
+    ...     "upper": [10.5, 16.0, 11.8, 11.4],
+    ...     "verdict": ["benchmark", "higher_worse", "higher_worse", "similar"]})
+    >>> fdr_significant(rows).tolist()
+    [False, True, False, False]
+    """
+    verdict = rows["verdict"].astype(object)
+    differs = verdict.isin(
+        ["higher_worse", "higher_better", "lower_worse", "lower_better", "higher", "lower"]
+    ).to_numpy()
+    compared = differs | (verdict == "similar").to_numpy()
+    in_family = compared if family is None else (np.asarray(family, dtype=bool) & compared)
+    needed = {"value", "lower", "upper", "area_level", "indicator_id", "period"}
+    if not needed <= set(rows.columns):
+        return pd.Series(in_family & differs, index=rows.index)
+    muni = rows[rows["area_level"] == "municipality"]
+    bench = dict(
+        zip(zip(muni["indicator_id"], muni["period"], strict=True), muni["value"], strict=True)
+    )
+    benchmark = np.array(
+        [bench.get(k, np.nan) for k in zip(rows["indicator_id"], rows["period"], strict=True)],
+        dtype=float,
+    )
+    p = np.asarray(
+        benchmark_p_value(
+            rows["value"].to_numpy(float),
+            rows["lower"].to_numpy(float),
+            rows["upper"].to_numpy(float),
+            benchmark,
+        ),
+        dtype=float,
+    )
+    p = np.where(in_family, p, np.nan)
+    keep = np.asarray(benjamini_hochberg(p, q=q), dtype=bool) & in_family & differs
+    return pd.Series(keep, index=rows.index)

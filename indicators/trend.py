@@ -4,8 +4,9 @@
   (Fingertips)") for many series at once (one row per series).
 - :func:`percent_change`: change since the previous period, hidden for small counts
   (used by :mod:`indicators.changes`).
-- :func:`interrupted_time_series` and :func:`difference_in_differences` (§1.9), each
-  returning the assumptions to show on screen beside the estimate.
+- :func:`interrupted_time_series` (§1.9) with the assumptions to show beside the estimate;
+  the reference the intervention evaluation (:mod:`indicators.evaluation`) is benchmarked
+  against (benchmarks/bench_evaluation.py).
 """
 
 from __future__ import annotations
@@ -79,16 +80,6 @@ ITS_ASSUMPTIONS_SV = (
     "Ingen kvarstående autokorrelation eller säsongsvariation i serien; överspridning "
     "hanteras med kvasi-likelihood.",
     "Nämnaren (befolkningen) är rätt för varje period.",
-)
-
-DID_ASSUMPTIONS_SV = (
-    "Parallella trender: utan insatsen hade skillnaden mellan området och "
-    "jämförelseområdena varit oförändrad.",
-    "Jämförelseområdena påverkas inte av insatsen (ingen spridning eller undanträngning).",
-    "Inget annat som bara påverkar det ena området inträffade vid samma tid.",
-    "p-värdet bygger på placebotest där varje jämförelseområde i tur och ordning behandlas "
-    "som om det fått insatsen; med få områden är det grovt (minsta möjliga p = 1/(antal "
-    "jämförelseområden + 1)).",
 )
 
 
@@ -401,101 +392,4 @@ def interrupted_time_series(
         "quasi_likelihood": quasi,
         "n_points": int(keep.sum()),
         "assumptions": list(ITS_ASSUMPTIONS_SV),
-    }
-
-
-def _did_effect(means: pd.DataFrame, treated: Any, controls: Sequence[Any]) -> float:
-    """δ = (post − pre) of the treated area minus (post − pre) of the controls' mean."""
-    change = means[True] - means[False]
-    return float(change.loc[treated] - change.loc[list(controls)].mean())
-
-
-def difference_in_differences(
-    df: pd.DataFrame,
-    treated_area: Any,
-    comparison_areas: Sequence[Any],
-    intervention_period: Any,
-    *,
-    value_column: str = "value",
-    area_column: str = "area_code",
-    period_column: str = "period",
-) -> dict[str, Any]:
-    """Difference-in-differences of one treated area against comparison areas (§1.9).
-
-    ``δ = (post − pre)_treated − (post − pre)_comparison``, with period means per area
-    (post = periods ``>= intervention_period``) and the comparison being the mean of the
-    comparison areas.  Inference is by placebo: each comparison area in turn is treated
-    as if it had the intervention, against the remaining comparison areas.  ``p_value``
-    is the share of all assignments (the placebos plus the real one) whose ``|δ|`` is at
-    least the observed ``|δ|``, so it is never below ``1/(k + 1)`` for ``k`` placebos.
-
-    Returns a dict: ``effect``, ``p_value``, ``placebo_effects`` (Series by area),
-    ``gap_by_period`` (treated minus comparison mean, for the parallel-trends plot),
-    ``pre_trend_gap_slope`` (slope of that gap per pre-period position; near 0 supports
-    parallel trends), the four period means and the Swedish ``assumptions``.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({
-    ...     "area_code": ["A", "A", "B", "B", "C", "C", "D", "D"],
-    ...     "period": [1, 2] * 4,
-    ...     "value": [10.0, 7.0, 10.0, 10.5, 9.0, 9.0, 11.0, 11.5],
-    ... })
-    >>> out = difference_in_differences(frame, "A", ["B", "C", "D"], 2)
-    >>> round(out["effect"], 3), out["p_value"]
-    (-3.333, 0.25)
-    """
-    comparison = list(comparison_areas)
-    if treated_area in comparison or len(comparison) < 2:
-        raise UserError(
-            "Jämförelseområdena måste vara minst två och får inte innehålla insatsområdet",
-            message_en="need at least two comparison areas, not including the treated area",
-        )
-    areas = [treated_area, *comparison]
-    data = df.loc[df[area_column].isin(areas), [area_column, period_column, value_column]]
-    data = data.dropna(subset=[value_column])
-    post = data[period_column] >= intervention_period
-    means = data.groupby([data[area_column], post])[value_column].mean().unstack()
-    means = means.reindex(index=areas, columns=[False, True])
-    missing = means.index[means.isna().any(axis=1)].tolist()
-    if missing:
-        raise UserError(
-            "Värden saknas före eller efter insatsen för: " + ", ".join(map(str, missing)),
-            message_en=f"values missing before or after the intervention for {missing}",
-        )
-
-    effect = _did_effect(means, treated_area, comparison)
-    placebo = pd.Series(
-        {
-            area: _did_effect(means, area, [c for c in comparison if c != area])
-            for area in comparison
-        },
-        name="placebo_effect",
-    )
-    at_least = int((placebo.abs() >= abs(effect) - 1e-12).sum())
-    p_value = (at_least + 1) / (len(placebo) + 1)
-
-    by_period = data.pivot_table(
-        index=period_column, columns=area_column, values=value_column, aggfunc="mean"
-    ).sort_index()
-    gap = by_period[treated_area] - by_period[comparison].mean(axis=1)
-    pre_gap = gap[gap.index < intervention_period].dropna()
-    pre_slope = (
-        float(np.polyfit(np.arange(len(pre_gap)), pre_gap.to_numpy(dtype=float), 1)[0])
-        if len(pre_gap) >= 3
-        else np.nan
-    )
-    comparison_means = means.loc[comparison].mean()
-    return {
-        "effect": effect,
-        "p_value": p_value,
-        "n_placebo": len(placebo),
-        "placebo_effects": placebo,
-        "treated_pre": float(means.loc[treated_area, False]),
-        "treated_post": float(means.loc[treated_area, True]),
-        "comparison_pre": float(comparison_means[False]),
-        "comparison_post": float(comparison_means[True]),
-        "gap_by_period": gap.rename("gap"),
-        "pre_trend_gap_slope": pre_slope,
-        "assumptions": list(DID_ASSUMPTIONS_SV),
     }

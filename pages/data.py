@@ -45,9 +45,15 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
+        bar = st.progress(0.0, text=t("Läser in …", "Importing …"))
         try:
             result = import_file(
-                store, ui.session_role(), path, source=source or None, user=ui.user_name()
+                store,
+                ui.session_role(),
+                path,
+                source=source or None,
+                user=ui.user_name(),
+                progress=lambda f, text: bar.progress(f, text=t(f"Publicerar: {text}", text)),
             )
         except ValidationError as exc:
             total = getattr(exc, "total", len(exc.problems))
@@ -101,8 +107,19 @@ else:
     c1, c2 = st.columns([2, 1])
     target = c1.selectbox(t("Återställ import", "Roll back batch"), loaded, key="rollback_id")
     if c2.button(t("Återställ", "Roll back"), key="do_rollback") and target is not None:
+        from access.reads import rollback
+
+        bar = st.progress(0.0, text=t("Återställer …", "Rolling back …"))
         try:
-            st.success(rollback(store, ui.session_role(), int(target), user=ui.user_name()))
+            st.success(
+                rollback(
+                    store,
+                    ui.session_role(),
+                    int(target),
+                    user=ui.user_name(),
+                    progress=lambda f, text: bar.progress(f, text=t(f"Publicerar: {text}", text)),
+                )
+            )
         except UserError as exc:
             ui.error(exc)
 

@@ -38,13 +38,32 @@ else:
         width="stretch",
         key="funnel",
     )
-    st.caption(
-        t(
-            "Trattdiagram: områden utanför de streckade gränserna (99,8 %) avviker mer än "
-            "slumpen förklarar. Större områden har smalare gränser. Prickade områden visas inte.",
-            "Funnel plot: districts outside the dashed limits (99.8%) differ more than chance "
-            "explains. Larger districts have narrower limits. Suppressed districts are not shown.",
+    if curve.attrs.get("adjusted"):
+        phi = ui.fmt_num(curve.attrs["phi"], decimals=1)
+        st.caption(
+            t(
+                f"Trattdiagram med gränser vidgade för överspridning (φ = {phi}): distrikten "
+                "skiljer sig mer än slumpen förklarar, så gränserna räknar med den vanliga "
+                "skillnaden mellan distrikt. Områden utanför de streckade gränserna (99,8 %) "
+                "avviker mer än distrikt brukar göra. Prickade områden visas inte.",
+                f"Funnel plot with limits widened for overdispersion (φ = {phi}): the districts "
+                "differ more than chance explains, so the limits allow for the usual difference "
+                "between districts. Districts outside the dashed limits (99.8%) differ more than "
+                "districts usually do. Suppressed districts are not shown.",
+            )
         )
-    )
+    else:
+        st.caption(
+            t(
+                "Trattdiagram: områden utanför de streckade gränserna (99,8 %) avviker mer än "
+                "slumpen förklarar. Större områden har smalare gränser. Prickade områden visas "
+                "inte.",
+                "Funnel plot: districts outside the dashed limits (99.8%) differ more than chance "
+                "explains. Larger districts have narrower limits. Suppressed districts are not "
+                "shown.",
+            )
+        )
+for note in ui.statistics_notes(rows):
+    st.info(note)
 st.dataframe(ui.display_table(rows, ind), hide_index=True, width="stretch")
 ui.download_buttons(rows, ind, stem=f"uvts_jamforelse_{ind_id}_{period}", key="jamforelse")

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from indicators.compare import smoothed_rows
 from ui import maps
 
 ui.page_guard("karta")
@@ -28,8 +29,27 @@ basemap = st.sidebar.toggle(
 )
 
 st.title(t("Karta", "Map"))
+download_rows = rows
 if layer == "indicator":
     shown = ind
+    smooth = ind["kind"] == "rate" and st.sidebar.toggle(
+        t("Utjämnade kvoter (empirisk Bayes)", "Smoothed rates (empirical Bayes)"),
+        key="karta_eb",
+        value=False,
+    )
+    if smooth:
+        # Shown beside, never instead of, the crude rates (the table below, the downloads).
+        rows = smoothed_rows(rows, multiplier=float(ind["multiplier"]))
+        st.info(
+            t(
+                "Kartan visar utjämnade kvoter: varje distrikts kvot dras mot kommunens i den mån "
+                "distriktet är litet (empirisk Bayes, Marshall). Det är ett stöd för att se mönster, "
+                "inte distriktets uppmätta värde – det står i tabellen och i nedladdningarna.",
+                "The map shows smoothed rates: each district's rate is pulled towards the "
+                "municipality's as far as the district is small (empirical Bayes, Marshall). An aid "
+                "for seeing patterns, not the district's measured value — see the table and downloads.",
+            )
+        )
 else:
     ranks = ui.composite_ranks(period)
     r = ranks[ranks["role"] == layer]
@@ -70,7 +90,13 @@ clicked = maps.district_choropleth(
     map_style="light" if basemap else None,
 )
 if layer == "indicator":
-    ui.download_buttons(rows, ind, stem=f"uvts_karta_{ind_id}_{period}", key="karta", geojson=True)
+    for note in ui.statistics_notes(download_rows):
+        st.caption(note)
+    if smooth:
+        st.dataframe(ui.display_table(download_rows, ind), hide_index=True, width="stretch")
+    ui.download_buttons(
+        download_rows, ind, stem=f"uvts_karta_{ind_id}_{period}", key="karta", geojson=True
+    )
 if clicked:
     st.query_params["area"] = clicked
     st.switch_page("pages/omradesprofil.py")

@@ -26,6 +26,8 @@ with right:
     national = ui.values_with_sweden()
     national = national[(national["indicator_id"] == ind_id) & (national["period"] == period)]
     st.dataframe(ui.display_table(national, ind), hide_index=True, width="stretch", height=300)
+    for note in ui.statistics_notes(rows):
+        st.caption(note)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     changes = significant_changes(

@@ -53,11 +53,12 @@ from geo.layers import (
     palette_colors,
     palette_for_role,
 )
-from indicators.changes import MAX_CHANGES, significant_changes
+from indicators.changes import MAX_CHANGES
+from indicators.changes import ranked_changes as significant_changes
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
 from indicators.national import SWEDEN, with_sweden
-from indicators.stats import VERDICT_LABELS
+from indicators.stats import VERDICT_LABELS, fdr_significant
 from indicators.trend import TREND_LABELS, recent_trend
 from indicators.verdicts import VERDICTS
 from reports.brief_interventions import interventions_section
@@ -190,6 +191,10 @@ def verdict_summary(
     """Per area: how many indicators are significantly worse / better than Umeå, similar, or
     hidden, and the names of the worse ones (catalogue order). Counts are not compared.
 
+    "Significantly" here survives Benjamini–Hochberg at 5 % over all indicators × areas
+    counted (:func:`indicators.stats.fdr_significant`); a difference that does not is
+    counted as similar.
+
     Examples
     --------
     >>> v = pd.DataFrame({"indicator_id": ["skadegorelse", "personran"], "area_code": "A",
@@ -202,11 +207,16 @@ def verdict_summary(
     order = {ind_id: i for i, ind_id in enumerate(catalogue)}
     compared = [i.id for i in catalogue.values() if i.kind != "count"]
     rows = values[(values["period"] == period) & values["indicator_id"].isin(compared)]
+    # Many comparisons: a difference counts only if it survives Benjamini–Hochberg over all
+    # indicators × areas shown (docs/methods.md, "Many comparisons").
+    shown = rows["area_code"].isin(list(areas)) & ~rows["suppressed"].astype(bool)
+    survives = fdr_significant(rows, family=shown.to_numpy())
     out = []
     for code in areas:
         part = rows[rows["area_code"] == code]
         part = part.assign(_o=part["indicator_id"].map(order)).sort_values("_o")
-        verdict = part["verdict"].astype(object)
+        verdict = part["verdict"].astype(object).where(survives.loc[part.index], "similar")
+        verdict = verdict.where(~part["verdict"].isna(), None)
         hidden = part["suppressed"].astype(bool)
         worse = verdict.isin(["higher_worse", "lower_worse"]) & ~hidden
         out.append(
@@ -1200,8 +1210,12 @@ def _summary_section(
     pdf.ln(1)
     pdf.paragraph(
         "Antal indikatorer per område vars 95 %-intervall ligger helt över eller under "
-        "kommunens värde, åt det håll som är sämre respektive bättre. Indikatorer som "
-        "är antal jämförs inte.",
+        "kommunens värde, åt det håll som är sämre respektive bättre. Tabellen bygger på "
+        "många jämförelser samtidigt, och med 95 % blir ungefär var tjugonde skillnad "
+        "signifikant av ren slump. En skillnad räknas därför bara om den står sig när alla "
+        "jämförelser i tabellen prövas tillsammans (Benjamini–Hochberg, högst ungefär en av "
+        "tjugo räknade skillnader är ett falsklarm); övriga räknas som ingen skillnad. "
+        "Indikatorer som är antal jämförs inte.",
         size=6.5,
         color=MUTED_TEXT,
     )

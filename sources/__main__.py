@@ -22,6 +22,7 @@ import pandas as pd
 from common.cli import run_cli
 from common.errors import UserError
 from common.place import current_place
+from indicators.publish import rebuild
 from sources import download, kolada, polisen, scb, skolverket
 from sources.template import check_file, import_dataframe, import_file
 from sources.tidy import ParsedSource, template_rows
@@ -46,6 +47,21 @@ def _values(n: int, one: str = "värde", many: str = "värden") -> str:
     return f"{_count(n)} {one if n == 1 else many}"
 
 
+def publish(store) -> None:
+    """Rebuild the published values after a change, with a progress line on stderr
+    (docs/published.md). The one place the importer's CLI reaches the indicator layer."""
+
+    def line(fraction: float, text: str) -> None:
+        print(f"\rPublicerar {fraction:4.0%} {text:<48}", end="", file=sys.stderr, flush=True)
+
+    result = rebuild(store, progress=line)
+    print(file=sys.stderr)
+    print(
+        f"Publicerade värden: version {result.version}, {_count(result.rows)} rader "
+        f"({result.seconds:.1f} s)."
+    )
+
+
 def _import(args: argparse.Namespace) -> int:
 
     if args.check:
@@ -59,19 +75,20 @@ def _import(args: argparse.Namespace) -> int:
     store = _store(args.db)
     try:
         result = import_file(store, args.file, source=args.source, user=args.user)
+        name = Path(args.file).name
+        if result.status == "unchanged":
+            print(
+                f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
+                "inget har ändrats."
+            )
+        else:
+            print(
+                f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
+                f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta."
+            )
+            publish(store)
     finally:
         store.dispose()
-    name = Path(args.file).name
-    if result.status == "unchanged":
-        print(
-            f"{name} är redan inläst (import {result.batch_id}, samma kontrollsumma); "
-            "inget har ändrats."
-        )
-    else:
-        print(
-            f"Import {result.batch_id} klar: {name}, {_values(result.rows_loaded)} inlästa, "
-            f"{_values(result.rows_replaced, 'tidigare värde', 'tidigare värden')} ersatta."
-        )
     return 0
 
 
@@ -108,6 +125,7 @@ def _rollback(args: argparse.Namespace) -> int:
     store = _store(args.db)
     try:
         print(rollback_batch(store, args.batch_id, user=args.user))
+        publish(store)
     finally:
         store.dispose()
     return 0
@@ -185,6 +203,8 @@ def _fetch(args: argparse.Namespace) -> int:
         result = import_dataframe(
             store, rows, file_name=f"{args.source}-hämtning", source=source_name, user=args.user
         )
+        if result.status == "loaded":
+            publish(store)
     finally:
         store.dispose()
     print(

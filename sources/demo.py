@@ -32,6 +32,7 @@ from common.place import current_place
 from common.settings import ROOT
 from geo.areas import read_areas, read_deso_mapping
 from geo.boundaries import has_boundaries
+from sources.__main__ import publish
 from sources.demo_est import load_est_demo
 from sources.events import import_interventions
 from sources.public import load_public
@@ -39,7 +40,8 @@ from sources.template import import_file
 from store import Store
 from store.areas import sync_areas
 from store.demo_state import start_demo
-from store.observations import is_empty
+from store.observations import is_empty, reset_data
+from store.published import status
 
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
@@ -389,14 +391,15 @@ def main(argv: list[str] | None = None) -> int:
         for p in write_files(args.out):
             print(p)
         return 0
+
     store = Store(args.db)
-    if args.rebuild:
-        _drop_default_sqlite(store)
-        store = Store(args.db)
     store.migrate()
 
     sync_areas(store, read_areas())
     if args.if_empty and not is_empty(store):
+        state = status(store)
+        if state["current"] is None or state["source_version"] != state["values_version"]:
+            publish(store)  # a store from before the published table (issue 17)
         print("Databasen har redan data; demodata läses inte in.")
         return 0
     if args.if_empty and not demo_allowed(store.url):
@@ -405,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
             f"sätt {DEMO_ENV}=1 och kör python -m sources.demo om du vill ha demoläge."
         )
     else:
+        if args.rebuild:
+            # In place, through the store (issue 17): a running app keeps its file and sees
+            # the new data version on its next rerun.
+            reset_data(store, user="demo")
         n = load_demo(store)
         print(f"Demodata inläst: {n} observationer (syntetiska värden).")
 
@@ -413,16 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Verklig offentlig statistik inläst bredvid demodata: {sum(b.rows for b in public)} "
         f"värden från SCB och Skolverket ({len(public)} filer, data/public/PROVENANCE.md)."
     )
+    publish(store)
     return 0
-
-
-def _drop_default_sqlite(store) -> None:
-    if not store.url.startswith("sqlite:///"):
-        raise UserError("--rebuild fungerar bara på en SQLite-fil; töm PostgreSQL-databasen själv.")
-    store.dispose()
-    path = Path(store.url.removeprefix("sqlite:///"))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -19,6 +20,7 @@ from common.personal_numbers import mask, text_has_personal_number
 from store import schema
 from store.db import Store, audit, bump_data_version
 from store.demo_state import before_batch
+from store.published import bump_values_version
 
 OBSERVATION_COLUMNS = ["measure_id", "area_code", "period", "count", "denominator", "value"]
 _STAGE = "observation_stage"
@@ -164,6 +166,7 @@ def write_observations(
         conn.exec_driver_sql("DROP TABLE observation_stage")
         audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({message})")
         bump_data_version(conn)
+        bump_values_version(conn)
     return BatchResult(batch_id, "loaded", loaded, replaced, message)
 
 
@@ -275,6 +278,7 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
         )
         audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
         bump_data_version(conn)
+        bump_values_version(conn)
     return f"Import {batch_id} återställd."
 
 
@@ -305,9 +309,16 @@ def read_observations(
     if periods is not None:
         q = q.where(o.c.period.in_(list(periods)))
     with store.engine.connect() as conn:
-        frame = pd.DataFrame(
-            conn.execute(q).mappings().all(), columns=[c.name for c in q.selected_columns]
-        )
+        # Plain tuples, columns built once (not a dict per row): 1,65 M rows in seconds.
+        rows = conn.execute(q).all()
+    names = [c.name for c in q.selected_columns]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+    frame = pd.DataFrame(
+        {
+            name: np.asarray(values, dtype=object)
+            for name, values in zip(names, columns, strict=True)
+        }
+    )
     for col in ("count", "denominator", "value"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["synthetic"] = frame["synthetic"].astype(bool)
@@ -402,3 +413,25 @@ def batch_provenance(store: Store) -> pd.DataFrame:
 def is_empty(store: Store) -> bool:
     with store.engine.connect() as conn:
         return not conn.execute(sa.select(sa.func.count()).select_from(schema.observation)).scalar()
+
+
+def reset_data(store: Store, *, user: str) -> int:
+    """Delete every import (observations, incidents, activities, interventions and their
+    batches) in one transaction, in place: the file and its users, roles, audit log and
+    published versions stay, the data version moves on, so a running app sees the change on
+    its next rerun instead of reading a deleted file (``make demo``). Returns batches removed.
+
+    >>> s = Store("sqlite://"); s.migrate(); reset_data(s, user="demo")
+    0
+    """
+    b = schema.import_batch
+    with store.engine.begin() as conn:
+        removed = conn.execute(sa.select(sa.func.count()).select_from(b)).scalar() or 0
+        for table in reversed(schema.metadata.sorted_tables):
+            if any(fk.column.table is b for fk in table.foreign_keys):
+                conn.execute(table.delete())
+        conn.execute(b.delete())
+        audit(conn, user=user, action="import", detail=f"all data reset ({removed} batches)")
+        bump_data_version(conn)
+        bump_values_version(conn)
+    return int(removed)

@@ -152,3 +152,55 @@ user_role = sa.Table(
     sa.Column("subject", sa.String(200), primary_key=True),
     sa.Column("role", sa.String(20), nullable=False),
 )
+
+# Published indicator values (issue 17, docs/published.md): computed once per change of the
+# observations by indicators.publish.rebuild, written under a new version number, then made
+# current by one update of setting "published_version". Readers read only the current version.
+published_version = sa.Table(
+    "published_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    # the store's "values_version" the rows were computed from
+    sa.Column("source_version", sa.Integer, nullable=False),
+    # building | complete | failed
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False, default=0),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("note", sa.Text),
+)
+
+published_value = sa.Table(
+    "published_value",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+    # publishing order (indicator, period, level, area name)
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("indicator_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("area_code", sa.String(64), nullable=False),
+    sa.Column("area_name", sa.String(200)),
+    sa.Column("area_level", sa.String(20)),
+    sa.Column("period", sa.String(16), nullable=False),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Float),
+    sa.Column("lower", sa.Float),
+    sa.Column("upper", sa.Float),
+    sa.Column("verdict", sa.String(40)),
+    sa.Column("trend", sa.String(40)),
+    sa.Column("suppressed", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("synthetic", sa.Boolean, nullable=False),
+    # pooled rare events: "2022–2024" (issue 16); the municipality value a partial sum; φ
+    sa.Column("period_label", sa.String(20)),
+    sa.Column("benchmark_partial", sa.Boolean),
+    sa.Column("phi", sa.Float),
+)
+sa.Index(
+    "ix_published_value_key",
+    published_value.c.version,
+    published_value.c.indicator_id,
+    published_value.c.area_level,
+    published_value.c.seq,
+)

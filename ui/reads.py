@@ -16,6 +16,7 @@ from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
 from access.reads import indicator_values, shipped_public_data
 from access.reads import provenance as read_provenance
+from access.reads import values_version as published_version
 from catalogue import load_catalogue
 from common.errors import UserError
 from common.personal_numbers import mask
@@ -67,6 +68,17 @@ def data_version() -> int:
         st.stop()
 
 
+def values_version() -> int:
+    """The published version pages read (issue 17): changes once a rebuild is complete,
+    the same on every app process on this database."""
+    try:
+        return published_version(store())
+    except Exception as exc:  # noqa: BLE001 - the database went away mid-session
+        store_at.clear()
+        st.error(t(f"Databasen svarar inte: {exc}", f"The database does not answer: {exc}"))
+        st.stop()
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def all_values(version: int, url: str, role: str) -> pd.DataFrame:
     # The role is part of the cache key: each role's frame holds only what it may see.
@@ -81,7 +93,7 @@ def session_role() -> str:
 def values(*, levels=("municipality", "district")) -> pd.DataFrame:
     """Every published indicator value (suppressed) the session's role may see, cached until
     the next import."""
-    frame = all_values(data_version(), database_url(), session_role())
+    frame = all_values(values_version(), database_url(), session_role())
     return frame[frame["area_level"].isin(levels)]
 
 
@@ -165,7 +177,7 @@ def _composite(version: int, url: str, period: str) -> pd.DataFrame:
 
 
 def composite_ranks(period: str) -> pd.DataFrame:
-    return _composite(data_version(), database_url(), period)
+    return _composite(values_version(), database_url(), period)
 
 
 def user_name() -> str:

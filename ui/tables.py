@@ -78,21 +78,17 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
 
 
 def change_text(c: pd.Series) -> str:
-    """One line for a significant change (:func:`indicators.changes.significant_changes`):
-    district, indicator, higher/lower, better/worse, previous → current value."""
+    """One line for a significant change: district, indicator, higher/lower, better/worse."""
     cat = catalogue_frame()
     ind = cat.loc[c["indicator_id"]]
-    word = t("högre", "higher") if c["change"] == "higher" else t("lägre", "lower")
-    worse = c["worse"]
+    word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
     judged = (
         ""
-        if worse is None or (isinstance(worse, float) and pd.isna(worse))
-        else (t(" (sämre)", " (worse)") if worse else t(" (bättre)", " (better)"))
+        if c["better"] is None
+        else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
     )
-    prev = fmt_value(
-        c["value_previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang()
-    )
-    cur = fmt_value(c["value"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
+    cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
     return (
         f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
     )
@@ -138,3 +134,47 @@ def tartan(v: pd.DataFrame, period: str):
         columns=cols,
     )
     return grid.style.apply(lambda _: styles, axis=None)
+
+
+def statistics_notes(rows: pd.DataFrame) -> list[str]:
+    """What the reader must know to read this year's verdicts, in words (docs/methods.md).
+
+    A partial benchmark (the municipality value summed from only some districts), the
+    overdispersion factor φ and the widened intervals, and a pooled period.
+    """
+    notes = []
+    if "benchmark_partial" in rows.columns and rows["benchmark_partial"].fillna(False).any():
+        notes.append(
+            t(
+                "Jämförelsevärdet för Umeå är ofullständigt: det finns ingen inläst kommunsiffra, "
+                "så det är summan av bara de distrikt som finns i databasen. Jämförelserna gäller "
+                "mot dem, inte mot hela kommunen.",
+                "The Umeå benchmark is partial: no municipal figure is stored, so it is the sum of "
+                "only the districts in the database. Comparisons are against those, not the whole "
+                "municipality.",
+            )
+        )
+    phi = pd.to_numeric(rows.get("phi", pd.Series(dtype=float)), errors="coerce").dropna()
+    if not phi.empty and float(phi.max()) > 1:
+        value = fmt_number(float(phi.max()), decimals=1, lang=lang())
+        notes.append(
+            t(
+                f"Distrikten skiljer sig mer än slumpen förklarar (överspridning φ = {value}). "
+                "Intervallen är därför vidgade (kvasi-binomial/-Poisson), och ”signifikant” betyder "
+                "att distriktet skiljer sig mer än distrikt brukar skilja sig åt.",
+                f"The districts differ more than chance explains (overdispersion φ = {value}). "
+                "The intervals are therefore widened (quasi-binomial/-Poisson), and 'significant' "
+                "means the district differs more than districts usually differ.",
+            )
+        )
+    if "period_label" in rows.columns:
+        pooled = rows.loc[rows["period_label"].astype(str) != rows["period"].astype(str)]
+        if not pooled.empty:
+            label = str(pooled["period_label"].iloc[0])
+            notes.append(
+                t(
+                    f"Sällsynt händelse: värdena gäller tre år tillsammans ({label}).",
+                    f"Rare event: the values cover three years together ({label}).",
+                )
+            )
+    return notes

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from access import reads
 from common.errors import UserError
+from indicators.publish import rebuild
 from store import schema
 from store.areas import sync_areas
 from store.est import has_synthetic_incidents, read_activities, read_incidents
@@ -56,6 +57,7 @@ def loaded(any_store):
         }
     )
     write_observations(any_store, [rows], source="s", file_name="f.csv", checksum="c", user="t")
+    rebuild(any_store)  # as the import path does (issue 17): reads only read
     incidents = pd.DataFrame(
         {
             "occurred_at": pd.to_datetime(["2025-11-18 21:00"]),

@@ -22,6 +22,7 @@ from indicators.stats import (
     compare_to_benchmark,
     dispersion_factor,
     eb_smoothed_rate,
+    fdr_significant,
     funnel_flags,
     funnel_limits_proportion,
     funnel_limits_rate,
@@ -492,3 +493,39 @@ def test_benchmark_p_value_below_005_exactly_when_the_95_interval_excludes_it(x,
     p = benchmark_p_value(x / n, low, high, bench)
     verdict = compare_to_benchmark(low, high, bench, direction="none")
     assert (verdict != "similar") == (p < 0.05) or abs(p - 0.05) < 1e-9
+
+
+def test_fdr_significant_removes_most_chance_findings_among_many_comparisons():
+    rng = np.random.default_rng(26)
+    n = rng.integers(200, 3000, 525)
+    x = rng.binomial(n, 0.1)  # no district truly differs from 10 %
+    low, high = proportion_ci(x, n)
+    rows = pd.DataFrame(
+        {
+            "indicator_id": np.repeat([f"i{k}" for k in range(25)], 21),
+            "period": "2025",
+            "area_code": np.tile([f"d{k}" for k in range(21)], 25),
+            "area_level": "district",
+            "value": x / n,
+            "lower": low,
+            "upper": high,
+        }
+    )
+    muni = pd.DataFrame(
+        {
+            "indicator_id": [f"i{k}" for k in range(25)],
+            "period": "2025",
+            "area_code": "K",
+            "area_level": "municipality",
+            "value": 0.1,
+            "lower": 0.1,
+            "upper": 0.1,
+        }
+    )
+    rows = pd.concat([rows, muni], ignore_index=True)
+    rows["verdict"] = compare_to_benchmark(rows["lower"], rows["upper"], 0.1, direction="none")
+    rows.loc[rows["area_level"] == "municipality", "verdict"] = "benchmark"
+    plain = rows["verdict"].isin(["higher", "lower"]).sum()
+    kept = fdr_significant(rows).sum()
+    assert plain >= 15  # about 5 % of 525 by chance
+    assert kept <= 2  # BH at 5 %: under the global null, any false finding in ≤ 5 % of years

@@ -1,4 +1,4 @@
-"""Tests for indicators.trend: Fingertips recent trend, change, ITS and DiD."""
+"""Tests for indicators.trend: Fingertips recent trend, change and ITS."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from indicators.trend import (
     TREND_CHI2_THRESHOLD,
     TREND_LABELS,
     TREND_REASON_LABELS,
-    difference_in_differences,
     interrupted_time_series,
     percent_change,
     recent_trend,
@@ -310,54 +309,3 @@ def test_its_recovers_known_level_and_slope_change(kind):
 def test_its_needs_points_on_both_sides_of_the_intervention():
     with pytest.raises(UserError, match="två tidpunkter"):
         interrupted_time_series([5, 6, 7, 8, 9], [100] * 5, range(5), 4, kind="rate")
-
-
-# --- difference in differences ------------------------------------------------------------
-
-
-def did_frame(effect: float, *, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    areas = ["Ersboda", "Mariehem", "Ålidhem", "Tomtebo", "Haga", "Sandåkern", "Teg", "Holmsund"]
-    periods = np.arange(2015, 2025)
-    rows = []
-    for i, area in enumerate(areas):
-        for period in periods:
-            value = 20 + 2 * i + 0.5 * (period - 2015)  # area level + common trend
-            if area == "Ersboda" and period >= 2020:
-                value += effect
-            rows.append((area, period, value + rng.normal(0, 0.3)))
-    return pd.DataFrame(rows, columns=["area_code", "period", "value"])
-
-
-def test_did_recovers_known_effect_with_smallest_possible_placebo_p():
-    frame = did_frame(-3.0, seed=1)
-    comparison = ["Mariehem", "Ålidhem", "Tomtebo", "Haga", "Sandåkern", "Teg", "Holmsund"]
-    out = difference_in_differences(frame, "Ersboda", comparison, 2020)
-    assert out["effect"] == pytest.approx(-3.0, abs=0.4)
-    assert out["n_placebo"] == 7
-    assert out["p_value"] == pytest.approx(1 / 8)
-    assert abs(out["pre_trend_gap_slope"]) < 0.2  # parallel pre-trends in the synthetic data
-    assert set(out["placebo_effects"].index) == set(comparison)
-    assert out["gap_by_period"].index.tolist() == list(range(2015, 2025))
-
-
-def test_did_without_effect_is_not_singled_out_by_placebos():
-    frame = did_frame(0.0, seed=3)
-    comparison = ["Mariehem", "Ålidhem", "Tomtebo", "Haga", "Sandåkern", "Teg", "Holmsund"]
-    out = difference_in_differences(frame, "Ersboda", comparison, 2020)
-    assert abs(out["effect"]) < 0.5
-    assert out["p_value"] > 1 / 8
-    assert any("Parallella trender" in a for a in out["assumptions"])
-
-
-def test_did_refuses_treated_area_among_comparisons_or_missing_periods():
-    frame = did_frame(0.0, seed=3)
-    with pytest.raises(UserError):
-        difference_in_differences(frame, "Ersboda", ["Ersboda", "Teg"], 2020)
-    with pytest.raises(UserError, match="Teg"):
-        difference_in_differences(
-            frame[~((frame["area_code"] == "Teg") & (frame["period"] >= 2020))],
-            "Ersboda",
-            ["Haga", "Teg"],
-            2020,
-        )

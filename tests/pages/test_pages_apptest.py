@@ -165,3 +165,10 @@ def test_est_page_for_the_public_shows_only_suppressed_district_totals(app):
     assert "Ersboda" in table.to_csv()
     shown = [int(v) for v in table.iloc[:, 1] if str(v).isdigit()]
     assert all(v == 0 or v >= 5 for v in shown)
+
+
+def test_jamforelse_says_when_limits_and_intervals_are_widened_for_overdispersion(app):
+    at = app("pages/jamforelse.py", ind="lok_stod")
+    assert not at.exception
+    text = " ".join(c.value for c in at.caption) + " ".join(i.value for i in at.info)
+    assert "överspridning" in text and "φ" in text

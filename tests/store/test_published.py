@@ -1,0 +1,216 @@
+"""The published table (issue 17): computed once per change, atomic, the same for every reader,
+on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from access import reads
+from indicators.engine import compute_frame
+from indicators.publish import ensure_current, published_values, rebuild
+from store.areas import read_area_table, sync_areas
+from store.observations import read_observations, reset_data, rollback_batch, write_observations
+from store.published import (
+    begin_version,
+    current_version,
+    publish_version,
+    read_values,
+    status,
+    values_version,
+    write_rows,
+)
+
+AREAS = pd.DataFrame(
+    [
+        ("2480", "Umeå kommun", "municipality", None),
+        ("d-a", "Aby", "district", "2480"),
+        ("d-b", "Bby", "district", "2480"),
+        ("d-c", "Cby", "district", "2480"),
+        ("s-a1", "Aby norra", "stadsdel", "d-a"),
+        ("s-a2", "Aby södra", "stadsdel", "d-a"),
+    ],
+    columns=["code", "name", "level", "parent_code"],
+).assign(name_en=None, official_name=None, focus=0, sort_order=range(6))
+
+
+def load(store, counts, *, checksum="c1", period="2024"):
+    """Write skadegorelse counts per area (the store's write, no rebuild)."""
+    sync_areas(store, AREAS)
+    frame = pd.DataFrame(
+        {
+            "measure_id": "skadegorelse",
+            "area_code": list(counts),
+            "period": period,
+            "count": [float(c) for c in counts.values()],
+            "denominator": 4000.0,
+            "value": None,
+        }
+    )
+    return write_observations(
+        store, [frame], source="t", file_name="f.csv", checksum=checksum, user="t"
+    )
+
+
+def test_rebuild_stores_exactly_what_the_engine_computes(any_store):
+    load(any_store, {"s-a1": 30, "s-a2": 3, "d-b": 40, "d-c": 50})
+    load(any_store, {"s-a1": 35, "s-a2": 25, "d-b": 41, "d-c": 52}, checksum="c2", period="2023")
+    result = rebuild(any_store)
+    expected = compute_frame(read_observations(any_store), read_area_table(any_store))
+    stored = read_values(any_store)
+    assert result.rows == len(expected) == len(stored) > 0
+    pd.testing.assert_frame_equal(
+        stored, expected[stored.columns].reset_index(drop=True), check_dtype=False
+    )
+    assert stored["suppressed"].any()  # s-a2's 3 is hidden, and something protects it
+    assert status(any_store)["source_version"] == values_version(any_store)
+
+
+def test_readers_see_the_old_version_until_the_new_one_is_complete(any_store):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    old = read_values(any_store)
+    load(any_store, {"d-a": 60, "d-b": 80, "d-c": 100}, checksum="c2")
+    # A rebuild half way: rows written under a new version, pointer not moved yet.
+    version = begin_version(any_store, source_version=values_version(any_store))
+    new = compute_frame(read_observations(any_store), read_area_table(any_store))
+    write_rows(any_store, version, new)
+    pd.testing.assert_frame_equal(read_values(any_store), old)
+    assert status(any_store)["building"]
+    assert publish_version(any_store, version)
+    assert read_values(any_store)["numerator"].max() == 240.0
+    assert current_version(any_store) == version
+
+
+def test_a_slow_rebuild_of_older_data_never_replaces_a_newer_version(any_store):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    slow = begin_version(any_store, source_version=values_version(any_store))
+    load(any_store, {"d-a": 60, "d-b": 80, "d-c": 100}, checksum="c2")
+    fast = rebuild(any_store)
+    assert fast.current
+    assert not publish_version(any_store, slow)
+    assert current_version(any_store) == fast.version
+    assert read_values(any_store)["numerator"].max() == 240.0
+
+
+def test_a_failed_rebuild_leaves_the_current_version_in_place(any_store, monkeypatch):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    first = rebuild(any_store)
+    load(any_store, {"d-a": 60, "d-b": 80, "d-c": 100}, checksum="c2")
+    import indicators.engine
+    import indicators.publish
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(indicators.publish, "compute_frame", broken)
+    with pytest.raises(RuntimeError):
+        rebuild(any_store)
+    assert current_version(any_store) == first.version
+    assert read_values(any_store)["numerator"].max() == 120.0
+    assert not status(any_store)["building"]
+
+
+def test_import_and_rollback_through_access_rebuild_the_published_values(any_store, tmp_path):
+    from geo.areas import read_areas
+
+    sync_areas(any_store, read_areas())
+    path = tmp_path / "brott.csv"
+    path.write_text(
+        "omrade;period;matt;antal;namnare\nErsboda;2024;skadegorelse;30;4000\n"
+        "Mariehem;2024;skadegorelse;40;4000\nTomtebo;2024;skadegorelse;50;4000\n",
+        encoding="utf-8",
+    )
+    seen = []
+    result = reads.import_file(
+        any_store,
+        "analytiker",
+        path,
+        user="anna",
+        progress=lambda f, text: seen.append(f),
+    )
+    assert result.status == "loaded"
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    version = current_version(any_store)
+    values = reads.indicator_values(any_store, "publik", indicator_ids=["skadegorelse"])
+    assert values.loc[values["area_code"] == "2480", "numerator"].item() == 120.0
+    reads.rollback(any_store, "admin", result.batch_id, user="anna")
+    assert current_version(any_store) > version
+    assert reads.indicator_values(any_store, "publik").empty
+
+
+def test_reads_do_not_compute_once_published(any_store, monkeypatch):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    import indicators.engine
+    import indicators.publish
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a read computed statistics")
+
+    monkeypatch.setattr(indicators.engine, "compute_frame", forbidden)
+    monkeypatch.setattr(indicators.publish, "compute_frame", forbidden)
+    for role in ("publik", "rad", "admin"):
+        assert not reads.indicator_values(any_store, role).empty
+    assert reads.values_version(any_store) == current_version(any_store)
+
+
+def test_a_store_written_without_the_hook_is_published_once_on_first_read(any_store):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    assert current_version(any_store) is None
+    assert len(published_values(any_store)) == 4
+    first = current_version(any_store)
+    published_values(any_store)
+    assert current_version(any_store) == first  # no second rebuild without a change
+
+
+def test_reset_data_moves_the_versions_on_and_publishes_nothing(any_store):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    before = any_store.data_version()
+    assert reset_data(any_store, user="demo") == 1
+    assert any_store.data_version() > before
+    assert ensure_current(any_store) is not None
+    assert read_values(any_store).empty
+
+
+def test_old_versions_are_deleted_but_the_previous_one_is_kept(any_store):
+    import sqlalchemy as sa
+
+    for i in range(4):
+        load(any_store, {"d-a": 30 + i, "d-b": 40, "d-c": 50}, checksum=f"c{i}")
+        rebuild(any_store)
+    with any_store.engine.connect() as conn:
+        versions = conn.exec_driver_sql(
+            "SELECT DISTINCT version FROM published_value ORDER BY version"
+        ).all()
+    assert [v for (v,) in versions] == [current_version(any_store) - 1, current_version(any_store)]
+    assert sa  # imported for the connection API
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=40), min_size=5, max_size=5),
+    rolled_back=st.booleans(),
+)
+def test_published_rows_never_show_a_small_count(tmp_path_factory, counts, rolled_back):
+    """Attack: any counts, with or without a rollback; nothing between 1 and 4 is published
+    and every hidden cell has a partner in its line."""
+    from store import Store
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('p') / 'p.sqlite'}")
+    store.migrate()
+    codes = ["s-a1", "s-a2", "d-b", "d-c", "d-a"][: len(counts)]
+    first = load(store, dict(zip(codes[:4], counts[:4], strict=True)))
+    load(store, {"d-b": counts[4], "d-c": 7}, checksum="c2")
+    if rolled_back:
+        rollback_batch(store, first.batch_id, user="t")
+    rebuild(store)
+    shown = read_values(store)
+    shown = shown[~shown["suppressed"]]
+    assert not ((shown["numerator"] > 0) & (shown["numerator"] < 5)).any()
+    store.dispose()
