@@ -121,7 +121,7 @@ SCHEME_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
 
 #: Stored population measures (SCB, year-end population per area) usable as denominators.
 #: The importer accepts these ids as known measures. Narrow bands (13–19, 15–20, …) need
-#: one-year age classes; SCB's DeSO table has five-year bands only (facts.md).
+#: one-year age classes; SCB's DeSO table has five-year bands only (docs/data.md).
 POPULATION_MEASURES: Mapping[str, str] = MappingProxyType(
     {
         "pop_total": "Folkmängd, totalt",

@@ -11,14 +11,14 @@ digits ``８５０７…`` become ``8507…``), every dash (en dash, minus sign 
 invisible format characters (zero-width space U+200B, soft hyphen, word joiner, BOM, bidi
 marks) and combining marks are dropped, and digits of any script become ASCII digits.
 
-Matching (methods.md §3): the digits of a *chain* — digit groups joined by up to six
+Matching (docs/methods.md §3): the digits of a *chain* — digit groups joined by up to six
 separator characters (spaces, ``- + . / _ , '``) — are tried group by group; every run of
 consecutive groups holding 10 digits (``YYMMDDNNNC``) or 12 digits (``19``/``20`` +
 ``YYMMDDNNNC``) is a candidate. A candidate counts when its date is real (day, or day − 60
 for a samordningsnummer) and its Luhn check digit is right; the check itself is
 python-stdnum's ``stdnum.se.personnummer``. A cell that is exactly nine digits is also tried
 with a leading zero (a spreadsheet drops the zero of someone born 2000–2009). For blocking we
-prefer false positives (methods.md §3.3): a phone number that happens to pass is refused too.
+prefer false positives (docs/methods.md §3.3): a phone number that happens to pass is refused too.
 """
 
 from __future__ import annotations

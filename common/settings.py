@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB_PATH = ROOT / "var" / "uvts.sqlite"
 
-#: Counts 1..(threshold-1) are hidden (methods.md §2.2).
+#: Counts 1..(threshold-1) are hidden (docs/methods.md §2.2).
 SUPPRESSION_THRESHOLD = int(os.environ.get("UVTS_SUPPRESSION_THRESHOLD", "5"))
 #: Rates and proportions with a smaller denominator are hidden.
 MIN_DENOMINATOR = int(os.environ.get("UVTS_MIN_DENOMINATOR", "10"))

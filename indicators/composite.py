@@ -3,10 +3,10 @@
 An index of AREAS, never of persons: it summarises district-level aggregates so the
 council can see where risk factors cluster and where protective factors are strong.
 The two indices are kept separate and are never netted against each other
-(methods.md §1.7, DESIGN.md "Composite index").
+(docs/methods.md §1.7, docs/methods.md §1.7).
 
 Steps (OECD/JRC Handbook on Constructing Composite Indicators, as summarised in
-methods.md §1.7):
+docs/methods.md §1.7):
 
 1. keep the indicators of one role ("risk" or "protective");
 2. orient each indicator with its ``direction`` so that higher = more risk (Risk index)
@@ -160,7 +160,7 @@ def composite_uncertainty(
 ) -> pd.DataFrame:
     """Index with Monte Carlo rank intervals per area.
 
-    Each draw (methods.md §1.7 step 5) perturbs three things at once:
+    Each draw (docs/methods.md §1.7 step 5) perturbs three things at once:
 
     1. sampling error: each available value is drawn from a normal with mean ``value`` and
        SE = (upper - lower) / (2 * 1.959964), i.e. its 95 % interval read as symmetric

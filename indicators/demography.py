@@ -3,7 +3,7 @@
 Metadata: ``demography.meta.yml`` beside this module. Most come from SCB registers
 (income, households, migrations, population); from reference year 2025 SCB perturbs
 population tables with the Cell Key Method, so parts need not add up to totals
-(methods.md §2.2) — inputs are used as delivered, never "repaired".
+(docs/methods.md §2.2) — inputs are used as delivered, never "repaired".
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Disclosure control (röjandekontroll): the one protection step every output passes.
 
-DESIGN.md principle 2: every figure shown, exported or put in a report goes through
+docs/architecture.md principle 2: every figure shown, exported or put in a report goes through
 :func:`protect` (:func:`suppress` is the same function under its older name).  The rules,
 the attacker model and why they are what they are: docs/disclosure.md.
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue import INPUTS, Indicator, load_catalogue
+from common.periods import year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import HIDDEN_COLUMNS, suppress
 from indicators.inputs import indicator_inputs
@@ -78,7 +79,7 @@ _TEXT_COLUMNS = ("indicator_id", "area_code", "area_name", "area_level", "period
 
 
 def _is_year(period: pd.Series) -> pd.Series:
-    return period.str.fullmatch(r"\d{4}")
+    return year_mask(period)
 
 
 def period_parent_map(periods: Iterable[str]) -> dict[str, str]:

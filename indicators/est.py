@@ -11,7 +11,7 @@ district_code, synthetic``):
   test"; "fler än vanligt" only
   when significant);
 * :func:`public_view` — what the public role may see: district totals only, through
-  :func:`indicators.disclosure.suppress` (DESIGN.md principle 2); no cells;
+  :func:`indicators.disclosure.suppress` (docs/architecture.md principle 2); no cells;
 * :func:`est_view` — what the EST role sees: cells with at least one incident (still only grid
   cells: no raw coordinates exist);
 * :func:`hotspots` — Getis–Ord Gi* over :func:`hotspot_cells` (PySAL ``esda.G_Local``, ``star=True``,
@@ -643,7 +643,7 @@ def hotspots(
     Weights: binary, each cell's neighbours are the cells whose centres are within
     :data:`NEIGHBOUR_DISTANCE` (``libpysal.weights.DistanceBand``; the 8 surrounding cells
     on a 250 m grid), and Gi* includes the cell itself (``esda.G_Local(..., star=True)``;
-    methods.md §1.10).  ``p_sim`` is the two-sided conditional-permutation pseudo p-value,
+    docs/methods.md §1.10).  ``p_sim`` is the two-sided conditional-permutation pseudo p-value,
     ``2·min(p_greater, p_lesser)`` with ties counted on both sides
     (``esda.significance.calculate_significance``; esda's folded ``p_sim`` counts ties as
     larger, which makes every all-zero neighbourhood "significant"), so the smallest p is

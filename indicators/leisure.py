@@ -1,7 +1,7 @@
 """Leisure indicators per district: organised activities, youth centres, holiday activities.
 
 Metadata: ``leisure.meta.yml`` beside this module. These are protective factors
-("opportunities for prosocial involvement", Communities That Care; methods.md §5) and
+("opportunities for prosocial involvement", Communities That Care; docs/methods.md §5) and
 measure provision and participation, not outcomes. Visits and participant-occasions are
 counted anonymously; a person can be counted many times.
 """

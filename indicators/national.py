@@ -4,7 +4,7 @@ National values come from the shipped public statistics (SCB RegSO totals, Skolv
 pupil-weighted school results) stored under the area ``SE`` (level ``country``) and published
 like every other value. :func:`with_sweden` puts Sweden's value beside every district and the
 municipality and gives the Fingertips-style verdict against it: the area's 95 % interval
-against Sweden's value (methods.md, benchmark test), oriented by the indicator's direction
+against Sweden's value (docs/methods.md, benchmark test), oriented by the indicator's direction
 (context indicators: higher / lower only).
 """
 

@@ -2,8 +2,8 @@
 
 Metadata: ``public_space.meta.yml`` beside this module. Crime indicators are *reported*
 crime: reporting propensity and police activity differ between areas and over time,
-and rare offences should be pooled over three years (methods.md §5). Place-based only:
-no individual is scored or listed (EU AI Act Art. 5(1)(d); methods.md §4).
+and rare offences should be pooled over three years (docs/methods.md §5). Place-based only:
+no individual is scored or listed (EU AI Act Art. 5(1)(d); docs/methods.md §4).
 """
 
 from __future__ import annotations

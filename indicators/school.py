@@ -1,7 +1,7 @@
 """School indicators per district: eligibility, grades, absence, suspensions, safety.
 
 Metadata: ``school.meta.yml`` beside this module. School figures follow Skolverket's
-rule that results based on fewer than 10 pupils are not published (methods.md §2.2),
+rule that results based on fewer than 10 pupils are not published (docs/methods.md §2.2),
 hence ``min_denominator: 10`` on every school indicator.
 """
 

@@ -1,7 +1,7 @@
 """Social-services indicators per district (aggregates only).
 
 Metadata: ``social.meta.yml`` beside this module. Social services deliver counts per
-district, never records about a child or a household (OSL; DESIGN.md principle 1). Both
+district, never records about a child or a household (OSL; docs/architecture.md principle 1). Both
 indicators use built-in inputs: ``population_denominator`` for child-welfare reports per
 1 000 children, the plain ratio for households receiving social assistance.
 """

@@ -7,7 +7,7 @@ argument; anything else gives a numpy array.  Impossible inputs (a zero or missi
 denominator, a numerator above its denominator, a negative count) give NaN, never an
 exception, so one bad cell cannot stop a national table.
 
-Methods follow PHE Fingertips / PHEindicatormethods; see ``docs``/methods.md §1.
+Methods follow PHE Fingertips / PHEindicatormethods; see docs/methods.md §1.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _tail_code(level: float) -> str:
 
 
 def proportion_ci(numerator: Numeric, denominator: Numeric, confidence: float = 0.95):
-    """Wilson score interval for a proportion, on the 0..1 scale (methods.md §1.1).
+    """Wilson score interval for a proportion, on the 0..1 scale (docs/methods.md §1.1).
 
     Returns ``(lower, upper)``.  ``numerator == 0`` gives a lower limit of exactly 0 and
     ``numerator == denominator`` an upper limit of exactly 1.  Missing or non-positive
@@ -142,7 +142,7 @@ def proportion_ci(numerator: Numeric, denominator: Numeric, confidence: float = 
 def poisson_count_ci(count: Numeric, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Interval for an event count: exact Poisson below 10 events, Byar's from 10.
 
-    This is PHEindicatormethods' ``phe_rate`` rule (methods.md §1.2).  Always returns
+    This is PHEindicatormethods' ``phe_rate`` rule (docs/methods.md §1.2).  Always returns
     numpy arrays (the building block of :func:`rate_ci`).
 
     Examples
@@ -182,7 +182,7 @@ def rate_ci(
     """Interval for a crude rate, in units of ``multiplier`` (e.g. per 1 000).
 
     Exact Poisson (gamma/chi-square form) below 10 events, Byar's approximation from 10
-    events, as PHE Fingertips does (methods.md §1.2).  Returns ``(lower, upper)``.
+    events, as PHE Fingertips does (docs/methods.md §1.2).  Returns ``(lower, upper)``.
     Missing or non-positive denominators and negative counts give NaN.
 
     Examples
@@ -267,7 +267,7 @@ def compare_to_benchmark(
     *,
     direction: Direction | Sequence[str] | np.ndarray | pd.Series,
 ):
-    """Fingertips verdict of an area against a benchmark value (methods.md §1.3).
+    """Fingertips verdict of an area against a benchmark value (docs/methods.md §1.3).
 
     The benchmark is treated as fixed: below the area's interval means the area is
     significantly higher, above it significantly lower, inside it (limits included) no
@@ -333,7 +333,7 @@ def funnel_limits_proportion(
 
     PHE's Wilson-based limits (``sigma_adjustment``), which equal the normal
     approximation with the null variance: ``p0 ± z·sqrt(p0(1 − p0)/n)``, clipped to
-    0..1 (methods.md §1.5).  Columns: ``n``, ``baseline``, then ``lower_95``,
+    0..1 (docs/methods.md §1.5).  Columns: ``n``, ``baseline``, then ``lower_95``,
     ``upper_95``, ``lower_998``, ``upper_998`` (one pair per level).
 
     Examples
@@ -543,7 +543,7 @@ def funnel_flags(
 
 
 def eb_smoothed_rate(count: Numeric, denominator: Numeric, *, multiplier: float = 1):
-    """Marshall (1991) global empirical Bayes rates, in units of ``multiplier`` (methods.md §1.6).
+    """Marshall (1991) global empirical Bayes rates, in units of ``multiplier`` (docs/methods.md §1.6).
 
     Method of moments: ``m = Σy/Σn``, ``s² = Σn(r − m)²/Σn``, ``A = max(0, s² − m/n̄)``,
     ``w = A/(A + m/n)``, ``EB = w·r + (1 − w)·m``.  Units with a missing count or a

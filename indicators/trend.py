@@ -340,7 +340,7 @@ def interrupted_time_series(
     kind: Literal["proportion", "rate"],
     confidence: float = 0.95,
 ) -> dict[str, Any]:
-    """Segmented Poisson/binomial regression around an intervention (methods.md §1.9).
+    """Segmented Poisson/binomial regression around an intervention (docs/methods.md §1.9).
 
     ``g(E[y]) = b0 + b1·T + b2·X + b3·(T − T0)·X (+ log n for rates)`` with ``X = 1`` from
     position ``intervention_index`` on and ``T0`` the time there.  ``exp(b2)`` is the

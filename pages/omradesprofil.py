@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from common.fmt import fmt_interval, fmt_value
+from common.periods import is_year
 from geo import PLACE
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED, PROTECTED_EN
@@ -23,7 +24,7 @@ area = st.sidebar.selectbox(
     t("Område", "District"), list(names), key="profile_area", format_func=names.get
 )
 st.query_params["area"] = area
-periods = sorted({p for p in ui.values()["period"] if len(p) == 4}, reverse=True)
+periods = sorted({p for p in ui.values()["period"] if is_year(p)}, reverse=True)
 period = st.sidebar.selectbox(t("Period", "Period"), periods, key="profile_period")
 
 st.title(f"{t('Områdesprofil', 'District profile')}: {names[area]}")

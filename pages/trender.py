@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from common.periods import year_mask
 from geo import PLACE
 from ui import charts
 
@@ -18,7 +19,7 @@ municipality = ui.areas().query("level == 'municipality'")["code"].iloc[0]
 rows = v[
     (v["indicator_id"] == ind_id)
     & v["area_code"].isin([*districts, municipality])
-    & v["period"].str.fullmatch(r"\d{4}")
+    & year_mask(v["period"])
 ]
 interventions = ui.interventions(districts)
 unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]

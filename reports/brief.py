@@ -3,7 +3,7 @@
 Contents, in order: title block (period, date made, districts, demo label); a map of one
 headline indicator by district with class breaks and a table of the chosen districts;
 "Vad har förändrats" (changes since the previous year whose 95 % intervals do not overlap,
-the Fingertips "change from previous" rule, methods.md §1.3); a spine chart per district
+the Fingertips "change from previous" rule, docs/methods.md §1.3); a spine chart per district
 (verdict against Umeå in words and marker shape, not colour alone); a trend panel of 2–4
 headline indicators with interval bands and intervention dates; and a method box.
 
@@ -17,7 +17,6 @@ command line (see :mod:`reports.__main__`).
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -36,6 +35,7 @@ from access.reads import council_meetings, indicator_values, loaded_since
 from catalogue import DIRECTION_LABELS, SCHEME_LABELS, Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
+from common.periods import check_year, previous_year, year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from geo import PLACE
 from geo.areas import read_areas, resolve_area
@@ -53,12 +53,15 @@ from geo.layers import (
     palette_colors,
     palette_for_role,
 )
+from indicators.changes import MAX_CHANGES
+from indicators.changes import ranked_changes as significant_changes
 from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED
 from indicators.national import SWEDEN, with_sweden
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS, fdr_significant
 from indicators.trend import TREND_LABELS, recent_trend
+from indicators.verdicts import VERDICTS
 from reports.brief_interventions import interventions_section
 from reports.pdf import (
     DEMO_LABEL,
@@ -73,9 +76,6 @@ from reports.pdf import (
 TITLE = f"Rådsunderlag – {PLACE.programme}"
 #: More districts would not fit in four pages (one spine panel each).
 MAX_DISTRICTS = 8
-MAX_CHANGES = 8
-#: Relative changes above ±1 000 % are not printed as a percentage.
-MAX_RELATIVE_CHANGE = 10.0
 MAX_TREND_INDICATORS = 4
 TREND_YEARS = 10
 SPINE_COLUMNS_PER_FIGURE = 4
@@ -97,51 +97,17 @@ AREA_COLOURS = [
 AREA_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
 MUNICIPALITY_COLOUR = "#222222"
 
-#: Spine-chart marks: shape and colour per verdict (shape carries the meaning in grey print).
-VERDICT_STYLE = {
-    "higher_worse": ("X", "#d7301f"),
-    "lower_worse": ("X", "#d7301f"),
-    "higher_better": ("*", "#2c7bb6"),
-    "lower_better": ("*", "#2c7bb6"),
-    "similar": ("o", "#ffffff"),
-    "higher": ("^", "#7b3294"),
-    "lower": ("v", "#7b3294"),
-    "not_compared": ("o", "#bbbbbb"),
-}
-VERDICT_WORDS = {
-    "higher_worse": "sämre (högre)",
-    "lower_worse": "sämre (lägre)",
-    "higher_better": "bättre (högre)",
-    "lower_better": "bättre (lägre)",
-    "similar": "ingen skillnad",
-    "higher": "högre",
-    "lower": "lägre",
-    "not_compared": "ej jämförd",
-}
+#: Spine-chart marks and words: views of the one verdict table (indicators.verdicts); the
+#: shape carries the meaning in grey print.
+VERDICT_STYLE = {code: (v.mpl_marker, v.colour) for code, v in VERDICTS.items()}
+VERDICT_WORDS = {code: v.short_sv for code, v in VERDICTS.items()}
 
 
 # --------------------------------------------------------------------------- inputs
 
 
-def check_period(period: str | int) -> str:
-    """The period as a four-digit year string, or a Swedish :class:`UserError`.
-
-    Examples
-    --------
-    >>> check_period(2025)
-    '2025'
-    >>> check_period("2025-13")
-    Traceback (most recent call last):
-    ...
-    common.errors.UserError: Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '2025-13').
-    """
-    text = str(period).strip()
-    if not re.fullmatch(r"\d{4}", text):
-        raise UserError(
-            f"Perioden ska vara ett år med fyra siffror, t.ex. 2025 (inte '{text}').",
-            message_en=f"The period must be a four-digit year such as 2025, not '{text}'.",
-        )
-    return text
+#: The brief's period check is the one periods rule (common.periods).
+check_period = check_year
 
 
 def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
@@ -217,130 +183,7 @@ def headline_indicator(
     return (risk or ordered)[0].id
 
 
-# --------------------------------------------------------------------------- changes
-
-
-def _signed_percent(x: float) -> str:
-    sign = "+" if x > 0 else "−" if x < 0 else "±"
-    return f"{sign}{fmt_number(abs(x) * 100, decimals=0)}\xa0%"
-
-
-def significant_changes(
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
-    *,
-    period: str,
-    previous: str,
-    areas: Sequence[str],
-    limit: int = MAX_CHANGES,
-    threshold: int = SUPPRESSION_THRESHOLD,
-) -> pd.DataFrame:
-    """Changes since ``previous`` whose 95 % intervals do not overlap, largest first.
-
-    Fingertips flags a change from the previous point as significant when the two
-    intervals do not overlap (methods.md §1.3; conservative). Only published (not
-    suppressed) rows of ``areas`` take part. The relative change is given only when both
-    numerators are at least ``threshold`` (never a percentage from counts below 5) and
-    the indicator is not a mean. Ranked by the gap between the intervals divided by their
-    mean width.
-
-    Returns columns ``indicator_id, area_code, area_name, value_previous, value, change``
-    ("higher"/"lower"), ``worse`` (bool), ``relative_change`` (NaN when not shown), ``text``.
-
-    Examples
-    --------
-    >>> v = pd.DataFrame({
-    ...     "indicator_id": ["skadegorelse"] * 2, "area_code": ["d-x"] * 2,
-    ...     "area_name": ["X"] * 2, "period": ["2024", "2025"], "numerator": [20.0, 60.0],
-    ...     "denominator": [4000.0] * 2, "value": [5.0, 15.0], "lower": [3.1, 11.5],
-    ...     "upper": [7.7, 19.3], "suppressed": [False, False]})
-    >>> print(significant_changes(v, load_catalogue(), period="2025", previous="2024",
-    ...                           areas=["d-x"])["text"].iloc[0])
-    X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\\xa0%).
-    """
-    columns = [
-        "indicator_id",
-        "area_code",
-        "area_name",
-        "value_previous",
-        "value",
-        "change",
-        "worse",
-        "relative_change",
-        "text",
-    ]
-    keep = (
-        values["area_code"].isin(list(areas))
-        & ~values["suppressed"].astype(bool)
-        & np.isfinite(values["lower"].to_numpy(float))
-        & np.isfinite(values["upper"].to_numpy(float))
-    )
-    cols = ["indicator_id", "area_code", "area_name", "numerator", "value", "lower", "upper"]
-    now = values.loc[keep & (values["period"] == period), cols]
-    before = values.loc[keep & (values["period"] == previous), cols]
-    pairs = now.merge(
-        before.drop(columns="area_name"),
-        on=["indicator_id", "area_code"],
-        suffixes=("", "_previous"),
-    )
-    pairs = pairs[pairs["indicator_id"].isin(list(catalogue))]
-    higher = pairs["lower"] > pairs["upper_previous"]
-    lower = pairs["upper"] < pairs["lower_previous"]
-    pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    gap = np.where(
-        pairs["change"] == "higher",
-        pairs["lower"] - pairs["upper_previous"],
-        pairs["lower_previous"] - pairs["upper"],
-    )
-    width = (
-        (pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])
-    ) / 2
-    pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
-    meta = pd.DataFrame(
-        [
-            {
-                "indicator_id": i.id,
-                "direction": i.direction,
-                "kind": i.kind,
-                "name_sv": i.name_sv,
-                "unit_sv": i.unit_sv,
-                "multiplier": i.multiplier,
-            }
-            for i in catalogue.values()
-        ]
-    )
-    pairs = pairs.merge(meta, on="indicator_id", how="left")
-    # Context measures (e.g. birth region) are background, not a change to judge: left out.
-    pairs = pairs[pairs["direction"].isin(["higher_is_worse", "higher_is_better"])]
-    pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
-    counts_ok = (
-        (pairs["numerator"] >= threshold)
-        & (pairs["numerator_previous"] >= threshold)
-        & (pairs["kind"] != "mean")
-        & (pairs["value_previous"] > 0)
-    )
-    ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
-    # Beyond tenfold a percentage says little; the two values are printed anyway.
-    pairs["relative_change"] = ratio.where(counts_ok & (ratio.abs() <= MAX_RELATIVE_CHANGE))
-    pairs = pairs.sort_values(["score", "worse"], ascending=[False, False]).head(limit)
-    texts = []
-    for row in pairs.itertuples(index=False):  # at most `limit` rows
-        before_text = fmt_value(row.value_previous, kind=row.kind, multiplier=row.multiplier)
-        now_text = fmt_value(row.value, kind=row.kind, multiplier=row.multiplier)
-        unit = "" if row.kind == "proportion" else f" {row.unit_sv}"
-        word = "högre" if row.change == "higher" else "lägre"
-        judgement = "sämre" if row.worse else "bättre"
-        relative = (
-            "" if pd.isna(row.relative_change) else f" ({_signed_percent(row.relative_change)})"
-        )
-        texts.append(
-            f"{row.area_name} – {row.name_sv}: {word} än förra året ({judgement}). "
-            f"{before_text} → {now_text}{unit}{relative}."
-        )
-    pairs["text"] = texts
-    return pairs[columns].reset_index(drop=True)
+# --------------------------------------------------------------------------- summaries
 
 
 def verdict_summary(
@@ -638,7 +481,7 @@ def spine_figure(
 
     Each row is an indicator: the light bar spans the districts from worst (left) to best
     (right), the dark bar their middle 50 %, the black line is Umeå. The mark's shape and
-    the word beside it give the verdict against Umeå (DESIGN.md principle 3).
+    the word beside it give the verdict against Umeå (docs/architecture.md principle 3).
     """
     profiles = {}
     for code in districts:
@@ -1087,7 +930,7 @@ def build_brief(
     with_national = with_sweden(
         indicator_values(store, role, levels=("country", "municipality", "district")), catalogue
     )
-    with_national = with_national[with_national["period"].str.fullmatch(r"\d{4}")]
+    with_national = with_national[year_mask(with_national["period"])]
     values = with_national[with_national["area_level"] != "country"].reset_index(drop=True)
     years = sorted(values["period"].unique())
     if period not in years:
@@ -1096,7 +939,7 @@ def build_brief(
             f"Det finns inga indikatorvärden för {period} ({have}).",
             message_en=f"There are no indicator values for {period}.",
         )
-    previous = str(int(period) - 1)
+    previous = previous_year(period)
     municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
     names = dict(zip(values["area_code"], values["area_name"], strict=False))
 

@@ -3,7 +3,7 @@
 :class:`BriefPDF` is an :class:`fpdf.FPDF` with the DejaVu Sans font shipped inside matplotlib
 (so å, ä, ö, "–", "−" and "▲" print without any system font), a running header and a footer
 with "Sida n av N", and -- for synthetic data -- the banner "Demodata – syntetiska värden" on
-every page (DESIGN.md principle 5). Helpers add a table (:func:`add_table`), a matplotlib
+every page (docs/architecture.md principle 5). Helpers add a table (:func:`add_table`), a matplotlib
 figure (:func:`add_figure`) and a framed text box (:func:`add_boxed_text`).
 
 Figures are drawn on :class:`matplotlib.figure.Figure` objects (no pyplot, no GUI backend)

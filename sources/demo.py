@@ -16,6 +16,7 @@ empty PostgreSQL database therefore starts with no data and no demo mode.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from datetime import date
@@ -45,7 +46,7 @@ from store.published import status
 SEED = 20241  # fixed: the same files byte for byte on every run
 YEARS = range(2015, 2026)
 PLACE = current_place()  # data/place/<place>.yml: demo calibration
-# Umeå: ≈133 000–134 000 residents (facts.md, SCB via sv.wikipedia), 72 DeSO (SCB key, 2025).
+# Umeå: ≈133 000–134 000 residents (docs/data.md, SCB via sv.wikipedia), 72 DeSO (SCB key, 2025).
 MUNICIPALITY_POPULATION = PLACE.demo_population
 PEOPLE_PER_DESO = MUNICIPALITY_POPULATION / max(PLACE.demo_n_deso, 1)
 RURAL_DISTRICT_WITHOUT_DESO = 400  # a district no DeSO maps to gets a small population
@@ -168,6 +169,19 @@ def district_populations(areas: pd.DataFrame, deso: pd.DataFrame) -> pd.Series:
     return pop.astype(int)
 
 
+def indicator_rng(indicator_id: str) -> np.random.Generator:
+    """The demo's random stream for one indicator: seeded by :data:`SEED` and the id alone.
+
+    Examples
+    --------
+    >>> int(indicator_rng("skadegorelse").integers(1000)) == int(
+    ...     indicator_rng("skadegorelse").integers(1000))
+    True
+    """
+    digest = hashlib.sha256(indicator_id.encode("utf-8")).digest()
+    return np.random.default_rng([SEED, int.from_bytes(digest[:8], "big")])
+
+
 def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: dict) -> pd.DataFrame:
     """All synthetic observations as template rows (omrade, period, matt, antal, namnare, varde, kalla)."""
     rng = np.random.default_rng(SEED)
@@ -190,6 +204,10 @@ def generate_observations(areas: pd.DataFrame, deso: pd.DataFrame, catalogue: di
     for ind in sorted(catalogue.values(), key=lambda i: i.id):
         if ind.role == "context":
             continue  # real public statistics (sources/public.py), never synthesised
+        # Each indicator draws from its own stream: adding or removing an indicator leaves
+        # every other indicator's demo counts as they were (the district strain above is
+        # shared on purpose: one synthetic "place" behind all indicators).
+        rng = indicator_rng(ind.id)
         base, group = DEMO_SPEC.get(ind.id, FALLBACK[ind.kind])
         sign = 1.0 if ind.direction == "higher_is_worse" else -1.0
         trend = rng.normal(0, 0.02)

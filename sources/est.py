@@ -2,7 +2,7 @@
 
 EST ("effektiv samordning för trygghet") partners report incidents (skadegörelse, klotter, …)
 with a time and a position, and plan or report activities (patrols, walks, fritidsgård
-evenings).  The rules (DESIGN.md principle 1, issue 6):
+evenings).  The rules (docs/architecture.md principle 1, issue 6):
 
 * **Positions become grid cells.**  A position is snapped to its 250 m SWEREF 99 TM cell with
   :func:`geo.grid.snap_points` and the district is taken from the cell; the raw point is never

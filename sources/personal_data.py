@@ -1,11 +1,11 @@
 """Refusing personal data: identity numbers in any cell, person-level column headers.
 
-The system stores aggregates only (DESIGN.md principle 1). A file that holds a
+The system stores aggregates only (docs/architecture.md principle 1). A file that holds a
 personnummer or samordningsnummer anywhere, or has a column that only makes sense for
 one person per row (name, address, e-mail, …), is refused as a whole. Messages name the
 row and column but never repeat the number.
 
-Detection is the one scanner of :mod:`common.personal_numbers` (methods.md §3.2–3.3):
+Detection is the one scanner of :mod:`common.personal_numbers` (docs/methods.md §3.2–3.3):
 text is normalised first (NFKC, every dash and space, zero-width characters, full-width
 digits), then 10- or 12-digit candidates split by any separators must have a real date (day,
 or day − 60 for a samordningsnummer) and a right Luhn digit. See docs/privacy.md.

@@ -4,7 +4,7 @@ Reads ``GET https://api.skolverket.se/planned-educations/v4/school-units`` (HAL:
 ``body._embedded.listedSchoolUnits`` and ``body.page``; the API wants the Accept header
 :data:`ACCEPT`). The list has no observations: it gives each school unit's code, name,
 municipality and, when the answer carries them, WGS 84 coordinates, so that ``geo`` can put
-schools in districts (facts.md: schools per district are not hard-coded anywhere).
+schools in districts (docs/data.md: schools per district are not hard-coded anywhere).
 ``schoolYears`` come as strings in some records and as integers in others; both are read.
 """
 

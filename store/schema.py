@@ -1,4 +1,4 @@
-"""Tables of the tidy data model (DESIGN.md "Data model").
+"""Tables of the tidy data model (docs/architecture.md "Data model").
 
 Only aggregates live here. Incidents keep a 250 m grid cell, never a point.
 """

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from common.fmt import fmt_number
 from geo import PLACE
+from indicators.verdicts import VERDICTS
 
 # Okabe–Ito: distinguishable with common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -240,24 +241,10 @@ def log_ticks(lo: float, hi: float) -> list[float]:
     return ticks
 
 
-VERDICT_COLOURS = {  # Okabe–Ito pairs; the symbol and the text carry the verdict too
-    "higher_worse": "#D55E00",
-    "lower_worse": "#D55E00",
-    "higher_better": "#0072B2",
-    "lower_better": "#0072B2",
-    "similar": "#767676",
-    "higher": "#2b7bba",
-    "lower": "#2b7bba",
-}
-VERDICT_MARKERS = {
-    "higher_worse": "x",
-    "lower_worse": "x",
-    "higher_better": "star",
-    "lower_better": "star",
-    "similar": "circle",
-    "higher": "triangle-up",
-    "lower": "triangle-down",
-}
+#: Views of the one verdict table (indicators.verdicts): the symbol and the text carry the
+#: verdict too.
+VERDICT_COLOURS = {code: v.colour for code, v in VERDICTS.items()}
+VERDICT_MARKERS = {code: v.marker for code, v in VERDICTS.items()}
 
 
 def spine(rows: pd.DataFrame, *, lang: str, verdict_text) -> go.Figure:

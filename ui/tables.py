@@ -12,6 +12,7 @@ from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
+from indicators.verdicts import VERDICTS
 from ui.i18n import escape_markdown, indicator_name, lang, t
 from ui.reads import (
     catalogue,
@@ -24,17 +25,8 @@ from ui.reads import (
     values,
 )
 
-VERDICT_SYMBOL = {
-    "higher_worse": "▲",
-    "lower_worse": "▼",
-    "higher_better": "▲",
-    "lower_better": "▼",
-    "higher": "▲",
-    "lower": "▼",
-    "similar": "●",
-    "not_compared": "",
-    "benchmark": "",
-}
+#: Views of the one verdict table (indicators.verdicts); "benchmark" is the benchmark row itself.
+VERDICT_SYMBOL = {code: v.symbol for code, v in VERDICTS.items()} | {"benchmark": ""}
 
 
 def verdict_text(code) -> str:
@@ -191,15 +183,7 @@ def change_text(c: pd.Series) -> str:
     )
 
 
-TARTAN_COLOURS = {
-    "higher_worse": "#f4a582",
-    "lower_worse": "#f4a582",
-    "higher_better": "#92c5de",
-    "lower_better": "#92c5de",
-    "similar": "#f7f7f7",
-    "higher": "#d9d9d9",
-    "lower": "#d9d9d9",
-}
+TARTAN_COLOURS = {code: v.tint for code, v in VERDICTS.items()}
 
 
 def _row_label(ind: pd.Series) -> str:

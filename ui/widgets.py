@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from common.fmt import fmt_period
+from common.periods import is_year
 from ui.i18n import indicator_name, lang, t
 from ui.reads import areas, catalogue_frame, focus_districts, values
 
@@ -41,7 +42,7 @@ def select_indicator(*, where=st.sidebar, key: str = "ind") -> str:
 def available_periods(indicator_id: str) -> list[str]:
     v = values()
     periods = v.loc[v["indicator_id"] == indicator_id, "period"].unique().tolist()
-    return sorted((p for p in periods if len(p) == 4), reverse=True)
+    return sorted((p for p in periods if is_year(p)), reverse=True)
 
 
 def select_period(indicator_id: str, *, where=st.sidebar, key: str = "period") -> str:

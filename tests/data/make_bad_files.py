@@ -5,7 +5,7 @@
 
 Bytes are written explicitly so encodings, BOMs and separators are exactly what the file
 name says. Excel files are made with openpyxl with fixed document dates. Identity numbers
-are the documented example numbers of methods.md §3.2 (19121212-1212, 850709-9805,
+are the documented example numbers of docs/methods.md §3.2 (19121212-1212, 850709-9805,
 701063-2391), never real ones. The large file with a bad row after the first chunk is made
 at test time (tests/sources/test_bad_files.py) so the repository stays small.
 """

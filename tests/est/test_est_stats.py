@@ -274,7 +274,7 @@ def test_est_view_shows_active_cells_without_any_raw_position():
     ]
 
 
-# --- Getis–Ord Gi* (methods.md §1.10) -------------------------------------------------------------
+# --- Getis–Ord Gi* (docs/methods.md §1.10) -------------------------------------------------------------
 
 
 def grid(values: np.ndarray) -> pd.DataFrame:
@@ -286,7 +286,7 @@ def grid(values: np.ndarray) -> pd.DataFrame:
 
 
 def gi_star_by_formula(cells: pd.DataFrame) -> np.ndarray:
-    """methods.md §1.10 with binary queen weights including the cell itself."""
+    """docs/methods.md §1.10 with binary queen weights including the cell itself."""
     x = cells["count"].to_numpy()
     n = len(x)
     xbar, s = x.mean(), math.sqrt((x**2).mean() - x.mean() ** 2)

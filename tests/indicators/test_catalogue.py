@@ -39,7 +39,7 @@ from indicators.school import ELIGIBLE_MEASURE
 
 INDICATORS_DIR = Path(__file__).resolve().parents[2] / "indicators"
 
-# id -> (kind, role, multiplier) as the issue and methods.md §5 define them.
+# id -> (kind, role, multiplier) as the issue and docs/methods.md §5 define them.
 REQUIRED = {
     "ej_behoriga_gymnasiet": ("proportion", "risk", 100),
     "problematisk_franvaro": ("proportion", "risk", 100),
@@ -67,7 +67,7 @@ REQUIRED = {
     "vuxennarvaro": ("count", "protective", 1),
 }
 
-# Rows whose rationale methods.md §5 marks "unsourced": the reference must say so.
+# Rows whose rationale docs/methods.md §5 marks "unsourced": the reference must say so.
 UNSOURCED = [
     "problematisk_franvaro",
     "avstangningar",

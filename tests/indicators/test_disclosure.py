@@ -1,4 +1,4 @@
-"""Tests for indicators/disclosure.py: primary and secondary suppression (methods.md §2)."""
+"""Tests for indicators/disclosure.py: primary and secondary suppression (docs/methods.md §2)."""
 
 from __future__ import annotations
 

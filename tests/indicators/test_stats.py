@@ -1,4 +1,4 @@
-"""Tests for indicators.stats: fixtures from methods.md §1.11 and ports of the PHE formulas."""
+"""Tests for indicators.stats: fixtures from docs/methods.md §1.11 and ports of the PHE formulas."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from indicators.stats import (
     sd_from_sums,
 )
 
-# The fixtures in methods.md are printed to 6 significant figures.
+# The fixtures in docs/methods.md are printed to 6 significant figures.
 FIXTURE_REL = 5e-6
 # Agreement with the PHEindicatormethods formulas themselves.
 PHE_REL = 1e-6

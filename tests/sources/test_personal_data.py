@@ -1,4 +1,4 @@
-"""Refusing personal data: identity numbers (methods.md §3) and person-level headers."""
+"""Refusing personal data: identity numbers (docs/methods.md §3) and person-level headers."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_every_valid_number_is_found_and_a_wrong_check_digit_never_is(
 
 
 def test_random_ten_digit_strings_are_rarely_flagged():
-    # methods.md §3.3: about 3 % of random 10-digit strings pass Luhn and the date test.
+    # docs/methods.md §3.3: about 3 % of random 10-digit strings pass Luhn and the date test.
     rng = np.random.default_rng(7)
     values = [f"{x:010d}" for x in rng.integers(0, 10**10, 20_000)]
     share = find_personal_numbers(values).mean()
