@@ -69,6 +69,7 @@ CALLS = {
     "interventions_write": lambda s, r, f: interventions.add_intervention(
         s, r, user="t", name="Fältare", districts=["d-ersboda"], start="2024-08-15"
     ),
+    "council_meetings": lambda s, r, f: reads.set_council_meetings(s, r, ["2025-11-12"], user="t"),
 }
 
 

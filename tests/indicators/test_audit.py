@@ -472,6 +472,10 @@ def read_back(data: bytes, fmt: str, tmp_path: Path) -> pd.DataFrame:
         return read_published_csv(path)
     if fmt == "excel":
         frame = pd.read_excel(io.BytesIO(data), sheet_name="Data", dtype={"period": str})
+        # The workbook writes ".." in hidden cells (as the CSV does); read them back as missing.
+        for column in ("numerator", "denominator", "value", "lower", "upper"):
+            if column in frame:
+                frame[column] = pd.to_numeric(frame[column].replace("..", None), errors="coerce")
         frame["suppressed"] = frame["suppressed"].astype(str).str.lower().eq("true")
         return frame
     features = json.loads(data)["features"]
