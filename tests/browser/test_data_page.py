@@ -60,8 +60,9 @@ def test_rollback_from_the_data_page(analyst_page, artifacts):
 
     page, db = analyst_page
     newest = int(list_batches(Store(f"sqlite:///{db}")).iloc[0]["id"])
-    # the rollback selector defaults to the newest loaded batch
-    page.get_by_role("button", name="Återställ", exact=True).click()
+    # the rollback selector defaults to the newest loaded batch; a dialog asks first
+    page.get_by_role("button", name="Återställ …").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ja, återställ").click()
     page.wait_for_function("() => document.body.innerText.includes('återställd')", timeout=30_000)
     page.screenshot(path=str(artifacts / "data_rollback.png"))
     after = list_batches(Store(f"sqlite:///{db}")).set_index("id")
