@@ -59,8 +59,14 @@ def test_rollback_from_the_data_page(analyst_page, artifacts):
     from store.observations import list_batches
 
     page, db = analyst_page
-    newest = int(list_batches(Store(f"sqlite:///{db}")).iloc[0]["id"])
-    # the rollback selector defaults to the newest loaded batch; a dialog asks first
+    listed = list_batches(Store(f"sqlite:///{db}"))
+    newest = int(listed.iloc[0]["id"])
+    # nothing is chosen until the analyst picks a batch; then a dialog asks first
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
+    box.click()
+    page.keyboard.type(str(listed.iloc[0]["file_name"]))
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
     page.get_by_role("button", name="Återställ …").click()
     page.get_by_role("dialog").get_by_role("button", name="Ja, återställ").click()
     page.wait_for_function("() => document.body.innerText.includes('återställd')", timeout=30_000)
