@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.publish import rebuild
 from tests.conftest import ROOT, start_app, stop_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,9 +38,14 @@ SHOWN_VALUES = """header => {
   const th = table.querySelector("th[aria-colindex='1']");
   if (!th || th.innerText.trim() !== header) return null;
   if (document.querySelector('[data-testid="stStatusWidget"]')) return null;
+  // the value column by its heading ("Värde (%)" / "Value (%)"), wherever the table puts it
+  const value = [...table.querySelectorAll("thead th")]
+    .find(h => /^(Värde|Value) /.test(h.innerText.trim()));
+  if (!value) return null;
+  const col = value.getAttribute("aria-colindex");
   const rows = [...table.querySelectorAll("tbody tr")];
   if (!rows.length) return null;
-  return rows.map(r => ((r.querySelector("[aria-colindex='2']") || {}).innerText || "")
+  return rows.map(r => ((r.querySelector(`[aria-colindex='${col}']`) || {}).innerText || "")
                        .replace(/\\u00a0/g, " "));
 }"""
 
@@ -98,6 +104,8 @@ def slow_import(url: str, *, pause: float = 1.5) -> int:
         user="test",
         synthetic=True,
     ).batch_id
+    # As the product's import path does: publish the new data version once it is written.
+    rebuild(store)
     store.dispose()
     return batch
 
@@ -108,6 +116,7 @@ def rollback(url: str, batch: int) -> None:
 
     store = Store(url)
     rollback_batch(store, batch, user="test")
+    rebuild(store)
     store.dispose()
 
 
