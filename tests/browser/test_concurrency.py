@@ -225,10 +225,12 @@ def test_twenty_sessions_on_sqlite_during_import_and_rollback(
 
 def test_twenty_sessions_on_postgresql_with_two_app_processes(postgres_server, browser, artifacts):
     url = postgres_server()
-    env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    # Demo data on PostgreSQL only when asked for explicitly (docs/privacy.md, demo mode).
+    demo = {"UVTS_DEMO": "1"}
+    env = {**os.environ, "UVTS_DATABASE_URL": url, "PYTHONPATH": str(ROOT), **demo}
     for args in (["-m", "store", "migrate"], ["-m", "sources.demo", "--if-empty"]):
         subprocess.run([sys.executable, *args], check=True, env=env, cwd=ROOT, capture_output=True)
-    apps = [start_app(url), start_app(url)]
+    apps = [start_app(url, extra_env=demo), start_app(url, extra_env=demo)]
     try:
         result = run_sessions(
             browser, [b for _, b in apps], url, [p.pid for p, _ in apps], artifacts, "postgresql"
