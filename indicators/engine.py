@@ -51,27 +51,10 @@ from indicators.stats import (
 from indicators.trend import recent_trend
 from store.areas import read_area_table
 from store.observations import read_observations
+from store.published import VALUE_COLUMNS
 
-OUTPUT_COLUMNS = [
-    "indicator_id",
-    "area_code",
-    "area_name",
-    "area_level",
-    "period",
-    "numerator",
-    "denominator",
-    "value",
-    "lower",
-    "upper",
-    "verdict",
-    "trend",
-    "suppressed",
-    "reason",
-    "synthetic",
-    "period_label",
-    "benchmark_partial",
-    "phi",
-]
+#: Columns of a computed row: the published row (store.published) less its "kind".
+OUTPUT_COLUMNS = [c for c in VALUE_COLUMNS if c != "kind"]
 #: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
 LEVELS = ("country", "municipality", "district", "stadsdel")
 _KEY = ["indicator_id", "area_code", "period"]
@@ -143,8 +126,9 @@ def gather_inputs(
     >>> obs = pd.DataFrame({"measure_id": ["skadegorelse"], "area_code": ["A"],
     ...                     "period": ["2024"], "count": [9.0], "denominator": [2000.0],
     ...                     "value": [None], "synthetic": [False]})
-    >>> gather_inputs(obs, catalogue=load_catalogue(), indicator_ids=["skadegorelse"]).iloc[0].tolist()
-    ['skadegorelse', 'A', '2024', 9.0, 2000.0, False]
+    >>> row = gather_inputs(obs, catalogue=load_catalogue(), indicator_ids=["skadegorelse"]).iloc[0]
+    >>> [str(v) for v in row.tolist()]
+    ['skadegorelse', 'A', '2024', '9.0', '2000.0', 'False']
     """
     columns = [*_KEY, "numerator", "denominator", "synthetic"]
     codes, names = pd.factorize(observations["measure_id"])
