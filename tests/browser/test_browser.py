@@ -1,6 +1,7 @@
 """Real Chromium (Debian's package, driven by Playwright) against `streamlit run dashboard.py`."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import start_app, stop_app
 
@@ -71,10 +72,21 @@ def test_clicking_a_district_on_the_map_opens_its_profile(served, page, artifact
     wait_for_app(page)
     canvas = page.locator("canvas").first
     canvas.wait_for(timeout=60_000)
-    page.wait_for_timeout(2500)
-    box = canvas.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("() => location.pathname.endsWith('omradesprofil')", timeout=30_000)
+    # deck.gl draws (and becomes pickable) a while after the canvas exists, longer on a busy
+    # machine: click the middle of the map until the profile opens, for at most 90 s.
+    opened = "() => location.pathname.endsWith('omradesprofil')"
+    for _ in range(18):
+        page.wait_for_timeout(2500)
+        box = canvas.bounding_box()
+        if box is None:  # the page has already moved on
+            break
+        page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+        try:
+            page.wait_for_function(opened, timeout=2500)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(opened, timeout=30_000)
     wait_for_app(page)
     page.wait_for_selector("h1", timeout=30_000)
     assert "Områdesprofil" in page.inner_text("h1")
