@@ -8,6 +8,7 @@ import streamlit as st
 from access.reads import council_meetings, loaded_since, set_council_meetings
 from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from indicators.changes import change_sentence
 from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
@@ -167,20 +168,9 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
 
 
 def change_text(c: pd.Series) -> str:
-    """One line for a significant change: district, indicator, higher/lower, better/worse."""
-    cat = catalogue_frame()
-    ind = cat.loc[c["indicator_id"]]
-    word = t("högre", "higher") if c["direction_word"] == "higher" else t("lägre", "lower")
-    judged = (
-        ""
-        if c["better"] is None
-        else (t(" (bättre)", " (better)") if c["better"] else t(" (sämre)", " (worse)"))
-    )
-    prev = fmt_value(c["previous"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
-    cur = fmt_value(c["current"], kind=ind["kind"], multiplier=ind["multiplier"], lang=lang())
-    return (
-        f"{escape_markdown(c['area_name'])}: {indicator_name(ind)} {word}{judged}, {prev} → {cur}"
-    )
+    """One line for a significant change in the session's language: the brief's sentence
+    (indicators.changes.change_sentence), made inert for Markdown."""
+    return escape_markdown(change_sentence(c, catalogue()[c["indicator_id"]], lang=lang()))
 
 
 TARTAN_COLOURS = {code: v.tint for code, v in VERDICTS.items()}
