@@ -7,6 +7,7 @@ the data layer, not only by hiding widgets"):
 function                  who
 ========================  ===========================================================
 indicator_values          everyone; ``publik`` only municipality and district levels
+composite_ranks           everyone (district indices are district-level aggregates)
 est_week                  everyone; four-week period totals (protected) unless est/admin
 est_cells                 est, admin
 est_activities            est, admin
@@ -48,7 +49,7 @@ from common.personal_numbers import mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators import est_public
 from indicators.est import est_view, week_data, weeks_needed
-from indicators.publish import ensure_current, published_values, rebuild
+from indicators.publish import ensure_current, published_composites, published_values, rebuild
 from sources.personal_data import refuse_personal_text
 from sources.template import import_file as import_template_file
 from store import schema
@@ -114,6 +115,26 @@ def indicator_values(
         store, indicator_ids=indicator_ids, areas=areas, periods=periods, levels=wanted
     )
     return frame[frame["area_level"].isin(allowed)].reset_index(drop=True)
+
+
+def composite_ranks(store: Store, role: str, period: str) -> pd.DataFrame:
+    """Risk and Protective indices of the districts in ``period`` with their rank intervals,
+    as published with the current version (computed at the rebuild, never here).
+
+    Columns: ``area_code, role, score, rank, rank_median, rank_lower, rank_upper, status,
+    label_sv, label_en, n_indicators, n_suppressed``; one row per district and index.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> composite_ranks(s, "publik", "2024").empty
+    True
+    """
+
+    require(role, "indicator_values")
+    if "district" not in value_levels(role):
+        return published_composites(store, period=period).iloc[0:0].drop(columns="period")
+    return published_composites(store, period=period).drop(columns="period")
 
 
 def values_version(store: Store) -> int:

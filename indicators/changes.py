@@ -1,9 +1,19 @@
-"""What changed since the previous period: significant changes only.
+"""What changed since the previous year: the one rule for significant changes.
 
-Fingertips' rule for "change from previous": the two 95 % intervals do not overlap (a
-conservative test: non-overlap implies a significant difference, overlap does not imply
-none). Never a percentage change from small counts (:func:`indicators.trend.percent_change`).
-Pooled three-year values overlap their predecessor, so they are not compared.
+Översikt, "Sedan förra mötet" (:mod:`indicators.since_meeting`) and the council brief all
+call :func:`significant_changes`, so the screen and the PDF list the same changes in the same
+order (docs/methods.md, "Change since the previous year").
+
+* A change counts when this year's and last year's 95 % intervals do not overlap (Fingertips'
+  rule for "change from previous"; conservative: non-overlap implies a significant
+  difference, overlap does not imply none).
+* Only published rows (not suppressed, finite limits) of yearly periods take part; pooled
+  periods (e.g. "2023–2025") overlap their predecessor and are left out, and so are context
+  measures (no better/worse side) and indicators outside the catalogue.
+* Ranked by the gap between the two intervals divided by their mean width (a score that
+  does not depend on how small the counts are), worse before better on a tie.
+* Never a percentage from counts below the disclosure threshold (5), nor for a mean, nor
+  beyond tenfold.
 """
 
 from __future__ import annotations
@@ -19,108 +29,29 @@ from common.periods import is_year, previous_year
 from common.settings import SUPPRESSION_THRESHOLD
 from indicators.trend import percent_change
 
+#: The columns of :func:`significant_changes`.
 CHANGE_COLUMNS = [
     "indicator_id",
     "area_code",
     "area_name",
     "previous",
     "current",
-    "direction_word",
-    "better",
-    "pct_change",
+    "change",
+    "worse",
+    "relative_change",
+    "score",
 ]
+#: At most this many changes are listed (Översikt and the council brief alike).
+MAX_CHANGES = 8
+#: Relative changes above ±1 000 % are not given as a percentage.
+MAX_RELATIVE_CHANGE = 10.0
+#: Indicator directions that have a better and a worse side.
+JUDGED_DIRECTIONS = ("higher_is_worse", "higher_is_better")
 
 
 def significant_changes(
     values: pd.DataFrame,
-    catalogue: Mapping[str, object],
-    *,
-    period: str,
-    areas: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """Rows for indicator × area whose value in ``period`` differs from the year before.
-
-    ``values`` are published rows (:func:`indicators.compute`): ``indicator_id, area_code,
-    area_name, period, numerator, value, lower, upper, suppressed`` (``period_label``
-    optional). A change counts when the intervals do not overlap; suppressed rows and
-    pooled periods are left out.  Columns of the result: :data:`CHANGE_COLUMNS` —
-    ``direction_word`` "higher"/"lower", ``better`` True/False (None for an indicator
-    without a better side), ``pct_change`` (NaN when a count is below the disclosure
-    threshold).  Largest percentage change first.
-
-    Examples
-    --------
-    >>> rows = pd.DataFrame({
-    ...     "indicator_id": "skadegorelse", "area_code": "d-ersboda", "area_name": "Ersboda",
-    ...     "period": ["2024", "2025"], "numerator": [80, 120], "value": [8.0, 12.0],
-    ...     "lower": [6.3, 10.1], "upper": [9.9, 14.3], "suppressed": False})
-    >>> from catalogue import load_catalogue
-    >>> out = significant_changes(rows, load_catalogue(), period="2025")
-    >>> out[["direction_word", "better", "pct_change"]].values.tolist()
-    [['higher', False, 50.0]]
-    """
-    empty = pd.DataFrame(columns=CHANGE_COLUMNS)
-    if not str(period).isdigit() or values.empty:
-        return empty
-    prev = str(int(period) - 1)
-    keep = values["period"].astype(str).isin([str(period), prev])
-    if "suppressed" in values.columns:
-        keep &= ~values["suppressed"].fillna(False).astype(bool)
-    if "period_label" in values.columns:
-        keep &= values["period_label"].fillna(values["period"]).astype(str) == values[
-            "period"
-        ].astype(str)
-    if areas is not None:
-        keep &= values["area_code"].isin(list(areas))
-    v = values[keep]
-    cur = v[v["period"].astype(str) == str(period)].set_index(["indicator_id", "area_code"])
-    old = v[v["period"].astype(str) == prev].set_index(["indicator_id", "area_code"])
-    both = cur.join(old, rsuffix="_prev", how="inner")
-    if both.empty:
-        return empty
-    up = (both["lower"] > both["upper_prev"]).to_numpy()
-    down = (both["upper"] < both["lower_prev"]).to_numpy()
-    sig = both[up | down].copy()
-    if sig.empty:
-        return empty
-    is_up = up[up | down]
-    sig["direction_word"] = np.where(is_up, "higher", "lower")
-    directions = [
-        getattr(catalogue.get(i), "direction", "none")
-        for i in sig.index.get_level_values("indicator_id")
-    ]
-    sig["better"] = [
-        (not u) if d == "higher_is_worse" else (bool(u) if d == "higher_is_better" else None)
-        for d, u in zip(directions, is_up, strict=True)
-    ]
-    sig["pct_change"] = np.asarray(
-        percent_change(
-            sig["numerator_prev"].to_numpy(float),
-            sig["numerator"].to_numpy(float),
-            sig["value_prev"].to_numpy(float),
-            sig["value"].to_numpy(float),
-        ),
-        dtype=float,
-    )
-    sig = sig.reset_index().rename(columns={"value_prev": "previous", "value": "current"})
-    order = sig["pct_change"].abs().fillna(0).sort_values(ascending=False, kind="stable").index
-    return sig.loc[order, CHANGE_COLUMNS].reset_index(drop=True)
-
-
-#: At most this many changes are listed in the council brief.
-MAX_CHANGES = 8
-#: Relative changes above ±1 000 % are not printed as a percentage.
-MAX_RELATIVE_CHANGE = 10.0
-
-
-def _signed_percent(x: float) -> str:
-    sign = "+" if x > 0 else "−" if x < 0 else "±"
-    return f"{sign}{fmt_number(abs(x) * 100, decimals=0)}\xa0%"
-
-
-def ranked_changes(
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
+    catalogue: Mapping[str, Indicator],
     *,
     period: str,
     previous: str | None = None,
@@ -128,126 +59,163 @@ def ranked_changes(
     limit: int | None = MAX_CHANGES,
     threshold: int = SUPPRESSION_THRESHOLD,
 ) -> pd.DataFrame:
-    """Changes since ``previous`` whose 95 % intervals do not overlap, largest first.
+    """Indicator × area rows whose value in ``period`` differs significantly from ``previous``.
 
-    Fingertips flags a change from the previous point as significant when the two
-    intervals do not overlap (docs/methods.md, "Change since the previous year"; conservative).
-    Only published (not suppressed) rows of ``areas`` (default: all) take part; ``previous``
-    defaults to the year before ``period`` (no changes for a period that is not a year). The
-    same rule and ranking feed the Översikt page and the council brief. The relative change is given only when both
-    numerators are at least ``threshold`` (never a percentage from counts below 5) and
-    the indicator is not a mean. Ranked by the gap between the intervals divided by their
-    mean width.
+    Parameters
+    ----------
+    values : DataFrame
+        Published rows (:func:`indicators.compute`): ``indicator_id, area_code, area_name,
+        period, numerator, value, lower, upper, suppressed`` (``period_label`` optional;
+        when present, pooled periods whose label differs from the period are left out).
+    catalogue : mapping of id to :class:`catalogue.Indicator`
+    period : str
+        A year, e.g. ``"2025"``; any other period gives no changes.
+    previous : str, optional
+        The comparison year (default: the year before ``period``).
+    areas : sequence of str, optional
+        Area codes taking part (default: all).
+    limit : int or None
+        At most this many rows (default :data:`MAX_CHANGES`); ``None`` for all.
+    threshold : int
+        Both numerators must reach this for a relative change (the disclosure threshold).
 
-    Returns columns ``indicator_id, area_code, area_name, value_previous, value, change``
-    ("higher"/"lower"), ``worse`` (bool), ``relative_change`` (NaN when not shown), ``text``.
+    Returns
+    -------
+    DataFrame
+        :data:`CHANGE_COLUMNS`: ``previous``/``current`` values, ``change`` "higher"/"lower",
+        ``worse`` (bool), ``relative_change`` (a fraction; NaN when not shown) and ``score``
+        (gap between the intervals / their mean width), highest score first.
 
     Examples
     --------
     >>> from catalogue import load_catalogue
     >>> v = pd.DataFrame({
-    ...     "indicator_id": ["skadegorelse"] * 2, "area_code": ["d-x"] * 2,
-    ...     "area_name": ["X"] * 2, "period": ["2024", "2025"], "numerator": [20.0, 60.0],
-    ...     "denominator": [4000.0] * 2, "value": [5.0, 15.0], "lower": [3.1, 11.5],
-    ...     "upper": [7.7, 19.3], "suppressed": [False, False]})
-    >>> print(ranked_changes(v, load_catalogue(), period="2025", previous="2024",
-    ...                      areas=["d-x"])["text"].iloc[0])
-    X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\\xa0%).
+    ...     "indicator_id": "skadegorelse", "area_code": "d-x", "area_name": "X",
+    ...     "period": ["2024", "2025"], "numerator": [20.0, 60.0], "value": [5.0, 15.0],
+    ...     "lower": [3.1, 11.5], "upper": [7.7, 19.3], "suppressed": False})
+    >>> out = significant_changes(v, load_catalogue(), period="2025")
+    >>> out[["change", "worse", "relative_change"]].values.tolist()
+    [['higher', True, 2.0]]
     """
-    columns = [
-        "indicator_id",
-        "area_code",
-        "area_name",
-        "value_previous",
-        "value",
-        "change",
-        "worse",
-        "relative_change",
-        "text",
-    ]
+    empty = pd.DataFrame(columns=CHANGE_COLUMNS)
     if previous is None:
         if not is_year(period):
-            return pd.DataFrame(columns=columns)
+            return empty
         previous = previous_year(period)
     if values.empty:
-        return pd.DataFrame(columns=columns)
+        return empty
+    period, previous = str(period), str(previous)
+    periods = values["period"].astype(str)
     keep = (
-        (values["area_code"].isin(list(areas)) if areas is not None else True)
-        & ~values["suppressed"].astype(bool)
-        & np.isfinite(values["lower"].to_numpy(float))
-        & np.isfinite(values["upper"].to_numpy(float))
+        periods.isin([period, previous])
+        & ~values["suppressed"].fillna(False).astype(bool)
+        & np.isfinite(pd.to_numeric(values["lower"], errors="coerce").to_numpy(float))
+        & np.isfinite(pd.to_numeric(values["upper"], errors="coerce").to_numpy(float))
+        & values["indicator_id"].isin(list(catalogue))
     )
+    if "period_label" in values.columns:  # pooled years ("2023–2025") overlap: not compared
+        keep &= values["period_label"].fillna(values["period"]).astype(str) == periods
+    if areas is not None:
+        keep &= values["area_code"].isin(list(areas))
     cols = ["indicator_id", "area_code", "area_name", "numerator", "value", "lower", "upper"]
-    now = values.loc[keep & (values["period"] == period), cols]
-    before = values.loc[keep & (values["period"] == previous), cols]
+    now = values.loc[keep & (periods == period), cols]
+    before = values.loc[keep & (periods == previous), cols]
     pairs = now.merge(
-        before.drop(columns="area_name"),
-        on=["indicator_id", "area_code"],
-        suffixes=("", "_previous"),
+        before.drop(columns="area_name"), on=["indicator_id", "area_code"], suffixes=("", "_prev")
     )
-    pairs = pairs[pairs["indicator_id"].isin(list(catalogue))]
-    higher = pairs["lower"] > pairs["upper_previous"]
-    lower = pairs["upper"] < pairs["lower_previous"]
-    pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
-    gap = np.where(
-        pairs["change"] == "higher",
-        pairs["lower"] - pairs["upper_previous"],
-        pairs["lower_previous"] - pairs["upper"],
-    )
-    width = (
-        (pairs["upper"] - pairs["lower"]) + (pairs["upper_previous"] - pairs["lower_previous"])
-    ) / 2
-    pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
     meta = pd.DataFrame(
         [
-            {
-                "indicator_id": i.id,
-                "direction": i.direction,
-                "kind": i.kind,
-                "name_sv": i.name_sv,
-                "unit_sv": i.unit_sv,
-                "multiplier": i.multiplier,
-            }
+            {"indicator_id": i.id, "direction": i.direction, "kind": i.kind}
             for i in catalogue.values()
-        ]
+        ],
+        columns=["indicator_id", "direction", "kind"],
     )
     pairs = pairs.merge(meta, on="indicator_id", how="left")
     # Context measures (e.g. birth region) are background, not a change to judge: left out.
-    pairs = pairs[pairs["direction"].isin(["higher_is_worse", "higher_is_better"])]
+    pairs = pairs[pairs["direction"].isin(JUDGED_DIRECTIONS)]
+    higher = pairs["lower"] > pairs["upper_prev"]
+    lower = pairs["upper"] < pairs["lower_prev"]
+    pairs = pairs.assign(change=np.where(higher, "higher", "lower"))[higher | lower]
+    if pairs.empty:
+        return empty
+    gap = np.where(
+        pairs["change"] == "higher",
+        pairs["lower"] - pairs["upper_prev"],
+        pairs["lower_prev"] - pairs["upper"],
+    )
+    width = ((pairs["upper"] - pairs["lower"]) + (pairs["upper_prev"] - pairs["lower_prev"])) / 2
+    pairs["score"] = gap / width.where(width > 0, np.nan).fillna(1e-9)
     pairs["worse"] = (pairs["change"] == "higher") == (pairs["direction"] == "higher_is_worse")
-    # no direction (context indicators): higher or lower, neither worse nor better
-    pairs["worse"] = (
-        pairs["worse"]
-        .astype(object)
-        .where(pairs["direction"].isin(["higher_is_worse", "higher_is_better"]), None)
+    # Never a percentage from counts below the threshold: the one home of that rule is
+    # indicators.trend.percent_change; a mean's numerator is a sum of scores, not events.
+    percent = np.asarray(
+        percent_change(
+            pairs["numerator_prev"].to_numpy(float),
+            pairs["numerator"].to_numpy(float),
+            pairs["value_prev"].to_numpy(float),
+            pairs["value"].to_numpy(float),
+            threshold=threshold,
+        ),
+        dtype=float,
     )
-    counts_ok = (
-        (pairs["numerator"] >= threshold)
-        & (pairs["numerator_previous"] >= threshold)
-        & (pairs["kind"] != "mean")
-        & (pairs["value_previous"] > 0)
-    )
-    ratio = pairs["value"] / pairs["value_previous"].where(pairs["value_previous"] > 0) - 1
-    # Beyond tenfold a percentage says little; the two values are printed anyway.
-    pairs["relative_change"] = ratio.where(counts_ok & (ratio.abs() <= MAX_RELATIVE_CHANGE))
-    pairs = pairs.sort_values(["score", "worse"], ascending=[False, False])
+    ratio = pd.Series(percent / 100, index=pairs.index)
+    # Beyond tenfold a percentage says little; the two values are given anyway (exactly
+    # tenfold still is: values are rounded shares, so allow for floating-point noise).
+    within = ratio.abs() <= MAX_RELATIVE_CHANGE * (1 + 1e-9)
+    pairs["relative_change"] = ratio.where((pairs["kind"] != "mean") & within)
+    pairs = pairs.rename(columns={"value_prev": "previous", "value": "current"})
+    pairs = pairs.sort_values(["score", "worse"], ascending=[False, False], kind="stable")
     if limit is not None:
         pairs = pairs.head(limit)
-    texts = []
-    for row in pairs.itertuples(index=False):  # at most `limit` rows
-        before_text = fmt_value(row.value_previous, kind=row.kind, multiplier=row.multiplier)
-        now_text = fmt_value(row.value, kind=row.kind, multiplier=row.multiplier)
-        unit = "" if row.kind == "proportion" else f" {row.unit_sv}"
-        word = "högre" if row.change == "higher" else "lägre"
-        judgement = {True: " (sämre)", False: " (bättre)"}.get(row.worse, "")
-        relative = (
-            "" if pd.isna(row.relative_change) else f" ({_signed_percent(row.relative_change)})"
-        )
-        texts.append(
-            f"{row.area_name} – {row.name_sv}: {word} än förra året{judgement}. "
-            f"{before_text} → {now_text}{unit}{relative}."
-        )
-    pairs["text"] = texts
-    return pairs[columns].reset_index(drop=True)
+    out = pairs[CHANGE_COLUMNS].reset_index(drop=True)
+    out["worse"] = out["worse"].astype(bool)
+    return out
+
+
+def signed_percent(x: float, *, lang: str = "sv") -> str:
+    """A relative change (a fraction) as a signed whole percentage.
+
+    Examples
+    --------
+    >>> signed_percent(2.0), signed_percent(-0.254, lang="en")
+    ('+200\\xa0%', '−25%')
+    """
+    sign = "+" if x > 0 else "−" if x < 0 else "±"
+    number = fmt_number(abs(x) * 100, decimals=0, lang=lang)
+    return f"{sign}{number}\xa0%" if lang == "sv" else f"{sign}{number}%"
+
+
+def change_sentence(change: Mapping, indicator: Indicator, *, lang: str = "sv") -> str:
+    """One sentence for a row of :func:`significant_changes`, the same on screen and in the PDF.
+
+    Examples
+    --------
+    >>> from catalogue import load_catalogue
+    >>> row = {"area_name": "X", "previous": 5.0, "current": 15.0, "change": "higher",
+    ...        "worse": True, "relative_change": 2.0}
+    >>> ind = load_catalogue()["skadegorelse"]
+    >>> print(change_sentence(row, ind))
+    X – Skadegörelse: högre än förra året (sämre). 5,0 → 15,0 per 1 000 invånare (+200\xa0%).
+    >>> print(change_sentence(row | {"relative_change": float("nan")}, ind, lang="en"))
+    X – Vandalism: higher than last year (worse). 5.0 → 15.0 per 1,000 residents.
+    """
+    sv = lang == "sv"
+    kind, mult = indicator.kind, indicator.multiplier
+    before = fmt_value(change["previous"], kind=kind, multiplier=mult, lang=lang)
+    now = fmt_value(change["current"], kind=kind, multiplier=mult, lang=lang)
+    unit_text = indicator.unit_sv if sv else indicator.unit_en
+    unit = "" if kind == "proportion" or not unit_text else f" {unit_text}"
+    if sv:
+        word = "högre" if change["change"] == "higher" else "lägre"
+        judged = " (sämre)" if change["worse"] else " (bättre)"
+        than = "än förra året"
+    else:
+        word = "higher" if change["change"] == "higher" else "lower"
+        judged = " (worse)" if change["worse"] else " (better)"
+        than = "than last year"
+    rel = change.get("relative_change")
+    relative = "" if rel is None or pd.isna(rel) else f" ({signed_percent(rel, lang=lang)})"
+    name = indicator.name_sv if sv else indicator.name_en
+    return (
+        f"{change['area_name']} – {name}: {word} {than}{judged}. {before} → {now}{unit}{relative}."
+    )

@@ -549,7 +549,7 @@ def compute_frame(
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "kind"])
     frame = roll_up_periods(frame, catalogue)
     frame = _roll_up_areas(frame, area_table)
-    frame = pool_years(frame.assign(period=frame["period"].astype("str")), catalogue)
+    frame = pool_years(frame, catalogue)
     frame = _values(frame, catalogue, confidence)
     at = _index_of(frame["area_code"], pd.Index(area_table["code"].to_numpy(dtype=object)))
     frame["area_level"] = _category_of_area(at, area_table["level"], fallback=None)
@@ -566,7 +566,7 @@ def compute_frame(
     keep = frame["area_level"].isin(list(levels)).to_numpy()
     out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
     if not categorical:
-        for column in _TEXT_COLUMNS:
+        for column in (*_TEXT_COLUMNS, "period_label"):
             out[column] = out[column].astype("str")
     return out
 

@@ -17,25 +17,37 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from catalogue import load_catalogue
 from common.errors import UserError
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.audit import audit, summary_text
+from indicators.composite_view import district_composites
 from indicators.engine import compute_frame, period_parent_map
 from store.areas import read_area_table
 from store.observations import read_observations
 from store.published import (
+    COMPOSITE_COLUMNS,
     abandon_version,
     begin_version,
     publish_version,
+    read_composites,
     read_values,
     status,
     values_version,
+    write_composites,
     write_rows,
 )
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["RebuildResult", "ensure_current", "published_values", "rebuild"]
+__all__ = [
+    "RebuildResult",
+    "composites",
+    "ensure_current",
+    "published_composites",
+    "published_values",
+    "rebuild",
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,30 @@ def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
     return summary_text(result, threshold=SUPPRESSION_THRESHOLD)
 
 
+def composites(frame: pd.DataFrame) -> pd.DataFrame:
+    """Risk and Protective indices of the districts for every period of ``frame`` (published
+    rows), with their Monte Carlo rank intervals (:func:`indicators.composite_view.
+    district_composites`, 1 000 draws, fixed seed): computed once per version, never on a
+    page's rerun. District values are public, so every role reads the same rows.
+
+    >>> composites(pd.DataFrame(columns=["area_level", "period", "kind"])).empty
+    True
+    """
+    districts = frame[(frame["area_level"] == "district").to_numpy()]
+    if districts.empty:
+        return pd.DataFrame(columns=COMPOSITE_COLUMNS)
+    districts = districts.astype({c: str for c in ("indicator_id", "area_code", "period")})
+    catalogue = load_catalogue()
+    parts = [
+        district_composites(part, catalogue, period=period).assign(period=period)
+        for period, part in districts.groupby("period", sort=True)
+    ]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=COMPOSITE_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[COMPOSITE_COLUMNS]
+
+
 def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
     """Compute every published value from the store's observations and publish them.
 
@@ -112,6 +148,8 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
         )
         report(0.5, "Granskar röjandekontrollen …")
         note = _audit(frame, area_table) if len(frame) else "inga värden"
+        report(0.55, "Beräknar sammanvägda index …")
+        indices = composites(frame) if len(frame) else pd.DataFrame(columns=COMPOSITE_COLUMNS)
         report(0.6, "Skriver publicerade värden …")
         rows = write_rows(
             store,
@@ -122,6 +160,7 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
                 f"Skriver {done:,}/{total:,} rader …".replace(",", " "),
             ),
         )
+        write_composites(store, version, indices)
         current = publish_version(store, version, note=note)
     except BaseException as exc:
         abandon_version(store, version, note=f"{type(exc).__name__}: {exc}")
@@ -150,6 +189,18 @@ def ensure_current(store, *, progress: Progress | None = None) -> int | None:
         rebuild(store, progress=progress)
         state = status(store)
     return state["current"]
+
+
+def published_composites(store, *, period: str | None = None) -> pd.DataFrame:
+    """Composite rows of the current published version (ensured current first), for one
+    period or all: what :func:`composites` computed at the rebuild, read instead of computed.
+
+    >>> from store import Store
+    >>> s = Store("sqlite://"); s.migrate(); published_composites(s, period="2024").empty
+    True
+    """
+    ensure_current(store)
+    return read_composites(store, periods=None if period is None else [period])
 
 
 def published_values(

@@ -20,14 +20,24 @@ PARTS_PER_YEAR = {"term": 2, "month": 12}
 KEYS = ["indicator_id", "area_code", "period"]
 
 
-def _is_year(period: pd.Series) -> pd.Series:
-    return period.astype(str).str.fullmatch(r"\d{4}")
+def _per_category(period: pd.Series, pattern: str) -> np.ndarray:
+    """``pattern`` fully matches the period (as text); a categorical is matched once per
+    category, not once per row."""
+    if isinstance(period.dtype, pd.CategoricalDtype):
+        categories = pd.Series(period.cat.categories.astype(str))
+        hits = categories.str.fullmatch(pattern).to_numpy(dtype=bool)
+        codes = period.cat.codes.to_numpy()
+        return np.where(codes >= 0, hits[np.maximum(codes, 0)], False)
+    return period.astype(str).str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
 
 
-def _sub_year(period: pd.Series) -> pd.Series:
+def _is_year(period: pd.Series) -> np.ndarray:
+    return _per_category(period, r"\d{4}")
+
+
+def _sub_year(period: pd.Series) -> np.ndarray:
     """Terms ('2025-VT') and months ('2025-03'); never weeks, which are not summed into years."""
-    text = period.astype(str)
-    return text.str.fullmatch(r"\d{4}-(VT|HT|\d{2})")
+    return _per_category(period, r"\d{4}-(VT|HT|\d{2})")
 
 
 def roll_up_periods(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame:
@@ -67,16 +77,14 @@ def roll_up_periods(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.Data
         if num_rule == "none":
             continue
         part = part.assign(period=part["period"].astype(str).str[:4])
-        grouped = part.groupby(["indicator_id", "area_code", "period"], as_index=False)
-        aggregations = {
-            "numerator": ("numerator", _aggregator(num_rule)),
-            "denominator": ("denominator", _aggregator(den_rule)),
-            "synthetic": ("synthetic", "max"),
-            "n_parts": ("numerator", "size"),
-        }
-        if "sum_squares" in part.columns:
-            aggregations["sum_squares"] = ("sum_squares", _aggregator(num_rule))
-        year = grouped.agg(**aggregations)
+        grouped = part.groupby(KEYS, observed=True, sort=True)
+        columns = ["numerator", "denominator"]
+        columns += ["sum_squares"] if "sum_squares" in part.columns else []
+        rule_of = {"numerator": num_rule, "denominator": den_rule, "sum_squares": num_rule}
+        year = pd.DataFrame(
+            {c: _aggregate(grouped[c], rule_of[c]) for c in columns}
+            | {"synthetic": grouped["synthetic"].max(), "n_parts": grouped.size()}
+        ).reset_index()
         needed = PARTS_PER_YEAR.get(getattr(rule, "periodicity", "term"), 1)
         if "sum" in (num_rule, den_rule):
             year = year[year["n_parts"] >= needed]
@@ -88,21 +96,38 @@ def roll_up_periods(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.Data
     return pd.concat([frame, years_frame], ignore_index=True)
 
 
-def _aggregator(rule: str):
+def _year_numbers(period: pd.Series) -> np.ndarray:
+    """The year of each (year) period as an integer, looked up once per category."""
+    if isinstance(period.dtype, pd.CategoricalDtype):
+        years = pd.to_numeric(pd.Series(period.cat.categories.astype(str)).str[:4]).to_numpy()
+        return years[period.cat.codes.to_numpy()]
+    return pd.to_numeric(period.astype(str).str[:4]).to_numpy()
+
+
+def _aggregate(grouped, rule: str) -> pd.Series:
+    """Per group: mean or max of the known parts, or their sum (NaN if none is known)."""
     if rule == "mean":
-        return lambda s: s.mean() if s.notna().any() else np.nan
+        return grouped.mean()
     if rule == "max":
-        return lambda s: s.max() if s.notna().any() else np.nan
-    return lambda s: s.sum(min_count=1)
+        return grouped.max()
+    return grouped.sum(min_count=1)
 
 
-def _rolling(part: pd.DataFrame, values: pd.Series, years: range, width: int, how: str):
-    """Area × year table of ``values`` summed (or maxed) over each year and the ones before."""
-    wide = pd.DataFrame(
-        {"v": values.to_numpy(), "area_code": part["area_code"].to_numpy(), "y": part["_year"]}
-    ).pivot(index="area_code", columns="y", values="v")
-    window = wide.reindex(columns=list(years)).T.rolling(width, min_periods=1)
-    return (window.sum() if how == "sum" else window.max()).T
+def _window_sum(matrix: np.ndarray, width: int) -> np.ndarray:
+    """Sum over each column and the ``width - 1`` before it (fewer at the left edge)."""
+    out = matrix.copy()
+    for shift in range(1, width):
+        out[:, shift:] += matrix[:, :-shift]
+    return out
+
+
+def _with_labels(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """``period_label`` as a categorical that also knows ``labels`` (pool labels)."""
+    label = frame["period_label"]
+    if not isinstance(label.dtype, pd.CategoricalDtype):
+        label = label.astype("category")
+    new = [x for x in dict.fromkeys(labels) if x not in set(label.cat.categories)]
+    return frame.assign(period_label=label.cat.add_categories(new) if new else label)
 
 
 def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame:
@@ -110,9 +135,11 @@ def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame
 
     For an indicator with ``pool_years = 3`` the row of year Y gets the sums of numerator
     and denominator (events and person-years) over Y−2..Y, and ``period_label``
-    "Y−2–Y"; a year without all its pooled years stored is dropped.  Other rows get
-    ``period_label`` = ``period``.  The period key stays Y, so a page choosing 2024 shows
-    the pool 2022–2024 labelled as such.
+    "Y−2–Y"; a year without all its pooled years stored is dropped, and a pooled sum
+    with a missing part is NaN.  Other rows get ``period_label`` = ``period``.  The period
+    key stays Y, so a page choosing 2024 shows the pool 2022–2024 labelled as such.
+    Vectorised: per pooled indicator one area × year matrix per column, summed over the
+    window by shifted adds (docs/performance.md).
 
     Examples
     --------
@@ -124,46 +151,60 @@ def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame
     >>> pooled[["period", "period_label", "numerator", "denominator"]].values.tolist()
     [['2024', '2022–2024', 7.0, 3000.0]]
     """
-    frame = frame.assign(period_label=frame["period"].astype(str))
-    pooled_ids = [i for i, r in rules.items() if getattr(r, "pool_years", 1) > 1]
-    is_pooled = frame["indicator_id"].isin(pooled_ids) & _is_year(frame["period"])
+    frame = frame.assign(period_label=frame["period"])
+    width_of = {
+        i: int(getattr(r, "pool_years", 1))
+        for i, r in rules.items()
+        if getattr(r, "pool_years", 1) > 1
+    }
+    is_pooled = (frame["indicator_id"].isin(list(width_of)) & _is_year(frame["period"])).to_numpy()
     if not is_pooled.any():
         return frame
-    out = [frame[~is_pooled]]
-    for ind_id, part in frame[is_pooled].groupby("indicator_id", sort=False):
-        width = int(getattr(rules[ind_id], "pool_years", 1))
-        part = part.assign(_year=part["period"].astype(int))
-        years = range(int(part["_year"].min()), int(part["_year"].max()) + 1)
+    part = frame.iloc[np.flatnonzero(is_pooled)]
+    indicator, names = pd.factorize(part["indicator_id"])
+    year = _year_numbers(part["period"])
+    pools = []
+    for k, ind_id in enumerate(names):
+        rows = np.flatnonzero(indicator == k)
+        width = width_of[ind_id]
+        area, areas = pd.factorize(part["area_code"].iloc[rows])
+        col = year[rows] - year[rows].min()
+        shape = (len(areas), int(col.max()) + 1)
 
-        def rolling(values: pd.Series, how: str = "sum", *, part=part, years=years, width=width):
-            return _rolling(part, values, years, width, how)
+        def window(values: np.ndarray, *, area=area, col=col, shape=shape, width=width):
+            matrix = np.zeros(shape)
+            matrix[area, col] = values
+            return _window_sum(matrix, width)[area, col]
 
-        present = rolling(pd.Series(1.0, index=part.index))
-        num = rolling(part["numerator"].astype(float).fillna(0.0))
-        num_known = rolling(part["numerator"].notna().astype(float))
-        den = rolling(part["denominator"].astype(float).fillna(0.0))
-        den_known = rolling(part["denominator"].notna().astype(float))
-        synthetic = rolling(part["synthetic"].astype(float), how="max")
-        base = part.set_index(["area_code", "_year"])
-        for area, year in base.index:
-            if present.at[area, year] < width:
-                continue
-            row = base.loc[(area, year)].to_dict()
-            row.update(
-                indicator_id=ind_id,
-                area_code=area,
-                period=str(year),
-                numerator=num.at[area, year] if num_known.at[area, year] == width else np.nan,
-                denominator=den.at[area, year] if den_known.at[area, year] == width else np.nan,
-                synthetic=bool(synthetic.at[area, year]),
-                period_label=f"{year - width + 1}–{year}",
+        numerator = part["numerator"].to_numpy(float)[rows]
+        denominator = part["denominator"].to_numpy(float)[rows]
+        present = window(np.ones(len(rows)))
+        num = window(np.nan_to_num(numerator))
+        num_known = window((~np.isnan(numerator)).astype(float))
+        den = window(np.nan_to_num(denominator))
+        den_known = window((~np.isnan(denominator)).astype(float))
+        synthetic = window(part["synthetic"].to_numpy(bool)[rows].astype(float))
+        full = present >= width
+        ends, end_of_row = np.unique(year[rows][full], return_inverse=True)
+        pooled = part.iloc[rows[full]].assign(
+            numerator=np.where(num_known == width, num, np.nan)[full],
+            denominator=np.where(den_known == width, den, np.nan)[full],
+            synthetic=(synthetic > 0)[full],
+        )
+        pools.append((pooled, [f"{y - width + 1}–{y}" for y in ends], end_of_row))
+    all_labels = [label for _, labels, _ in pools for label in labels]
+    out = [_with_labels(frame.iloc[np.flatnonzero(~is_pooled)], all_labels)]
+    for pooled, labels, end_of_row in pools:
+        categories = out[0]["period_label"].cat.categories
+        code_of_end = categories.get_indexer(labels)
+        out.append(
+            pooled.assign(
+                period_label=pd.Categorical.from_codes(
+                    code_of_end[end_of_row], categories=categories
+                )
             )
-            out.append(row)
-    pooled = [o for o in out if isinstance(o, dict)]
-    frames = [o for o in out if isinstance(o, pd.DataFrame)]
-    if pooled:
-        frames.append(pd.DataFrame(pooled))
-    return pd.concat(frames, ignore_index=True)
+        )
+    return pd.concat(out, ignore_index=True)
 
 
 def roll_up_areas(frame: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:

@@ -8,9 +8,13 @@ in front of it) and the verdicts against Umeå that turned.  Pure pandas, no sto
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from indicators.changes import significant_changes
+from catalogue import Indicator
+from common.periods import is_year, previous_year
+from indicators.changes import CHANGE_COLUMNS, significant_changes
 
 
 def new_periods(loaded: pd.DataFrame, values: pd.DataFrame) -> dict[str, list[str]]:
@@ -29,7 +33,7 @@ def new_periods(loaded: pd.DataFrame, values: pd.DataFrame) -> dict[str, list[st
     """
     if loaded.empty or values.empty:
         return {}
-    periods = {p for ps in loaded["periods"] for p in ps if str(p).isdigit()}
+    periods = {p for ps in loaded["periods"] for p in ps if is_year(p)}
     out: dict[str, list[str]] = {}
     for ind, part in values[values["period"].isin(periods)].groupby("indicator_id"):
         out[str(ind)] = sorted(set(part["period"]))
@@ -37,13 +41,18 @@ def new_periods(loaded: pd.DataFrame, values: pd.DataFrame) -> dict[str, list[st
 
 
 def changes_since(
-    values: pd.DataFrame, catalogue: dict, arrived: dict[str, list[str]], *, areas: list[str]
+    values: pd.DataFrame,
+    catalogue: Mapping[str, Indicator],
+    arrived: dict[str, list[str]],
+    *,
+    areas: list[str],
 ) -> dict[str, pd.DataFrame]:
     """Significant changes and turned verdicts in ``areas`` for the periods that arrived.
 
     Returns ``{"changes": ..., "turned": ...}``: ``changes`` as
-    :func:`indicators.changes.significant_changes` (one row per indicator × area whose new
-    period differs significantly from the year before); ``turned`` has indicator_id,
+    :func:`indicators.changes.significant_changes` — the one rule and ranking Översikt and
+    the brief use — for each new period against the year before, all of them, in that
+    order within each period; ``turned`` has indicator_id,
     area_code, area_name, period, verdict_before, verdict_now for verdicts against the
     municipality that differ from the year before.
 
@@ -59,10 +68,10 @@ def changes_since(
     for ind, periods in arrived.items():
         for period in periods:
             part = values[values["indicator_id"] == ind]
-            sig = significant_changes(part, catalogue, period=period, areas=areas)
+            sig = significant_changes(part, catalogue, period=period, areas=areas, limit=None)
             if not sig.empty:
                 changes.append(sig)
-            prev = str(int(period) - 1)
+            prev = previous_year(period)
             here = part[part["area_code"].isin(areas) & part["period"].isin([period, prev])]
             wide = here.pivot_table(
                 index=["area_code", "area_name"],
@@ -94,7 +103,9 @@ def changes_since(
         "verdict_now",
     ]
     return {
-        "changes": pd.concat(changes, ignore_index=True) if changes else pd.DataFrame(),
+        "changes": pd.concat(changes, ignore_index=True)
+        if changes
+        else pd.DataFrame(columns=CHANGE_COLUMNS),
         "turned": pd.DataFrame(turned, columns=turned_cols)
         .sort_values("period", ascending=False, kind="stable")
         .reset_index(drop=True),

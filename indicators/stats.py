@@ -645,20 +645,29 @@ def dispersion_by_group(
     True
     """
     unit_mask = np.asarray(units, dtype=bool)
-    out = pd.Series(np.nan, index=frame.index, name="phi")
-    keys = list(groups)
-    fit = frame[unit_mask & frame["kind"].isin(["proportion", "rate"]).to_numpy()]
-    phis = {}
-    for key, part in fit.groupby(keys, sort=False):
-        phis[key if isinstance(key, tuple) else (key,)] = dispersion_factor(
-            part["numerator"].to_numpy(float),
-            part["denominator"].to_numpy(float),
-            kind=part["kind"].iloc[0],
-        )
-    if phis:
-        rows = zip(*(frame[c] for c in keys), strict=True)
-        out[:] = np.array([phis.get(k, np.nan) for k in rows], dtype=float)
-    return out
+    # One integer group code per row (NaN keys: no group), rows of a group gathered by one
+    # stable sort: no per-row Python (docs/performance.md).
+    group = np.zeros(len(frame), dtype=np.int64)
+    for column in groups:
+        codes, uniques = pd.factorize(frame[column])
+        group = np.where((group < 0) | (codes < 0), -1, group * max(len(uniques), 1) + codes)
+    compact = np.full(len(group), -1, dtype=np.int64)
+    compact[group >= 0] = pd.factorize(group[group >= 0])[0]
+    group = compact
+    kind = frame["kind"]
+    fit = np.flatnonzero(unit_mask & kind.isin(["proportion", "rate"]).to_numpy() & (group >= 0))
+    # One slot per group and a last, never-filled one that rows without a group (-1) read.
+    phi_of_group = np.full(int(group.max()) + 2 if len(group) else 1, np.nan)
+    if len(fit):
+        fit = fit[np.argsort(group[fit], kind="stable")]
+        starts = np.flatnonzero(np.r_[True, group[fit][1:] != group[fit][:-1]])
+        numerator = frame["numerator"].to_numpy(float)
+        denominator = frame["denominator"].to_numpy(float)
+        for rows in np.split(fit, starts[1:]):
+            phi_of_group[group[rows[0]]] = dispersion_factor(
+                numerator[rows], denominator[rows], kind=kind.iloc[rows[0]]
+            )
+    return pd.Series(phi_of_group[group], index=frame.index, name="phi")
 
 
 def quasi_interval(

@@ -13,7 +13,7 @@ t = ui.t
 ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Översikt", "Overview"))
-unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
+unit = ui.indicator_unit(ind)
 st.caption(
     f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
     + t("klicka på ett område för dess profil", "click a district for its profile")
@@ -31,6 +31,7 @@ with right:
         st.caption(note)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
+    # The one rule and order (indicators.changes): the council brief lists the same changes.
     changes = significant_changes(
         ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts()
     )
@@ -44,7 +45,7 @@ with right:
                 "No significant changes in the focus districts.",
             )
         )
-    for _, c in changes.head(5).iterrows():
+    for _, c in changes.iterrows():
         st.markdown("- " + ui.change_text(c))
     ui.since_meeting_section()
 if clicked:

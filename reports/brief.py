@@ -7,6 +7,8 @@ the Fingertips "change from previous" rule, docs/methods.md §1.3); a spine char
 (verdict against Umeå in words and marker shape, not colour alone); a trend panel of 2–4
 headline indicators with interval bands and intervention dates; and a method box.
 
+What the brief says (selection of changes, counts against Umeå, trends, text from data) is
+worked out by :func:`indicators.brief_content.brief_content`; this module only lays it out.
 Every figure comes from :func:`access.reads.indicator_values`, i.e. :func:`indicators.compute`
 (disclosure control already applied):
 a suppressed value is printed as "–" with "uppgift skyddad" and never as a number.
@@ -33,12 +35,9 @@ from access.app import has_real_data
 from access.app import interventions as read_interventions
 from access.reads import council_meetings, indicator_values, loaded_since
 from catalogue import DIRECTION_LABELS, SCHEME_LABELS, Indicator, load_catalogue
-from common.errors import UserError
-from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_period, fmt_value
-from common.periods import check_year, previous_year, year_mask
-from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from common.fmt import MISSING, fmt_date, fmt_number, fmt_period
+from common.periods import check_year
 from geo import PLACE
-from geo.areas import read_areas, resolve_area
 from geo.boundaries import (
     district_polygons,
     has_boundaries,
@@ -53,14 +52,14 @@ from geo.layers import (
     palette_colors,
     palette_for_role,
 )
-from indicators.changes import MAX_CHANGES
-from indicators.changes import ranked_changes as significant_changes
+from indicators.brief_content import (
+    BriefContent,
+    brief_content,
+    changes_note,
+    resolve_districts,
+    since_meeting_lines,
+)
 from indicators.compare import spine_data
-from indicators.disclosure import PROTECTED
-from indicators.national import SWEDEN, with_sweden
-from indicators.since_meeting import changes_since, new_periods
-from indicators.stats import VERDICT_LABELS, fdr_significant
-from indicators.trend import TREND_LABELS, recent_trend
 from indicators.verdicts import VERDICTS
 from reports.brief_interventions import interventions_section
 from reports.pdf import (
@@ -74,9 +73,6 @@ from reports.pdf import (
 )
 
 TITLE = f"Rådsunderlag – {PLACE.programme}"
-#: More districts would not fit in four pages (one spine panel each).
-MAX_DISTRICTS = 8
-MAX_TREND_INDICATORS = 4
 TREND_YEARS = 10
 SPINE_COLUMNS_PER_FIGURE = 4
 #: Districts smaller than this (km²) make up the town; the map zooms on them.
@@ -101,251 +97,6 @@ MUNICIPALITY_COLOUR = "#222222"
 #: shape carries the meaning in grey print.
 VERDICT_STYLE = {code: (v.mpl_marker, v.colour) for code, v in VERDICTS.items()}
 VERDICT_WORDS = {code: v.short_sv for code, v in VERDICTS.items()}
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-#: The brief's period check is the one periods rule (common.periods).
-check_period = check_year
-
-
-def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
-    """District codes for names or codes (default: the focus districts), in the order given.
-
-    Examples
-    --------
-    >>> resolve_districts()
-    ['d-ersboda', 'd-mariehem', 'd-tomtebo', 'd-alidhem']
-    >>> resolve_districts(["ålidhem", "d-ersboda", "Ålidhem"])
-    ['d-alidhem', 'd-ersboda']
-    """
-
-    known = read_areas(level="district")
-    if districts is None:
-        return known.loc[known["focus"], "code"].tolist()
-    codes: list[str] = []
-    for given in districts:
-        code = resolve_area(given, level="district")
-        if code is None or code not in set(known["code"]):
-            raise UserError(
-                f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. Ersboda).",
-                message_en=f"Unknown district '{given}'.",
-            )
-        if code not in codes:
-            codes.append(code)
-    if not codes:
-        raise UserError("Välj minst ett område.", message_en="Choose at least one district.")
-    if len(codes) > MAX_DISTRICTS:
-        raise UserError(
-            f"Välj högst {MAX_DISTRICTS} områden (underlaget ska rymmas på fyra sidor).",
-            message_en=f"Choose at most {MAX_DISTRICTS} districts.",
-        )
-    return codes
-
-
-def headline_indicator(
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
-    *,
-    period: str,
-    indicator: str | None = None,
-) -> str:
-    """The map's indicator: ``indicator`` if given, else the first risk indicator (catalogue
-    order, counts skipped: a map of raw counts compares sizes, not risk) published for ``period``.
-
-    Examples
-    --------
-    >>> cat = load_catalogue()
-    >>> v = pd.DataFrame({"indicator_id": ["skadegorelse"], "period": ["2025"], "value": [3.0]})
-    >>> headline_indicator(v, cat, period="2025")
-    'skadegorelse'
-    """
-    published = set(
-        values.loc[(values["period"] == period) & values["value"].notna(), "indicator_id"]
-    )
-    if indicator is not None:
-        if indicator not in catalogue:
-            raise UserError(
-                f"Okänd indikator '{indicator}' (se sidan Om & metod för id:n).",
-                message_en=f"Unknown indicator '{indicator}'.",
-            )
-        if indicator not in published:
-            raise UserError(
-                f"Indikatorn '{indicator}' har inga publicerade värden för {period}.",
-                message_en=f"Indicator '{indicator}' has no published values for {period}.",
-            )
-        return indicator
-    ordered = [i for i in catalogue.values() if i.id in published and i.kind != "count"]
-    risk = [i for i in ordered if i.role == "risk"]
-    if not (risk or ordered):
-        raise UserError(f"Det finns inga publicerade indikatorvärden för {period}.")
-    return (risk or ordered)[0].id
-
-
-# --------------------------------------------------------------------------- summaries
-
-
-def verdict_summary(
-    values: pd.DataFrame, catalogue: dict[str, Indicator], *, period: str, areas: Sequence[str]
-) -> pd.DataFrame:
-    """Per area: how many indicators are significantly worse / better than Umeå, similar, or
-    hidden, and the names of the worse ones (catalogue order). Counts are not compared.
-
-    "Significantly" here survives Benjamini–Hochberg at 5 % over all indicators × areas
-    counted (:func:`indicators.stats.fdr_significant`); a difference that does not is
-    counted as similar.
-
-    Examples
-    --------
-    >>> v = pd.DataFrame({"indicator_id": ["skadegorelse", "personran"], "area_code": "A",
-    ...                   "period": "2025", "verdict": ["higher_worse", None],
-    ...                   "suppressed": [False, True]})
-    >>> s = verdict_summary(v, load_catalogue(), period="2025", areas=["A"])
-    >>> int(s.loc[0, "worse"]), int(s.loc[0, "hidden"]), s.loc[0, "worse_names"]
-    (1, 1, ['Skadegörelse'])
-    """
-    order = {ind_id: i for i, ind_id in enumerate(catalogue)}
-    compared = [i.id for i in catalogue.values() if i.kind != "count"]
-    rows = values[(values["period"] == period) & values["indicator_id"].isin(compared)]
-    # Many comparisons: a difference counts only if it survives Benjamini–Hochberg over all
-    # indicators × areas shown (docs/methods.md, "Many comparisons").
-    shown = rows["area_code"].isin(list(areas)) & ~rows["suppressed"].astype(bool)
-    survives = fdr_significant(rows, family=shown.to_numpy())
-    out = []
-    for code in areas:
-        part = rows[rows["area_code"] == code]
-        part = part.assign(_o=part["indicator_id"].map(order)).sort_values("_o")
-        verdict = part["verdict"].astype(object).where(survives.loc[part.index], "similar")
-        verdict = verdict.where(~part["verdict"].isna(), None)
-        hidden = part["suppressed"].astype(bool)
-        worse = verdict.isin(["higher_worse", "lower_worse"]) & ~hidden
-        out.append(
-            {
-                "area_code": code,
-                "worse": int(worse.sum()),
-                "better": int((verdict.isin(["higher_better", "lower_better"]) & ~hidden).sum()),
-                "similar": int((verdict.eq("similar") & ~hidden).sum()),
-                "hidden": int(hidden.sum()),
-                "worse_names": [catalogue[i].name_sv for i in part.loc[worse, "indicator_id"]],
-            }
-        )
-    return pd.DataFrame(
-        out, columns=["area_code", "worse", "better", "similar", "hidden", "worse_names"]
-    )
-
-
-# --------------------------------------------------------------------------- trends
-
-
-def trend_codes(
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
-    *,
-    period: str,
-    indicator_ids: Sequence[str],
-    areas: Sequence[str],
-) -> pd.DataFrame:
-    """Fingertips recent-trend code per indicator and area over the years up to ``period``.
-
-    Uses the published rows only (a suppressed year among the last five gives
-    "cannot_calculate"). Returns ``indicator_id, area_code, trend``.
-
-    Examples
-    --------
-    >>> years = [str(y) for y in range(2021, 2026)]
-    >>> v = pd.DataFrame({"indicator_id": "skadegorelse", "area_code": "A", "period": years,
-    ...                   "numerator": [10.0, 20, 30, 40, 50], "denominator": 1000.0,
-    ...                   "value": np.nan, "lower": np.nan, "upper": np.nan})
-    >>> trend_codes(v, load_catalogue(), period="2025", indicator_ids=["skadegorelse"],
-    ...             areas=["A"])["trend"].tolist()
-    ['increasing']
-    """
-    out = []
-    upto = values[
-        (values["period"] <= period)
-        & values["indicator_id"].isin(list(indicator_ids))
-        & values["area_code"].isin(list(areas))
-    ]
-    for ind_id, part in upto.groupby("indicator_id", sort=False):
-        kind = catalogue[ind_id].kind
-        tables = {
-            col: part.pivot_table(
-                index="area_code", columns="period", values=col, aggfunc="first", dropna=False
-            ).sort_index(axis=1)
-            for col in ("numerator", "denominator", "value", "lower", "upper")
-        }
-        index = tables["numerator"].index
-        tables = {
-            k: t.reindex(index=index, columns=tables["numerator"].columns)
-            for k, t in tables.items()
-        }
-        result = recent_trend(
-            tables["numerator"].to_numpy(float),
-            tables["denominator"].to_numpy(float),
-            kind=kind,
-            values=tables["value"].to_numpy(float),
-            lower=tables["lower"].to_numpy(float),
-            upper=tables["upper"].to_numpy(float),
-        )
-        out.append(
-            pd.DataFrame(
-                {
-                    "indicator_id": ind_id,
-                    "area_code": index,
-                    "trend": result["trend"].to_numpy(object),
-                }
-            )
-        )
-    if not out:
-        return pd.DataFrame(columns=["indicator_id", "area_code", "trend"])
-    return pd.concat(out, ignore_index=True)
-
-
-def trend_word(code: str, direction: str) -> str:
-    """Swedish trend label, with "sämre"/"bättre" where the indicator has a direction.
-
-    Examples
-    --------
-    >>> trend_word("increasing", "higher_is_worse")
-    'Ökande (sämre)'
-    """
-    label = TREND_LABELS.get(code, {"sv": MISSING})["sv"]
-    if direction not in ("higher_is_worse", "higher_is_better"):
-        return label  # context indicators: no better/worse
-    if code == "increasing":
-        return f"{label} ({'sämre' if direction == 'higher_is_worse' else 'bättre'})"
-    if code == "decreasing":
-        return f"{label} ({'bättre' if direction == 'higher_is_worse' else 'sämre'})"
-    return label
-
-
-def trend_indicators(
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
-    *,
-    period: str,
-    headline: str,
-    changes: pd.DataFrame,
-    limit: int = MAX_TREND_INDICATORS,
-) -> list[str]:
-    """2–4 indicators for the trend panel: the map's, those that changed, then the first
-    risk and protective indicators with values (catalogue order; counts skipped)."""
-    published = set(
-        values.loc[(values["period"] == period) & values["value"].notna(), "indicator_id"]
-    )
-    usable = [i.id for i in catalogue.values() if i.id in published and i.kind != "count"]
-    wanted = [headline, *changes["indicator_id"].tolist()]
-    protective = [i for i in usable if catalogue[i].role == "protective"]
-    risk = [i for i in usable if catalogue[i].role == "risk"]
-    for pair in zip(protective, risk, strict=False):  # alternate: both kinds of factor
-        wanted += list(pair)
-    wanted += protective + risk
-    chosen: list[str] = []
-    for ind_id in wanted:
-        if ind_id in usable and ind_id not in chosen:
-            chosen.append(ind_id)
-    return chosen[:limit]
 
 
 # --------------------------------------------------------------------------- figures
@@ -790,101 +541,6 @@ def _intervention_marks(
 # --------------------------------------------------------------------------- the document
 
 
-def _value_table_rows(
-    values: pd.DataFrame,
-    indicator: Indicator,
-    *,
-    period: str,
-    areas: Sequence[str],
-    names: dict[str, str],
-) -> list[list[str]]:
-    rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
-    by_area = rows.set_index("area_code")
-    out = []
-    for code in areas:
-        name = names.get(code, code)
-        if code not in by_area.index:
-            out.append([name, MISSING, MISSING, MISSING, "uppgift saknas", MISSING])
-            continue
-        r = by_area.loc[code]
-        if bool(r["suppressed"]):
-            out.append([name, MISSING, MISSING, MISSING, str(r["reason"] or PROTECTED), MISSING])
-            continue
-        kind, mult = indicator.kind, indicator.multiplier
-        verdict = r["verdict"]
-        verdict_text = (
-            "referens"
-            if verdict == "benchmark"
-            else VERDICT_LABELS.get(verdict, {"sv": MISSING})["sv"]
-        )
-        national = r.get("verdict_sweden")  # indicators.national.with_sweden
-        sweden_text = (
-            "referens"
-            if national == "benchmark"
-            else VERDICT_LABELS.get(national, {"sv": MISSING})["sv"]
-            if isinstance(national, str)
-            else MISSING
-        )
-        if kind == "count":
-            counts = fmt_int(r["numerator"])
-        elif kind == "mean":  # the numerator is a sum of scores, not people
-            counts = f"n = {fmt_int(r['denominator'])}"
-        else:
-            counts = f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])}"
-        interval = (
-            MISSING
-            if not (np.isfinite(r["lower"]) and np.isfinite(r["upper"]))
-            else f"{fmt_number(r['lower'])}–{fmt_number(r['upper'])}"
-        )
-        out.append(
-            [
-                name,
-                fmt_value(r["value"], kind=kind, multiplier=mult),
-                interval,
-                counts,
-                verdict_text,
-                sweden_text,
-            ]
-        )
-    return out
-
-
-def _method_paragraphs(
-    catalogue: dict[str, Indicator],
-    shown: Iterable[str],
-    *,
-    demo: bool,
-    threshold: int,
-    min_denominator: int,
-) -> list[str]:
-    sources = sorted({catalogue[i].source for i in shown if i in catalogue})
-    paragraphs = [
-        "Intervall: 95 % konfidensintervall. Andelar: Wilsons score-intervall. Kvoter per "
-        "befolkning och antal: exakt Poisson-intervall under 10 händelser, Byars approximation "
-        "från 10 händelser (som PHE Fingertips). Medelvärden: t-fördelningen.",
-        f"Jämförelse med {PLACE.name}: ett område är signifikant högre eller lägre när hela dess "
-        "intervall ligger över eller under kommunens värde (Fingertips). Bättre eller sämre "
-        "följer indikatorns riktning i katalogen. Förändring sedan förra året räknas som "
-        "signifikant när årets och förra årets intervall inte överlappar (försiktig regel). "
-        "Trend: Fingertips trendmarkör över de fem senaste åren (χ²-test, 99,8 %).",
-        f"Röjandekontroll: antal 1–{threshold - 1} visas inte, inte heller andelar och kvoter "
-        f"med täljare under {threshold}, med färre än {threshold} personer utanför "
-        f"(nästan alla) eller med ett underlag under {min_denominator}. Sekundär prickning "
-        "hindrar att ett dolt värde räknas fram ur en summa. Dolda värden visas som "
-        f'"{MISSING}" med skälet.',
-        "Indikatorerna beskriver platser (områden), aldrig personer. Inget sammanvägt index "
-        "används för att bedöma personer; underlaget stöder förebyggande arbete och "
-        "resursfördelning, inte prediktivt polisarbete.",
-        "Källor: " + "; ".join(sources) + "." if sources else "Källor: –.",
-    ]
-    if demo:
-        paragraphs.append(
-            f"{DEMO_LABEL}: värdena är syntetiska (deterministiska, kalibrerade "
-            "mot offentliga totaler) och beskriver inte verkliga förhållanden."
-        )
-    return paragraphs
-
-
 def build_brief(
     store,
     *,
@@ -896,6 +552,9 @@ def build_brief(
     role: str = "rad",
 ) -> Path:
     """Write the council brief PDF for one year and a few districts; returns its path.
+
+    What the brief says comes from :func:`indicators.brief_content.brief_content`; this
+    function reads the store (through :mod:`access`) and lays it out.
 
     Parameters
     ----------
@@ -923,28 +582,18 @@ def build_brief(
     ...
     common.errors.UserError: Det finns inga indikatorvärden för 2025 (databasen är tom).
     """
-    period = check_period(period)
-    codes = resolve_districts(districts)
+    check_year(period)
+    resolve_districts(districts)  # a bad district is named before the store is read
     catalogue = load_catalogue()
-    # Sweden (area SE, real national statistics) is the second benchmark (issue 15).
-    with_national = with_sweden(
-        indicator_values(store, role, levels=("country", "municipality", "district")), catalogue
+    content = brief_content(
+        brief_values(store, role),
+        catalogue,
+        period=period,
+        districts=districts,
+        indicator=indicator,
     )
-    with_national = with_national[year_mask(with_national["period"])]
-    values = with_national[with_national["area_level"] != "country"].reset_index(drop=True)
-    years = sorted(values["period"].unique())
-    if period not in years:
-        have = f"tillgängliga år: {years[0]}–{years[-1]}" if years else "databasen är tom"
-        raise UserError(
-            f"Det finns inga indikatorvärden för {period} ({have}).",
-            message_en=f"There are no indicator values for {period}.",
-        )
-    previous = previous_year(period)
-    municipality = values.loc[values["area_level"] == "municipality", "area_code"].iloc[0]
-    names = dict(zip(values["area_code"], values["area_name"], strict=False))
-
-    names |= dict(zip(read_areas()["code"], read_areas()["name"], strict=True))
-    headline = headline_indicator(values, catalogue, period=period, indicator=indicator)
+    period, codes, names = content.period, content.districts, content.names
+    values, ind = content.values, content.headline
     demo = not has_real_data(store)
     made_on = made_on or date.today()
 
@@ -952,7 +601,6 @@ def build_brief(
     pdf.add_page()
     _title_block(pdf, period=period, made_on=made_on, names=[names[c] for c in codes], demo=demo)
 
-    ind = catalogue[headline]
     pdf.section_heading(f"Karta: {ind.name_sv}, {fmt_period(period)}", size=11)
     top = pdf.get_y()
     if has_boundaries():
@@ -970,13 +618,7 @@ def build_brief(
     pdf.set_y(top + 2)
     add_table(
         pdf,
-        _value_table_rows(
-            with_national,
-            ind,
-            period=period,
-            areas=[*codes, municipality, SWEDEN],
-            names={**names, SWEDEN: "Sverige"},
-        ),
+        content.value_rows,
         headings=[
             "Område",
             "Värde",
@@ -991,25 +633,6 @@ def build_brief(
         width=pdf.w - pdf.r_margin - table_x,
         align=["L", "R", "R", "R", "L", "L"],
     )
-    shown = with_national[
-        (with_national["indicator_id"] == ind.id)
-        & (with_national["period"] == period)
-        & with_national["area_code"].isin([*codes, municipality, SWEDEN])
-    ]
-    real = [
-        {**names, SWEDEN: "Sverige"}.get(c, c)
-        for c in shown.loc[~shown["synthetic"].astype(bool), "area_code"]
-    ]
-    data_line = (
-        "Data: alla värden i tabellen är syntetiska (demo)."
-        if not real
-        else f"Data: verkliga värden för {', '.join(real)}; "
-        + (
-            "övriga är syntetiska (demo)."
-            if len(real) < len(shown)
-            else "inga syntetiska värden i tabellen."
-        )
-    )
     pdf.set_x(table_x)
     pdf.ln(1.5)
     pdf.set_x(table_x)
@@ -1018,25 +641,17 @@ def build_brief(
         f"{DIRECTION_LABELS[ind.direction]['sv'].lower()}. "
         f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
         f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}. "
-        + data_line,
+        + content.data_line,
         size=6.5,
         color=MUTED_TEXT,
         width=pdf.w - pdf.r_margin - table_x,
     )
     pdf.set_y(max(pdf.get_y(), top + height) + 3)
 
-    changes = significant_changes(values, catalogue, period=period, previous=previous, areas=codes)
-    _changes_section(
-        pdf, changes, period=period, previous=previous, have_previous=previous in years
-    )
-    _since_meeting_section(pdf, store, role, values, catalogue, codes, names)
+    _changes_section(pdf, content)
+    _since_meeting_section(pdf, store, role, content, catalogue)
     pdf.ln(2)
-    _summary_section(
-        pdf,
-        verdict_summary(values, catalogue, period=period, areas=codes),
-        period=period,
-        names=names,
-    )
+    _summary_section(pdf, content)
     pdf.ln(2)
 
     for start in range(0, len(codes), SPINE_COLUMNS_PER_FIGURE):
@@ -1047,7 +662,7 @@ def build_brief(
             period=period,
             districts=group,
             names=names,
-            municipality_code=municipality,
+            municipality_code=content.municipality,
         )
         if start == 0:  # keep the heading and its explanation with the chart
             pdf.ensure_space(_figure_height(figure, pdf.content_width) + 18)
@@ -1068,16 +683,13 @@ def build_brief(
         pdf.ln(1)
     pdf.ln(1)
 
-    trend_ids = trend_indicators(
-        values, catalogue, period=period, headline=headline, changes=changes
-    )
     figure, notes = trend_figure(
         values,
         catalogue,
-        indicator_ids=trend_ids,
+        indicator_ids=content.trend_ids,
         districts=codes,
         names=names,
-        municipality_code=municipality,
+        municipality_code=content.municipality,
         period=period,
         interventions=read_interventions(store),
     )
@@ -1089,36 +701,28 @@ def build_brief(
             "Insatser (prickade linjer): " + "; ".join(notes) + ".", size=6.5, color=MUTED_TEXT
         )
     pdf.ln(1.5)
-    _trend_table(
-        pdf,
-        values,
-        catalogue,
-        period=period,
-        indicator_ids=trend_ids,
-        areas=[*codes, municipality],
-        names=names,
-    )
+    _trend_table(pdf, content)
     pdf.ln(3)
     if interventions_section(
         pdf, store, role=role, period=period, districts=codes, names=names, catalogue=catalogue
     ):
         pdf.ln(2)
-    add_boxed_text(
-        pdf,
-        "Metod",
-        _method_paragraphs(
-            catalogue,
-            values.loc[values["period"] == period, "indicator_id"].unique(),
-            demo=demo,
-            threshold=SUPPRESSION_THRESHOLD,
-            min_denominator=MIN_DENOMINATOR,
-        ),
+    demo_note = (
+        f"{DEMO_LABEL}: värdena är syntetiska (deterministiska, kalibrerade "
+        "mot offentliga totaler) och beskriver inte verkliga förhållanden."
     )
+    add_boxed_text(pdf, "Metod", [*content.method, *([demo_note] if demo else [])])
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
     return out
+
+
+def brief_values(store, role: str) -> pd.DataFrame:
+    """The published values the brief reads: Sweden, the municipality and the districts, as
+    ``role`` may see them (:func:`access.reads.indicator_values`)."""
+    return indicator_values(store, role, levels=("country", "municipality", "district"))
 
 
 def _figure_height(figure: Figure, width: float) -> float:
@@ -1144,15 +748,13 @@ def _title_block(
     pdf.ln(3)
 
 
-def _changes_section(
-    pdf: BriefPDF, changes: pd.DataFrame, *, period: str, previous: str, have_previous: bool
-) -> None:
-    pdf.section_heading(f"Vad har förändrats sedan {fmt_period(previous)}?", size=11)
-    if not have_previous:
-        pdf.paragraph(f"Det finns inga värden för {fmt_period(previous)} att jämföra med.")
-    elif changes.empty:
+def _changes_section(pdf: BriefPDF, content: BriefContent) -> None:
+    pdf.section_heading(f"Vad har förändrats sedan {fmt_period(content.previous)}?", size=11)
+    if not content.have_previous:
+        pdf.paragraph(f"Det finns inga värden för {fmt_period(content.previous)} att jämföra med.")
+    elif content.changes.empty:
         pdf.paragraph("Inga signifikanta förändringar sedan förra året för de valda områdena.")
-    for row in changes.itertuples(index=False):
+    for row in content.changes.itertuples(index=False):
         pdf.set_font(FONT_FAMILY, "B", 9)
         pdf.set_text_color(*((190, 40, 20) if row.worse else (30, 100, 170)))
         pdf.cell(5, 4.2, "▲" if row.change == "higher" else "▼")
@@ -1161,20 +763,14 @@ def _changes_section(
         pdf.multi_cell(0, 4.2, row.text, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(0.6)
     pdf.ln(1)
-    pdf.paragraph(
-        f"Urval: upp till {MAX_CHANGES} förändringar där årets och förra årets 95 %-"
-        "intervall inte överlappar, störst skillnad först. Procentuell förändring "
-        f"visas bara när båda åren bygger på minst {SUPPRESSION_THRESHOLD} händelser.",
-        size=6.5,
-        color=MUTED_TEXT,
-    )
+    pdf.paragraph(changes_note(), size=6.5, color=MUTED_TEXT)
 
 
 def _since_meeting_section(
-    pdf: BriefPDF, store, role: str, values: pd.DataFrame, catalogue, codes, names
+    pdf: BriefPDF, store, role: str, content: BriefContent, catalogue
 ) -> None:
     """ "Sedan rådets förra möte": new data since the last saved meeting date, the significant
-    changes and the verdicts against Umeå that turned in it (indicators.since_meeting)."""
+    changes and the verdicts against Umeå that turned in it (indicators.brief_content)."""
     past = [d for d in council_meetings(store) if d <= date.today().isoformat()]
     if not past:
         return
@@ -1184,47 +780,18 @@ def _since_meeting_section(
     if loaded.empty:
         pdf.paragraph("Inga nya data har lästs in sedan mötet.", size=8.5)
         return
-    files = sorted(set(loaded["file_name"]))
-    found = changes_since(values, catalogue, new_periods(loaded, values), areas=codes)
-    lines = [
-        f"Nya data: {', '.join(files[:6])}{' med flera' if len(files) > 6 else ''}.",
-        f"Signifikanta förändringar mot året före i de nya uppgifterna: {len(found['changes'])}.",
-    ]
-    for r in found["turned"].head(6).itertuples(index=False):
-        before = VERDICT_LABELS.get(r.verdict_before, {"sv": r.verdict_before})["sv"]
-        now = VERDICT_LABELS.get(r.verdict_now, {"sv": r.verdict_now})["sv"]
-        lines.append(
-            f"{names.get(r.area_code, r.area_name)}: {catalogue[r.indicator_id].name_sv} "
-            f"{r.period} – nu {now.lower()} (året före: {before.lower()})."
-        )
-    for line in lines:
+    for line in since_meeting_lines(
+        loaded, content.values, catalogue, districts=content.districts, names=content.names
+    ):
         pdf.paragraph(line, size=8.5)
 
 
-def _name_list(names: Sequence[str], *, limit: int = 6) -> str:
-    if not names:
-        return MISSING
-    more = f" … och {len(names) - limit} till" if len(names) > limit else ""
-    return ", ".join(names[:limit]) + more
-
-
-def _summary_section(
-    pdf: BriefPDF, summary: pd.DataFrame, *, period: str, names: dict[str, str]
-) -> None:
+def _summary_section(pdf: BriefPDF, content: BriefContent) -> None:
     pdf.section_heading(
-        f"Läget i korthet, {fmt_period(period)}: jämfört med {PLACE.name_municipality}", size=11
+        f"Läget i korthet, {fmt_period(content.period)}: jämfört med {PLACE.name_municipality}",
+        size=11,
     )
-    rows = [
-        [
-            names.get(r.area_code, r.area_code),
-            str(r.worse),
-            str(r.better),
-            str(r.similar),
-            str(r.hidden),
-            _name_list(r.worse_names),
-        ]
-        for r in summary.itertuples(index=False)
-    ]
+    rows = content.summary_rows
     add_table(
         pdf,
         rows,
@@ -1254,34 +821,14 @@ def _summary_section(
     )
 
 
-def _trend_table(
-    pdf: BriefPDF,
-    values: pd.DataFrame,
-    catalogue: dict[str, Indicator],
-    *,
-    period: str,
-    indicator_ids: Sequence[str],
-    areas: Sequence[str],
-    names: dict[str, str],
-) -> None:
-    codes = trend_codes(values, catalogue, period=period, indicator_ids=indicator_ids, areas=areas)
-    lookup = codes.set_index(["indicator_id", "area_code"])["trend"].to_dict()
-    rows = [
-        [
-            names.get(a, a),
-            *[
-                trend_word(lookup.get((i, a), "cannot_calculate"), catalogue[i].direction)
-                for i in indicator_ids
-            ],
-        ]
-        for a in areas
-    ]
-    headings = [
-        "Trend, fem senaste åren",
-        *[textwrap.shorten(catalogue[i].name_sv, 40, placeholder="…") for i in indicator_ids],
-    ]
+def _trend_table(pdf: BriefPDF, content: BriefContent) -> None:
+    rows, headings = content.trend_rows, content.trend_headings
     pdf.ensure_space(16 + 5 * len(rows))
     pdf.section_heading("Trend per område (Fingertips trendmarkör)", size=9.5, space_after=1)
     add_table(
-        pdf, rows, headings=headings, col_widths=[1.3, *[1.0] * len(indicator_ids)], font_size=6.5
+        pdf,
+        rows,
+        headings=headings,
+        col_widths=[1.3, *[1.0] * len(content.trend_ids)],
+        font_size=6.5,
     )

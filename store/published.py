@@ -49,6 +49,23 @@ VALUE_COLUMNS = [
     "phi",
     "kind",
 ]
+#: Columns of a published composite row (:func:`indicators.composite.composite_uncertainty`
+#: per district, period and role), in the order readers get them.
+COMPOSITE_COLUMNS = [
+    "period",
+    "role",
+    "area_code",
+    "score",
+    "rank",
+    "rank_median",
+    "rank_lower",
+    "rank_upper",
+    "status",
+    "label_sv",
+    "label_en",
+    "n_indicators",
+    "n_suppressed",
+]
 _POINTER = "published_version"
 _VALUES_VERSION = "values_version"
 #: A version still "building" after this long is taken as abandoned (its process died).
@@ -237,6 +254,49 @@ def _copy(conn: sa.Connection, part: pd.DataFrame) -> None:
             copy.write(buffer.getvalue())
 
 
+def write_composites(store: Store, version: int, frame: pd.DataFrame) -> int:
+    """Write the composite rows (:data:`COMPOSITE_COLUMNS`) of ``version`` (still building).
+
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> v = begin_version(s, source_version=0)
+    >>> write_composites(s, v, pd.DataFrame(columns=COMPOSITE_COLUMNS))
+    0
+    """
+    if frame.empty:
+        return 0
+    rows = frame[COMPOSITE_COLUMNS].astype(object).where(frame[COMPOSITE_COLUMNS].notna(), None)
+    records = [
+        {"version": version, "seq": i, **dict(zip(COMPOSITE_COLUMNS, row, strict=True))}
+        for i, row in enumerate(rows.itertuples(index=False, name=None))
+    ]
+    with store.engine.begin() as conn:
+        conn.execute(schema.published_composite.insert(), records)
+    return len(records)
+
+
+def read_composites(store: Store, *, periods=None) -> pd.DataFrame:
+    """Composite rows of the current published version (:data:`COMPOSITE_COLUMNS`), in the
+    order they were written (period, role, rank); chosen in one SELECT like
+    :func:`read_values`.
+
+    >>> s = Store("sqlite://"); s.migrate(); read_composites(s).empty
+    True
+    """
+    pc, t = schema.published_composite, schema.setting
+    pointer = sa.select(sa.cast(t.c.value, sa.Integer)).where(t.c.key == _POINTER).scalar_subquery()
+    q = sa.select(*[pc.c[c] for c in COMPOSITE_COLUMNS]).where(pc.c.version == pointer)
+    if periods is not None:
+        q = q.where(pc.c.period.in_([p for p in periods if isinstance(p, str) and "\x00" not in p]))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.order_by(pc.c.seq)).all()
+    frame = pd.DataFrame(rows, columns=COMPOSITE_COLUMNS)
+    for column in ("score", "rank", "rank_median", "rank_lower", "rank_upper"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    for column in ("n_indicators", "n_suppressed"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
 def publish_version(store: Store, version: int, *, note: str = "") -> bool:
     """Make ``version`` current in one transaction, unless a version computed from newer
     observations is current already (a slow rebuild never replaces a newer one). Returns
@@ -271,9 +331,8 @@ def abandon_version(store: Store, version: int, *, note: str) -> None:
     """Mark a rebuild that failed; its rows are deleted, readers keep the current version."""
     v = schema.published_version
     with store.engine.begin() as conn:
-        conn.execute(
-            schema.published_value.delete().where(schema.published_value.c.version == version)
-        )
+        for table in (schema.published_value, schema.published_composite):
+            conn.execute(table.delete().where(table.c.version == version))
         conn.execute(
             v.update()
             .where(v.c.version == version)
@@ -309,6 +368,8 @@ def _collect_garbage(store: Store) -> None:
         gone = [*old, *dead]
         if gone:
             conn.execute(pv.delete().where(pv.c.version.in_(gone)))
+            pc = schema.published_composite
+            conn.execute(pc.delete().where(pc.c.version.in_(gone)))
             conn.execute(v.update().where(v.c.version.in_(gone)).values(status="deleted", rows=0))
 
 

@@ -204,3 +204,31 @@ sa.Index(
     published_value.c.area_level,
     published_value.c.seq,
 )
+
+# Composite indices per district and period (issue 17), computed with the values of a version.
+published_composite = sa.Table(
+    "published_composite",
+    metadata,
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("period", sa.String(16), nullable=False),
+    # "risk" | "protective": two indices, never netted (docs/methods.md §1.7)
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("area_code", sa.String(64), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("rank", sa.Float),
+    sa.Column("rank_median", sa.Float),
+    sa.Column("rank_lower", sa.Float),
+    sa.Column("rank_upper", sa.Float),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("label_sv", sa.String(200)),
+    sa.Column("label_en", sa.String(200)),
+    sa.Column("n_indicators", sa.Integer),
+    sa.Column("n_suppressed", sa.Integer),
+)
+sa.Index(
+    "ix_published_composite_key",
+    published_composite.c.version,
+    published_composite.c.period,
+    published_composite.c.seq,
+)

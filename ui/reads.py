@@ -15,16 +15,16 @@ import streamlit as st
 from access.app import freshness, has_real_data, open_store
 from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
+from access.reads import composite_ranks as read_composite_ranks
 from access.reads import indicator_values, shipped_public_data
 from access.reads import provenance as read_provenance
 from access.reads import values_version as published_version
-from catalogue import load_catalogue
+from catalogue import Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import fmt_int
 from common.personal_numbers import mask
 from common.settings import database_url
 from geo.areas import read_areas
-from indicators.composite_view import district_composites
 from indicators.national import with_sweden
 from ui.i18n import lang, t
 
@@ -105,15 +105,10 @@ def values_with_sweden() -> pd.DataFrame:
     return with_sweden(values(levels=("country", "municipality", "district")), catalogue())
 
 
-@st.cache_data(show_spinner=False)
-def catalogue_frame() -> pd.DataFrame:
-    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index(
-        "id", drop=False
-    )
-
-
 @st.cache_resource(show_spinner=False)
-def catalogue():
+def catalogue() -> dict[str, Indicator]:
+    """The indicator catalogue: id → :class:`catalogue.Indicator`, the one shape indicator
+    metadata travels in (a table of it is made only where a table is shown)."""
     return load_catalogue()
 
 
@@ -174,8 +169,9 @@ def interventions(districts: list[str]) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _composite(version: int, url: str, period: str) -> pd.DataFrame:
-    # District composites are public (district level), so the least role's values suffice.
-    return district_composites(all_values(version, url, "publik"), catalogue(), period=period)
+    # Read, never computed on a rerun: published with the values of ``version`` (issue 17).
+    # District composites are public (district level), so the least role reads them.
+    return read_composite_ranks(store_at(url), "publik", period)
 
 
 def composite_ranks(period: str) -> pd.DataFrame:

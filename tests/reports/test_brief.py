@@ -24,20 +24,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+import indicators.brief_content
 import reports.__main__ as reports_cli
 import reports.brief
 import reports.pdf
 from catalogue import load_catalogue
 from common.errors import UserError
 from geo.areas import read_areas
+from indicators.brief_content import MAX_DISTRICTS, brief_changes, verdict_summary
 from reports.__main__ import main as cli_main
-from reports.brief import (
-    MAX_DISTRICTS,
-    TITLE,
-    build_brief,
-    significant_changes,
-    verdict_summary,
-)
+from reports.brief import TITLE, build_brief
 from reports.pdf import DEMO_LABEL
 from store import Store
 from store.areas import sync_areas
@@ -288,9 +284,7 @@ def _pair(
 def test_a_change_is_listed_exactly_when_the_intervals_do_not_overlap(bounds):
     lo0, hi0, lo1, hi1 = bounds[0], bounds[0] + bounds[1], bounds[2], bounds[2] + bounds[3]
     frame = _pair(((lo0 + hi0) / 2, lo0, hi0), ((lo1 + hi1) / 2, lo1, hi1))
-    listed = significant_changes(
-        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
-    )
+    listed = brief_changes(frame, load_catalogue(), period="2025", districts=["d-x"])
     assert len(listed) == int(lo1 > hi0 or hi1 < lo0)
     if len(listed):
         assert listed["change"].iloc[0] == ("higher" if lo1 > hi0 else "lower")
@@ -299,9 +293,7 @@ def test_a_change_is_listed_exactly_when_the_intervals_do_not_overlap(bounds):
 
 def test_no_percentage_change_from_counts_below_five():
     frame = _pair((0.5, 0.1, 1.2), (9.0, 6.0, 13.0), numerators=(2.0, 36.0))
-    row = significant_changes(
-        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
-    ).iloc[0]
+    row = brief_changes(frame, load_catalogue(), period="2025", districts=["d-x"]).iloc[0]
     assert np.isnan(row["relative_change"])
     assert "%" not in row["text"]
     assert "högre än förra året (sämre)" in row["text"]
@@ -314,9 +306,7 @@ def test_protective_indicator_going_down_is_worse():
         numerators=(320.0, 240.0),
         indicator="upplevd_trygghet",
     )
-    row = significant_changes(
-        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
-    ).iloc[0]
+    row = brief_changes(frame, load_catalogue(), period="2025", districts=["d-x"]).iloc[0]
     assert row["text"].startswith("X – Upplevd trygghet: lägre än förra året (sämre). 80,0")
     assert row["relative_change"] == pytest.approx(-0.25)
 
@@ -325,15 +315,13 @@ def test_suppressed_rows_never_count_as_change_and_show_as_hidden_in_summary():
     frame = _pair((5.0, 3.1, 7.7), (np.nan, np.nan, np.nan)).assign(
         suppressed=[False, True], verdict=["similar", None]
     )
-    assert significant_changes(
-        frame, load_catalogue(), period="2025", previous="2024", areas=["d-x"]
-    ).empty
+    assert brief_changes(frame, load_catalogue(), period="2025", districts=["d-x"]).empty
     summary = verdict_summary(frame, load_catalogue(), period="2025", areas=["d-x"])
     assert summary[["worse", "better", "similar", "hidden"]].iloc[0].tolist() == [0, 0, 0, 1]
 
 
 def test_docstring_examples_run():
-    for module in (reports.pdf, reports.brief, reports_cli):
+    for module in (reports.pdf, reports.brief, reports_cli, indicators.brief_content):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
 

@@ -5,21 +5,34 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from access import reads
+from catalogue import load_catalogue
+from indicators.composite_view import district_composites
 from indicators.engine import compute_frame
-from indicators.publish import ensure_current, published_values, rebuild
+from indicators.publish import (
+    composites,
+    ensure_current,
+    published_composites,
+    published_values,
+    rebuild,
+)
+from store import schema
 from store.areas import read_area_table, sync_areas
 from store.observations import read_observations, reset_data, rollback_batch, write_observations
 from store.published import (
+    abandon_version,
     begin_version,
     current_version,
     publish_version,
+    read_composites,
     read_values,
     status,
     values_version,
+    write_composites,
     write_rows,
 )
 
@@ -214,3 +227,73 @@ def test_published_rows_never_show_a_small_count(tmp_path_factory, counts, rolle
     shown = shown[~shown["suppressed"]]
     assert not ((shown["numerator"] > 0) & (shown["numerator"] < 5)).any()
     store.dispose()
+
+
+def test_rebuild_publishes_the_composites_of_its_values(any_store):
+    """The composite indices are computed once, at the rebuild, from the values published
+    with them, and read back as they were computed (issue 17)."""
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    load(any_store, {"d-a": 20, "d-b": 60, "d-c": 45}, checksum="c2", period="2023")
+    rebuild(any_store)
+    values = read_values(any_store)
+    for period in ("2023", "2024"):
+        expected = district_composites(values, load_catalogue(), period=period)
+        stored = reads.composite_ranks(any_store, "publik", period)
+        assert len(stored) == len(expected) == 3  # three districts, one risk index
+        pd.testing.assert_frame_equal(
+            stored[expected.columns].reset_index(drop=True),
+            expected.reset_index(drop=True),
+            check_dtype=False,
+        )
+    assert reads.composite_ranks(any_store, "publik", "1999").empty
+
+
+def test_composites_follow_the_version_and_are_gone_with_a_failed_rebuild(any_store, monkeypatch):
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    before = published_composites(any_store, period="2024")
+    load(any_store, {"d-a": 90, "d-b": 40, "d-c": 10}, checksum="c2")
+    version = begin_version(any_store, source_version=values_version(any_store))
+    write_composites(
+        any_store, version, composites(compute_frame(read_observations(any_store), AREAS))
+    )
+    # Not yet published: readers still get the old version's composites.
+    pd.testing.assert_frame_equal(read_composites(any_store, periods=["2024"]), before)
+    abandon_version(any_store, version, note="test")
+    with any_store.engine.connect() as conn:
+        left = conn.execute(
+            sa.select(sa.func.count()).where(schema.published_composite.c.version == version)
+        ).scalar()
+    assert left == 0
+    after = rebuild(any_store)
+    ranks = reads.composite_ranks(any_store, "publik", "2024")
+    assert after.current and ranks.set_index("area_code")["rank"].to_dict() == {
+        "d-a": 1.0,
+        "d-b": 2.0,
+        "d-c": 3.0,
+    }
+
+
+def test_a_store_published_before_the_composites_is_rebuilt_once_with_them(any_store):
+    """Migration 0006 marks an already published store as behind, so its first reader
+    rebuilds it once, composites included, instead of serving ranks that do not exist."""
+    from alembic import command
+
+    from store.db import _alembic_config
+
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    cfg = _alembic_config()
+    with any_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    with any_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    state = status(any_store)
+    assert state["values_version"] == state["source_version"] + 1
+    assert read_composites(any_store).empty  # the old version has none
+    ranks = reads.composite_ranks(any_store, "publik", "2024")  # the reader rebuilds once
+    assert sorted(ranks["area_code"]) == ["d-a", "d-b", "d-c"]
+    state = status(any_store)
+    assert state["values_version"] == state["source_version"]
