@@ -550,17 +550,14 @@ def test_every_file_export_passes_the_audit(demo_case, fmt, tmp_path):
 
 @pytest.mark.parametrize("role", ["publik", "rad"])
 def test_what_pages_and_the_council_brief_read_passes_the_audit(demo_case, role):
-    # Pages (Swedish and English alike) and the brief read through access.reads.indicator_values;
-    # the brief takes the yearly rows of Sweden, the municipality and the districts
-    # (reports/brief.py), Sweden's rows included in what is audited.
+    # Pages (Swedish and English alike) read through access.reads.indicator_values, the brief
+    # through reports.brief.brief_values (Sweden, the municipality and the districts); Sweden's
+    # rows are included in what is audited.
     from access.reads import indicator_values
+    from reports.brief import brief_values
 
     store = demo_case[0]
-    page_values = indicator_values(store, role)
-    brief_values = indicator_values(store, role, levels=("country", "municipality", "district"))
-    brief_values = brief_values[brief_values["period"].str.fullmatch(r"\d{4}")]
-
-    for frame in (page_values, brief_values):
+    for frame in (indicator_values(store, role), brief_values(store, role)):
         assert (frame["area_code"] == "SE").any()
         result = audit_output(frame, demo_case)
         assert len(result) > 50 and not result["pinned"].any()
@@ -586,8 +583,7 @@ def test_the_tables_pages_show_in_swedish_and_english_pass_the_audit(demo_case, 
         shown_parts = []
         for ind_id, rows in values.groupby("indicator_id", sort=True):
             rows = rows.reset_index(drop=True)
-            ind = pd.Series(catalogue[ind_id].model_dump())
-            table = display_table(rows, ind)
+            table = display_table(rows, catalogue[ind_id])
             note = table["Anmärkning" if language == "sv" else "Note"]
             numerator = table["Täljare" if language == "sv" else "Numerator"]
             hidden = note.eq(PROTECTED if language == "sv" else PROTECTED_EN).to_numpy()
