@@ -30,8 +30,8 @@ from common.settings import database_url
 from indicators.evaluation import METHODS, summary_table
 from ui.charts import OKABE_ITO
 from ui.downloads import audit_export
-from ui.i18n import escape_markdown, lang, t
-from ui.reads import areas, catalogue_frame, data_version, session_role, store, store_at, user_name
+from ui.i18n import escape_markdown, indicator_name, lang, t
+from ui.reads import areas, catalogue, data_version, session_role, store, store_at, user_name
 
 _COLUMNS_SV = {
     "id": "Id",
@@ -70,11 +70,12 @@ def _district_names() -> dict[str, str]:
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The register for display: names instead of codes, columns in the session's language."""
     names = _district_names()
-    cat = catalogue_frame()
-    label = "name_en" if lang() == "en" else "name_sv"
+    cat = catalogue()
     shown = frame.assign(
         district_names=frame["districts"].map(lambda ds: ", ".join(names.get(d, d) for d in ds)),
-        target_names=frame["targets"].map(lambda ids: ", ".join(cat[label].get(i, i) for i in ids)),
+        target_names=frame["targets"].map(
+            lambda ids: ", ".join(indicator_name(cat[i]) if i in cat else i for i in ids)
+        ),
     )
     shown["end_date"] = shown["end_date"].map(lambda d: "" if d is None or pd.isna(d) else d)
     mapping = _COLUMNS_EN if lang() == "en" else _COLUMNS_SV
@@ -85,8 +86,7 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
     """Fields of one intervention; returns them when the form is submitted."""
     names = _district_names()
     districts = areas().query("level == 'district'")["code"].tolist()
-    cat = catalogue_frame()
-    label = "name_en" if lang() == "en" else "name_sv"
+    cat = catalogue()
     with st.form(key):
         name = st.text_input(t("Namn", "Name"), value="" if current is None else current["name"])
         chosen = st.multiselect(
@@ -102,9 +102,9 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
         )
         targets = st.multiselect(
             t("Målindikatorer", "Target indicators"),
-            list(cat.index),
-            default=[] if current is None else [i for i in current["targets"] if i in cat.index],
-            format_func=lambda i: cat[label].get(i, i),
+            list(cat),
+            default=[] if current is None else [i for i in current["targets"] if i in cat],
+            format_func=lambda i: indicator_name(cat[i]),
         )
         unit = st.text_input(
             t("Ansvarig enhet", "Responsible unit"),
