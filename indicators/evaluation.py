@@ -33,8 +33,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import WLS
+from statsmodels.tools.tools import add_constant
 
 from common.errors import UserError
 
@@ -489,7 +492,7 @@ def _its(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
     lags = max(1, int(math.floor(4 * (len(y) / 100) ** (2 / 9))))
 
     def fit(exog: np.ndarray):
-        model = sm.GLM(y, exog, family=sm.families.Poisson(), offset=offset)
+        model = GLM(y, exog, family=families.Poisson(), offset=offset)
         quasi = model.fit(scale="X2")
         # Newey–West, small-sample corrected; the larger of the two covariances is used so
         # neither overdispersion nor autocorrelation is ignored.
@@ -640,7 +643,7 @@ def _did(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
     t_pre = prep["time"][~post]
     pre_trend = np.nan
     if len(pre_gap) >= 3:
-        fit = sm.WLS(pre_gap, sm.add_constant(t_pre - t_pre.mean()), weights=pre_w).fit()
+        fit = WLS(pre_gap, add_constant(t_pre - t_pre.mean()), weights=pre_w).fit()
         pre_trend = float(fit.pvalues[1])
     comparison_rate = yc / nc
     m_pre = np.sum(w[~post] * np.log((y[~post] + 0.5) / n[~post] / comparison_rate[~post]))

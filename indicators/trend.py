@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from common.errors import UserError
 from common.settings import SUPPRESSION_THRESHOLD
@@ -261,10 +262,10 @@ def _trend_frame(trend, reason, chi2, slope, index) -> pd.DataFrame:
 def _fit_glm(counts: np.ndarray, denominators: np.ndarray, exog: np.ndarray, kind: str):
     """Poisson (log offset) or binomial GLM; refit with Pearson χ²/df scale if overdispersed."""
     if kind == "rate":
-        model = sm.GLM(counts, exog, family=sm.families.Poisson(), offset=np.log(denominators))
+        model = GLM(counts, exog, family=families.Poisson(), offset=np.log(denominators))
     else:
         endog = np.column_stack([counts, denominators - counts])
-        model = sm.GLM(endog, exog, family=sm.families.Binomial())
+        model = GLM(endog, exog, family=families.Binomial())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = model.fit()
