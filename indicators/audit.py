@@ -987,7 +987,7 @@ def _told(
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """:func:`reason_constraints` of the hidden rows' reasons, or (None, None) when no text
     says anything (the one symbol): then no row needs a bound of its own."""
-    texts = pd.unique(reasons[hidden].dropna())
+    texts = pd.unique(reasons.to_numpy(dtype=object)[hidden])
     told, not_small = reason_constraints(list(texts), min_denominator=min_denominator)
     if not (np.isfinite(told).any() or not_small.any()):
         return None, None
