@@ -48,12 +48,10 @@ test: setup .venv/.dev-stamp system-deps node_modules/axe-core/axe.min.js
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-logo
-	$(PY) -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
 	# every runnable example in the application packages' docstrings (pages/ are scripts)
 	$(PY) -m pytest -p no:cacheprovider -q --doctest-modules --ignore=store/migrations \
 		common geo catalogue store sources indicators access reports ui
-	# the importer's tests once more against a real PostgreSQL server
-	UVTS_SOURCES_TEST_DB=postgresql $(PY) -m pytest -p no:cacheprovider -q tests/sources
 
 bench: setup .venv/.dev-stamp
 	$(PY) -m benchmarks

@@ -135,11 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     frame = published_values(
         store, indicator_ids=args.indicator, levels=("municipality", "district", "stadsdel")
     )
-    one = (
-        catalogue[args.indicator[0]].model_dump()
-        if args.indicator and len(args.indicator) == 1
-        else None
-    )
+    one = catalogue[args.indicator[0]] if args.indicator and len(args.indicator) == 1 else None
     if args.format == "csv":
         data = export.to_csv_bytes(frame, indicator=one)
     elif args.format == "csv-plain":

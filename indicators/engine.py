@@ -32,7 +32,7 @@ from catalogue import INPUTS, Indicator, load_catalogue
 from common.periods import year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.disclosure import HIDDEN_COLUMNS, suppress
-from indicators.inputs import indicator_inputs
+from indicators.inputs import indicator_inputs, joint_codes
 from indicators.rollup import (
     pool_years,
     roll_up_periods,
@@ -147,24 +147,42 @@ def gather_inputs(
             continue
         # Synthetic if any measure the value is made from is (e.g. ej_behoriga_gymnasiet is
         # read from behoriga_yrkesprogram); a value from real measures only is real.
-        flags = subset.groupby(["area_code", "period"], sort=False, observed=True)[
-            "synthetic"
-        ].max()
-        at = flags.index.get_indexer(
-            pd.MultiIndex.from_arrays([inputs["area_code"], inputs["period"]])
-        )
-        known = flags.to_numpy(dtype=bool)
-        inputs = inputs.assign(
-            indicator_id=ind_id,
-            synthetic=np.where(at >= 0, known[np.maximum(at, 0)] if len(known) else True, True),
-        )
+        inputs = inputs.assign(indicator_id=ind_id, synthetic=_synthetic_flags(inputs, subset))
         if getattr(ind, "sum_squares_measure", None):
             inputs = with_sum_squares(inputs, ind, observations)
         extra = ["sum_squares"] if "sum_squares" in inputs.columns else []
         parts.append(inputs[[*columns, *extra]])
     if not parts:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    # The indicator id as a categorical (sorted ids): 1,65 M repeated strings otherwise.
+    ids = sorted({part["indicator_id"].iloc[0] for part in parts})
+    codes = np.repeat(
+        [ids.index(p["indicator_id"].iloc[0]) for p in parts], [len(p) for p in parts]
+    )
+    out["indicator_id"] = pd.Categorical.from_codes(codes, categories=pd.Index(ids, dtype=object))
+    return out
+
+
+def _synthetic_flags(inputs: pd.DataFrame, subset: pd.DataFrame) -> np.ndarray:
+    """Per input row: is any stored row of its area and period (among ``subset``) synthetic?
+    True where there is none. Integer keys, one ``np.bincount``."""
+    area_in, area_obs = joint_codes(inputs["area_code"], subset["area_code"])
+    period_in, period_obs = joint_codes(inputs["period"], subset["period"])
+    n_periods = int(max(period_in.max(initial=-1), period_obs.max(initial=-1))) + 1
+    key_obs = area_obs * n_periods + period_obs
+    key_in = area_in * n_periods + period_in
+    n_keys = int(max(key_obs.max(initial=-1), key_in.max(initial=-1))) + 1
+    ok_obs, ok_in = (area_obs >= 0) & (period_obs >= 0), (area_in >= 0) & (period_in >= 0)
+    stored = np.bincount(key_obs[ok_obs], minlength=n_keys) > 0
+    synthetic = (
+        np.bincount(key_obs[ok_obs & subset["synthetic"].to_numpy(bool)], minlength=n_keys) > 0
+    )
+    out = np.ones(len(inputs), dtype=bool)
+    found = ok_in.copy()
+    found[ok_in] = stored[key_in[ok_in]]
+    out[found] = synthetic[key_in[found]]
+    return out
 
 
 # --- 2. roll-ups ---------------------------------------------------------------------------------
@@ -203,55 +221,58 @@ class _Codes:
         return (indicator.astype(np.int64) * n_a + area) * n_p + period
 
 
-def _sum_by_key(key: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Grouped sums (NaN if no part known) of the number columns, ``synthetic`` any."""
-    grouped = pd.DataFrame(columns).groupby(key, sort=True)
-    numbers = [c for c in columns if c != "synthetic"]
-    sums = grouped[numbers].sum(min_count=1)
-    sums["synthetic"] = grouped["synthetic"].max()
-    return sums
+class _Groups:
+    """Group numbers of integer keys: the keys themselves when the key space is small enough
+    for dense arrays (one ``np.bincount`` per reduction), else their sorted distinct values."""
+
+    def __init__(self, key: np.ndarray, n_keys: int) -> None:
+        self.dense = n_keys <= 4 * len(key) + 1024
+        if self.dense:
+            self.keys, self.group, self.n = None, key, n_keys
+        else:
+            self.keys, self.group = np.unique(key, return_inverse=True)
+            self.n = len(self.keys)
+
+    def key_of(self, groups: np.ndarray) -> np.ndarray:
+        return groups if self.dense else self.keys[groups]
+
+    def count(self, where: np.ndarray | None = None) -> np.ndarray:
+        group = self.group if where is None else self.group[where]
+        return np.bincount(group, minlength=self.n)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of the known values per group, NaN where none is known (``min_count=1``)."""
+        known = ~np.isnan(values)
+        total = np.bincount(self.group[known], weights=values[known], minlength=self.n)
+        return np.where(self.count(known) > 0, total, np.nan)
 
 
-def _append_new(
-    frame: pd.DataFrame, sums: pd.DataFrame, codes: _Codes, have: np.ndarray
-) -> pd.DataFrame:
-    """Rows of ``sums`` (indexed by key) whose key is not in ``have``, appended."""
-    sums = sums[~np.isin(sums.index.to_numpy(), have)]
-    key = sums.index.to_numpy()
-    n_a, n_p = len(codes.areas), len(codes.periods)
-    frame = frame.assign(
-        indicator_id=codes.column("indicator_id", codes.indicator),
-        area_code=codes.column("area_code", codes.area),
-        period=codes.column("period", codes.period),
-    )
-    new = pd.DataFrame(
-        {
-            "indicator_id": codes.column("indicator_id", key // (n_a * n_p)),
-            "area_code": codes.column("area_code", (key // n_p) % n_a),
-            "period": codes.column("period", key % n_p),
-            **{c: sums[c].to_numpy(float) for c in sums.columns if c != "synthetic"},
-            "synthetic": sums["synthetic"].to_numpy(bool),
-        }
-    )
-    return pd.concat([frame, new], ignore_index=True)
+def _position(keys: np.ndarray, wanted: np.ndarray, n_keys: int) -> np.ndarray:
+    """Position of each ``wanted`` key in ``keys`` (unique), -1 if absent."""
+    if n_keys <= 4 * len(keys) + 1024:
+        at = np.full(n_keys, -1, dtype=np.int64)
+        at[keys] = np.arange(len(keys))
+        return at[wanted]
+    return pd.Index(keys).get_indexer(wanted)
 
 
 def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFrame:
     """Add rows for every ancestor area as the sum of its descendants' rows, marked if partial
     (the rules of :func:`indicators.rollup.roll_up_areas`, on integer codes).
 
-    Ancestors are followed level by level on a parent array, each level one grouped sum;
-    stored rows win over sums. A computed row is ``partial`` when a direct child of its area
-    has no row for that indicator and period, or a partial one.
+    Ancestors are followed level by level on a parent array; all (row, ancestor) pairs are
+    then summed at once with ``np.bincount`` on the integer key (no pandas group-by); stored
+    rows win over sums. A computed row is ``partial`` when a direct child of its area has no
+    row for that indicator and period, or a partial one.
     """
     frame = frame.assign(partial=False)
     if frame.empty:
         return frame
     codes = _Codes(frame, area_table)
+    n_a, n_p = len(codes.areas), len(codes.periods)
+    n_keys = len(codes.indicators) * n_a * n_p
     own_key = codes.key(codes.indicator, codes.area, codes.period)
     numbers = [c for c in ("numerator", "denominator", "sum_squares") if c in frame.columns]
-    values = {c: frame[c].to_numpy(float) for c in numbers}
-    values["synthetic"] = frame["synthetic"].to_numpy(bool)
     keys, rows = [], []
     ancestor = codes.parent[codes.area]
     while True:
@@ -264,32 +285,56 @@ def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFram
     if not keys:
         return frame
     rows_all = np.concatenate(rows)
-    sums = _sum_by_key(np.concatenate(keys), {c: v[rows_all] for c, v in values.items()})
-    out = _append_new(frame, sums, codes, own_key)
-    out["partial"] = _partial(out, codes, n_stored=len(frame))
+    groups = _Groups(np.concatenate(keys), n_keys)
+    reached = groups.count() > 0
+    stored = np.zeros(groups.n, dtype=bool)
+    at = (
+        _position(groups.key_of(np.arange(groups.n)), own_key, n_keys)
+        if not groups.dense
+        else own_key
+    )
+    stored[at[at >= 0]] = True
+    new = np.flatnonzero(reached & ~stored)  # groups (sorted keys) that become rows
+    key = groups.key_of(new)
+    synthetic = groups.count(frame["synthetic"].to_numpy(bool)[rows_all]) > 0
+    frame = frame.assign(
+        indicator_id=codes.column("indicator_id", codes.indicator),
+        area_code=codes.column("area_code", codes.area),
+        period=codes.column("period", codes.period),
+    )
+    added = pd.DataFrame(
+        {
+            "indicator_id": codes.column("indicator_id", key // (n_a * n_p)),
+            "area_code": codes.column("area_code", (key // n_p) % n_a),
+            "period": codes.column("period", key % n_p),
+            **{c: groups.sum(frame[c].to_numpy(float)[rows_all])[new] for c in numbers},
+            "synthetic": synthetic[new],
+        }
+    )
+    out = pd.concat([frame, added], ignore_index=True)
+    out["partial"] = _partial(np.concatenate([own_key, key]), codes, n_stored=len(frame))
     return out
 
 
-def _partial(out: pd.DataFrame, codes: _Codes, *, n_stored: int) -> np.ndarray:
-    """Partial flags of the computed rows, bottom-up over the (shallow) area tree."""
-    area = _index_of(out["area_code"], pd.Index(codes.areas))
-    ind = _index_of(out["indicator_id"], pd.Index(codes.indicators))
-    per = _index_of(out["period"], pd.Index(codes.periods))
-    key = codes.key(ind, area, per)
+def _partial(key: np.ndarray, codes: _Codes, *, n_stored: int) -> np.ndarray:
+    """Partial flags of the computed rows (keys after the first ``n_stored``), bottom-up over
+    the (shallow) area tree: a computed row is partial when fewer of its area's direct
+    children have a row than the area has children, or when one of those rows is partial."""
+    n_a, n_p = len(codes.areas), len(codes.periods)
+    n_keys = len(codes.indicators) * n_a * n_p
+    area = (key // n_p) % n_a
     parent = codes.parent[area]
-    has_parent = parent >= 0
-    parent_key = codes.key(ind[has_parent], parent[has_parent], per[has_parent])
-    n_children = np.bincount(codes.parent[codes.parent >= 0], minlength=len(codes.areas))
-    present = pd.Series(parent_key).value_counts()
-    computed = np.arange(len(out)) >= n_stored
-    partial = np.zeros(len(out), dtype=bool)
-    counted = present.reindex(key[computed]).fillna(0).to_numpy()
-    partial[computed] = counted < n_children[area[computed]]
+    has_parent = np.flatnonzero(parent >= 0)
+    parent_key = key[has_parent] - (area[has_parent] - parent[has_parent]) * n_p
+    parent_row = _position(key, parent_key, n_keys)  # -1: the parent has no row
+    child, parent_row = has_parent[parent_row >= 0], parent_row[parent_row >= 0]
+    n_children = np.bincount(codes.parent[codes.parent >= 0], minlength=n_a)
+    computed = np.arange(len(key)) >= n_stored
+    present = np.bincount(parent_row, minlength=len(key))
+    partial = computed & (present < n_children[area])
     for _ in range(8):  # the tree is 2-3 levels deep: a partial child makes its parent partial
-        child_partial = pd.Series(partial[has_parent]).groupby(parent_key).max()
-        inherited = child_partial.reindex(key[computed]).fillna(False).to_numpy(bool)
-        updated = partial.copy()
-        updated[computed] |= inherited
+        inherited = np.bincount(parent_row[partial[child]], minlength=len(key)) > 0
+        updated = partial | (inherited & computed)
         if (updated == partial).all():
             break
         partial = updated
@@ -449,32 +494,54 @@ def _benchmark_partial(f: pd.DataFrame, municipality: str) -> np.ndarray:
     return flags[key] if len(f) else np.zeros(0, dtype=bool)
 
 
+def _codes_of(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and their labels: a categorical's own codes (no string is touched),
+    otherwise a sorted factorisation."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
+    codes, labels = pd.factorize(column, sort=True)
+    return codes.astype(np.int64), pd.Index(labels)
+
+
 def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
     """Recent-trend code per row (yearly series only; other periods get 'cannot_calculate').
 
-    Per kind one matrix (series × years) per input, filled by index; the marker belongs to
-    the latest point of each series.
+    Per kind one matrix (series × years) per input, filled by index from integer codes;
+    the marker belongs to the latest point of each series.
     """
     out = np.full(len(f), "cannot_calculate", dtype=object)
-    period = f["period"].astype("str")
-    # Pools ("2022–2024") have no trend.
-    is_year = (_is_year(period) & (f["period_label"].astype("str") == period)).to_numpy()
-    kinds = f["kind"].to_numpy(dtype=object)
-    for kind in pd.unique(kinds[is_year]):
-        rows = np.flatnonzero(is_year & (kinds == kind))
-        part = f.iloc[rows]
-        ind, _ = pd.factorize(part["indicator_id"])
-        area, areas = pd.factorize(part["area_code"])
-        series, _ = pd.factorize(ind.astype(np.int64) * len(areas) + area)
-        col, _years = pd.factorize(part["period"], sort=True)
+    period, periods = _codes_of(f["period"])
+    label, labels = _codes_of(f["period_label"])
+    # A year, and not a pool ("2022–2024" labels a pooled year): label equals period.
+    year_category = _is_year(pd.Series(np.asarray(periods, dtype=object))).to_numpy(bool)
+    label_as_period = periods.get_indexer(labels)
+    is_year = (
+        (period >= 0)
+        & year_category[np.maximum(period, 0)]
+        & (label >= 0)
+        & (label_as_period[np.maximum(label, 0)] == period)
+    )
+    indicator, _ = _codes_of(f["indicator_id"])
+    area, areas = _codes_of(f["area_code"])
+    kind_codes, kinds = _codes_of(f["kind"])
+    columns = {
+        name: f[name].to_numpy(float)
+        for name in ("numerator", "denominator", "value", "lower", "upper")
+    }
+    # Fingertips reads 95 % limits; rescale limits shown at another level (means only).
+    to95 = _z_for(0.95) / _z_for(confidence)
+    for k in np.unique(kind_codes[is_year]):
+        kind = kinds[k]
+        rows = np.flatnonzero(is_year & (kind_codes == k))
+        series, _ = pd.factorize(indicator[rows] * (len(areas) + 1) + area[rows])
+        # Sorted period codes sort like the strings: columns are this kind's years, in order.
+        col, _years = pd.factorize(period[rows], sort=True)
         shape = (series.max() + 1, len(_years))
         matrices = {}
-        for name in ("numerator", "denominator", "value", "lower", "upper"):
+        for name, values in columns.items():
             m = np.full(shape, np.nan)
-            m[series, col] = part[name].to_numpy(float)
+            m[series, col] = values[rows]
             matrices[name] = m
-        # Fingertips reads 95 % limits; rescale limits shown at another level (means only).
-        to95 = _z_for(0.95) / _z_for(confidence)
         value = matrices["value"]
         codes = recent_trend(
             matrices["numerator"],
@@ -631,7 +698,7 @@ def compute(
     """
 
     area_table = read_area_table(store)
-    obs = read_observations(store)
+    obs = read_observations(store, categorical=True)
     out = compute_frame(
         obs,
         area_table,

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 
 import pandas as pd
 
+from catalogue import Indicator
 from indicators.engine import OUTPUT_COLUMNS
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
@@ -46,8 +48,26 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[cols].reset_index(drop=True)
 
 
-def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
-    if not indicator:
+def metadata_lines(
+    indicator: Indicator | None,
+    *,
+    provenance: Sequence[str] = (),
+    synthetic: bool | None = False,
+) -> list[tuple[str, str]]:
+    """(label, text) lines describing the indicator in an export: its definition and source,
+    the suppression mark, each loaded batch it comes from (``provenance``,
+    store.observations.batch_provenance) and, for ``synthetic`` data, the demo label.
+
+    Examples
+    --------
+    >>> from catalogue import load_catalogue
+    >>> lines = metadata_lines(load_catalogue()["skadegorelse"], synthetic=True)
+    >>> lines[0], lines[-1]
+    (('Indikator', 'Skadegörelse'), ('OBS', 'Demodata – syntetiska värden'))
+    >>> metadata_lines(None)
+    []
+    """
+    if indicator is None:
         return []
     keys = [
         ("Indikator", "name_sv"),
@@ -60,14 +80,15 @@ def metadata_lines(indicator: dict | None) -> list[tuple[str, str]]:
         ("Uppdateras", "update_frequency"),
         ("Förbehåll", "caveats_sv"),
     ]
-    lines = [(label, str(indicator.get(key, ""))) for label, key in keys if indicator.get(key)]
+    fields = indicator.model_dump()  # the last step: a table of the model's fields
+    lines = [(label, str(fields[key])) for label, key in keys if fields.get(key)]
     lines.append(("Prickning", f"'{SUPPRESSED_MARK}' = prickad uppgift (för få för att visas)"))
     lines.append(
         ("Data", "Kolumnen synthetic: true = syntetiskt demovärde, false = verkligt värde")
     )
-    for line in indicator.get("provenance") or ():  # store.observations.batch_provenance
+    for line in provenance:  # store.observations.batch_provenance
         lines.append(("Ursprung", str(line)))
-    if indicator.get("synthetic", False):
+    if synthetic:
         lines.append(("OBS", "Demodata – syntetiska värden"))
     return lines
 
@@ -82,15 +103,19 @@ def _swedish_decimal(x) -> str:
 
 
 def to_csv_bytes(
-    frame: pd.DataFrame, *, indicator: dict | None = None, synthetic: bool | None = None
+    frame: pd.DataFrame,
+    *,
+    indicator: Indicator | None = None,
+    provenance: Sequence[str] = (),
+    synthetic: bool | None = None,
 ) -> bytes:
-    """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator."""
+    """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator
+    (:func:`metadata_lines`)."""
     tidy = _defused(_tidy(frame))
-    meta = dict(indicator or {})
     if synthetic is None and "synthetic" in tidy.columns:
         synthetic = bool(tidy["synthetic"].any())
-    meta["synthetic"] = synthetic
-    header = "".join(f"# {k}: {v}\n" for k, v in metadata_lines(meta))
+    lines = metadata_lines(indicator, provenance=provenance, synthetic=synthetic)
+    header = "".join(f"# {k}: {v}\n" for k, v in lines)
     body = tidy.copy()
     hidden = (
         body["suppressed"].astype(bool)
@@ -119,8 +144,10 @@ def to_csv_plain(frame: pd.DataFrame) -> bytes:
     return tidy.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def to_excel_bytes(frame: pd.DataFrame, *, indicator: dict | None = None) -> bytes:
-    """An .xlsx with the data and a second sheet 'Om indikatorn'."""
+def to_excel_bytes(
+    frame: pd.DataFrame, *, indicator: Indicator | None = None, provenance: Sequence[str] = ()
+) -> bytes:
+    """An .xlsx with the data and a second sheet 'Om indikatorn' (:func:`metadata_lines`)."""
     tidy = _defused(_tidy(frame))
     hidden = (
         tidy["suppressed"].astype(bool)
@@ -143,11 +170,11 @@ def to_excel_bytes(frame: pd.DataFrame, *, indicator: dict | None = None) -> byt
             for v in tidy["trend"]
         ]
     buf = io.BytesIO()
-    meta = dict(indicator or {})
-    meta["synthetic"] = bool(tidy["synthetic"].any()) if "synthetic" in tidy.columns else False
+    synthetic = bool(tidy["synthetic"].any()) if "synthetic" in tidy.columns else False
+    lines = metadata_lines(indicator, provenance=provenance, synthetic=synthetic)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         tidy.to_excel(xl, sheet_name="Data", index=False)
-        pd.DataFrame(metadata_lines(meta), columns=["Fält", "Beskrivning"]).map(defuse).to_excel(
+        pd.DataFrame(lines, columns=["Fält", "Beskrivning"]).map(defuse).to_excel(
             xl, sheet_name="Om indikatorn", index=False
         )
     return buf.getvalue()

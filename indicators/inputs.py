@@ -44,6 +44,8 @@ __all__ = [
     "register_input",
     "registered_inputs",
     "with_population_denominator",
+    "joint_codes",
+    "text_codes",
 ]
 
 INPUT_COLUMNS = ["area_code", "period", "numerator", "denominator"]
@@ -183,31 +185,67 @@ def with_population_denominator(
     population = _as_float(rows["count"])
     if "value" in rows.columns:
         population = np.where(np.isnan(population), _as_float(rows["value"]), population)
-    pop = pd.DataFrame(
-        {
-            "area_code": rows["area_code"].to_numpy(),
-            "period": rows["period"].astype(str).to_numpy(),
-            "population": population,
-        }
-    ).drop_duplicates(["area_code", "period"], keep="last")
-    keys = pd.DataFrame(
-        {
-            "area_code": inputs["area_code"].to_numpy(),
-            "period": inputs["period"].astype(str).to_numpy(),
-        }
-    )
-    keys["year"] = keys["period"].str[:4]
-    exact = keys.merge(pop, on=["area_code", "period"], how="left")["population"]
-    yearly = pop.rename(columns={"period": "year", "population": "yearly"})
-    by_year = keys.merge(yearly, on=["area_code", "year"], how="left")["yearly"]
-    fallback = exact.to_numpy(dtype="float64", na_value=np.nan)
-    fallback = np.where(
-        np.isnan(fallback), by_year.to_numpy(dtype="float64", na_value=np.nan), fallback
-    )
+    # Integer keys (area × period) on both sides, no string merge (docs/performance.md).
+    area_in, area_pop = joint_codes(inputs["area_code"], rows["area_code"])
+    period_pop, periods = text_codes(rows["period"])
+    period_in, in_periods = text_codes(inputs["period"])
+    n_periods = max(len(periods), 1)
+    at = periods.get_indexer(in_periods)
+    at_year = periods.get_indexer(pd.Index(in_periods.str[:4]))
+    pop_key = area_pop * n_periods + period_pop
+    # The last stored row of a key wins (as drop_duplicates(keep="last")).
+    keys, first_reversed = np.unique(pop_key[::-1], return_index=True)
+    values = population[::-1][first_reversed]
+
+    def lookup(period_code: np.ndarray) -> np.ndarray:
+        key = area_in * n_periods + period_code
+        if not len(keys):
+            return np.full(len(key), np.nan)
+        pos = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        hit = (area_in >= 0) & (period_code >= 0) & (keys[pos] == key)
+        return np.where(hit, values[pos], np.nan)
+
+    exact = lookup(np.where(period_in >= 0, at[np.maximum(period_in, 0)], -1))
+    by_year = lookup(np.where(period_in >= 0, at_year[np.maximum(period_in, 0)], -1))
+    fallback = np.where(np.isnan(exact), by_year, exact)
     denominator = _as_float(inputs["denominator"])
     out = inputs.reset_index(drop=True).copy()
     out["denominator"] = np.where(np.isnan(denominator), fallback, denominator)
     return out
+
+
+def text_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a key column read as text, and the distinct texts (a categorical's
+    own codes and categories; -1 for a missing value).
+
+    >>> codes, texts = text_codes(pd.Series(["2024", "2023", "2024"]))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 1, 0], ['2024', '2023'])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = pd.Index(column.cat.categories.astype(str), dtype=object)
+        return column.cat.codes.to_numpy().astype(np.int64), categories
+    codes, texts = pd.factorize(column.astype(str).where(column.notna(), None))
+    return codes.astype(np.int64), pd.Index(np.asarray(texts, dtype=object))
+
+
+def joint_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of two key columns in one code space (equal values, equal codes; -1 missing):
+    the categorical codes when both share one categorical dtype, else one factorisation.
+
+    >>> [c.tolist() for c in joint_codes(pd.Series(["A", "B"]), pd.Series(["B", "C"]))]
+    [[0, 1], [1, 2]]
+    """
+    if isinstance(left.dtype, pd.CategoricalDtype) and left.dtype == right.dtype:
+        return (
+            left.cat.codes.to_numpy().astype(np.int64),
+            right.cat.codes.to_numpy().astype(np.int64),
+        )
+    both = np.concatenate(
+        [left.to_numpy(dtype=object, na_value=None), right.to_numpy(dtype=object, na_value=None)]
+    )
+    codes, _ = pd.factorize(both)
+    return codes[: len(left)].astype(np.int64), codes[len(left) :].astype(np.int64)
 
 
 @register_input("population_denominator")

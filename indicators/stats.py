@@ -159,10 +159,11 @@ def poisson_count_ci(count: Numeric, confidence: float = 0.95) -> tuple[np.ndarr
     lower = np.full(x.shape, np.nan)
     upper = np.full(x.shape, np.nan)
     if exact.any():
-        xe = x[exact]
+        # Small counts repeat (0..9 events): the quantiles once per distinct count.
+        xe, at = np.unique(x[exact], return_inverse=True)
         # gamma.ppf(q, x) == qchisq(q, 2x) / 2; the lower limit is 0 at x == 0.
-        lower[exact] = np.where(xe > 0, gamma.ppf(alpha / 2.0, np.maximum(xe, 1e-300)), 0.0)
-        upper[exact] = gamma.ppf(1.0 - alpha / 2.0, xe + 1.0)
+        lower[exact] = np.where(xe > 0, gamma.ppf(alpha / 2.0, np.maximum(xe, 1e-300)), 0.0)[at]
+        upper[exact] = gamma.ppf(1.0 - alpha / 2.0, xe + 1.0)[at]
     if byar.any():
         xb = x[byar]
         lower[byar] = xb * (1.0 - 1.0 / (9.0 * xb) - z / (3.0 * np.sqrt(xb))) ** 3

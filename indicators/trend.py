@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from common.errors import UserError
 from common.settings import SUPPRESSION_THRESHOLD
@@ -261,10 +262,10 @@ def _trend_frame(trend, reason, chi2, slope, index) -> pd.DataFrame:
 def _fit_glm(counts: np.ndarray, denominators: np.ndarray, exog: np.ndarray, kind: str):
     """Poisson (log offset) or binomial GLM; refit with Pearson χ²/df scale if overdispersed."""
     if kind == "rate":
-        model = sm.GLM(counts, exog, family=sm.families.Poisson(), offset=np.log(denominators))
+        model = GLM(counts, exog, family=families.Poisson(), offset=np.log(denominators))
     else:
         endog = np.column_stack([counts, denominators - counts])
-        model = sm.GLM(endog, exog, family=sm.families.Binomial())
+        model = GLM(endog, exog, family=families.Binomial())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = model.fit()
@@ -321,7 +322,9 @@ def percent_change(
         as_float_array(curr_value),
     )
     valid = (c0 >= threshold) & (c1 >= threshold) & np.isfinite(v0) & np.isfinite(v1) & (v0 != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A huge ratio from a near-zero previous value is inf, never a warning (the caller decides
+    # whether to show it: indicators.changes shows none beyond tenfold).
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = np.where(valid, (v1 - v0) / v0 * 100.0, np.nan)
     return _shaped_like(
         change, (prev_count, curr_count, prev_value, curr_value), name="percent_change"

@@ -20,21 +20,21 @@ if frame.empty:
     st.info(t("Inga insatser registrerade ännu.", "No interventions registered yet."))
     st.stop()
 
-cat = ui.catalogue_frame()
+cat = ui.catalogue()
 label = dict(zip(frame["id"], frame["name"], strict=True))
 left, right = st.columns(2)
 iv_id = left.selectbox(
     t("Insats", "Intervention"), frame["id"].tolist(), format_func=label.get, key="iv-id"
 )
 row = frame.set_index("id").loc[iv_id]
-choices = row["targets"] or list(cat.index)
+choices = row["targets"] or list(cat)
 ind_id = right.selectbox(
     t("Indikator", "Indicator"),
-    [i for i in choices if i in cat.index] + [i for i in cat.index if i not in choices],
-    format_func=lambda i: ui.indicator_name(cat.loc[i]),
+    [i for i in choices if i in cat] + [i for i in cat if i not in choices],
+    format_func=lambda i: ui.indicator_name(cat[i]),
     key="iv-ind",
 )
-ind = cat.loc[ind_id]
+ind = cat[ind_id]
 with st.spinner(t("Räknar …", "Computing …")):
     result = view.evaluation(iv_id, ind_id)
 if result["synthetic"]:
@@ -47,7 +47,7 @@ if result["excluded"]:
         )
         + ", ".join(ui.escape_markdown(c) for c in result["excluded"])
     )
-unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
+unit = ui.indicator_unit(ind)
 for method, column in zip(view.METHODS, st.columns(3), strict=True):
     with column:
         view.design_column(method, result["results"][method], y_title=unit)

@@ -13,9 +13,9 @@ ind_id, ind, period, rows = ui.indicator_view()
 st.title(t("Jämförelse", "Comparison"))
 municipality = ui.municipality_code()
 points, curve = funnel_data(
-    rows, kind=ind["kind"], multiplier=ind["multiplier"], municipality_code=municipality
+    rows, kind=ind.kind, multiplier=ind.multiplier, municipality_code=municipality
 )
-unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]
+unit = ui.indicator_unit(ind)
 if points.empty:
     st.info(
         t(

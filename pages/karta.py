@@ -33,15 +33,14 @@ basemap = st.sidebar.toggle(
 st.title(t("Karta", "Map"))
 download_rows = rows
 if layer == "indicator":
-    shown = ind
-    smooth = ind["kind"] == "rate" and st.sidebar.toggle(
+    smooth = ind.kind == "rate" and st.sidebar.toggle(
         t("Utjämnade kvoter (empirisk Bayes)", "Smoothed rates (empirical Bayes)"),
         key="karta_eb",
         value=False,
     )
     if smooth:
         # Shown beside, never instead of, the crude rates (the table below, the downloads).
-        rows = smoothed_rows(rows, multiplier=float(ind["multiplier"]))
+        rows = smoothed_rows(rows, multiplier=float(ind.multiplier))
         st.info(
             t(
                 "Kartan visar utjämnade kvoter: varje distrikts kvot dras mot kommunens i den mån "
@@ -67,30 +66,23 @@ else:
             "reason": r[f"label_{ui.lang()}"],
         }
     )
-    shown = pd.Series(
-        {
-            "kind": "mean",
-            "multiplier": 1,
-            "role": layer,
-            "default_scheme": "quantiles",
-            "unit_sv": "indexvärde (z)",
-            "unit_en": "index score (z)",
-        }
-    )
     st.caption(
         t(
             "Index för platser, aldrig personer. Se rangintervallen på Områdesprofil.",
             "Index of places, never people. See rank intervals on the District profile.",
         )
     )
-clicked = maps.district_choropleth(
-    rows,
-    shown,
-    key="karta-map",
-    height=640,
-    view="municipality" if whole else "urban",
-    map_style="light" if basemap else None,
-    scheme=scheme,
+where = {
+    "key": "karta-map",
+    "height": 640,
+    "view": "municipality" if whole else "urban",
+    "map_style": "light" if basemap else None,
+    "scheme": scheme,
+}
+clicked = (
+    maps.district_choropleth(rows, ind, **where)
+    if layer == "indicator"
+    else maps.index_choropleth(rows, role=layer, **where)
 )
 if layer == "indicator":
     for note in ui.statistics_notes(download_rows):

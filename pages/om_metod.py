@@ -5,7 +5,7 @@ import html
 import streamlit as st
 
 import ui
-from catalogue import FAMILY_LABELS, ROLE_LABELS
+from catalogue import FAMILY_LABELS, ROLE_LABELS, indicators_by_family
 from geo import PLACE
 from indicators.about import method_sections
 
@@ -32,25 +32,25 @@ tab_ind, tab_method, tab_sources = st.tabs(
     ]
 )
 with tab_ind:
-    cat = ui.catalogue_frame()
-    for family, part in cat.groupby("family", sort=False):
+    for family, members in indicators_by_family(catalogue=ui.catalogue()).items():
+        if not members:
+            continue
         st.subheader(FAMILY_LABELS.get(family, {}).get(lg, family))
-        for _, ind in part.iterrows():
-            role = ROLE_LABELS.get(ind["role"], {}).get(lg, ind["role"]).lower()
+        for ind in members:
+            role = ROLE_LABELS.get(ind.role, {}).get(lg, ind.role).lower()
             with st.expander(f"{ui.indicator_name(ind)} — {role}"):
-                s = "sv" if lg == "sv" else "en"
                 st.markdown(
                     "\n".join(
                         [
-                            f"- **{t('Enhet', 'Unit')}:** {html.escape(str(ind[f'unit_{s}']))}",
-                            f"- **{t('Täljare', 'Numerator')}:** {html.escape(str(ind[f'numerator_{s}']))}",
-                            f"- **{t('Nämnare', 'Denominator')}:** {html.escape(str(ind[f'denominator_{s}']))}",
-                            f"- **{t('Ålder', 'Age band')}:** {html.escape(str(ind['age_band']))}",
-                            f"- **{t('Källa', 'Source')}:** {html.escape(str(ind['source']))} "
-                            f"({html.escape(str(ind['update_frequency']))})",
-                            f"- **{t('Varför', 'Why')}:** {html.escape(str(ind[f'rationale_{s}']))}",
-                            f"- **{t('Referens', 'Reference')}:** {html.escape(str(ind['reference']))}",
-                            f"- **{t('Förbehåll', 'Caveats')}:** {html.escape(str(ind[f'caveats_{s}']))}",
+                            f"- **{t('Enhet', 'Unit')}:** {html.escape(ind.text('unit', lg))}",
+                            f"- **{t('Täljare', 'Numerator')}:** {html.escape(ind.text('numerator', lg))}",
+                            f"- **{t('Nämnare', 'Denominator')}:** {html.escape(ind.text('denominator', lg))}",
+                            f"- **{t('Ålder', 'Age band')}:** {html.escape(ind.age_band)}",
+                            f"- **{t('Källa', 'Source')}:** {html.escape(ind.source)} "
+                            f"({html.escape(ind.update_frequency)})",
+                            f"- **{t('Varför', 'Why')}:** {html.escape(ind.text('rationale', lg))}",
+                            f"- **{t('Referens', 'Reference')}:** {html.escape(ind.reference)}",
+                            f"- **{t('Förbehåll', 'Caveats')}:** {html.escape(ind.text('caveats', lg))}",
                         ]
                     )
                 )

@@ -13,7 +13,7 @@ t = ui.t
 ind_id, ind, period, rows = ui.indicator_view()
 
 st.title(t("Översikt", "Overview"))
-unit = ind["unit_sv" if ui.lang() == "sv" else "unit_en"]
+unit = ui.indicator_unit(ind)
 st.caption(
     f"{ui.indicator_name(ind)} · {unit} · {t('period', 'period')} {period} · "
     + t("klicka på ett område för dess profil", "click a district for its profile")

@@ -10,7 +10,7 @@ from ui import charts
 ui.page_guard("trender")
 t = ui.t
 ind_id = ui.select_indicator()
-ind = ui.catalogue_frame().loc[ind_id]
+ind = ui.catalogue()[ind_id]
 districts = ui.select_districts()
 
 st.title(t("Trender", "Trends"))
@@ -22,7 +22,7 @@ rows = v[
     & year_mask(v["period"])
 ]
 interventions = ui.interventions(districts)
-unit = ind["unit_sv"] if ui.lang() == "sv" else ind["unit_en"]
+unit = ui.indicator_unit(ind)
 st.caption(
     f"{ui.indicator_name(ind)} ({unit}). "
     + t(

@@ -31,13 +31,12 @@ from ui.est_view import (
     hotspot_caveat,
 )
 from ui.guard import leave_legacy_pages_mode, page_guard
-from ui.i18n import escape_markdown, fmt_num, indicator_name, lang, t
+from ui.i18n import escape_markdown, fmt_num, indicator_name, indicator_unit, lang, t
 from ui.reads import (
     areas,
     batch_label,
     batches,
     catalogue,
-    catalogue_frame,
     composite_ranks,
     data_version,
     focus_districts,
@@ -88,7 +87,6 @@ __all__ = [
     "batches",
     "brief_download",
     "catalogue",
-    "catalogue_frame",
     "dataframe",
     "defuse_frame",
     "error",
@@ -118,6 +116,7 @@ __all__ = [
     "freshness_table",
     "has_public_data",
     "indicator_name",
+    "indicator_unit",
     "indicator_view",
     "interventions",
     "is_demo",

@@ -11,6 +11,7 @@ import streamlit as st
 from access import may
 from access.reads import produce, record_export
 from access.reads import provenance as read_provenance
+from catalogue import Indicator
 from geo.boundaries import district_polygons, has_boundaries, municipality_polygon
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
@@ -33,16 +34,14 @@ def provenance_lines(indicator_source: str) -> list[str]:
 
 
 def download_buttons(
-    frame: pd.DataFrame, ind: pd.Series, *, stem: str, key: str, geojson: bool = False
+    frame: pd.DataFrame, ind: Indicator, *, stem: str, key: str, geojson: bool = False
 ) -> None:
     """CSV (Swedish Excel), Excel and, for map data, GeoJSON — all already suppressed."""
-    meta = ind.to_dict()
-    meta["provenance"] = provenance_lines(str(ind.get("source", "")))
-    ind = pd.Series(meta)
+    provenance = provenance_lines(ind.source)
     cols = st.columns(3, gap="small")
     cols[0].download_button(
         "⬇ CSV",
-        to_csv_bytes(frame, indicator=ind.to_dict()),
+        to_csv_bytes(frame, indicator=ind, provenance=provenance),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}-csv",
@@ -51,7 +50,7 @@ def download_buttons(
     )
     cols[1].download_button(
         "⬇ Excel",
-        to_excel_bytes(frame, indicator=ind.to_dict()),
+        to_excel_bytes(frame, indicator=ind, provenance=provenance),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 
+from catalogue import Indicator
 from common.fmt import fmt_number
 
 
@@ -20,9 +20,14 @@ def t(sv: str, en: str) -> str:
     return en if lang() == "en" else sv
 
 
-def indicator_name(ind: pd.Series) -> str:
+def indicator_name(ind: Indicator) -> str:
     """The indicator's name in the session's language."""
-    return ind["name_en"] if lang() == "en" else ind["name_sv"]
+    return ind.text("name", lang())
+
+
+def indicator_unit(ind: Indicator) -> str:
+    """The indicator's unit in the session's language."""
+    return ind.text("unit", lang())
 
 
 def fmt_num(x, *, decimals: int = 1) -> str:

@@ -25,13 +25,14 @@ from access.interventions import (
     update_intervention,
 )
 from common.errors import UserError, ValidationError
-from common.fmt import fmt_number
+from common.fmt import fmt_number, fmt_percent
 from common.settings import database_url
+from indicators.changes import signed_percent
 from indicators.evaluation import METHODS, summary_table
 from ui.charts import OKABE_ITO
 from ui.downloads import audit_export
-from ui.i18n import escape_markdown, lang, t
-from ui.reads import areas, catalogue_frame, data_version, session_role, store, store_at, user_name
+from ui.i18n import escape_markdown, indicator_name, lang, t
+from ui.reads import areas, catalogue, data_version, session_role, store, store_at, user_name
 
 _COLUMNS_SV = {
     "id": "Id",
@@ -70,11 +71,12 @@ def _district_names() -> dict[str, str]:
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The register for display: names instead of codes, columns in the session's language."""
     names = _district_names()
-    cat = catalogue_frame()
-    label = "name_en" if lang() == "en" else "name_sv"
+    cat = catalogue()
     shown = frame.assign(
         district_names=frame["districts"].map(lambda ds: ", ".join(names.get(d, d) for d in ds)),
-        target_names=frame["targets"].map(lambda ids: ", ".join(cat[label].get(i, i) for i in ids)),
+        target_names=frame["targets"].map(
+            lambda ids: ", ".join(indicator_name(cat[i]) if i in cat else i for i in ids)
+        ),
     )
     shown["end_date"] = shown["end_date"].map(lambda d: "" if d is None or pd.isna(d) else d)
     mapping = _COLUMNS_EN if lang() == "en" else _COLUMNS_SV
@@ -85,8 +87,7 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
     """Fields of one intervention; returns them when the form is submitted."""
     names = _district_names()
     districts = areas().query("level == 'district'")["code"].tolist()
-    cat = catalogue_frame()
-    label = "name_en" if lang() == "en" else "name_sv"
+    cat = catalogue()
     with st.form(key):
         name = st.text_input(t("Namn", "Name"), value="" if current is None else current["name"])
         chosen = st.multiselect(
@@ -102,9 +103,9 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
         )
         targets = st.multiselect(
             t("Målindikatorer", "Target indicators"),
-            list(cat.index),
-            default=[] if current is None else [i for i in current["targets"] if i in cat.index],
-            format_func=lambda i: cat[label].get(i, i),
+            list(cat),
+            default=[] if current is None else [i for i in current["targets"] if i in cat],
+            format_func=lambda i: indicator_name(cat[i]),
         )
         unit = st.text_input(
             t("Ansvarig enhet", "Responsible unit"),
@@ -193,13 +194,6 @@ def evaluation(iv_id: int, ind_id: str) -> dict:
     return _evaluation(data_version(), database_url(), session_role(), int(iv_id), ind_id)
 
 
-def _pct(x: float) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    text = fmt_number(100 * x, decimals=0, lang=lang()).replace("-", "−")
-    return text + ("\xa0%" if lang() == "sv" else "%")
-
-
 def _p(x: float) -> str:
     if x is None or not math.isfinite(x):
         return "–"
@@ -217,16 +211,16 @@ def design_column(method: str, out: dict, *, y_title: str) -> None:
         floor = out["p_min"] > 0
         st.caption(
             t(
-                f"Effekt {_pct(out['effect'])} (KI {_pct(out['lower'])} till "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                f"Effekt {signed_percent(out['effect'], lang=lang())} (KI {signed_percent(out['lower'], lang=lang())} till "
+                f"{signed_percent(out['upper'], lang=lang())}), p = {_p(out['p_value'])}"
                 + (f", minsta möjliga p = {_p(out['p_min'])}" if floor else "")
                 + f"; {out['n_pre']} perioder före, {out['n_post']} efter. "
-                f"Minsta upptäckbara effekt ±{_pct(out['mde'])}.",
-                f"Effect {_pct(out['effect'])} (CI {_pct(out['lower'])} to "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                f"Minsta upptäckbara effekt ±{fmt_percent(out['mde'], decimals=0, lang=lang())}.",
+                f"Effect {signed_percent(out['effect'], lang=lang())} (CI {signed_percent(out['lower'], lang=lang())} to "
+                f"{signed_percent(out['upper'], lang=lang())}), p = {_p(out['p_value'])}"
                 + (f", smallest possible p = {_p(out['p_min'])}" if floor else "")
                 + f"; {out['n_pre']} periods before, {out['n_post']} after. "
-                f"Minimum detectable effect ±{_pct(out['mde'])}.",
+                f"Minimum detectable effect ±{fmt_percent(out['mde'], decimals=0, lang=lang())}.",
             )
         )
     if "series" in out:

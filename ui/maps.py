@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from catalogue import Indicator
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
@@ -115,7 +116,7 @@ LABEL_MIN_KM2_MUNICIPALITY = 15.0
 
 def district_choropleth(
     rows: pd.DataFrame,
-    ind: pd.Series,
+    ind: Indicator,
     *,
     key: str,
     height: int = 460,
@@ -129,6 +130,62 @@ def district_choropleth(
     Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
     label and drawn paler; in the whole-municipality view only large districts are labelled.
     """
+    return _choropleth(
+        rows,
+        kind=ind.kind,
+        multiplier=ind.multiplier,
+        role=ind.role,
+        default_scheme=ind.default_scheme,
+        unit=ui.indicator_unit(ind),
+        key=key,
+        height=height,
+        view=view,
+        map_style=map_style,
+        scheme=scheme,
+    )
+
+
+def index_choropleth(
+    rows: pd.DataFrame,
+    *,
+    role: str,
+    key: str,
+    height: int = 460,
+    view: str = "urban",
+    map_style: str | None = None,
+    scheme: str = "quantiles",
+) -> str | None:
+    """Draw a composite index (``role`` "risk" or "protective", scores in ``value``) by
+    district in value classes; returns the clicked district code, if any."""
+    return _choropleth(
+        rows,
+        kind="mean",
+        multiplier=1,
+        role=role,
+        default_scheme="quantiles",
+        unit=ui.t("indexvärde (z)", "index score (z)"),
+        key=key,
+        height=height,
+        view=view,
+        map_style=map_style,
+        scheme=scheme,
+    )
+
+
+def _choropleth(
+    rows: pd.DataFrame,
+    *,
+    kind: str,
+    multiplier: float,
+    role: str,
+    default_scheme: str,
+    unit: str,
+    key: str,
+    height: int,
+    view: str,
+    map_style: str | None,
+    scheme: str,
+) -> str | None:
     if not has_boundaries():
         st.info(
             ui.t(
@@ -162,22 +219,22 @@ def district_choropleth(
     has_verdicts = gdf["verdict"].map(lambda v: isinstance(v, str) and v in MAP_SYMBOL).any()
     if scheme == "verdict" and not has_verdicts:
         scheme = "quantiles"  # e.g. composite indices: no verdict to colour by
-    palette = palette_for_role(ind["role"])
-    decimals = 0 if ind["kind"] == "count" else 1
+    palette = palette_for_role(role)
+    decimals = 0 if kind == "count" else 1
     breaks = None
     if scheme == "verdict":
         colours = verdict_colors(gdf["verdict"].tolist())
     else:
         colours, breaks = choropleth_colors(
             gdf["value"].to_numpy(float),
-            scheme=ind["default_scheme"] if scheme == "quantiles" else scheme,
+            scheme=default_scheme if scheme == "quantiles" else scheme,
             palette=palette,
             decimals=decimals,
         )
     wide = uncertain(gdf["lower"], gdf["upper"], gdf["value"])
     # paler fill where the interval is wide (the label says "osäkert" too)
     colours = [[*c[:3], 110] if w else [*c[:3], 235] for c, w in zip(colours, wide, strict=True)]
-    kind, mult = ind["kind"], ind["multiplier"]
+    mult = multiplier
     gdf["v_text"] = [fmt_value(v, kind=kind, multiplier=mult, lang=lg) for v in gdf["value"]]
     gdf["ci_text"] = [
         fmt_interval(a, b, kind=kind, multiplier=mult, lang=lg)
@@ -243,7 +300,6 @@ def district_choropleth(
     event = st.pydeck_chart(
         d, height=height, on_select="rerun", selection_mode="single-object", key=key
     )
-    unit = ind["unit_sv"] if lg == "sv" else ind["unit_en"]
     if scheme == "verdict":
         _legend(
             _verdict_legend(set(gdf["verdict"].dropna())),

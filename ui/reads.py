@@ -19,7 +19,7 @@ from access.reads import composite_ranks as read_composite_ranks
 from access.reads import indicator_values, shipped_public_data
 from access.reads import provenance as read_provenance
 from access.reads import values_version as published_version
-from catalogue import load_catalogue
+from catalogue import Indicator, load_catalogue
 from common.errors import UserError
 from common.fmt import fmt_int
 from common.personal_numbers import mask
@@ -105,15 +105,10 @@ def values_with_sweden() -> pd.DataFrame:
     return with_sweden(values(levels=("country", "municipality", "district")), catalogue())
 
 
-@st.cache_data(show_spinner=False)
-def catalogue_frame() -> pd.DataFrame:
-    return pd.DataFrame([i.model_dump() for i in load_catalogue().values()]).set_index(
-        "id", drop=False
-    )
-
-
 @st.cache_resource(show_spinner=False)
-def catalogue():
+def catalogue() -> dict[str, Indicator]:
+    """The indicator catalogue: id → :class:`catalogue.Indicator`, the one shape indicator
+    metadata travels in (a table of it is made only where a table is shown)."""
     return load_catalogue()
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from access.reads import council_meetings, loaded_since, set_council_meetings
+from catalogue import Indicator
 from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from indicators.changes import change_sentence
@@ -14,10 +15,9 @@ from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
 from indicators.verdicts import VERDICTS
-from ui.i18n import escape_markdown, indicator_name, lang, t
+from ui.i18n import escape_markdown, indicator_name, indicator_unit, lang, t
 from ui.reads import (
     catalogue,
-    catalogue_frame,
     focus_districts,
     municipality_code,
     session_role,
@@ -80,9 +80,9 @@ TREND_HELP = (
 )
 
 
-def column_config(ind: pd.Series | None = None) -> dict:
+def column_config(ind: Indicator | None = None) -> dict:
     """Widths and help texts for the indicator table's columns (nothing cut off)."""
-    unit = "" if ind is None else ind["unit_sv" if lang() == "sv" else "unit_en"]
+    unit = "" if ind is None else indicator_unit(ind)
     value = t("Värde", "Value") + (f" ({unit})" if unit else "")
     text = st.column_config.TextColumn
     return {
@@ -99,7 +99,7 @@ def column_config(ind: pd.Series | None = None) -> dict:
     }
 
 
-def show_table(frame: pd.DataFrame, ind: pd.Series, **kwargs) -> None:
+def show_table(frame: pd.DataFrame, ind: Indicator, **kwargs) -> None:
     """The indicator table on screen with widths, units and help texts."""
     st.dataframe(
         display_table(frame, ind),
@@ -120,11 +120,11 @@ def show_table(frame: pd.DataFrame, ind: pd.Series, **kwargs) -> None:
     )
 
 
-def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
+def display_table(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """Values formatted the Swedish way; suppressed cells as '–' with "uppgift skyddad" (one
     text for every hidden cell: docs/disclosure.md §5)."""
     lg = lang()
-    unit = ind["unit_sv" if lg == "sv" else "unit_en"]
+    unit = indicator_unit(ind)
     out = pd.DataFrame(
         {
             t("Område", "Area"): frame["area_name"],
@@ -132,11 +132,11 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
                 verdict_text(v) for v in frame["verdict"]
             ],
             t("Värde", "Value") + (f" ({unit})" if unit else ""): [
-                fmt_value(v, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                fmt_value(v, kind=ind.kind, multiplier=ind.multiplier, lang=lg)
                 for v in frame["value"]
             ],
             t("95 % KI", "95% CI"): [
-                fmt_interval(lo, hi, kind=ind["kind"], multiplier=ind["multiplier"], lang=lg)
+                fmt_interval(lo, hi, kind=ind.kind, multiplier=ind.multiplier, lang=lg)
                 for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
             ],
             t("Täljare", "Numerator"): [
@@ -146,7 +146,7 @@ def display_table(frame: pd.DataFrame, ind: pd.Series) -> pd.DataFrame:
                 fmt_number(v, decimals=0, lang=lg) for v in frame["denominator"]
             ],
             t("Senaste trend", "Recent trend"): [
-                trend_text(v, ind.get("direction")) for v in frame["trend"]
+                trend_text(v, ind.direction) for v in frame["trend"]
             ],
             t("Anmärkning", "Note"): [
                 t(PROTECTED, PROTECTED_EN) if bool(s) else "" for s in frame["suppressed"]
@@ -176,36 +176,36 @@ def change_text(c: pd.Series) -> str:
 TARTAN_COLOURS = {code: v.tint for code, v in VERDICTS.items()}
 
 
-def _row_label(ind: pd.Series) -> str:
+def _row_label(ind: Indicator) -> str:
     """Indicator name with its unit, so a bare number in the grid always has one."""
-    unit = ind["unit_sv" if lang() == "sv" else "unit_en"]
+    unit = indicator_unit(ind)
     return f"{indicator_name(ind)} ({unit})" if unit else indicator_name(ind)
 
 
 def tartan(v: pd.DataFrame, period: str):
     """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured."""
-    cat = catalogue_frame()
+    cat = catalogue()
     codes = [municipality_code(), *focus_districts()]
     part = v[(v["period"] == period) & v["area_code"].isin(codes)]
     names = dict(zip(part["area_code"], part["area_name"], strict=True))
     text = {}
     colour = {}
     for _, r in part.iterrows():
-        ind = cat.loc[r["indicator_id"]]
+        ind = cat[r["indicator_id"]]
         key = (_row_label(ind), names[r["area_code"]])
         if r["suppressed"]:
             text[key] = "–"
         else:
             sym = VERDICT_SYMBOL.get(r["verdict"], "") if isinstance(r["verdict"], str) else ""
             text[key] = (
-                f"{fmt_value(r['value'], kind=ind['kind'], multiplier=ind['multiplier'], lang=lang())} {sym}".strip()
+                f"{fmt_value(r['value'], kind=ind.kind, multiplier=ind.multiplier, lang=lang())} {sym}".strip()
             )
         colour[key] = (
             TARTAN_COLOURS.get(r["verdict"], "#ffffff")
             if isinstance(r["verdict"], str)
             else "#ffffff"
         )
-    rows = [_row_label(cat.loc[i]) for i in cat["id"]]
+    rows = [_row_label(ind) for ind in cat.values()]
     cols = [names[c] for c in codes if c in names]
     grid = pd.DataFrame(
         [[text.get((r, c), "") for c in cols] for r in rows], index=rows, columns=cols
@@ -276,7 +276,7 @@ def since_meeting_section() -> None:
     v = values()
     arrived = new_periods(loaded, v)
     found = changes_since(v, catalogue(), arrived, areas=focus_districts())
-    cat = catalogue_frame()
+    cat = catalogue()
     if found["changes"].empty and found["turned"].empty:
         st.caption(
             t(
@@ -287,7 +287,7 @@ def since_meeting_section() -> None:
     for _, c in found["changes"].head(8).iterrows():
         st.markdown("- " + change_text(c))
     for _, r in found["turned"].head(8).iterrows():
-        name = indicator_name(cat.loc[r["indicator_id"]])
+        name = indicator_name(cat[r["indicator_id"]])
         st.markdown(
             f"- {escape_markdown(r['area_name'])}: {name} {r['period']} – "
             + t("jämfört med Umeå nu", "against Umeå now")

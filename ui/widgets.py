@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from catalogue import Indicator
 from common.fmt import fmt_period
 from common.periods import is_year
 from ui.i18n import indicator_name, lang, t
-from ui.reads import areas, catalogue_frame, focus_districts, values
+from ui.reads import areas, catalogue, focus_districts, values
 
 
 def query(key: str, default=None):
@@ -27,13 +28,13 @@ def sync(key: str, value) -> None:
 
 
 def select_indicator(*, where=st.sidebar, key: str = "ind") -> str:
-    cat = catalogue_frame()
-    ids = cat["id"].tolist()
+    cat = catalogue()
+    ids = list(cat)
     wanted = query(key)
     if key not in st.session_state:
         st.session_state[key] = wanted if wanted in ids else ids[0]
     choice = where.selectbox(
-        t("Indikator", "Indicator"), ids, key=key, format_func=lambda i: indicator_name(cat.loc[i])
+        t("Indikator", "Indicator"), ids, key=key, format_func=lambda i: indicator_name(cat[i])
     )
     sync(key, choice)
     return choice
@@ -85,10 +86,10 @@ def select_districts(
     return choice
 
 
-def indicator_view() -> tuple[str, pd.Series, str, pd.DataFrame]:
+def indicator_view() -> tuple[str, Indicator, str, pd.DataFrame]:
     """The shared sidebar choice of indicator and year, and that year's published rows."""
     ind_id = select_indicator()
-    ind = catalogue_frame().loc[ind_id]
+    ind = catalogue()[ind_id]
     period = select_period(ind_id)
     v = values()
     return ind_id, ind, period, v[(v["indicator_id"] == ind_id) & (v["period"] == period)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -98,8 +99,8 @@ def test_a_place_file_missing_fields_says_which(tmp_path, monkeypatch):
     assert place_file("umea").name == "umea.yml"
 
 
-def _child(code: str, place: str, tmp_path, timeout: int = 600) -> dict:
-    env = {**os.environ, "PLACE": place, "UVTS_DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite'}"}
+def _child(code: str, place: str, db, timeout: int = 600) -> dict:
+    env = {**os.environ, "PLACE": place, "UVTS_DATABASE_URL": f"sqlite:///{db}"}
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -112,13 +113,36 @@ def _child(code: str, place: str, tmp_path, timeout: int = 600) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+#: What `make run` does first for a place: the demo load (synthetic + real public figures).
+DEMO_LOAD = """
+    import json, os
+    from sources.demo import main
+    main(["--db", os.environ["UVTS_DATABASE_URL"]])
+    print(json.dumps({}))
+    """
+
+
+@pytest.fixture(scope="module")
+def place_db(tmp_path_factory):
+    """The demo database of each place, loaded once through the make-run path (read-only use)."""
+    built: dict = {}
+
+    def get(key: str, tmp_path) -> str:
+        if key not in built:
+            built[key] = tmp_path_factory.mktemp(f"place-{key}") / "p.sqlite"
+            _child(DEMO_LOAD, key, built[key])
+        copy = tmp_path / "p.sqlite"
+        shutil.copy(built[key], copy)
+        return copy
+
+    return get
+
+
 @pytest.mark.parametrize("key", PLACES)
-def test_make_run_path_loads_demo_and_real_figures_for_each_place(key, tmp_path):
+def test_make_run_path_loads_demo_and_real_figures_for_each_place(key, tmp_path, place_db):
     out = _child(
         """
-        import json, os
-        from sources.demo import main
-        main(["--db", os.environ["UVTS_DATABASE_URL"]])
+        import json
         from access.app import open_store
         from indicators.engine import compute
         from geo import PLACE
@@ -134,7 +158,7 @@ def test_make_run_path_loads_demo_and_real_figures_for_each_place(key, tmp_path)
         }))
         """,
         key,
-        tmp_path,
+        place_db(key, tmp_path),
     )
     place = load_place(key)
     districts = read_areas(path=place.areas_file, level="district")["code"]
@@ -147,12 +171,10 @@ def test_make_run_path_loads_demo_and_real_figures_for_each_place(key, tmp_path)
         assert out["rented_areas"] == 25 + 2  # 25 RegSO, the municipality, Sweden
 
 
-def test_second_place_runs_in_table_and_chart_mode(tmp_path):
+def test_second_place_runs_in_table_and_chart_mode(tmp_path, place_db):
     out = _child(
         """
-        import json, os
-        from sources.demo import main
-        main(["--db", os.environ["UVTS_DATABASE_URL"]])
+        import json
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file("dashboard.py", default_timeout=120)
         at.run()
@@ -166,7 +188,7 @@ def test_second_place_runs_in_table_and_chart_mode(tmp_path):
         }))
         """,
         "skelleftea",
-        tmp_path,
+        place_db("skelleftea", tmp_path),
     )
     assert out["exceptions"] == []
     assert out["maps"] == 0 and out["tables"] >= 2
@@ -177,12 +199,10 @@ def test_second_place_runs_in_table_and_chart_mode(tmp_path):
     assert "Umeå" not in json.dumps(out, ensure_ascii=False)
 
 
-def test_second_place_brief_has_no_map_and_names_the_place(tmp_path):
+def test_second_place_brief_has_no_map_and_names_the_place(tmp_path, place_db):
     out = _child(
         """
         import json, os
-        from sources.demo import main
-        main(["--db", os.environ["UVTS_DATABASE_URL"]])
         from pypdf import PdfReader
         from access.app import open_store
         from reports.brief import build_brief
@@ -191,7 +211,7 @@ def test_second_place_brief_has_no_map_and_names_the_place(tmp_path):
         print(json.dumps({"text": text}))
         """,
         "skelleftea",
-        tmp_path,
+        place_db("skelleftea", tmp_path),
     )
     text = out["text"]
     assert "Skellefteå" in text and "Ingen karta" in text and "Sverige" in text

@@ -7,6 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catalogue import load_catalogue
 from indicators.export import defuse, to_csv_bytes, to_csv_plain, to_excel_bytes, to_geojson_bytes
 
 SECRET = 3.0  # a suppressed numerator that must never leave
@@ -35,10 +36,12 @@ def published() -> pd.DataFrame:
 
 
 def test_swedish_csv_marks_suppressed_cells_and_carries_the_definition():
+    ind = load_catalogue()["skadegorelse"]
     text = to_csv_bytes(
-        published(), indicator={"name_sv": "Testindikator", "source": "Testkälla"}
+        published(), indicator=ind, provenance=["BRÅ: tabell 1; hämtad 2025-01-02"]
     ).decode("utf-8-sig")
-    assert "# Indikator: Testindikator" in text and "# Källa: Testkälla" in text
+    assert f"# Indikator: {ind.name_sv}" in text and f"# Källa: {ind.source}" in text
+    assert "# Ursprung: BRÅ: tabell 1; hämtad 2025-01-02" in text
     assert "Demodata – syntetiska värden" in text
     row = [line for line in text.splitlines() if line.startswith("x;d-a")][0]
     assert row.split(";")[5:10] == ["..", "..", "..", "..", ".."]
@@ -152,3 +155,16 @@ def test_excel_writes_verdicts_and_trends_in_words():
     assert xl.loc[0, "verdict"] == "Signifikant högre (sämre)"
     assert xl.loc[0, "trend"] == "Ingen signifikant förändring"
     assert xl.loc[0, "value"] == 10.0
+
+
+def test_excel_describes_the_indicator_model_and_defuses_its_texts():
+    ind = load_catalogue()["skadegorelse"].model_copy(update={"caveats_sv": "=HYPERLINK(1)"})
+    book = pd.read_excel(
+        io.BytesIO(to_excel_bytes(published(), indicator=ind, provenance=["SCB: t; r"])),
+        sheet_name="Om indikatorn",
+    )
+    about = dict(zip(book["Fält"], book["Beskrivning"], strict=True))
+    assert about["Indikator"] == ind.name_sv and about["Enhet"] == ind.unit_sv
+    assert about["Ursprung"] == "SCB: t; r"
+    assert about["Förbehåll"] == "'=HYPERLINK(1)"  # text from data never runs as a formula
+    assert about["OBS"] == "Demodata – syntetiska värden"

@@ -6,7 +6,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catalogue import load_catalogue
+from indicators.changes import CHANGE_COLUMNS, significant_changes
 from indicators.since_meeting import changes_since, new_periods
+from indicators.stats import proportion_ci
 
 VERDICTS = ["similar", "higher_worse", "lower_better", None]
 
@@ -47,3 +50,41 @@ def test_new_periods_are_years_with_values_only():
     values = pd.DataFrame({"indicator_id": ["a", "b", "a"], "period": ["2025", "2024", "2019"]})
     assert new_periods(loaded, values) == {"a": ["2019", "2025"]}
     assert new_periods(loaded.iloc[0:0], values) == {}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 300), st.integers(0, 300), st.integers(300, 3000)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_changes_since_a_meeting_are_the_one_rule_in_the_one_order(cells):
+    """ "Sedan förra mötet" lists what indicators.changes.significant_changes lists (all of it,
+    same order): the page, the brief and this section never disagree about a change."""
+    catalogue = load_catalogue()
+    rows = []
+    for i, (x0, x1, n) in enumerate(cells):
+        for period, x in (("2024", x0), ("2025", x1)):
+            low, high = proportion_ci(x, n)
+            rows.append(
+                {
+                    "indicator_id": "unga_uvas",
+                    "area_code": f"d-{i}",
+                    "area_name": f"Område {i}",
+                    "period": period,
+                    "verdict": "similar",
+                    "numerator": float(x),
+                    "value": 100 * x / n,
+                    "lower": 100 * low,
+                    "upper": 100 * high,
+                    "suppressed": False,
+                }
+            )
+    values = pd.DataFrame(rows)
+    areas = [f"d-{i}" for i in range(len(cells))]
+    got = changes_since(values, catalogue, {"unga_uvas": ["2025"]}, areas=areas)["changes"]
+    want = significant_changes(values, catalogue, period="2025", areas=areas, limit=None)
+    assert list(got.columns) == CHANGE_COLUMNS
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)

@@ -1,13 +1,11 @@
 """Fixtures for the importer tests: a migrated store and a full dump of it.
 
-``store`` is a migrated SQLite file in ``tmp_path``; a parent conftest may override it
-(e.g. parametrised over PostgreSQL) — the tests only use the :class:`store.Store` API and
-``store.url``.
+``store`` is a migrated store on SQLite and on a real PostgreSQL server (every importer
+test runs on both); the tests only use the :class:`store.Store` API and ``store.url``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,13 +15,13 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 BAD, GOOD, FIXTURES = DATA / "bad", DATA / "good", DATA / "fixtures"
 
 
-@pytest.fixture
+@pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path):
-    """A migrated, empty store: SQLite, or PostgreSQL with ``UVTS_SOURCES_TEST_DB=postgresql``
-    (a fresh database on the session's throwaway server, see tests/conftest.py)."""
+    """A migrated, empty store on SQLite and on PostgreSQL (a fresh database on the session's
+    throwaway server, see tests/conftest.py)."""
     from store import Store
 
-    if os.environ.get("UVTS_SOURCES_TEST_DB") == "postgresql":
+    if request.param == "postgresql":
         url = request.getfixturevalue("postgres_server")()
     else:
         url = f"sqlite:///{tmp_path / 'uvts.sqlite'}"
