@@ -17,11 +17,14 @@ The sensitive quantity of a cell follows the primary rule that hid it
 group; the complement ``denominator - numerator`` for "nearly all" and x = n of a small
 group; the denominator for the denominator rule.
 
-Speed: hidden cells are split into independent components (hidden cells joined by a line
-they share).  A component that is one line is solved in closed form (the bounds of a
-single sum of non-negative integers; exact), every other component with small MILPs --
-two per sensitive quantity, skipped where an integer solution already found shows the
-requirement is met (``exact=False``, what :func:`indicators.disclosure.protect` uses).
+Speed: only hidden rows are looked at.  They are split into independent components (hidden
+cells joined by a line they share; when no hidden cell is hidden in two lines the components
+are the lines, no graph needed).  A component that is one line is solved in closed form (the
+bounds of a single sum of non-negative integers; exact) with a few whole-array operations,
+every other component with small MILPs -- two per wanted quantity, over every hidden cell of
+the component, each skipped where an integer solution already found shows the protection
+interval is met (``threshold=``, what :func:`indicators.disclosure.protect` uses) or, for a
+lower bound, already sits at the least value the quantity can take (exact).
 """
 
 from __future__ import annotations
@@ -152,15 +155,14 @@ def _refuse_duplicate_keys(codes: Mapping[str, np.ndarray]) -> None:
         )
 
 
-def _told_rows(problem: Problem) -> np.ndarray:
-    """Rows about which a published reason says something."""
-    n = len(problem.hidden)
-    told = np.zeros(n, dtype=bool)
+def _told_rows(problem: Problem, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` (hidden) a published reason says something about."""
+    told = np.zeros(len(rows), dtype=bool)
     if problem.told is not None:
-        told |= np.isfinite(problem.told).any(axis=1)
+        told |= np.isfinite(problem.told[rows]).any(axis=1)
     if problem.not_small is not None:
-        told |= problem.not_small
-    return told & problem.hidden
+        told |= problem.not_small[rows]
+    return told
 
 
 def kind_mask(codes: Mapping[str, np.ndarray], kinds: frozenset[str]) -> np.ndarray:
@@ -307,11 +309,25 @@ class Problem:
     denominator: np.ndarray
     has: np.ndarray  # rows × 2: has numerator / denominator quantity
     coupled: np.ndarray  # numerator <= denominator (proportions)
-    integer: np.ndarray  # rows × 2
     residual: np.ndarray  # lines × 2: sum(children) - parent as the attacker assumes (0)
     told: np.ndarray | None = None  # rows × 6: what published reasons say (lo/hi per quantity)
     not_small: np.ndarray | None = None  # rows: "protects another" ⇒ numerator 0 or ≥ t
     threshold: int = 5
+    _integral: np.ndarray | None = None
+
+    def integral(self) -> np.ndarray:
+        """(2,): whether every numerator / denominator is a whole number (then the attacker
+        knows the hidden ones are integers too).  Computed once, when a MILP needs it."""
+        if self._integral is None:
+            self._integral = np.array(
+                [_all_whole(self.numerator), _all_whole(self.denominator)], dtype=bool
+            )
+        return self._integral
+
+
+def _all_whole(values: np.ndarray) -> bool:
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.isnan(values) | (np.floor(values) == values)))
 
 
 def make_problem(
@@ -324,8 +340,6 @@ def make_problem(
     """Assemble the attacker's system (lines, coupling, integrality)."""
     has = np.stack([kind_mask(codes, _HAS_NUMERATOR), kind_mask(codes, _HAS_DENOMINATOR)], axis=1)
     coupled = kind_mask(codes, _COMPLEMENT_KINDS)
-    values = np.stack([numerator, denominator], axis=1)
-    integer = has & np.all((np.nan_to_num(values) % 1 == 0), axis=0, keepdims=True)
     # The attacker assumes every line with a hidden member adds up exactly (the engine's
     # roll-ups make it so); a line whose members are all published shows what it shows.
     residual = np.zeros((lines.n_lines, 2))
@@ -337,106 +351,137 @@ def make_problem(
         denominator=denominator,
         has=has,
         coupled=coupled,
-        integer=integer,
         residual=residual,
     )
 
 
-def _components(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Component id per hidden row (-1 elsewhere) over lines with a total row; and, per
-    row, how many such lines it is hidden in; and active line mask."""
+@dataclass
+class _Components:
+    """Hidden rows (``rows``, ascending) and how they hang together through lines with a
+    total row.  Per hidden row (same order): ``label`` of its component, ``degree`` (how
+    many such lines it is hidden in) and, where the degree is 1, ``line`` and whether it is
+    that line's ``total``.  Per line: ``hidden_in_line`` and whether its ``total_hidden``."""
+
+    rows: np.ndarray
+    label: np.ndarray
+    degree: np.ndarray
+    line: np.ndarray
+    total: np.ndarray
+    hidden_in_line: np.ndarray
+    total_hidden: np.ndarray
+
+
+def _components(problem: Problem) -> _Components:
     lines, hidden = problem.lines, problem.hidden
-    n = len(hidden)
-    member_hidden = hidden[lines.row]
-    active = lines.has_parent[lines.line]
-    hidden_in_line = np.bincount(
-        lines.line[member_hidden & active], minlength=lines.n_lines
-    ).astype(np.int64)
-    keep = member_hidden & active
-    row, line = lines.row[keep], lines.line[keep]
-    # Graph: rows and lines as nodes; connected components of hidden rows through lines.
-    graph = sparse.coo_matrix(
-        (np.ones(len(row)), (row, n + line)), shape=(n + lines.n_lines, n + lines.n_lines)
-    )
-    _, label = connected_components(graph, directed=False)
-    component = np.where(hidden, label[:n], -1)
-    degree = np.bincount(row, minlength=n)
-    return component, degree, hidden_in_line
+    rows = np.flatnonzero(hidden)
+    position = np.full(len(hidden), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    keep = hidden[lines.row] & lines.has_parent[lines.line]
+    member = position[lines.row[keep]]
+    line = lines.line[keep]
+    degree = np.bincount(member, minlength=len(rows))
+    hidden_in_line = np.bincount(line, minlength=lines.n_lines).astype(np.int64)
+    line_of = np.full(len(rows), -1, dtype=np.int64)
+    line_of[member] = line
+    total = np.zeros(len(rows), dtype=bool)
+    total[member] = lines.parent[keep]
+    total_hidden = np.zeros(lines.n_lines, dtype=bool)
+    total_hidden[line[lines.parent[keep]]] = True
+    if len(rows) == 0 or degree.max() <= 1:
+        # Every hidden row is in at most one line: the components are the lines (no graph).
+        label = np.where(degree == 1, line_of, lines.n_lines + np.arange(len(rows)))
+    else:
+        # Rows and lines as nodes; connected components of hidden rows through lines.
+        n = len(rows) + lines.n_lines
+        graph = sparse.coo_matrix((np.ones(len(member)), (member, len(rows) + line)), shape=(n, n))
+        _, labels = connected_components(graph, directed=False)
+        label = labels[: len(rows)]
+    return _Components(rows, label, degree, line_of, total, hidden_in_line, total_hidden)
 
 
-def _quantity_values(problem: Problem) -> np.ndarray:
+def _quantity_values(problem: Problem, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
     """True/published value per row and quantity (rows × 3)."""
-    return np.stack(
-        [problem.numerator, problem.denominator, problem.denominator - problem.numerator], axis=1
-    )
+    numerator, denominator = problem.numerator[rows], problem.denominator[rows]
+    return np.stack([numerator, denominator, denominator - numerator], axis=1)
 
 
-def _exists(problem: Problem) -> np.ndarray:
-    has = problem.has
-    return np.stack([has[:, 0], has[:, 1], problem.coupled & has[:, 0] & has[:, 1]], axis=1)
+def _exists(problem: Problem, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    has = problem.has[rows]
+    coupled = problem.coupled[rows]
+    return np.stack([has[:, 0], has[:, 1], coupled & has[:, 0] & has[:, 1]], axis=1)
 
 
 def bounds(
     problem: Problem,
     *,
-    wanted: np.ndarray,
-    needed: tuple[np.ndarray, np.ndarray] | None = None,
+    wanted: np.ndarray | None = None,
+    threshold: int | None = None,
     closed_form: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Attacker's lower and upper bound (rows × 3) for the ``wanted`` hidden quantities.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Attacker's lower and upper bound of the ``wanted`` quantities of every hidden row.
 
-    With ``needed`` (lower, upper targets), a MILP direction is skipped once an integer
-    solution already reaches the target (the bound is then reported as that target, which
-    is all a pass/fail needs); otherwise bounds are exact.  NaN where not wanted.
+    Returns ``(rows, lower, upper)``: the hidden rows (ascending) and their bounds
+    (len(rows) × 3; NaN where not wanted or the row has no such quantity).  ``wanted``
+    (table rows × 3) defaults to everything.
+
+    With ``threshold``, the bounds only need to decide pass/fail against each wanted
+    quantity's protection interval (:func:`needed_interval` of its true value): a MILP
+    direction is skipped once an integer solution already found reaches the target (the
+    bound is then reported as that target).  Otherwise bounds are exact.
+
+    Components that are one line are solved in closed form (exact, no solver); only
+    components joined through two or more lines go to the integer program.
     """
-    n = len(problem.hidden)
-    lower = np.full((n, 3), np.nan)
-    upper = np.full((n, 3), np.nan)
-    wanted = wanted & problem.hidden[:, None] & _exists(problem)
-    if not wanted.any():
-        return lower, upper
-    component, degree, hidden_in_line = _components(problem)
-    lines = problem.lines
-
+    comps = _components(problem)
+    rows = comps.rows
+    want = _exists(problem, rows)
+    if wanted is not None:
+        want &= wanted[rows]
+    lower = np.full((len(rows), 3), np.nan)
+    upper = np.full((len(rows), 3), np.nan)
+    if not want.any():
+        return rows, lower, upper
+    told = _told_rows(problem, rows)
+    degree, label = comps.degree, comps.label
     # Hidden rows in no line with a total: nothing ties them down.
-    free = problem.hidden & (degree == 0)
-
-    # Components that are one line: every member hidden in exactly that line.
-    comp_rows = np.flatnonzero(problem.hidden & (degree > 0))
-    comp_of = component[comp_rows]
-    comp_ids, comp_index, comp_size = np.unique(comp_of, return_inverse=True, return_counts=True)
-    max_degree = np.zeros(len(comp_ids), dtype=np.int64)
-    np.maximum.at(max_degree, comp_index, degree[comp_rows])
-    single = max_degree[comp_index] == 1
-    told_rows = _told_rows(problem)
-    if told_rows.any() or not closed_form:
-        told_component = np.zeros(len(comp_ids), dtype=bool)
-        told_component[comp_index[told_rows[comp_rows]]] = True
-        single &= ~told_component[comp_index] & closed_form
-    free &= ~told_rows
+    free = (degree == 0) & ~told
     lower[free], upper[free] = 0.0, np.inf
-    lonely = problem.hidden & (degree == 0) & told_rows
-    for r in np.flatnonzero(lonely):
-        _milp_bounds(problem, np.array([r]), wanted, needed, lower, upper)
+    tied = degree > 0
+    if closed_form and tied.any():
+        # A component is one line when all its rows are hidden in that line only.
+        wide = np.zeros(int(label.max()) + 1, dtype=bool)
+        wide[label[degree > 1]] = True
+        wide[label[told]] = True
+        single = tied & ~wide[label]
+    else:
+        single = np.zeros(len(rows), dtype=bool)
     if single.any():
-        _single_line_bounds(problem, comp_rows[single], hidden_in_line, lower, upper)
-    multi_ids = np.unique(comp_of[~single])
-    if len(multi_ids):
-        rows_by_component = pd.Series(comp_rows[~single]).groupby(comp_of[~single]).indices
-        rows_sorted = comp_rows[~single]
-        for cid in multi_ids:
-            rows = rows_sorted[rows_by_component[cid]]
-            _milp_bounds(problem, rows, wanted, needed, lower, upper)
-    del lines
-    lower[~wanted] = np.nan
-    upper[~wanted] = np.nan
-    return lower, upper
+        _single_line_bounds(problem, comps, single, want, lower, upper)
+    # MILP per component with a wanted quantity left, over every hidden row of it (a told
+    # row in no line is a component of its own).
+    needs = want.any(axis=1) & ~single & ~free
+    solve = np.isin(label, label[needs]) & ~free
+    for members in _groups(label[solve], np.flatnonzero(solve)):
+        _milp_bounds(problem, rows, members, want, threshold, lower, upper)
+    lower[~want] = np.nan
+    upper[~want] = np.nan
+    return rows, lower, upper
+
+
+def _groups(keys: np.ndarray, items: np.ndarray) -> list[np.ndarray]:
+    """``items`` split by equal ``keys`` (in key order)."""
+    if len(keys) == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    cut = np.flatnonzero(np.diff(keys[order])) + 1
+    return np.split(items[order], cut)
 
 
 def _single_line_bounds(
     problem: Problem,
-    rows: np.ndarray,
-    hidden_in_line: np.ndarray,
+    comps: _Components,
+    single: np.ndarray,
+    want: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> None:
@@ -448,99 +493,91 @@ def _single_line_bounds(
     proportion the complement behaves the same with S_den - S_num (checked in the tests
     against the MILP).
     """
-    lines = problem.lines
-    active = lines.has_parent[lines.line]
-    in_rows = np.zeros(len(problem.hidden), dtype=bool)
-    in_rows[rows] = True
-    member = active & in_rows[lines.row]
-    # The line of each of these rows (exactly one active line each).
-    line_of = np.full(len(problem.hidden), -1, dtype=np.int64)
-    line_of[lines.row[member]] = lines.line[member]
-    is_parent_row = np.zeros(len(problem.hidden), dtype=bool)
-    is_parent_row[lines.row[member & lines.parent]] = True
-
-    values = _quantity_values(problem)
-    published_member = active & ~problem.hidden[lines.row]
-    sign = np.where(lines.parent, -1.0, 1.0)
-    parent_hidden = np.bincount(
-        lines.line[active & lines.parent & problem.hidden[lines.row]], minlength=lines.n_lines
-    ).astype(bool)
+    lines, hidden = problem.lines, problem.hidden
+    index = np.flatnonzero(single & want.any(axis=1))
+    line = comps.line[index]
+    is_total = comps.total[index]
+    n_hidden = comps.hidden_in_line[line]
+    # Published members of the lines concerned, with their sign (total -1, parts +1).
+    concerned = np.zeros(lines.n_lines, dtype=bool)
+    concerned[line] = True
+    published = concerned[lines.line] & ~hidden[lines.row]
+    p_row, p_line = lines.row[published], lines.line[published]
+    sign = np.where(lines.parent[published], -1.0, 1.0)
+    total_known = ~comps.total_hidden[line]
+    alone = total_known & (n_hidden == 1)
+    many = n_hidden > 1
+    numerator = np.nan_to_num(problem.numerator[p_row])
+    denominator = np.nan_to_num(problem.denominator[p_row])
     for q in range(3):
-        v = np.nan_to_num(values[lines.row, q])
-        # sum over published members of sign * value, and the residual for this quantity
-        known = np.bincount(
-            lines.line[published_member],
-            weights=(sign * v)[published_member],
-            minlength=lines.n_lines,
+        if not want[index, q].any():
+            continue
+        if q == _COMP:
+            v = np.nan_to_num(problem.denominator[p_row] - problem.numerator[p_row])
+            residual = problem.residual[:, 1] - problem.residual[:, 0]
+        else:
+            v = numerator if q == _NUM else denominator
+            residual = problem.residual[:, q]
+        known = np.bincount(p_line, weights=sign * v, minlength=lines.n_lines)
+        # Hidden parts - hidden total = residual - known = rest.
+        rest = (residual - known)[line]
+        # Total published: the hidden parts share rest.  Total hidden: it is at least
+        # the published parts (-rest), and unbounded above when parts are hidden with it.
+        lower[index, q] = np.where(is_total, -rest, np.where(alone, rest, 0.0))
+        upper[index, q] = np.where(
+            is_total, np.where(many, np.inf, -rest), np.where(total_known, rest, np.inf)
         )
-        residual = (
-            problem.residual[:, 1] - problem.residual[:, 0]
-            if q == _COMP
-            else problem.residual[:, q]
-        )
-        # Hidden children sum - hidden parent = residual - known.
-        rest = residual - known
-        line = line_of[rows]
-        child = rows[~is_parent_row[rows]]
-        parent = rows[is_parent_row[rows]]
-        child_line = line_of[child]
-        # Parent published: children share S = rest exactly.
-        total_known = ~parent_hidden[child_line]
-        n_hidden = hidden_in_line[child_line]
-        s = rest[child_line]
-        alone = total_known & (n_hidden == 1)
-        lower[child, q] = np.where(alone, s, 0.0)
-        upper[child, q] = np.where(total_known, s, np.inf)
-        # Parent hidden: parent = hidden children - rest.
-        p_line = line_of[parent]
-        with_children = hidden_in_line[p_line] > 1
-        lower[parent, q] = -rest[p_line]
-        upper[parent, q] = np.where(with_children, np.inf, -rest[p_line])
-        del line
 
 
 def _milp_bounds(
     problem: Problem,
-    rows: np.ndarray,
-    wanted: np.ndarray,
-    needed: tuple[np.ndarray, np.ndarray] | None,
+    hidden_rows: np.ndarray,
+    members: np.ndarray,
+    want: np.ndarray,
+    threshold: int | None,
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> None:
-    """Exact bounds of one component by integer programming (scipy.optimize.milp/HiGHS)."""
+    """Exact bounds of one component by integer programming (scipy.optimize.milp/HiGHS).
+
+    ``members`` index ``hidden_rows`` (and ``want``, ``lower``, ``upper``)."""
+    rows = hidden_rows[members]
     has = problem.has[rows]
     # Variable index per (row, quantity 0/1).
     var = np.full((len(rows), 2), -1, dtype=np.int64)
     var[has] = np.arange(int(has.sum()))
     n_var = int(has.sum())
-    position = {int(r): i for i, r in enumerate(rows)}
     lines = problem.lines
+    position = np.full(len(problem.hidden), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
     active = lines.has_parent[lines.line]
-    in_component = np.zeros(len(problem.hidden), dtype=bool)
-    in_component[rows] = True
-    touched_lines = np.unique(lines.line[active & in_component[lines.row]])
+    touched_lines = np.unique(lines.line[active & (position[lines.row] >= 0)])
     member = np.isin(lines.line, touched_lines)
-    m_row, m_line, m_parent = lines.row[member], lines.line[member], lines.parent[member]
-    line_index = {int(lv): i for i, lv in enumerate(touched_lines)}
+    m_row, m_parent = lines.row[member], lines.parent[member]
+    li = np.searchsorted(touched_lines, lines.line[member])
     sign = np.where(m_parent, -1.0, 1.0)
+    m_hidden = problem.hidden[m_row]
+    # Every hidden member of a touched line is in this component (that is what joins it).
+    m_pos = position[m_row]
     a_rows, a_cols, a_vals = [], [], []
     rhs = np.zeros((len(touched_lines), 2))
     for q in (0, 1):
-        v = problem.numerator if q == 0 else problem.denominator
-        for r, lv, s in zip(m_row, m_line, sign, strict=True):
-            li = line_index[int(lv)]
-            if problem.hidden[r]:
-                if r in position and var[position[int(r)], q] >= 0:
-                    a_rows.append(q * len(touched_lines) + li)
-                    a_cols.append(var[position[int(r)], q])
-                    a_vals.append(s)
-            elif not np.isnan(v[r]):
-                rhs[li, q] -= s * v[r]
-        rhs[:, q] += problem.residual[touched_lines, q]
+        v = (problem.numerator if q == 0 else problem.denominator)[m_row]
+        m_var = np.where(m_pos >= 0, var[np.maximum(m_pos, 0), q], -1)
+        unknown = m_hidden & (m_var >= 0)
+        a_rows.append(q * len(touched_lines) + li[unknown])
+        a_cols.append(m_var[unknown])
+        a_vals.append(sign[unknown])
+        known = ~m_hidden & ~np.isnan(v)
+        rhs[:, q] = problem.residual[touched_lines, q] - np.bincount(
+            li[known], weights=(sign * v)[known], minlength=len(touched_lines)
+        )
+    a_rows_all, a_cols_all = np.concatenate(a_rows), np.concatenate(a_cols)
     constraints = []
-    if a_rows:
+    if len(a_rows_all):
         a = sparse.csr_matrix(
-            (a_vals, (a_rows, a_cols)), shape=(2 * len(touched_lines), max(n_var, 1))
+            (np.concatenate(a_vals), (a_rows_all, a_cols_all)),
+            shape=(2 * len(touched_lines), max(n_var, 1)),
         )
         b = np.concatenate([rhs[:, 0], rhs[:, 1]])
         used = np.asarray(abs(a).sum(axis=1)).ravel() > 0
@@ -556,7 +593,7 @@ def _milp_bounds(
             shape=(len(k), max(n_var, 1)),
         )
         constraints.append(LinearConstraint(c, -np.inf, 0.0))
-    integrality = problem.integer[rows][has].astype(np.int64)
+    integrality = (has & problem.integral()[None, :])[has].astype(np.int64)
     low_box, high_box = np.zeros(n_var), np.full(n_var, np.inf)
     if problem.told is not None:
         told = problem.told[rows]
@@ -617,20 +654,38 @@ def _milp_bounds(
     n_all = len(low_box)
     box = Bounds(low_box, high_box)
     relaxation = _LinearSolver(constraints, box) if n_all == n_var else None
-    pool: list[np.ndarray] = []
-    if needed is not None:
-        truth = np.stack([problem.numerator[rows], problem.denominator[rows]], axis=1)[has]
-        if (
-            n_all == n_var
-            and np.all(np.isfinite(truth))
-            and all(
-                np.allclose(con.A @ truth, con.ub, atol=1e-6)
-                if np.all(np.isfinite(con.lb))
-                else np.all(con.A @ truth <= con.ub + 1e-6)
-                for con in constraints
-            )
-        ):
-            pool.append(truth)
+    # Integer solutions seen so far (the truth, when it is one, and every solver result):
+    # per member and quantity the smallest and largest value among them.
+    seen_low = np.full((len(rows), 3), np.inf)
+    seen_high = np.full((len(rows), 3), -np.inf)
+
+    def remember(x: np.ndarray) -> None:
+        num = np.where(var[:, 0] >= 0, x[np.maximum(var[:, 0], 0)], np.nan)
+        den = np.where(var[:, 1] >= 0, x[np.maximum(var[:, 1], 0)], np.nan)
+        values = np.stack([num, den, den - num], axis=1)
+        np.fmin(seen_low, values, out=seen_low)
+        np.fmax(seen_high, values, out=seen_high)
+
+    truth = np.stack([problem.numerator[rows], problem.denominator[rows]], axis=1)[has]
+    if n_all == n_var and np.all(np.isfinite(truth)) and _feasible(truth, constraints, box):
+        remember(truth)
+    if threshold is not None:
+        true_values = _quantity_values(problem, rows)
+        room = float(threshold - 1)
+        need_low = true_values - np.minimum(np.maximum(true_values, 0.0), room)
+        need_high = true_values + room
+    # The least value each quantity can take at all (its box, or 0 for a complement):
+    # a solution already seen there is the exact minimum, no solve needed.
+    floor = np.full((len(rows), 3), np.nan)
+    for q in (0, 1):
+        k = var[:, q] >= 0
+        floor[k, q] = low_box[var[k, q]]
+    no_told_complement = (
+        np.ones(len(rows), dtype=bool)
+        if problem.told is None
+        else ~np.isfinite(problem.told[rows, 4])
+    )
+    floor[coupled & no_told_complement, _COMP] = 0.0
 
     def objective(i: int, q: int) -> np.ndarray | None:
         c = np.zeros(n_all)
@@ -644,35 +699,48 @@ def _milp_bounds(
             c[var[i, q]] = 1.0
         return c
 
-    for i, r in enumerate(rows):
+    for i, at in enumerate(members):
         for q in range(3):
-            if not wanted[r, q]:
+            if not want[at, q]:
                 continue
             c = objective(i, q)
             if c is None:
                 continue
             for direction in (1.0, -1.0):
-                target = None
-                if needed is not None:
-                    target = needed[0][r, q] if direction > 0 else needed[1][r, q]
-                    reached = [float(c @ x) for x in pool]
-                    if reached and (
-                        (direction > 0 and min(reached) <= target)
-                        or (direction < 0 and max(reached) >= target)
+                if threshold is not None:
+                    # Pass/fail only: a solution already reaching the target settles it.
+                    target = need_low[i, q] if direction > 0 else need_high[i, q]
+                    if (direction > 0 and seen_low[i, q] <= target) or (
+                        direction < 0 and seen_high[i, q] >= target
                     ):
-                        (lower if direction > 0 else upper)[r, q] = target
+                        (lower if direction > 0 else upper)[at, q] = target
                         continue
+                elif direction > 0 and seen_low[i, q] <= floor[i, q] + 1e-9:
+                    lower[at, q] = floor[i, q]
+                    continue
                 result = _solve(direction * c, constraints, integrality, box, relaxation)
                 if result.status == 2:  # infeasible: the lines do not hold as published
-                    lower[rows], upper[rows] = np.nan, np.nan
+                    lower[members], upper[members] = np.nan, np.nan
                     return
                 if result.status == 3 or result.x is None:  # unbounded
                     bound = -np.inf if direction > 0 else np.inf
                 else:
                     bound = float(c @ result.x)
-                    pool.append(result.x)
+                    remember(result.x)
                     bound = round(bound, 6)
-                (lower if direction > 0 else upper)[r, q] = bound
+                (lower if direction > 0 else upper)[at, q] = bound
+
+
+def _feasible(x: np.ndarray, constraints: list[LinearConstraint], box: Bounds) -> bool:
+    """Whether ``x`` satisfies every constraint and the box (to 1e-6)."""
+    eps = 1e-6
+    if np.any(x < box.lb[: len(x)] - eps) or np.any(x > box.ub[: len(x)] + eps):
+        return False
+    for con in constraints:
+        ax = con.A @ x
+        if np.any(ax < np.asarray(con.lb) - eps) or np.any(ax > np.asarray(con.ub) + eps):
+            return False
+    return True
 
 
 class _LinearSolver:
@@ -900,18 +968,15 @@ def audit(
     problem = make_problem(codes, lines, hidden, numerator, denominator)
     problem.threshold = threshold
     if "reason" in published.columns:
-        problem.told, problem.not_small = reason_constraints(
-            published["reason"].to_numpy(dtype=object), min_denominator=min_denominator
-        )
-    wanted = np.ones((len(hidden), 3), dtype=bool)
-    lower, upper = bounds(problem, wanted=wanted, closed_form=closed_form)
-    values = _quantity_values(problem)
-    exists = _exists(problem) & hidden[:, None]
+        problem.told, problem.not_small = _told(published["reason"], hidden, min_denominator)
+    rows, lower, upper = bounds(problem, closed_form=closed_form)
+    values = _quantity_values(problem, rows)
+    exists = _exists(problem, rows)
     if truth is not None:
         sensitive = sensitive_quantities(
-            codes,
-            numerator,
-            denominator,
+            {"kind": codes["kind"][rows], "kind_names": codes["kind_names"]},
+            numerator[rows],
+            denominator[rows],
             threshold=threshold,
             min_denominator=min_denominator,
             min_group=min_group,
@@ -924,7 +989,8 @@ def audit(
         with np.errstate(invalid="ignore"):
             pinned = ~(upper - lower >= threshold - 1)
         values = np.full(values.shape, np.nan)
-    row, q = np.nonzero(exists)
+    at, q = np.nonzero(exists)
+    row = rows[at]
     return pd.DataFrame(
         {
             # Categoricals from the key codes: no string copied per hidden cell.
@@ -932,16 +998,28 @@ def audit(
             "area_code": _categorical(codes, "area", row),
             "period": _categorical(codes, "period", row),
             "quantity": pd.Categorical.from_codes(q, categories=list(QUANTITIES)),
-            "lower": lower[row, q],
-            "upper": upper[row, q],
-            "value": values[row, q],
-            "sensitive": sensitive[row, q],
-            "needed_lower": need_low[row, q],
-            "needed_upper": need_high[row, q],
-            "pinned": pinned[row, q] & exists[row, q],
+            "lower": lower[at, q],
+            "upper": upper[at, q],
+            "value": values[at, q],
+            "sensitive": sensitive[at, q],
+            "needed_lower": need_low[at, q],
+            "needed_upper": need_high[at, q],
+            "pinned": pinned[at, q],
         },
         columns=list(AUDIT_COLUMNS),
     )
+
+
+def _told(
+    reasons: pd.Series, hidden: np.ndarray, min_denominator: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """:func:`reason_constraints` of the hidden rows' reasons, or (None, None) when no text
+    says anything (the one symbol): then no row needs a bound of its own."""
+    texts = pd.unique(reasons.to_numpy(dtype=object)[hidden])
+    told, not_small = reason_constraints(list(texts), min_denominator=min_denominator)
+    if not (np.isfinite(told).any() or not_small.any()):
+        return None, None
+    return reason_constraints(reasons.to_numpy(dtype=object), min_denominator=min_denominator)
 
 
 def _categorical(codes: Mapping[str, np.ndarray], key: str, row: np.ndarray) -> pd.Categorical:

@@ -14,18 +14,19 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from catalogue import Indicator
 from common.errors import UserError
-from common.fmt import MISSING, fmt_int, fmt_number, fmt_value
+from common.fmt import MISSING, fmt_date, fmt_int, fmt_number, fmt_value
 from common.periods import check_year, previous_year, year_mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from geo import PLACE
 from geo.areas import read_areas, resolve_area
-from indicators.changes import MAX_CHANGES, change_sentence, significant_changes
+from indicators.changes import MAX_CHANGES, change_sentence, signed_percent, significant_changes
 from indicators.disclosure import PROTECTED
 from indicators.national import SWEDEN, with_sweden
 from indicators.since_meeting import changes_since, new_periods
@@ -35,6 +36,11 @@ from indicators.trend import TREND_LABELS, recent_trend
 #: More districts would not fit in four pages (one spine panel each).
 MAX_DISTRICTS = 8
 MAX_TREND_INDICATORS = 4
+#: At most this many interventions get a block in the brief.
+MAX_INTERVENTIONS = 6
+#: The evaluation design whose verdict heads each intervention block (the other two are
+#: given in one line).
+HEADLINE_METHOD = "did"
 
 
 @dataclass(frozen=True)
@@ -575,6 +581,86 @@ def since_meeting_lines(
             f"{r.period} – nu {now.lower()} (året före: {before.lower()})."
         )
     return lines
+
+
+def active_interventions(
+    register: pd.DataFrame,
+    *,
+    period: str,
+    districts: Sequence[str],
+    limit: int = MAX_INTERVENTIONS,
+) -> pd.DataFrame:
+    """Interventions running some time in year ``period`` in any of ``districts`` (at most
+    ``limit``, register order).
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"districts": [["d-a"], ["d-b"]], "start_date": [date(2021, 9, 1)] * 2,
+    ...                     "end_date": [None, date(2020, 1, 1)]})
+    >>> len(active_interventions(reg, period="2025", districts=["d-a", "d-b"]))
+    1
+    """
+    if register.empty:
+        return register
+    first, last = date(int(period), 1, 1), date(int(period), 12, 31)
+    started = register["start_date"].map(lambda d: d <= last)
+    running = register["end_date"].map(lambda d: d is None or pd.isna(d) or d >= first)
+    here = register["districts"].map(lambda ds: bool(set(ds) & set(districts)))
+    return register[started & running & here].head(limit)
+
+
+def intervention_marks(
+    interventions: pd.DataFrame | None, *, districts: Sequence[str], first: int, last: int
+) -> list[tuple[int, float, str]]:
+    """(number, decimal year, note) for the interventions in ``districts`` that start in the
+    trend panel's years ``first``–``last``, numbered in time order.
+
+    Examples
+    --------
+    >>> reg = pd.DataFrame({"name": ["Fritidsbanken", "Annat"], "districts": [["d-a"], ["d-b"]],
+    ...                     "start_date": [date(2022, 3, 1), date(2023, 1, 1)]})
+    >>> [(n, round(x, 2), note) for n, x, note in
+    ...  intervention_marks(reg, districts=["d-a"], first=2016, last=2025)]
+    [(1, 2022.16, 'Fritidsbanken (2022-03-01)')]
+    """
+    if interventions is None or interventions.empty:
+        return []
+    marks = []
+    start = pd.to_datetime(interventions["start_date"], errors="coerce")
+    for (_, row), when in zip(interventions.iterrows(), start, strict=True):  # a handful of rows
+        codes = [c for c in (row.get("districts") or []) if c]
+        if pd.isna(when) or not set(codes) & set(districts):
+            continue
+        x = when.year + (when.dayofyear - 1) / 365.25
+        if first - 0.5 <= x <= last + 1:
+            marks.append((x, row["name"], when.date()))
+    marks.sort()
+    return [(i + 1, x, f"{name} ({fmt_date(d)})") for i, (x, name, d) in enumerate(marks)]
+
+
+def effect_lines(result: Mapping, *, headline: str = HEADLINE_METHOD) -> tuple[str, str]:
+    """The intervention block's two lines from an evaluation (``indicators.evaluation``):
+    the headline design's verdict, and the other designs' effects in one line.
+
+    Examples
+    --------
+    >>> result = {"results": {
+    ...     "did": {"verdict": "Ingen säker effekt", "method_name": "DiD", "effect": 0.1,
+    ...             "status": "ok"},
+    ...     "its": {"verdict": "", "method_name": "Avbruten tidsserie", "effect": -0.12,
+    ...             "status": "ok"},
+    ...     "scm": {"verdict": "", "method_name": "Syntetisk kontroll", "effect": float("nan"),
+    ...             "status": "insufficient"}}}
+    >>> effect_lines(result)
+    ('Ingen säker effekt', '(avbruten tidsserie: −12\xa0%; syntetisk kontroll: – (otillräckligt underlag))')
+    """
+    others = "; ".join(
+        f"{out['method_name'].lower()}: {signed_percent(out['effect'])}"
+        + ("" if out["status"] == "ok" else " (otillräckligt underlag)")
+        for method, out in result["results"].items()
+        if method != headline
+    )
+    return str(result["results"][headline]["verdict"]), f"({others})"
 
 
 def brief_changes(

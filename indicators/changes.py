@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue import Indicator
-from common.fmt import fmt_number, fmt_value
+from common.fmt import MISSING, fmt_number, fmt_value
 from common.periods import is_year, previous_year
 from common.settings import SUPPRESSION_THRESHOLD
 from indicators.trend import percent_change
@@ -172,16 +172,21 @@ def significant_changes(
     return out
 
 
-def signed_percent(x: float, *, lang: str = "sv") -> str:
-    """A relative change (a fraction) as a signed whole percentage.
+def signed_percent(x: float | None, *, lang: str = "sv") -> str:
+    """A relative change (a fraction) as a signed whole percentage; "–" when there is none.
 
     Examples
     --------
-    >>> signed_percent(2.0), signed_percent(-0.254, lang="en")
-    ('+200\\xa0%', '−25%')
+    >>> signed_percent(2.0), signed_percent(-0.254, lang="en"), signed_percent(float("nan"))
+    ('+200\\xa0%', '−25%', '–')
+    >>> signed_percent(0.004)
+    '±0\\xa0%'
     """
-    sign = "+" if x > 0 else "−" if x < 0 else "±"
-    number = fmt_number(abs(x) * 100, decimals=0, lang=lang)
+    if x is None or not np.isfinite(x):
+        return MISSING
+    rounded = round(float(x) * 100)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    number = fmt_number(abs(rounded), decimals=0, lang=lang)
     return f"{sign}{number}\xa0%" if lang == "sv" else f"{sign}{number}%"
 
 

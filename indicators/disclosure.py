@@ -251,16 +251,14 @@ def _protect_hidden(
     audited: bool,
 ) -> np.ndarray:
     """Secondary suppression, then audit → hide more → audit until nothing is pinned."""
-    values = np.stack([numerator, denominator, denominator - numerator], axis=1)
+    # Per quantity (numerator, denominator, complement), one contiguous column each.
+    values = (numerator, denominator, denominator - numerator)
     room = float(threshold - 1)
     hidden = _secondary_hidden(hidden, sensitive, lines, codes, values, room)
     if not audited or lines.n_lines == 0 or not sensitive.any():
         return hidden
-    need_low, need_high = needed_interval(values, sensitive, threshold=threshold)
     for _ in range(_MAX_AUDIT_ROUNDS):
-        problem = make_problem(codes, lines, hidden, numerator, denominator)
-        lower, upper = bounds(problem, wanted=sensitive, needed=(need_low, need_high))
-        pinned = pinned_cells(lower, upper, need_low, need_high) & hidden[:, None]
+        pinned = _pinned(codes, lines, hidden, numerator, denominator, sensitive, threshold)
         if not pinned.any():
             return hidden
         more = _widen(pinned, hidden, lines, codes, values)
@@ -269,9 +267,7 @@ def _protect_hidden(
         hidden = _secondary_hidden(hidden | more, sensitive, lines, codes, values, room)
     # Fail closed: hide every line around what is still pinned until nothing is.
     while True:
-        problem = make_problem(codes, lines, hidden, numerator, denominator)
-        lower, upper = bounds(problem, wanted=sensitive, needed=(need_low, need_high))
-        pinned = (pinned_cells(lower, upper, need_low, need_high) & hidden[:, None]).any(axis=1)
+        pinned = _pinned(codes, lines, hidden, numerator, denominator, sensitive, threshold)
         if not pinned.any():
             return hidden
         bad_lines = np.unique(lines.line[hidden[lines.row]])
@@ -280,6 +276,26 @@ def _protect_hidden(
         if (grown == hidden).all():
             return hidden
         hidden = grown
+
+
+def _pinned(
+    codes: Mapping[str, np.ndarray],
+    lines: Lines,
+    hidden: np.ndarray,
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    sensitive: np.ndarray,
+    threshold: int,
+) -> np.ndarray:
+    """Rows × 3: hidden sensitive quantities the attacker pins inside their protection
+    interval (the audit, stopping each bound as soon as it is shown wide enough)."""
+    problem = make_problem(codes, lines, hidden, numerator, denominator)
+    rows, lower, upper = bounds(problem, wanted=sensitive, threshold=threshold)
+    values = np.stack([numerator[rows], denominator[rows], denominator[rows] - numerator[rows]], 1)
+    need_low, need_high = needed_interval(values, sensitive[rows], threshold=threshold)
+    pinned = np.zeros((len(hidden), 3), dtype=bool)
+    pinned[rows] = pinned_cells(lower, upper, need_low, need_high)
+    return pinned
 
 
 def _order(
@@ -311,7 +327,7 @@ def _secondary_hidden(
     sensitive: np.ndarray,
     lines: Lines,
     codes: Mapping[str, np.ndarray],
-    values: np.ndarray,
+    values: tuple[np.ndarray, ...],
     room: float,
 ) -> np.ndarray:
     """Hide more rows until every line has 0 or ≥ 2 hidden members and, where its total is
@@ -319,50 +335,76 @@ def _secondary_hidden(
 
     Each pass takes every lacking line at once and hides, in it, the published member with
     the smallest non-zero numerator (or, for the room rule, the smallest non-zero value of
-    the quantity lacking).  Hiding only ever grows, so it terminates.
+    the quantity lacking).  Hiding only ever grows, so it terminates.  Both rules depend on
+    a line's own members only, so after the first pass only lines with a newly hidden
+    member are looked at again.
     """
     hidden = hidden.copy()
     if lines.n_lines == 0 or not hidden.any():
         return hidden
     row, line, is_parent = lines.row, lines.line, lines.parent
-    published_total = np.zeros(lines.n_lines, dtype=bool)
-    published_total[line[is_parent & ~hidden[row]]] = True
+    child = ~is_parent
+    # Per member of a line, once: each quantity's value (no data as 0) and whether a
+    # primary rule protects it.
+    member_value = [np.nan_to_num(values[q][row]) for q in range(3)]
+    member_sensitive = [sensitive[row, q] & child for q in range(3)]
+    # Lines to look at (again): for the 0-or-≥2 rule, and for the room rule per quantity.
+    check_count = np.ones(lines.n_lines, dtype=bool)
+    check_room = np.ones((3, lines.n_lines), dtype=bool)
+
+    def hide(rows: np.ndarray) -> None:
+        hidden[rows] = True
+        newly = np.zeros(len(hidden), dtype=bool)
+        newly[rows] = True
+        touched = line[newly[row]]
+        check_count[touched] = True
+        check_room[:, touched] = True
+
     while True:
-        changed = False
-        hidden_count = np.bincount(line[hidden[row]], minlength=lines.n_lines)
-        lacking = hidden_count == 1
+        at = np.flatnonzero(check_count[line])
+        check_count[:] = False
+        r, li = row[at], line[at]
+        hidden_member = hidden[r]
+        lacking = np.bincount(li[hidden_member], minlength=lines.n_lines) == 1
         if lacking.any():
-            candidate = lacking[line] & ~hidden[row]
-            first = _order(row[candidate], line[candidate], values[row[candidate], 0], codes)
-            hidden[row[candidate][first]] = True
-            changed = True
-        else:
-            # Room rule, per protected quantity.
-            published_total[:] = False
-            published_total[line[is_parent & ~hidden[row]]] = True
-            child = ~is_parent
-            for q in range(3):
-                v = np.nan_to_num(values[row, q])
-                part_hidden = child & hidden[row]
-                mass = np.bincount(
-                    line[part_hidden], weights=v[part_hidden], minlength=lines.n_lines
-                )
-                primary_part = part_hidden & sensitive[row, q] & published_total[line]
-                short = primary_part & (mass[line] - v < room)
-                if not short.any():
-                    continue
-                short_line = np.zeros(lines.n_lines, dtype=bool)
-                short_line[line[short]] = True
-                candidate = short_line[line] & ~hidden[row] & child & (v > 0)
-                chosen = _order(row[candidate], line[candidate], values[row[candidate], q], codes)
-                hidden[row[candidate][chosen]] = True
-                # A line with no published non-zero part left: hide its total instead.
-                covered = np.zeros(lines.n_lines, dtype=bool)
-                covered[line[candidate]] = True
-                total = short_line[line] & ~covered[line] & is_parent & ~hidden[row]
-                hidden[row[total]] = True
-                changed = changed or bool(len(chosen)) or bool(total.any())
-        if not changed:
+            candidate = lacking[li] & ~hidden_member
+            first = _order(r[candidate], li[candidate], values[0][r[candidate]], codes)
+            hide(r[candidate][first])
+            continue
+        changed = False
+        # Whose total is published, as at the start of the pass (for every quantity alike).
+        published_total = np.zeros(lines.n_lines, dtype=bool)
+        published_total[line[is_parent & ~hidden[row]]] = True
+        for q in range(3):
+            at = np.flatnonzero(check_room[q][line])
+            check_room[q][:] = False
+            if not len(at):
+                continue
+            r, li, parent_member, v = row[at], line[at], is_parent[at], member_value[q][at]
+            hidden_member = hidden[r]
+            part_hidden = ~parent_member & hidden_member
+            primary_part = part_hidden & member_sensitive[q][at]
+            if not primary_part.any():
+                continue
+            primary_part &= published_total[li]
+            mass = np.bincount(li[part_hidden], weights=v[part_hidden], minlength=lines.n_lines)
+            short = primary_part & (mass[li] - v < room)
+            if not short.any():
+                continue
+            short_line = np.zeros(lines.n_lines, dtype=bool)
+            short_line[li[short]] = True
+            in_short = short_line[li]
+            candidate = in_short & ~hidden_member & ~parent_member & (v > 0)
+            chosen = _order(r[candidate], li[candidate], values[q][r[candidate]], codes)
+            # A line with no published non-zero part left: hide its total instead.
+            covered = np.zeros(lines.n_lines, dtype=bool)
+            covered[li[candidate]] = True
+            total = in_short & ~covered[li] & parent_member & ~hidden_member
+            more = np.concatenate([r[candidate][chosen], r[total]])
+            if len(more):
+                hide(more)
+                changed = True
+        if not changed and not check_count.any():
             return hidden
 
 
@@ -371,7 +413,7 @@ def _widen(
     hidden: np.ndarray,
     lines: Lines,
     codes: Mapping[str, np.ndarray],
-    values: np.ndarray,
+    values: tuple[np.ndarray, ...],
 ) -> np.ndarray:
     """For each pinned row, one more cell to hide: the published member with the smallest
     non-zero value of the pinned quantity in a line with the pinned row; failing that, in
@@ -384,7 +426,7 @@ def _widen(
         while True:
             near = np.isin(line, np.unique(line[reached[row]]))
             member = near & ~hidden[row] & ~more[row]
-            v = values[row, q]
+            v = values[q][row]
             useful = member & (np.nan_to_num(v) > 0)
             if useful.any():
                 rows = row[useful]

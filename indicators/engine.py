@@ -698,7 +698,7 @@ def compute(
     """
 
     area_table = read_area_table(store)
-    obs = read_observations(store)
+    obs = read_observations(store, categorical=True)
     out = compute_frame(
         obs,
         area_table,

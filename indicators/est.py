@@ -10,8 +10,8 @@ district_code, synthetic``):
   :data:`BASELINE_WEEKS` weeks with a calibrated conditional test (docs/methods.md, "EST weekly
   test"; "fler än vanligt" only
   when significant);
-* :func:`public_view` — what the public role may see: district totals only, through
-  :func:`indicators.disclosure.suppress` (docs/architecture.md principle 2); no cells;
+* what the public role may see is :mod:`indicators.est_public` (closed 4-week district
+  totals through :func:`indicators.disclosure.protect`; docs/disclosure.md §6), not this module;
 * :func:`est_view` — what the EST role sees: cells with at least one incident (still only grid
   cells: no raw coordinates exist);
 * :func:`hotspots` — Getis–Ord Gi* over :func:`hotspot_cells` (PySAL ``esda.G_Local``, ``star=True``,
@@ -31,10 +31,8 @@ import pandas as pd
 
 from common.errors import UserError
 from common.fmt import fmt_week, iso_week
-from common.settings import SUPPRESSION_THRESHOLD
 from geo.areas import read_areas
 from geo.grid import cell_ids
-from indicators.disclosure import suppress
 from indicators.stats import weekly_excess
 
 #: The comparison period: this week against the mean of this many previous weeks.
@@ -224,8 +222,8 @@ def week_data(
     activities: pd.DataFrame | None = None,
     districts: Sequence[str] | None = None,
 ) -> dict:
-    """Page data of one ISO week (unsuppressed: pass it through :func:`public_view` or
-    :func:`est_view` before showing it).
+    """Page data of one ISO week, unsuppressed: the EST role gets :func:`est_view` of it;
+    the public gets :mod:`indicators.est_public` instead.
 
     Parameters
     ----------
@@ -388,189 +386,6 @@ def week_data(
 
 
 # --- who sees what --------------------------------------------------------------------------------
-
-
-def _suppressed_counts(
-    codes: Sequence[str],
-    counts: np.ndarray,
-    total: float,
-    *,
-    indicator: str,
-    period: str,
-    threshold: int,
-) -> pd.DataFrame:
-    table = pd.DataFrame(
-        {
-            "indicator_id": indicator,
-            "kind": "count",
-            "period": period,
-            "area_code": [*codes, MUNICIPALITY],
-            "numerator": np.append(np.asarray(counts, dtype=float), total),
-            "denominator": np.nan,
-        }
-    )
-    return suppress(table, area_parent=dict.fromkeys(codes, MUNICIPALITY), threshold=threshold)
-
-
-def public_view(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> dict:
-    """District totals only, every count through :func:`~indicators.disclosure.suppress`.
-
-    This week's counts and the previous eight weeks' counts (behind ``previous_mean``) are
-    suppressed below ``threshold`` with secondary suppression against the municipality
-    total; a hidden count hides its mean, p-value and flag too.  No cells, no types, no
-    partners, no hours: what is left cannot place an incident more precisely than a district.
-
-    Returns
-    -------
-    dict
-        ``week``, ``week_label``, ``synthetic``, ``threshold``, ``districts`` (``district_code,
-        name, count, previous_mean, p_value, flag, label, suppressed, reason``; hidden values
-        NaN) and ``municipality`` (the same fields for Umeå kommun).
-
-    Examples
-    --------
-    >>> times = pd.to_datetime(["2025-11-18 20:00"] * 7 + ["2025-11-19 21:00"] * 2)
-    >>> inc = pd.DataFrame({"occurred_at": times, "type": "hot", "partner": "polis",
-    ...                     "cell_x": 0, "cell_y": 0,
-    ...                     "district_code": ["d-ersboda"] * 7 + ["d-alidhem"] * 2})
-    >>> view = public_view(week_data(inc, "2025-W47", districts=["d-ersboda", "d-alidhem"]))
-    >>> view["districts"]["count"].tolist(), "cells" in view
-    ([nan, nan], False)
-    """
-    districts = data["districts"]
-    codes = districts["district_code"].tolist()
-    week = data["week"]
-    now = _suppressed_counts(
-        codes,
-        districts["count"].to_numpy(),
-        data["municipality"]["count"],
-        indicator="est_incidents",
-        period=week,
-        threshold=threshold,
-    )
-    base_counts = districts["previous_mean"].to_numpy() * BASELINE_WEEKS
-    base = _suppressed_counts(
-        codes,
-        np.rint(base_counts),
-        round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
-        indicator="est_incidents_baseline",
-        period=f"{week}-8v",
-        threshold=threshold,
-    )
-    hidden = now["suppressed"].to_numpy(dtype=bool)
-    out = pd.DataFrame(
-        {
-            "district_code": [*codes, MUNICIPALITY],
-            "name": [*districts["name"].tolist(), "Umeå kommun"],
-            "count": now["numerator"].to_numpy(dtype=float),
-            "previous_mean": base["numerator"].to_numpy(dtype=float) / BASELINE_WEEKS,
-            "p_value": np.append(
-                districts["p_value"].to_numpy(dtype=float), data["municipality"]["p_value"]
-            ),
-            "flag": np.append(districts["flag"].to_numpy(dtype=bool), data["municipality"]["flag"]),
-            "suppressed": hidden,
-            "reason": now["reason"].to_numpy(dtype=object),
-        }
-    )
-    out.loc[hidden, "p_value"] = np.nan
-    out.loc[hidden, "flag"] = False
-    out["label"] = np.where(out["flag"], MORE_THAN_USUAL, "")
-    out["previous_suppressed"] = base["suppressed"].to_numpy(dtype=bool)
-    return {
-        "week": week,
-        "week_label": data["week_label"],
-        "synthetic": data["synthetic"],
-        "threshold": threshold,
-        "baseline_complete": data["baseline_complete"],
-        "districts": out.iloc[:-1].reset_index(drop=True),
-        "municipality": out.iloc[-1].to_dict(),
-    }
-
-
-def public_breakdown(
-    data: dict, *, by: str = "type", threshold: int = SUPPRESSION_THRESHOLD
-) -> pd.DataFrame:
-    """The municipality's counts by incident type (or partner), suppressed for publication.
-
-    Each category's count this week and its eight-week count (behind ``previous_mean``) pass
-    :func:`~indicators.disclosure.suppress` with the municipality total as their line, so no
-    hidden category follows from the total.  For the weekly brief; no place finer than the
-    municipality.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``label, count, previous_mean, suppressed`` (hidden values NaN), largest first.
-
-    Examples
-    --------
-    >>> times = pd.to_datetime(["2025-11-18 20:00"] * 9)
-    >>> inc = pd.DataFrame({"occurred_at": times, "partner": "polis", "cell_x": 0, "cell_y": 0,
-    ...                     "district_code": "d-ersboda", "type": ["hot"] * 6 + ["brand"] * 3})
-    >>> out = public_breakdown(week_data(inc, "2025-W47", districts=["d-ersboda"]))
-    >>> out[["label", "count"]].values.tolist()
-    [['hot', nan], ['brand', nan]]
-    """
-    if by not in ("type", "partner"):
-        raise UserError(f"Okänd indelning '{by}' (använd type eller partner)")
-    table = data[f"by_{by}"]
-    labels = table[by].astype(str).tolist()
-    now = _suppressed_counts(
-        labels,
-        table["count"].to_numpy(),
-        data["municipality"]["count"],
-        indicator=f"est_{by}",
-        period=data["week"],
-        threshold=threshold,
-    )
-    base = _suppressed_counts(
-        labels,
-        np.rint(table["previous_mean"].to_numpy() * BASELINE_WEEKS),
-        round(data["municipality"]["previous_mean"] * BASELINE_WEEKS),
-        indicator=f"est_{by}_baseline",
-        period=f"{data['week']}-8v",
-        threshold=threshold,
-    )
-    return pd.DataFrame(
-        {
-            "label": labels,
-            "count": now["numerator"].to_numpy(dtype=float)[:-1],
-            "previous_mean": base["numerator"].to_numpy(dtype=float)[:-1] / BASELINE_WEEKS,
-            "suppressed": now["suppressed"].to_numpy(dtype=bool)[:-1],
-        }
-    )
-
-
-def public_weekly_totals(data: dict, *, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
-    """The municipality's weekly totals over the window, each through the suppression step.
-
-    Examples
-    --------
-    >>> times = pd.to_datetime(["2025-11-18 20:00"] * 6 + ["2025-11-11 20:00"] * 2)
-    >>> inc = pd.DataFrame({"occurred_at": times, "type": "hot", "partner": "polis",
-    ...                     "cell_x": 0, "cell_y": 0, "district_code": "d-ersboda"})
-    >>> public_weekly_totals(week_data(inc, "2025-W47"))["count"].tolist()[-3:]
-    [0.0, nan, 6.0]
-    """
-    weekly = data["weekly_totals"]
-    table = pd.DataFrame(
-        {
-            "indicator_id": "est_incidents",
-            "kind": "count",
-            "area_code": MUNICIPALITY,
-            "period": weekly["iso_week"],
-            "numerator": weekly["count"].to_numpy(dtype=float),
-            "denominator": np.nan,
-        }
-    )
-    out = suppress(table, threshold=threshold)
-    return pd.DataFrame(
-        {
-            "iso_week": weekly["iso_week"].to_numpy(),
-            "count": out["numerator"].to_numpy(dtype=float),
-            "suppressed": out["suppressed"].to_numpy(dtype=bool),
-        }
-    )
 
 
 def est_view(data: dict) -> dict:

@@ -139,7 +139,7 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
     try:
         report(0.0, "Läser observationer …")
         area_table = read_area_table(store)
-        observations = read_observations(store)
+        observations = read_observations(store, categorical=True)
         report(0.2, f"Beräknar {len(observations):,} observationer …".replace(",", " "))
         frame = (
             compute_frame(observations, area_table, categorical=True)

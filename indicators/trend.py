@@ -322,7 +322,9 @@ def percent_change(
         as_float_array(curr_value),
     )
     valid = (c0 >= threshold) & (c1 >= threshold) & np.isfinite(v0) & np.isfinite(v1) & (v0 != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A huge ratio from a near-zero previous value is inf, never a warning (the caller decides
+    # whether to show it: indicators.changes shows none beyond tenfold).
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = np.where(valid, (v1 - v0) / v0 * 100.0, np.nan)
     return _shaped_like(
         change, (prev_count, curr_count, prev_value, curr_value), name="percent_change"

@@ -56,6 +56,7 @@ from indicators.brief_content import (
     BriefContent,
     brief_content,
     changes_note,
+    intervention_marks,
     resolve_districts,
     since_meeting_lines,
 )
@@ -435,7 +436,7 @@ def trend_figure(
     width_in = width_mm / MM_PER_INCH
     fig = Figure(figsize=(width_in, 1.8 * nrows + 0.45), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
-    marks = _intervention_marks(interventions, districts=districts, first=years[0], last=last)
+    marks = intervention_marks(interventions, districts=districts, first=years[0], last=last)
     for ax, ind_id in zip(axes, indicator_ids, strict=False):
         ind = catalogue[ind_id]
         part = values[(values["indicator_id"] == ind_id) & values["period"].isin(year_text)]
@@ -517,25 +518,6 @@ def trend_figure(
     )
     notes = [f"{number} = {text}" for number, _, text in marks]
     return fig, notes
-
-
-def _intervention_marks(
-    interventions: pd.DataFrame | None, *, districts: Sequence[str], first: int, last: int
-) -> list[tuple[int, float, str]]:
-    """(number, decimal year, note) for interventions in ``districts`` starting in the window."""
-    if interventions is None or interventions.empty:
-        return []
-    marks = []
-    start = pd.to_datetime(interventions["start_date"], errors="coerce")
-    for (_, row), when in zip(interventions.iterrows(), start, strict=True):  # a handful of rows
-        codes = [c for c in (row.get("districts") or []) if c]
-        if pd.isna(when) or not set(codes) & set(districts):
-            continue
-        x = when.year + (when.dayofyear - 1) / 365.25
-        if first - 0.5 <= x <= last + 1:
-            marks.append((x, row["name"], when.date()))
-    marks.sort()
-    return [(i + 1, x, f"{name} ({fmt_date(d)})") for i, (x, name, d) in enumerate(marks)]
 
 
 # --------------------------------------------------------------------------- the document
@@ -721,7 +703,15 @@ def build_brief(
 
 def brief_values(store, role: str) -> pd.DataFrame:
     """The published values the brief reads: Sweden, the municipality and the districts, as
-    ``role`` may see them (:func:`access.reads.indicator_values`)."""
+    ``role`` may see them (:func:`access.reads.indicator_values`).
+
+    Examples
+    --------
+    >>> from access.app import open_store
+    >>> s = open_store("sqlite://"); s.migrate()
+    >>> brief_values(s, "rad").empty
+    True
+    """
     return indicator_values(store, role, levels=("country", "municipality", "district"))
 
 

@@ -5,14 +5,13 @@ indicator with published values gives the verdict line of the comparison design 
 robust to municipality-wide year shocks), the three designs' estimates in one line, and a
 small chart of the observed series against the expected one without the intervention.
 Everything is read through :func:`access.interventions.evaluate_intervention`, i.e. from the
-published (disclosure-controlled) values.
+published (disclosure-controlled) values; which interventions and what the lines say come
+from :mod:`indicators.brief_content` (``active_interventions``, ``effect_lines``).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from datetime import date
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -20,41 +19,10 @@ from matplotlib.figure import Figure
 from access.interventions import evaluate_intervention, interventions
 from catalogue import Indicator
 from common.fmt import fmt_date
+from indicators.brief_content import HEADLINE_METHOD, active_interventions, effect_lines
 from reports.pdf import MUTED_TEXT, BriefPDF, add_figure
 
-#: The design whose verdict heads each block (the other two are given in one line).
-HEADLINE_METHOD = "did"
-MAX_INTERVENTIONS = 6
 MM_PER_INCH = 25.4
-
-
-def active_interventions(
-    register: pd.DataFrame, *, period: str, districts: Sequence[str]
-) -> pd.DataFrame:
-    """Interventions running some time in year ``period`` in any of ``districts``.
-
-    Examples
-    --------
-    >>> reg = pd.DataFrame({"districts": [["d-a"], ["d-b"]], "start_date": [date(2021, 9, 1)] * 2,
-    ...                     "end_date": [None, date(2020, 1, 1)]})
-    >>> len(active_interventions(reg, period="2025", districts=["d-a", "d-b"]))
-    1
-    """
-    if register.empty:
-        return register
-    first, last = date(int(period), 1, 1), date(int(period), 12, 31)
-    started = register["start_date"].map(lambda d: d <= last)
-    running = register["end_date"].map(lambda d: d is None or pd.isna(d) or d >= first)
-    here = register["districts"].map(lambda ds: bool(set(ds) & set(districts)))
-    return register[started & running & here].head(MAX_INTERVENTIONS)
-
-
-def _pct(x: float) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    value = round(100 * x)
-    sign = "−" if value < 0 else "+" if value > 0 else "±"
-    return f"{sign}{abs(value)}\xa0%"
 
 
 def counterfactual_figure(series: pd.DataFrame, *, unit: str, width_mm: float) -> Figure:
@@ -122,14 +90,9 @@ def interventions_section(
         ind = catalogue[targets[0]]
         result = evaluate_intervention(store, role, int(row["id"]), ind.id)
         head = result["results"][HEADLINE_METHOD]
-        others = "; ".join(
-            f"{out['method_name'].lower()}: {_pct(out['effect'])}"
-            + ("" if out["status"] == "ok" else " (otillräckligt underlag)")
-            for method, out in result["results"].items()
-            if method != HEADLINE_METHOD
-        )
-        pdf.paragraph(f"{ind.name_sv}: {head['verdict']}", size=7.5)
-        pdf.paragraph(f"({others})", size=6.5, color=MUTED_TEXT)
+        verdict, others = effect_lines(result)
+        pdf.paragraph(f"{ind.name_sv}: {verdict}", size=7.5)
+        pdf.paragraph(others, size=6.5, color=MUTED_TEXT)
         if "series" in head:
             add_figure(
                 pdf,

@@ -288,8 +288,19 @@ def read_observations(
     measure_ids: Iterable[str] | None = None,
     area_codes: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
+    categorical: bool = False,
 ) -> pd.DataFrame:
-    """Active observations (not superseded, batch loaded) as a tidy DataFrame."""
+    """Active observations (not superseded, batch loaded) as a tidy DataFrame.
+
+    ``categorical=True`` (the published-table rebuild) returns the text columns as
+    categoricals and, without filters, reads the rows from the driver in chunks, each chunk's
+    texts factorised at once: no per-row objects kept, a fraction of the memory and time
+    of building 1,8 M Python rows (docs/published.md "Speed").
+
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> read_observations(s, categorical=True).columns.tolist()[:3]
+    ['measure_id', 'area_code', 'period']
+    """
     o = schema.observation
     q = sa.select(
         o.c.measure_id,
@@ -302,6 +313,9 @@ def read_observations(
         o.c.synthetic,
         o.c.batch_id,
     ).where(o.c.superseded_by.is_(None))
+    names = [c.name for c in q.selected_columns]
+    if categorical and measure_ids is None and area_codes is None and periods is None:
+        return _read_chunked(store, q, names)
     if measure_ids is not None:
         q = q.where(o.c.measure_id.in_(list(measure_ids)))
     if area_codes is not None:
@@ -311,7 +325,6 @@ def read_observations(
     with store.engine.connect() as conn:
         # Plain tuples, columns built once (not a dict per row): 1,65 M rows in seconds.
         rows = conn.execute(q).all()
-    names = [c.name for c in q.selected_columns]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     frame = pd.DataFrame(
         {
@@ -322,7 +335,59 @@ def read_observations(
     for col in ("count", "denominator", "value"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     frame["synthetic"] = frame["synthetic"].astype(bool)
+    if categorical:
+        for col in ("measure_id", "area_code", "period", "source"):
+            frame[col] = frame[col].astype("category")
     return frame
+
+
+_TEXT = ("measure_id", "area_code", "period", "source")
+_NUMBERS = ("count", "denominator", "value")
+_READ_CHUNK = 100_000
+
+
+def _read_chunked(store: Store, q: sa.Select, names: list[str]) -> pd.DataFrame:
+    """All rows of ``q`` (no bound parameters) from the driver's cursor, ``_READ_CHUNK`` at a
+    time: texts become codes per chunk (merged into one set of sorted categories at the
+    end), numbers float arrays, so only one chunk of Python tuples lives at once."""
+    parts: dict[str, list] = {name: [] for name in names}
+    with store.engine.connect() as conn:
+        sql = str(q.compile(dialect=conn.dialect))
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql)
+            while chunk := cursor.fetchmany(_READ_CHUNK):
+                columns = dict(zip(names, zip(*chunk, strict=True), strict=True))
+                for name in _TEXT:
+                    codes, uniques = pd.factorize(np.asarray(columns[name], dtype=object))
+                    parts[name].append((codes, np.asarray(uniques, dtype=object)))
+                for name in _NUMBERS:
+                    parts[name].append(np.array(columns[name], dtype=float))
+                parts["synthetic"].append(np.array(columns["synthetic"], dtype=bool))
+                parts["batch_id"].append(np.array(columns["batch_id"], dtype=np.int64))
+        finally:
+            cursor.close()
+    frame = {}
+    for name in names:
+        if name in _TEXT:
+            frame[name] = _merged_categorical(parts[name])
+        elif parts[name]:
+            frame[name] = np.concatenate(parts[name])
+        else:
+            frame[name] = np.zeros(0, dtype=bool if name == "synthetic" else float)
+    return pd.DataFrame(frame)
+
+
+def _merged_categorical(parts: list[tuple[np.ndarray, np.ndarray]]) -> pd.Categorical:
+    """One categorical (sorted categories) from per-chunk codes and their distinct values."""
+    categories = pd.Index(sorted({v for _, uniques in parts for v in uniques}), dtype=object)
+    codes = [
+        np.where(c >= 0, categories.get_indexer(uniques)[np.maximum(c, 0)], -1)
+        for c, uniques in parts
+    ]
+    return pd.Categorical.from_codes(
+        np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64), categories=categories
+    )
 
 
 def list_batches(store: Store) -> pd.DataFrame:

@@ -21,8 +21,6 @@ from indicators.est import (
     hotspot_cells,
     hotspots,
     last_complete_week,
-    public_breakdown,
-    public_view,
     week_data,
     weeks_needed,
 )
@@ -203,56 +201,6 @@ def test_incident_times_read_as_text_are_accepted():
 
 
 # --- who sees what --------------------------------------------------------------------------------
-
-
-def test_public_view_has_district_totals_only_with_small_counts_hidden():
-    frame = pd.concat(
-        [
-            weekly([4] * 8, this_week=10),
-            weekly([1] * 8, this_week=2, district=ALIDHEM, cell=(761750, 7086750)),
-            weekly([3] * 8, this_week=7, district="d-centrum", cell=(758750, 7088000)),
-        ]
-    )
-    view = public_view(week_data(frame, WEEK, districts=[ERSBODA, ALIDHEM, "d-centrum"]))
-    table = view["districts"].set_index("district_code")
-    assert set(view) >= {"districts", "municipality"} and "cells" not in view
-    assert not any(c in table.columns for c in ("cell_x", "cell_y", "x", "y", "cell_id"))
-    assert np.isnan(table.loc[ALIDHEM, "count"])  # 2 < 5
-    assert np.isnan(table.loc["d-centrum", "count"])  # would give Ålidhem away via the total
-    assert table.loc[ERSBODA, "count"] == 10 and view["municipality"]["count"] == 19
-    assert table.loc[ERSBODA, "label"] == MORE_THAN_USUAL
-    assert table.loc[ALIDHEM, "label"] == "" and np.isnan(table.loc[ALIDHEM, "p_value"])
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(0, 12), min_size=2, max_size=6))
-def test_public_view_never_shows_a_count_below_the_threshold(counts):
-    codes = [f"d-{i}" for i in range(len(counts))]
-    frame = pd.concat(
-        [
-            incidents(["2025-11-20 20:00"] * k, district=c)
-            for c, k in zip(codes, counts, strict=True)
-        ]
-        + [incidents([])]
-    )
-    view = public_view(week_data(frame, WEEK, districts=codes), threshold=5)
-    shown = view["districts"]["count"].dropna()
-    assert not shown.between(1, 4).any()
-    hidden = view["districts"]["count"].isna().sum()
-    assert hidden != 1 or np.isnan(view["municipality"]["count"])  # one hidden: total hides too
-
-
-def test_public_breakdown_by_type_hides_small_types_and_what_would_reveal_them():
-    frame = pd.concat(
-        [
-            weekly([2] * 8, this_week=9, type_="hot"),
-            weekly([2] * 8, this_week=3, type_="brand"),
-            weekly([2] * 8, this_week=6, type_="klotter"),
-        ]
-    )
-    out = public_breakdown(week_data(frame, WEEK)).set_index("label")
-    assert np.isnan(out.loc["brand", "count"]) and out["suppressed"].sum() == 2
-    assert out.loc["hot", "previous_mean"] == 2.0
 
 
 def test_est_view_shows_active_cells_without_any_raw_position():

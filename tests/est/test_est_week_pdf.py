@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
 from common.cli import run_cli
+from common.fmt import iso_week
+from geo.areas import read_areas
+from indicators.audit import audit
+from indicators.est import MUNICIPALITY
 from reports.__main__ import main as reports_main
 from reports.est_week import build_est_week_pdf
 from sources.demo_est import load_est_demo
@@ -168,3 +173,67 @@ def test_cli_writes_the_brief_and_refuses_a_bad_week_with_exit_2(small_store, tm
         == 2
     )
     assert "Veckan '2025-47' kan inte läsas" in capsys.readouterr().err
+
+
+def test_what_the_weekly_pdf_prints_passes_the_audit(tmp_path):
+    # The shared edition leaves the building: read back what it prints (district and type counts of the
+    # period, the municipal total; districts left out are 0 by its own footnote) and attack it
+    # with the audit (docs/disclosure.md §4, issue 10 "a test per output").
+    rng = np.random.default_rng(10)
+    districts = read_areas(level="district")
+    types = ("skadegörelse", "hot", "brand")
+    rows = []
+    for i, code in enumerate(districts["code"]):
+        for j in range(int(rng.choice([0, 1, 2, 3, 4, 6, 9, 15])) if i % 4 else 0):
+            rows.append(
+                {
+                    "occurred_at": pd.Timestamp("2025-11-03 12:00") + pd.Timedelta(hours=7 * j),
+                    "iso_week": iso_week(pd.Timestamp("2025-11-03") + pd.Timedelta(hours=7 * j)),
+                    "type": types[(i + j) % len(types)],
+                    "partner": "polis",
+                    "cell_x": 761250,
+                    "cell_y": 7092250,
+                    "district_code": code,
+                }
+            )
+    incidents = pd.DataFrame(rows)
+    store = Store(f"sqlite:///{tmp_path / 'pdf.sqlite'}")
+    store.migrate()
+    write_events(
+        store, "incident", [incidents], source="test", file_name="t.csv", checksum="p", user="t"
+    )
+    _, text = pdf_text(
+        build_est_week_pdf(store, "2025-W48", out=tmp_path / "v.pdf", edition="public")
+    )
+    store.dispose()
+
+    def printed(label: str) -> float | None:
+        hit = re.search(rf"^{re.escape(label)} (\.\.|\d[\d\xa0 ]*)", text, flags=re.MULTILINE)
+        if hit is None:
+            return None
+        shown = hit.group(1)
+        return np.nan if shown == ".." else float(re.sub(r"\D", "", shown))
+
+    truth_district = incidents.groupby("district_code").size()
+    truth_type = incidents.groupby("type").size()
+    table = []
+    for code, name in zip(districts["code"], districts["name"], strict=True):
+        shown = printed(name)
+        # A district the PDF leaves out had 0 incidents: the attacker reads that as a 0.
+        table.append(("est", code, 0.0 if shown is None else shown, truth_district.get(code, 0)))
+    table.append(("est", MUNICIPALITY, printed("Umeå kommun"), len(incidents)))
+    for name in types:
+        table.append(("est_type", name, printed(name), truth_type.get(name, 0)))
+    table.append(("est_type", MUNICIPALITY, printed("Umeå kommun"), len(incidents)))
+    frame = pd.DataFrame(table, columns=["indicator_id", "area_code", "numerator", "truth"])
+    frame = frame.assign(kind="count", period="2025-P12", denominator=np.nan)
+    frame["suppressed"] = frame["numerator"].isna()
+    truth = frame.assign(numerator=frame["truth"].astype(float), suppressed=False)
+    parents = dict.fromkeys([*districts["code"], *types], MUNICIPALITY)
+
+    result = audit(frame, area_parent=parents, truth=truth)
+
+    assert frame["suppressed"].sum() >= 2 and result["sensitive"].any()
+    assert not result["pinned"].any(), result[result["pinned"]]
+    shown = frame.loc[~frame["suppressed"], "numerator"]
+    assert (shown == truth.loc[~frame["suppressed"], "numerator"]).all()

@@ -19,7 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from common.errors import UserError
-from indicators.audit import AUDIT_COLUMNS, audit, reason_constraints
+from indicators.audit import (
+    AUDIT_COLUMNS,
+    audit,
+    build_lines,
+    encode_keys,
+    make_problem,
+    reason_constraints,
+    sensitive_quantities,
+)
+from indicators.audit import bounds as attacker_bounds
 from indicators.disclosure import PROTECTED, protect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -331,6 +340,31 @@ def test_closed_form_bounds_equal_the_integer_program(case):
     pd.testing.assert_frame_equal(fast, slow)
 
 
+@settings(max_examples=40, deadline=None)
+@given(hierarchical_tables(max_children=4))
+def test_bounds_of_some_quantities_equal_those_of_all(case):
+    # protect asks the attacker's bounds of the sensitive quantities only; they must be the
+    # same as when every hidden quantity is asked for (unasked hidden cells still count).
+    truth, area_parent, period_parent = case
+    out = protect(truth, area_parent=area_parent, period_parent=period_parent)
+    codes = encode_keys(truth)
+    lines = build_lines(codes, area_parent=area_parent, period_parent=period_parent)
+    numerator, denominator = truth["numerator"].to_numpy(), truth["denominator"].to_numpy()
+    problem = make_problem(codes, lines, out["suppressed"].to_numpy(), numerator, denominator)
+    sensitive = sensitive_quantities(
+        codes, numerator, denominator, threshold=5, min_denominator=10, min_group=20
+    )
+
+    rows, lower, upper = attacker_bounds(problem)
+    some_rows, some_lower, some_upper = attacker_bounds(problem, wanted=sensitive)
+
+    asked = sensitive[rows] & ~np.isnan(lower)
+    assert (rows == some_rows).all()
+    assert np.array_equal(lower[asked], some_lower[asked])
+    assert np.array_equal(upper[asked], some_upper[asked])
+    assert np.isnan(some_lower[~sensitive[rows]]).all()
+
+
 # --- the demo export ---------------------------------------------------------------------------
 
 
@@ -411,7 +445,8 @@ def demo_case(demo_db_file):
     from store.areas import read_area_table
 
     store = Store(f"sqlite:///{demo_db_file}")
-    published = compute(store, levels=("municipality", "district", "stadsdel"))
+    # Every level an output can contain, Sweden (SE, in no line of ours) included.
+    published = compute(store, levels=("country", "municipality", "district", "stadsdel"))
     areas = read_area_table(store)
     area_parent = {
         c: p
@@ -428,8 +463,7 @@ def audit_output(frame: pd.DataFrame, case) -> pd.DataFrame:
     """Audit what one output contains, with the truth of exactly those rows."""
     _, published, area_parent, period_parent, truth = case
     keys = ["indicator_id", "area_code", "period"]
-    if "area_level" in frame.columns:  # Sweden's own published figures (SCB) are no line of ours
-        frame = frame[frame["area_level"] != "country"]
+    # Every row the output holds, Sweden's (SE: no line of ours, yet protected) included.
     frame = frame.reset_index(drop=True)
     frame = frame.assign(**{k: frame[k].astype(str) for k in keys})
     if "kind" not in frame.columns:
@@ -452,6 +486,7 @@ def test_full_demo_export_passes_the_audit(demo_case):
 
     assert len(result) > 500 and result["sensitive"].any()
     assert not result["pinned"].any(), result[result["pinned"]].head()
+    assert (published["area_code"] == "SE").sum() > 10  # the audit saw Sweden's rows too
     # Attacker's view without the truth: every hidden figure at least threshold - 1 wide.
     attacker = audit(published, area_parent=area_parent, period_parent=period_parent)
     assert not attacker["pinned"].any()
@@ -515,18 +550,58 @@ def test_every_file_export_passes_the_audit(demo_case, fmt, tmp_path):
 
 @pytest.mark.parametrize("role", ["publik", "rad"])
 def test_what_pages_and_the_council_brief_read_passes_the_audit(demo_case, role):
-    # Pages (Swedish and English alike) and the brief read through access.reads.indicator_values;
-    # the brief takes the yearly rows at municipality and district level.
+    # Pages (Swedish and English alike) read through access.reads.indicator_values, the brief
+    # through reports.brief.brief_values (Sweden, the municipality and the districts); Sweden's
+    # rows are included in what is audited.
     from access.reads import indicator_values
+    from reports.brief import brief_values
 
     store = demo_case[0]
-    page_values = indicator_values(store, role)
-    brief_values = indicator_values(store, role, levels=("municipality", "district"))
-    brief_values = brief_values[brief_values["period"].str.fullmatch(r"\d{4}")]
-
-    for frame in (page_values, brief_values):
+    for frame in (indicator_values(store, role), brief_values(store, role)):
+        assert (frame["area_code"] == "SE").any()
         result = audit_output(frame, demo_case)
         assert len(result) > 50 and not result["pinned"].any()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_tables_pages_show_in_swedish_and_english_pass_the_audit(demo_case, language):
+    # The indicator table as a page shows it (ui.tables.display_table), in either language:
+    # read back which cells it shows, check they are the published figures, audit those rows.
+    import streamlit as st
+
+    from access.reads import indicator_values
+    from catalogue import load_catalogue
+    from common.fmt import MISSING
+    from indicators.disclosure import PROTECTED_EN
+    from ui.tables import display_table
+
+    store = demo_case[0]
+    st.session_state["lang"] = language
+    try:
+        values = indicator_values(store, "publik")
+        catalogue = load_catalogue()
+        shown_parts = []
+        for ind_id, rows in values.groupby("indicator_id", sort=True):
+            rows = rows.reset_index(drop=True)
+            table = display_table(rows, catalogue[ind_id])
+            note = table["Anmärkning" if language == "sv" else "Note"]
+            numerator = table["Täljare" if language == "sv" else "Numerator"]
+            hidden = note.eq(PROTECTED if language == "sv" else PROTECTED_EN).to_numpy()
+            assert (hidden == rows["suppressed"].to_numpy(bool)).all()
+            assert (numerator[hidden] == MISSING).all()
+            digits = numerator[~hidden].str.replace(r"\D", "", regex=True)
+            published = rows.loc[~hidden, "numerator"].round().astype("Int64").astype(str)
+            shown = digits.where(digits != "", "<NA>")
+            assert (shown.to_numpy() == published.to_numpy()).all()
+            shown_parts.append(rows.assign(suppressed=hidden))
+    finally:
+        st.session_state["lang"] = "sv"
+    shown_rows = pd.concat(shown_parts, ignore_index=True)
+
+    result = audit_output(shown_rows, demo_case)
+
+    assert shown_rows["suppressed"].sum() > 50 and (shown_rows["area_code"] == "SE").any()
+    assert not result["pinned"].any(), result[result["pinned"]].head()
 
 
 # --- CLI ----------------------------------------------------------------------------------------

@@ -257,6 +257,40 @@ def test_empty_table_gives_empty_output_with_the_added_columns():
 DISTRICTS = {"Ersboda": "Umeå", "Mariehem": "Umeå", "Tomtebo": "Umeå", "Ålidhem": "Umeå"}
 
 
+def test_sweden_and_municipality_rows_pass_through_protect_in_the_engine():
+    # Sweden (SE, level country) is in no line of ours, yet every figure of it leaves
+    # indicators/ through the same protection step as the districts' (issue 10).
+    from indicators.engine import compute_frame
+
+    areas = pd.DataFrame(
+        {
+            "code": ["SE", "K", "A", "B"],
+            "name": ["Sverige", "Kommun", "A", "B"],
+            "level": ["country", "municipality", "district", "district"],
+            "parent_code": [None, None, "K", "K"],
+        }
+    )
+    obs = pd.DataFrame(
+        {
+            "measure_id": "skadegorelse",
+            "area_code": ["A", "B", "SE", "A", "B", "SE"],
+            "period": ["2024"] * 3 + ["2025"] * 3,
+            "count": [40.0, 60.0, 3.0, 2.0, 60.0, 900.0],
+            "denominator": [2000.0, 3000.0, 90000.0, 2000.0, 3000.0, 90000.0],
+            "value": None,
+            "synthetic": True,
+        }
+    )
+
+    out = compute_frame(obs, areas).set_index(["area_code", "period"])
+
+    assert out.loc[("SE", "2024"), "suppressed"] and np.isnan(out.loc[("SE", "2024"), "numerator"])
+    assert not out.loc[("SE", "2025"), "suppressed"]
+    # 2025: A's 2 is hidden, and B with it: the published municipal total gives nothing away.
+    assert out.loc[("A", "2025"), "suppressed"] and out.loc[("B", "2025"), "suppressed"]
+    assert not out.loc[("K", "2024"), "suppressed"]
+
+
 def test_suppressed_cell_cannot_be_recovered_from_total():
     table = make_table(
         [
