@@ -23,7 +23,8 @@ are the lines, no graph needed).  A component that is one line is solved in clos
 bounds of a single sum of non-negative integers; exact) with a few whole-array operations,
 every other component with small MILPs -- two per wanted quantity, over every hidden cell of
 the component, each skipped where an integer solution already found shows the protection
-interval is met (``threshold=``, what :func:`indicators.disclosure.protect` uses).
+interval is met (``threshold=``, what :func:`indicators.disclosure.protect` uses) or, for a
+lower bound, already sits at the least value the quantity can take (exact).
 """
 
 from __future__ import annotations
@@ -653,24 +654,38 @@ def _milp_bounds(
     n_all = len(low_box)
     box = Bounds(low_box, high_box)
     relaxation = _LinearSolver(constraints, box) if n_all == n_var else None
-    pool: list[np.ndarray] = []
+    # Integer solutions seen so far (the truth, when it is one, and every solver result):
+    # per member and quantity the smallest and largest value among them.
+    seen_low = np.full((len(rows), 3), np.inf)
+    seen_high = np.full((len(rows), 3), -np.inf)
+
+    def remember(x: np.ndarray) -> None:
+        num = np.where(var[:, 0] >= 0, x[np.maximum(var[:, 0], 0)], np.nan)
+        den = np.where(var[:, 1] >= 0, x[np.maximum(var[:, 1], 0)], np.nan)
+        values = np.stack([num, den, den - num], axis=1)
+        np.fmin(seen_low, values, out=seen_low)
+        np.fmax(seen_high, values, out=seen_high)
+
+    truth = np.stack([problem.numerator[rows], problem.denominator[rows]], axis=1)[has]
+    if n_all == n_var and np.all(np.isfinite(truth)) and _feasible(truth, constraints, box):
+        remember(truth)
     if threshold is not None:
         true_values = _quantity_values(problem, rows)
         room = float(threshold - 1)
         need_low = true_values - np.minimum(np.maximum(true_values, 0.0), room)
         need_high = true_values + room
-        truth = np.stack([problem.numerator[rows], problem.denominator[rows]], axis=1)[has]
-        if (
-            n_all == n_var
-            and np.all(np.isfinite(truth))
-            and all(
-                np.allclose(con.A @ truth, con.ub, atol=1e-6)
-                if np.all(np.isfinite(con.lb))
-                else np.all(con.A @ truth <= con.ub + 1e-6)
-                for con in constraints
-            )
-        ):
-            pool.append(truth)
+    # The least value each quantity can take at all (its box, or 0 for a complement):
+    # a solution already seen there is the exact minimum, no solve needed.
+    floor = np.full((len(rows), 3), np.nan)
+    for q in (0, 1):
+        k = var[:, q] >= 0
+        floor[k, q] = low_box[var[k, q]]
+    no_told_complement = (
+        np.ones(len(rows), dtype=bool)
+        if problem.told is None
+        else ~np.isfinite(problem.told[rows, 4])
+    )
+    floor[coupled & no_told_complement, _COMP] = 0.0
 
     def objective(i: int, q: int) -> np.ndarray | None:
         c = np.zeros(n_all)
@@ -692,16 +707,17 @@ def _milp_bounds(
             if c is None:
                 continue
             for direction in (1.0, -1.0):
-                target = None
                 if threshold is not None:
+                    # Pass/fail only: a solution already reaching the target settles it.
                     target = need_low[i, q] if direction > 0 else need_high[i, q]
-                    reached = [float(c @ x) for x in pool]
-                    if reached and (
-                        (direction > 0 and min(reached) <= target)
-                        or (direction < 0 and max(reached) >= target)
+                    if (direction > 0 and seen_low[i, q] <= target) or (
+                        direction < 0 and seen_high[i, q] >= target
                     ):
                         (lower if direction > 0 else upper)[at, q] = target
                         continue
+                elif direction > 0 and seen_low[i, q] <= floor[i, q] + 1e-9:
+                    lower[at, q] = floor[i, q]
+                    continue
                 result = _solve(direction * c, constraints, integrality, box, relaxation)
                 if result.status == 2:  # infeasible: the lines do not hold as published
                     lower[members], upper[members] = np.nan, np.nan
@@ -710,9 +726,21 @@ def _milp_bounds(
                     bound = -np.inf if direction > 0 else np.inf
                 else:
                     bound = float(c @ result.x)
-                    pool.append(result.x)
+                    remember(result.x)
                     bound = round(bound, 6)
                 (lower if direction > 0 else upper)[at, q] = bound
+
+
+def _feasible(x: np.ndarray, constraints: list[LinearConstraint], box: Bounds) -> bool:
+    """Whether ``x`` satisfies every constraint and the box (to 1e-6)."""
+    eps = 1e-6
+    if np.any(x < box.lb[: len(x)] - eps) or np.any(x > box.ub[: len(x)] + eps):
+        return False
+    for con in constraints:
+        ax = con.A @ x
+        if np.any(ax < np.asarray(con.lb) - eps) or np.any(ax > np.asarray(con.ub) + eps):
+            return False
+    return True
 
 
 class _LinearSolver:

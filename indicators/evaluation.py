@@ -40,6 +40,8 @@ from statsmodels.regression.linear_model import WLS
 from statsmodels.tools.tools import add_constant
 
 from common.errors import UserError
+from common.fmt import fmt_percent
+from indicators.changes import signed_percent
 
 __all__ = [
     "ASSUMPTIONS",
@@ -310,15 +312,6 @@ def _balance(prep: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- verdicts
 
 
-def _fmt_pct(x: float, *, lang: str, sign: bool = True) -> str:
-    value = round(100 * x)
-    body = f"{abs(value)}"
-    if not sign:
-        return f"{body}\xa0%" if lang == "sv" else f"{body}%"
-    prefix = "−" if value < 0 else "+" if value > 0 else "±"
-    return f"{prefix}{body}\xa0%" if lang == "sv" else f"{prefix}{body}%"
-
-
 def _fmt_p(p: float, *, lang: str) -> str:
     text = f"= {p:.2f}" if p >= 0.01 else "< 0.01"
     return text.replace(".", ",") if lang == "sv" else text
@@ -332,12 +325,12 @@ def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -
     excludes_zero = lo > 0 or hi < 0
     significant = bool(excludes_zero and p < alpha)
     ci_sv = (
-        f"{_fmt_pct(e, lang='sv')} ({level}\xa0% KI {_fmt_pct(lo, lang='sv')} till "
-        f"{_fmt_pct(hi, lang='sv')}; p {_fmt_p(p, lang='sv')})"
+        f"{signed_percent(e, lang='sv')} ({level}\xa0% KI {signed_percent(lo, lang='sv')} till "
+        f"{signed_percent(hi, lang='sv')}; p {_fmt_p(p, lang='sv')})"
     )
     ci_en = (
-        f"{_fmt_pct(e, lang='en')} ({level}% CI {_fmt_pct(lo, lang='en')} to "
-        f"{_fmt_pct(hi, lang='en')}; p {_fmt_p(p, lang='en')})"
+        f"{signed_percent(e, lang='en')} ({level}% CI {signed_percent(lo, lang='en')} to "
+        f"{signed_percent(hi, lang='en')}; p {_fmt_p(p, lang='en')})"
     )
     mde = out.get("mde")
     p_min = out.get("p_min", 0.0)
@@ -371,11 +364,11 @@ def _verdict(out: dict[str, Any], *, confidence: float, comparison_note: bool) -
         en = f"No clear change after the intervention: {ci_en}"
         if mde is not None and math.isfinite(mde):
             sv += (
-                f"; en förändring mindre än ±{_fmt_pct(mde, lang='sv', sign=False)} "
+                f"; en förändring mindre än ±{fmt_percent(mde, decimals=0, lang='sv')} "
                 "går inte att skilja från slumpen här"
             )
             en += (
-                f"; a change smaller than ±{_fmt_pct(mde, lang='en', sign=False)} "
+                f"; a change smaller than ±{fmt_percent(mde, decimals=0, lang='en')} "
                 "cannot be told from chance here"
             )
     out["significant"] = significant
@@ -858,14 +851,14 @@ def _scm(prep: dict[str, Any], *, confidence: float, multiplier: float) -> dict[
         series=series,
     )
     if fit_quality > 0.25:
-        note = f"{_fmt_pct(fit_quality, lang='sv', sign=False)} av nivån"
+        note = f"{fmt_percent(fit_quality, decimals=0, lang='sv')} av nivån"
         out.update(
             _insufficient(
                 "scm",
                 prep,
                 f"den syntetiska kontrollen följer inte området före start (avvikelse {note})",
                 "the synthetic control does not track the district before the start "
-                f"(gap {_fmt_pct(fit_quality, lang='en', sign=False)} of the level)",
+                f"(gap {fmt_percent(fit_quality, decimals=0, lang='en')} of the level)",
             )
             | {k2: out[k2] for k2 in ("weights", "series", "rmspe_ratio", "rank")}
         )
@@ -956,7 +949,7 @@ def summary_table(results: Mapping[str, Mapping[str, Any]], *, lang: str = "sv")
     Examples
     --------
     >>> r = {"its": insufficient("its", reason="inga värden", reason_en="no values")}
-    >>> summary_table(r, lang="en")[["method", "status", "verdict"]].values.tolist()
+    >>> summary_table(r, lang='en')[["method", "status", "verdict"]].values.tolist()
     [['its', 'insufficient', 'Insufficient data: no values']]
     """
     rows = []

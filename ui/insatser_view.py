@@ -25,8 +25,9 @@ from access.interventions import (
     update_intervention,
 )
 from common.errors import UserError, ValidationError
-from common.fmt import fmt_number
+from common.fmt import fmt_number, fmt_percent
 from common.settings import database_url
+from indicators.changes import signed_percent
 from indicators.evaluation import METHODS, summary_table
 from ui.charts import OKABE_ITO
 from ui.downloads import audit_export
@@ -193,13 +194,6 @@ def evaluation(iv_id: int, ind_id: str) -> dict:
     return _evaluation(data_version(), database_url(), session_role(), int(iv_id), ind_id)
 
 
-def _pct(x: float) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    text = fmt_number(100 * x, decimals=0, lang=lang()).replace("-", "−")
-    return text + ("\xa0%" if lang() == "sv" else "%")
-
-
 def _p(x: float) -> str:
     if x is None or not math.isfinite(x):
         return "–"
@@ -217,16 +211,16 @@ def design_column(method: str, out: dict, *, y_title: str) -> None:
         floor = out["p_min"] > 0
         st.caption(
             t(
-                f"Effekt {_pct(out['effect'])} (KI {_pct(out['lower'])} till "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                f"Effekt {signed_percent(out['effect'], lang=lang())} (KI {signed_percent(out['lower'], lang=lang())} till "
+                f"{signed_percent(out['upper'], lang=lang())}), p = {_p(out['p_value'])}"
                 + (f", minsta möjliga p = {_p(out['p_min'])}" if floor else "")
                 + f"; {out['n_pre']} perioder före, {out['n_post']} efter. "
-                f"Minsta upptäckbara effekt ±{_pct(out['mde'])}.",
-                f"Effect {_pct(out['effect'])} (CI {_pct(out['lower'])} to "
-                f"{_pct(out['upper'])}), p = {_p(out['p_value'])}"
+                f"Minsta upptäckbara effekt ±{fmt_percent(out['mde'], decimals=0, lang=lang())}.",
+                f"Effect {signed_percent(out['effect'], lang=lang())} (CI {signed_percent(out['lower'], lang=lang())} to "
+                f"{signed_percent(out['upper'], lang=lang())}), p = {_p(out['p_value'])}"
                 + (f", smallest possible p = {_p(out['p_min'])}" if floor else "")
                 + f"; {out['n_pre']} periods before, {out['n_post']} after. "
-                f"Minimum detectable effect ±{_pct(out['mde'])}.",
+                f"Minimum detectable effect ±{fmt_percent(out['mde'], decimals=0, lang=lang())}.",
             )
         )
     if "series" in out:
