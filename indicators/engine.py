@@ -4,10 +4,12 @@
 period hierarchy, adds intervals, the verdict against the municipality and the
 recent trend, and passes every row through :func:`indicators.disclosure.suppress`.
 
-The pipeline is vectorised (docs/performance.md): the indicator, area and period of every
-row are integer codes, roll-ups are ``groupby(...).sum()`` on one integer key, the benchmark
-is an array lookup and the trend matrices are filled by fancy indexing, so a national store
-(6 000 small areas, 11 years, 25 indicators) takes about a second, not a quarter of an hour.
+The pipeline is vectorised (docs/published.md "Speed"): the indicator, area and period of
+every row are categorical codes (never 1,8 M strings), roll-ups are ``np.bincount`` sums on
+one integer key, rare-event pools are shifted adds on area × year matrices, the benchmark is
+an array lookup and the trend matrices are filled by fancy indexing; no Python runs per row
+and no pandas group-by takes a lambda. The national store (6 000 small areas, 11 years,
+25 indicators) takes a few CPU seconds (benchmarks/RESULTS.md, ``bench_engine``).
 The stages are separate functions so that rules can change one at a time:
 
 1. :func:`gather_inputs` – numerator and denominator per indicator (the catalogue's input
@@ -364,7 +366,7 @@ def _values(
 ) -> pd.DataFrame:
     meta = _meta(catalogue)
     at = _index_of(frame["indicator_id"], meta.index)
-    f = frame.copy()
+    f = frame.copy(deep=False)  # copy-on-write: new columns never touch the caller's
     for column in ("multiplier", "min_denominator"):
         f[column] = pd.to_numeric(meta[column]).to_numpy(float)[at]
     for column in ("kind", "direction"):

@@ -571,3 +571,20 @@ def hotspots(
     out["gi_z"], out["p_sim"], out["q"] = z, p_sim, q
     out["hotspot"] = np.where(reject & (z > 0), "hot", np.where(reject & (z < 0), "cold", "none"))
     return out
+
+
+def ranked_hotspots(hot: pd.DataFrame, *, n: int = 6) -> pd.DataFrame:
+    """The week's cells to act on, best first: significant hotspots (by Gi* z, then count),
+    then, if fewer than ``n``, the busiest other cells; only cells with an incident this week.
+    One ranking for the EST page and the weekly PDF.
+
+    Examples
+    --------
+    >>> hot = pd.DataFrame({"cell_x": [0, 250, 500], "cell_y": 0, "count": [5, 9, 0],
+    ...                     "gi_z": [3.1, 1.0, 4.0], "hotspot": ["hot", "none", "hot"]})
+    >>> ranked_hotspots(hot)[["cell_x", "is_hot"]].values.tolist()
+    [[0, True], [250, False]]
+    """
+    ranked = hot[hot["count"] > 0].copy()
+    ranked["is_hot"] = ranked["hotspot"] == "hot"
+    return ranked.sort_values(["is_hot", "gi_z", "count"], ascending=False).head(n)

@@ -185,7 +185,7 @@ def with_population_denominator(
     population = _as_float(rows["count"])
     if "value" in rows.columns:
         population = np.where(np.isnan(population), _as_float(rows["value"]), population)
-    # Integer keys (area × period) on both sides, no string merge (docs/performance.md).
+    # Integer keys (area × period) on both sides, no string merge (docs/published.md "Speed").
     area_in, area_pop = joint_codes(inputs["area_code"], rows["area_code"])
     period_pop, periods = text_codes(rows["period"])
     period_in, in_periods = text_codes(inputs["period"])

@@ -139,7 +139,7 @@ def pool_years(frame: pd.DataFrame, rules: Mapping[str, object]) -> pd.DataFrame
     with a missing part is NaN.  Other rows get ``period_label`` = ``period``.  The period
     key stays Y, so a page choosing 2024 shows the pool 2022–2024 labelled as such.
     Vectorised: per pooled indicator one area × year matrix per column, summed over the
-    window by shifted adds (docs/performance.md).
+    window by shifted adds (docs/published.md "Speed").
 
     Examples
     --------

@@ -647,7 +647,7 @@ def dispersion_by_group(
     """
     unit_mask = np.asarray(units, dtype=bool)
     # One integer group code per row (NaN keys: no group), rows of a group gathered by one
-    # stable sort: no per-row Python (docs/performance.md).
+    # stable sort: no per-row Python (docs/published.md "Speed").
     group = np.zeros(len(frame), dtype=np.int64)
     for column in groups:
         codes, uniques = pd.factorize(frame[column])
@@ -808,7 +808,7 @@ def overdispersed_intervals(
     >>> bool(out["phi"].iloc[0] > 1), bool(out["lower"].iloc[0] < 4 < out["upper"].iloc[0])
     (True, True)
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: assignments never touch the caller's
     out["phi"] = dispersion_by_group(out, units=units)
     widen = (
         (out["phi"] > 1.0)

@@ -37,12 +37,14 @@ with st.expander(t("Så ser mallen ut", "What the template looks like")):
             file_name=sample.name,
             mime="text/csv",
         )
+UPLOAD_TYPES = ["csv", "txt", "xlsx"]
+ui.swedish_file_uploader(types=UPLOAD_TYPES)
 upload = st.file_uploader(
     t(
         "CSV- eller Excel-fil (dra hit filen eller klicka för att välja)",
         "CSV or Excel file (drop it here or click to choose)",
     ),
-    type=["csv", "txt", "xlsx"],
+    type=UPLOAD_TYPES,
     key="upload",
 )
 source = st.text_input(t("Källa (valfri)", "Source (optional)"), key="upload_source")
@@ -117,9 +119,16 @@ def confirm_rollback(batch_id: int, label: str) -> None:
     )
     c1, c2 = st.columns(2)
     if c1.button(t("Ja, återställ", "Yes, roll back"), type="primary", key="confirm_rollback"):
+        # the published layer is rebuilt before the dialog closes (indicators.publish.rebuild):
+        # the bar follows it, and a toast says when the new values are what everyone sees
+        bar = st.progress(0.0, text=t("Återställer importen …", "Rolling the batch back …"))
         try:
             st.session_state["rollback_done"] = rollback(
-                store, ui.session_role(), batch_id, user=ui.user_name()
+                store,
+                ui.session_role(),
+                batch_id,
+                user=ui.user_name(),
+                progress=lambda f, text: bar.progress(f, text=t(f"Publicerar: {text}", text)),
             )
         except UserError as exc:
             st.session_state["rollback_done"] = f"❌ {exc}"
@@ -131,6 +140,14 @@ def confirm_rollback(batch_id: int, label: str) -> None:
 done = st.session_state.pop("rollback_done", None)
 if done:
     (st.error if done.startswith("❌") else st.success)(done)
+    if not done.startswith("❌"):
+        st.toast(
+            t(
+                "Importen är återställd och de publicerade värdena är uppdaterade.",
+                "The batch is rolled back and the published values are updated.",
+            ),
+            icon=":material/check_circle:",
+        )
 batches = ui.batches()
 if batches.empty:
     st.caption(t("Inga importer ännu.", "No batches yet."))

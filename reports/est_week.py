@@ -1,15 +1,24 @@
-"""The EST veckobrev: a one-to-two page PDF lägesbild, made offline.
+"""The EST veckobrev: a PDF lägesbild, made offline, in two editions.
 
-``python -m reports est-week --week 2025-W47 --db URL --out week.pdf``
+``python -m reports est-week --week 2025-W47 --db URL --out week.pdf [--public]``
 
-It leaves the building, so it holds only what the public role may see
+**The shared part** (pages 1–2, and all of the ``public`` edition, which is the one that may
+leave the building) holds only what the public role may see
 (:func:`indicators.est_public.public_view`, docs/disclosure.md §6): the totals of the last
 *ended four-week period* per district, per incident type and for the municipality over the
 last 13 periods, each through the one protection step (hidden figures print as ".."); no
 weekly count, mean, p-value, hotspot or grid cell, because over many weeks those give hidden
 counts back.  Activities of the chosen week are counts of our own patrols, walks and evenings
-(not observations about people), so they are printed as they are.  When any incident of the
-period is synthetic every page carries "Demodata – syntetiska värden".
+(not observations about people), so they are printed as they are.
+
+**The EST edition** (the default, only for a role that may see grid cells, ``est_cells``:
+est, admin) adds a page marked "Endast för EST-gruppen" on every line that matters: the week's
+250 m cells drawn on the district outlines (matplotlib, no base-map tiles, no network), the
+Gi* hotspots outlined and numbered as in the app, the hotspot list with when incidents happen
+there, and the weekday × three-hour table over this week and the eight before.  It holds the
+same figures the EST page shows that role, never a point or an address.
+
+When any incident of the period is synthetic every page carries "Demodata – syntetiska värden".
 """
 
 from __future__ import annotations
@@ -20,14 +29,32 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
+from access import may
 from access.app import est_records, incident_week_span, open_existing_store
+from access.reads import est_cell_patterns
+from common.errors import UserError
 from common.fmt import fmt_date, fmt_int, fmt_week, iso_week
 from common.settings import SUPPRESSION_THRESHOLD
 from geo.areas import read_areas
+from geo.boundaries import district_polygons, has_boundaries
 from indicators.disclosure import PROTECTED, SYMBOL
-from indicators.est import default_week, week_monday
+from indicators.est import (
+    BASELINE_WEEKS,
+    CELL_SIZE,
+    DETECTION_PERMUTATIONS,
+    WEEKDAYS_SV,
+    default_week,
+    hotspot_cells,
+    hotspots,
+    ranked_hotspots,
+    shift_week,
+    week_data,
+    week_monday,
+)
 from indicators.est_public import PERIOD_WEEKS, public_view
 from reports.pdf import (
     DEMO_LABEL,
@@ -41,6 +68,10 @@ from reports.pdf import (
 
 TITLE = "Veckolägesbild EST"
 HIDDEN = ".."
+EDITIONS = ("est", "public")
+INTERNAL = "Endast för EST-gruppen – lämnas inte ut"
+CELL_CMAP = ((230, 170, 30), (230, 40, 30))  # light → dark orange, as on the EST map
+
 ACTIVITY_LABELS = {
     "patrull": "Patruller",
     "nattvandring": "Nattvandringar",
@@ -127,6 +158,245 @@ def trend_figure(trend: pd.DataFrame) -> Figure:
     return figure
 
 
+def _cell_colours(counts: np.ndarray) -> np.ndarray:
+    top = max(float(counts.max()) if len(counts) else 1.0, 1.0)
+    share = (counts / top)[:, None]
+    (r0, g0, b0), (r1, g1, b1) = CELL_CMAP
+    rgb = np.hstack([r0 + (r1 - r0) * share, g0 + (g1 - g0) * share, b0 + (b1 - b0) * share])
+    return np.hstack([rgb / 255, 0.45 + 0.5 * share])
+
+
+def _squares(frame: pd.DataFrame) -> list[Rectangle]:
+    return [
+        Rectangle((x, y), CELL_SIZE, CELL_SIZE)
+        for x, y in zip(frame["cell_x"], frame["cell_y"], strict=True)
+    ]
+
+
+def grid_map_figure(
+    cells: pd.DataFrame, ranked: pd.DataFrame, districts: pd.DataFrame | None
+) -> tuple[Figure, int]:
+    """The week's 250 m cells on the district outlines, drawn without base-map tiles.
+
+    Orange squares: incidents this week (darker = more); grey outlines: incidents only in the
+    eight weeks before; thick black outline with a number: the ranked cells (hotspots first,
+    numbered as in the list beside the map); district names only where a numbered cell lies.
+    The map shows where the bulk of this week's cells lie (10th–90th percentile and every
+    numbered cell, 1 km around); returns the figure and how many of this
+    week's cells fall outside it.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"cell_x": [761250, 761500], "cell_y": [7092250, 7092250],
+    ...                       "count": [3, 0], "count_previous": [1, 2]})
+    >>> figure, outside = grid_map_figure(cells, cells.head(1), None)
+    >>> outside, len(figure.axes)
+    (0, 1)
+    """
+    figure = Figure(figsize=(7.0, 4.4))
+    ax = figure.add_axes((0.0, 0.09, 1.0, 0.91))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    now = cells[cells["count"] > 0]
+    before = cells[(cells["count"] == 0) & (cells["count_previous"] > 0)]
+    basis = now if not now.empty else cells
+    if basis.empty:
+        ax.text(0.5, 0.5, "Inga händelser denna vecka", ha="center", transform=ax.transAxes)
+        return figure, 0
+    margin = 4 * CELL_SIZE
+    # the bulk of the cells, and every numbered cell
+    xs = np.concatenate([np.quantile(basis["cell_x"], [0.1, 0.9]), ranked["cell_x"]])
+    ys = np.concatenate([np.quantile(basis["cell_y"], [0.1, 0.9]), ranked["cell_y"]])
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    x0, x1, y0, y1 = x0 - margin, x1 + CELL_SIZE + margin, y0 - margin, y1 + CELL_SIZE + margin
+    outside = int(
+        (
+            ~now["cell_x"].between(x0, x1 - CELL_SIZE) | ~now["cell_y"].between(y0, y1 - CELL_SIZE)
+        ).sum()
+    )
+    if districts is not None:
+        districts.boundary.plot(ax=ax, color="#6b6b6b", linewidth=0.6, zorder=1)
+        inside = districts.representative_point()
+        # names only where the list points: labels of every district pile up in the centre
+        busy = set(ranked["district_code"]) if "district_code" in ranked else set()
+        for code, name, point in zip(districts["code"], districts["name"], inside, strict=True):
+            if code in busy and x0 < point.x < x1 and y0 < point.y < y1:
+                ax.text(
+                    point.x, point.y, name, fontsize=5.5, color="#404040", ha="center", zorder=2
+                )
+    ax.add_collection(
+        PatchCollection(
+            _squares(before), facecolor="none", edgecolor="#8c8c8c", linewidth=0.5, zorder=3
+        )
+    )
+    ax.add_collection(
+        PatchCollection(
+            _squares(now),
+            facecolor=_cell_colours(now["count"].to_numpy(dtype=float)),
+            edgecolor="none",
+            zorder=4,
+        )
+    )
+    ax.add_collection(
+        PatchCollection(
+            _squares(ranked), facecolor="none", edgecolor="black", linewidth=1.6, zorder=5
+        )
+    )
+    for rank, (x, y) in enumerate(zip(ranked["cell_x"], ranked["cell_y"], strict=True), 1):
+        ax.annotate(
+            str(rank),
+            (x + CELL_SIZE, y + CELL_SIZE),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=7,
+            fontweight="bold",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "black", "lw": 0.5},
+            zorder=6,
+        )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.plot([x0 + 300, x0 + 1300], [y0 + 300, y0 + 300], color="black", linewidth=1.5)
+    ax.text(x0 + 800, y0 + 380, "1 km", fontsize=6, ha="center")
+    figure.legend(
+        handles=[
+            Patch(
+                facecolor=_cell_colours(np.array([1.0]))[0],
+                label="händelser denna vecka (mörkare = fler)",
+            ),
+            Patch(facecolor="none", edgecolor="#8c8c8c", label="bara de 8 veckorna före"),
+            Patch(
+                facecolor="none",
+                edgecolor="black",
+                linewidth=1.6,
+                label="nr i listan (hotspot Gi* eller flest händelser)",
+            ),
+        ],
+        loc="lower center",
+        ncol=3,
+        fontsize=6.5,
+        frameon=False,
+    )
+    return figure, outside
+
+
+def weekday_hour_rows(matrix: np.ndarray) -> list[list[str]]:
+    """A 7 × 24 count matrix as table rows: weekday, eight three-hour sums, the day's total.
+
+    Examples
+    --------
+    >>> m = np.zeros((7, 24), dtype=int); m[5, 22] = 4; m[5, 1] = 2
+    >>> weekday_hour_rows(m)[5]
+    ['Lördag', '2', '', '', '', '', '', '', '4', '6']
+    """
+    rows = []
+    for day, counts in zip(WEEKDAYS_SV, np.asarray(matrix), strict=True):
+        bins = counts.reshape(8, 3).sum(axis=1)
+        rows.append(
+            [day.capitalize(), *[fmt_int(b) if b else "" for b in bins], fmt_int(counts.sum())]
+        )
+    return rows
+
+
+def _pattern_text(p: pd.Series | None) -> str:
+    if p is None:
+        return ""
+    day = WEEKDAYS_SV[int(p["weekday"])]
+    hour = int(p["hour"])
+    return f"oftast {day}ar kl. {hour:02d}–{(hour + 3) % 24:02d}"
+
+
+def _internal_page(pdf, store, role, week, incidents, activities, names) -> None:
+    """The EST group's page: grid map with hotspots, the ranked list, weekday × hour."""
+    data = week_data(incidents, week, previous_weeks=BASELINE_WEEKS)
+    hot = hotspots(hotspot_cells(data), permutations=DETECTION_PERMUTATIONS)
+    ranked = ranked_hotspots(hot).reset_index(drop=True)
+    cells = data["cells"]
+    first = shift_week(week, -BASELINE_WEEKS)
+    pdf.add_page()
+    pdf.paragraph(INTERNAL.upper(), size=9, style="B", color=(160, 0, 0))
+    pdf.section_heading(f"Veckans rutor och hotspots – {fmt_week(week)}", size=12)
+    pdf.paragraph(
+        "Händelser i 250-metersrutor (aldrig adresser eller punkter) på distriktsgränserna. "
+        "Numren är samma rangordning som listan under kartan och i appen: först rutor som är "
+        "signifikanta hotspots (Getis–Ord Gi*, FDR 5 %), sedan de rutor som hade flest "
+        "händelser.",
+        size=8,
+    )
+    districts = district_polygons() if has_boundaries() else None
+    figure, outside = grid_map_figure(cells, ranked, districts)
+    add_figure(pdf, figure, width=pdf.content_width)
+    if outside:
+        pdf.paragraph(
+            f"{fmt_int(outside)} rutor med händelser denna vecka ligger utanför kartutsnittet "
+            "(de finns med i tabellerna).",
+            size=7,
+            color=MUTED_TEXT,
+        )
+    patterns = est_cell_patterns(
+        store, role, week, list(zip(ranked["cell_x"], ranked["cell_y"], strict=True))
+    ).set_index(["cell_x", "cell_y"])
+    week_acts = activities.loc[activities["iso_week"] == week]
+    rows = []
+    for rank, r in ranked.iterrows():
+        key = (int(r["cell_x"]), int(r["cell_y"]))
+        acts = week_acts[week_acts["district_code"] == r["district_code"]]
+        rows.append(
+            [
+                str(rank + 1),
+                names.get(r["district_code"], "–"),
+                "hotspot" if r["is_hot"] else "många händelser",
+                fmt_int(r["count"]),
+                fmt_int(r["count_baseline"]),
+                _pattern_text(patterns.loc[key] if key in patterns.index else None),
+                f"{fmt_int((acts['status'] != 'planerad').sum())} / "
+                f"{fmt_int((acts['status'] == 'planerad').sum())}",
+            ]
+        )
+    pdf.ensure_space(40)
+    pdf.section_heading("Rangordnade rutor", size=10)
+    add_table(
+        pdf,
+        rows or [["–", "Inga händelser denna vecka", "", "", "", "", ""]],
+        headings=[
+            "Nr",
+            "Distrikt",
+            "Typ",
+            "Denna vecka",
+            "8 veckor före",
+            f"När ({fmt_week(first)}–{fmt_week(week)})",
+            "Aktiviteter i distriktet (genomförda / planerade)",
+        ],
+        col_widths=[0.35, 1.4, 1.2, 0.85, 0.95, 2.1, 1.6],
+        font_size=6.5,
+        align=["R", "L", "L", "R", "R", "L", "R"],
+    )
+    pdf.ln(2)
+    grid = data["weekday_hour"].to_numpy() + data["weekday_hour_previous"].to_numpy()
+    pdf.ensure_space(45)
+    pdf.section_heading(
+        f"Veckodag × tid på dygnet, hela kommunen, {fmt_week(first)}–{fmt_week(week)} "
+        "(denna vecka och de 8 före)",
+        size=10,
+    )
+    add_table(
+        pdf,
+        weekday_hour_rows(grid),
+        headings=["Dag", *[f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)], "Summa"],
+        col_widths=[1.3, *[1.0] * 8, 1.0],
+        font_size=6.8,
+        align=["L", *["R"] * 9],
+    )
+    pdf.paragraph(
+        f"Antal händelser per veckodag och tretimmarsintervall, summerat över {fmt_int(grid.sum())} "
+        "händelser. Tom ruta = inga händelser. "
+        + INTERNAL
+        + ": rut-, vecko- och timtal kan tillsammans med andra uppgifter peka ut platser och "
+        "tillfällen; de publiceras aldrig (docs/disclosure.md §6).",
+        size=6.5,
+        color=MUTED_TEXT,
+    )
+
+
 def _activity_rows(activities: pd.DataFrame, names: dict[str, str]) -> list[list[str]]:
     if activities.empty:
         return []
@@ -155,6 +425,7 @@ def build_est_week_pdf(
     made_on: date | None = None,
     threshold: int = SUPPRESSION_THRESHOLD,
     role: str = "est",
+    edition: str = "est",
 ) -> Path:
     """Write the weekly EST brief for ``week`` (``2025-W47``) to ``out``; returns the path.
 
@@ -171,6 +442,10 @@ def build_est_week_pdf(
         Disclosure threshold (default :data:`common.settings.SUPPRESSION_THRESHOLD`).
     role : str
         Who asks (the records are read through :func:`access.app.est_records`: est, admin).
+    edition : {"est", "public"}
+        ``"est"``: for the EST group, with the internal page (grid map, hotspots, weekday ×
+        hour), only when ``role`` may see grid cells; ``"public"``: the protected period
+        totals only, the edition that may be shared outside the group.
 
     Examples
     --------
@@ -182,6 +457,12 @@ def build_est_week_pdf(
     b'%PDF-'
     """
     week = iso_week(week_monday(week))  # a readable error for a bad week, then '2025-W47'
+    if edition not in EDITIONS:
+        raise UserError(
+            f"Okänd utgåva '{edition}' (est eller public)",
+            message_en=f"Unknown edition '{edition}' (est or public)",
+        )
+    internal = edition == "est" and may(role, "est_cells")
     # Thirteen periods back, plus the weeks of the current, unfinished one.
     incidents, activities = est_records(store, role, week, previous_weeks=15 * PERIOD_WEEKS)
     view = public_view(incidents, week, threshold=threshold)
@@ -193,7 +474,10 @@ def build_est_week_pdf(
     made_on = made_on or date.today()
     label = view["period_label"]
 
-    pdf = BriefPDF(title=f"{TITLE} – {fmt_week(week)}", demo=demo, made_on=made_on)
+    title = f"{TITLE} – {fmt_week(week)}"
+    pdf = BriefPDF(
+        title=f"{title} – endast EST-gruppen" if internal else title, demo=demo, made_on=made_on
+    )
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, "B", 17)
     pdf.multi_cell(0, 8, f"{TITLE} – {fmt_week(week)}", new_x="LMARGIN", new_y="NEXT")
@@ -318,6 +602,9 @@ def build_est_week_pdf(
         font_size=6.8,
     )
 
+    if internal:
+        _internal_page(pdf, store, role, week, incidents, activities, names)
+
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
@@ -329,7 +616,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         latest = incident_week_span(store)[1]
         week = args.week or default_week(date.today(), latest_with_data=latest)
-        path = build_est_week_pdf(store, week, out=args.out)
+        edition = "public" if args.public else "est"
+        path = build_est_week_pdf(store, week, out=args.out, edition=edition)
     finally:
         store.dispose()
     print(f"Veckobrevet för {fmt_week(week)} är skrivet: {path}")
@@ -359,4 +647,10 @@ def add_cli(subparsers) -> None:
         "--db", help="databas-URL (standard: UVTS_DATABASE_URL eller var/uvts.sqlite)"
     )
     command.add_argument("--out", required=True, type=Path, help="PDF-fil att skriva")
+    command.add_argument(
+        "--public",
+        action="store_true",
+        help="utgåvan som får delas: bara skyddade periodsummor, utan EST-gruppens sida "
+        "med rutkarta, hotspots och veckodag × timme",
+    )
     command.set_defaults(handler=_run, func=_run)

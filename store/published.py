@@ -214,8 +214,7 @@ def write_rows(
             if conn.dialect.name == "postgresql":
                 _copy(conn, part)
             else:
-                values = part.astype(object).where(pd.notna(part), None)
-                conn.exec_driver_sql(_INSERT_SQL, list(values.itertuples(index=False, name=None)))
+                conn.exec_driver_sql(_INSERT_SQL, _tuples(part))
             done += len(part)
             if progress is not None:
                 progress(done, total)
@@ -225,6 +224,23 @@ def write_rows(
             .values(rows=total)
         )
     return total
+
+
+def _column_values(column: pd.Series) -> list:
+    """A column as plain Python values, None for missing: categoricals through their few
+    categories, numbers through ``tolist`` (SQLite stores a NaN as NULL)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = np.append(np.asarray(column.cat.categories, dtype=object), None)
+        return labels[column.cat.codes.to_numpy()].tolist()  # code -1 → the None at the end
+    if column.dtype.kind in "fbiu":
+        return column.to_numpy().tolist()
+    values = column.to_numpy(dtype=object)
+    return np.where(pd.isna(values), None, values).tolist()
+
+
+def _tuples(part: pd.DataFrame) -> list[tuple]:
+    """Rows of ``part`` as tuples for ``executemany``, built column by column."""
+    return list(zip(*(_column_values(part[c]) for c in part.columns), strict=True))
 
 
 def _quoted(columns: list[str]) -> list[str]:

@@ -3,6 +3,7 @@
 * :mod:`ui.i18n` — language, translation, inert Markdown
 * :mod:`ui.reads` — the store handle and cached reads (through :mod:`access`)
 * :mod:`ui.widgets` — selectors synced with the URL
+* :mod:`ui.widget_text` — Streamlit's own English widget texts in Swedish
 * :mod:`ui.tables` — indicator table, overview grid, change lines
 * :mod:`ui.downloads` — CSV/Excel/GeoJSON/brief downloads, each audited
 * :mod:`ui.est_view` — the EST page's pieces
@@ -68,6 +69,7 @@ from ui.tables import (
     trend_text,
     verdict_text,
 )
+from ui.widget_text import swedish_file_uploader
 from ui.widgets import (
     available_periods,
     indicator_view,
@@ -109,6 +111,7 @@ __all__ = [
     "est_week",
     "est_weekday_hour",
     "est_word",
+    "swedish_file_uploader",
     "excess_caveat",
     "fmt_num",
     "focus_districts",

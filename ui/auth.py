@@ -134,6 +134,7 @@ def _demo_role() -> str:
         ROLES,
         key="role",
         format_func=lambda r: ROLE_LABELS[r][ui.lang()],
+        placeholder=ui.t("Välj roll", "Choose a role"),
     )
     st.query_params["roll"] = role
     st.sidebar.caption(

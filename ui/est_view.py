@@ -3,7 +3,6 @@ map, entry forms and the weekly brief."""
 
 from __future__ import annotations
 
-import html
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
@@ -214,14 +213,17 @@ def est_map(
     top = max(float(now["count"].max()) if not now.empty else 1.0, 1.0)
     colours = [[230, int(170 - 130 * v / top), 30, 120 + int(130 * v / top)] for v in now["count"]]
     hot_word = {"hot": t("hotspot (Gi*)", "hotspot (Gi*)"), "cold": t("kall (Gi*)", "cold (Gi*)")}
+    # plain text with line breaks: Streamlit escapes HTML inside a tooltip's values
     now["tip"] = [
-        f"<b>{html.escape(d)}</b><br/>"
-        + t(f"Händelser denna vecka: {c}", f"Incidents this week: {c}")
-        + "<br/>"
-        + t(f"Tidigare {prev_n or 8} veckor: {p}", f"Previous {prev_n or 8} weeks: {p}")
-        + (f"<br/><b>{hot_word[k]}</b>" if k in hot_word else "")
-        + "<br/>"
-        + t("Klicka för att planera här", "Click to plan here")
+        "\n".join(
+            [
+                str(d),
+                t(f"Händelser denna vecka: {c}", f"Incidents this week: {c}"),
+                t(f"Tidigare {prev_n or 8} veckor: {p}", f"Previous {prev_n or 8} weeks: {p}"),
+                *([hot_word[k]] if k in hot_word else []),
+                t("Klicka för att planera här", "Click to plan here"),
+            ]
+        )
         for d, c, p, k in zip(
             now["district"], now["count"], now["count_previous"], now["class"], strict=True
         )
@@ -255,8 +257,8 @@ def est_map(
         if not acts.empty:
             held = acts["status"] != "planerad"
             acts["tip"] = [
-                f"{t('Aktivitet', 'Activity')}: {html.escape(est_word(k))} ({est_word(st_)})"
-                f"<br/>{pd.Timestamp(w):%Y-%m-%d %H:%M}"
+                f"{t('Aktivitet', 'Activity')}: {est_word(k)} ({est_word(st_)})"
+                f"\n{pd.Timestamp(w):%Y-%m-%d %H:%M}"
                 for k, st_, w in zip(acts["kind"], acts["status"], acts["starts_at"], strict=True)
             ]
             layer = grid_layer(
@@ -274,7 +276,7 @@ def est_map(
     view = urban_view_state()
     view.zoom = round(view.zoom - 0.3, 2)
     event = st.pydeck_chart(
-        deck(layers, view_state=view, tooltip={"html": "{tip}"}, height=460),
+        deck(layers, view_state=view, tooltip={"text": "{tip}"}, height=460),
         height=460,
         key="est-map",
         on_select="rerun",
@@ -324,9 +326,7 @@ def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> 
     if hot.empty:
         st.caption(t("Inga händelser denna vecka.", "No incidents this week."))
         return
-    ranked = hot[hot["count"] > 0].copy()
-    ranked["is_hot"] = ranked["hotspot"] == "hot"
-    ranked = ranked.sort_values(["is_hot", "gi_z", "count"], ascending=False).head(6)
+    ranked = est.ranked_hotspots(hot)
     if not ranked["is_hot"].any():
         st.caption(
             t(
@@ -440,6 +440,7 @@ def est_forms_and_brief(week: str) -> None:
     role = session_role()
     if may(role, "est_entry"):
         st.subheader(t("Planera och registrera", "Plan and register"))
+        _chosen_cell()
     c1, c2, c3 = st.columns(3)
     if may(role, "est_entry"):
         _entry_forms(c1, c2, role)
@@ -448,7 +449,8 @@ def est_forms_and_brief(week: str) -> None:
             _weekly_brief(week, role)
 
 
-def _entry_forms(c1, c2, role: str) -> None:
+def _chosen_cell() -> None:
+    """Name the cell chosen on the map or in the list, above the forms that use it."""
     cell = st.session_state.get("est_plan_cell")
     names = dict(zip(areas()["code"], areas()["name"], strict=True))
     if cell:
@@ -459,7 +461,7 @@ def _entry_forms(c1, c2, role: str) -> None:
                 f"Chosen cell: {names.get(cell['district_code'], '–')} (250 m cell "
                 f"{cell['cell_x']}/{cell['cell_y']}). The forms below apply to that cell.",
             ),
-            icon="📍",
+            icon=":material/location_on:",
         )
     else:
         st.caption(
@@ -468,6 +470,11 @@ def _entry_forms(c1, c2, role: str) -> None:
                 "Click a cell on the map or 'Plan here' in the list to choose the place.",
             )
         )
+
+
+def _entry_forms(c1, c2, role: str) -> None:
+    cell = st.session_state.get("est_plan_cell")
+    names = dict(zip(areas()["code"], areas()["name"], strict=True))
     # the middle of the 250 m cell: only the cell is stored, never the point
     x = cell["cell_x"] + 125 if cell else None
     y = cell["cell_y"] + 125 if cell else None
@@ -553,23 +560,40 @@ def _entry_forms(c1, c2, role: str) -> None:
 
 
 def _weekly_brief(week: str, role: str) -> None:
+    edition = st.radio(
+        t("Veckobrev", "Weekly brief"),
+        ["est", "public"],
+        key="est-edition",
+        format_func=lambda e: {
+            "est": t(
+                "för EST-gruppen (med rutkarta, hotspots och veckodag × timme)",
+                "for the EST group (with grid map, hotspots and weekday × hour)",
+            ),
+            "public": t(
+                "att dela (bara skyddade periodsummor)", "to share (protected period totals only)"
+            ),
+        }[e],
+    )
+    name = f"veckobrev_{week}{'' if edition == 'est' else '_delas'}.pdf"
     if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
 
         def make() -> bytes:
             with tempfile.TemporaryDirectory() as tmp:
                 out = build_est_week_pdf(
-                    store(), week, out=Path(tmp) / f"veckobrev_{week}.pdf", role=role
+                    store(), week, out=Path(tmp) / name, role=role, edition=edition
                 )
                 return out.read_bytes()
 
-        st.session_state["est-pdf"] = produce(
-            store(), role, "est_brief", make, user=user_name(), what=f"veckobrev_{week}.pdf"
+        st.session_state["est-pdf"] = (
+            name,
+            produce(store(), role, "est_brief", make, user=user_name(), what=name),
         )
     if st.session_state.get("est-pdf"):
+        made, pdf = st.session_state["est-pdf"]
         st.download_button(
-            t("⬇ Ladda ned veckobrevet", "⬇ Download the weekly brief"),
-            st.session_state["est-pdf"],
-            file_name=f"veckobrev_{week}.pdf",
+            t(f"⬇ Ladda ned {made}", f"⬇ Download {made}"),
+            pdf,
+            file_name=made,
             mime="application/pdf",
             key="est-pdf-dl",
         )

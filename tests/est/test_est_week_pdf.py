@@ -1,4 +1,5 @@
-"""The weekly EST brief (reports/est_week.py): 1–2 pages, public figures only, demo label."""
+"""The weekly EST brief (reports/est_week.py): the shared edition holds public figures only
+(1–2 pages); the EST edition adds one internal page (grid map, hotspots, weekday × hour)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,9 @@ def pdf_text(path) -> tuple[int, str]:
 
 
 def test_demo_week_brief_is_one_or_two_pages_and_says_it_is_demo_data(demo_store, tmp_path):
-    path = build_est_week_pdf(demo_store, "2025-W48", out=tmp_path / "out" / "v48.pdf")
+    path = build_est_week_pdf(
+        demo_store, "2025-W48", out=tmp_path / "out" / "v48.pdf", edition="public"
+    )
     pages, text = pdf_text(path)
     assert 1 <= pages <= 2
     assert "Demodata – syntetiska värden" in text
@@ -92,11 +95,51 @@ def test_demo_week_brief_is_one_or_two_pages_and_says_it_is_demo_data(demo_store
     # It leaves the building: period totals only (docs/disclosure.md §6).
     assert "fler än vanligt" not in text and "Snitt" not in text and "Gi*" not in text
     assert "CRS3006" not in text and not re.search(r"\b7\d{6}\b", text)  # no cells, no points
+    assert "EST-gruppen" not in text.replace("utanför EST-gruppen", "").replace(
+        "bara för EST-gruppen", ""
+    )
+
+
+def test_est_edition_adds_one_internal_page_with_map_hotspots_and_weekday_hour(
+    demo_store, tmp_path
+):
+    public_pages, _ = pdf_text(
+        build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "p.pdf", edition="public")
+    )
+    path = build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "e.pdf", role="est")
+    pages, text = pdf_text(path)
+    assert pages == public_pages + 1
+    internal = PdfReader(str(path)).pages[-1].extract_text()
+    assert "ENDAST FÖR EST-GRUPPEN – LÄMNAS INTE UT" in internal
+    assert "Veckans rutor och hotspots – v. 47 2025" in internal
+    assert re.search(r"\n1 \S+ (hotspot|många händelser) \d+ \d+ oftast \w+dagar kl", internal)
+    assert "Veckodag × tid på dygnet" in internal and "00–03" in internal
+    # the weekday × hour table sums to the incidents of this week and the 8 before
+    total = int(re.search(r"summerat över ([\d\s]+) händelser", internal).group(1).replace(" ", ""))
+    weeks = [f"2025-W{w}" for w in range(39, 48)]
+    with demo_store.engine.connect() as c:
+        stored = pd.read_sql("SELECT iso_week FROM incident", c)
+    assert total == int(stored["iso_week"].isin(weeks).sum())
+    # cells only as drawn squares and counts: no cell id, no coordinate in the text
+    assert "CRS3006" not in text and not re.search(r"\b7\d{6}\b", text)
+    assert "endast EST-gruppen" in PdfReader(str(path)).pages[0].extract_text()
+
+
+def test_internal_page_needs_a_role_that_may_see_cells_and_a_known_edition(demo_store, tmp_path):
+    from access import PermissionDenied
+    from common.errors import UserError
+
+    with pytest.raises(PermissionDenied):
+        build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "x.pdf", role="rad")
+    with pytest.raises(UserError, match="Okänd utgåva"):
+        build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "x.pdf", edition="alla")
 
 
 def test_small_district_counts_are_printed_as_dots_never_as_numbers(small_store, tmp_path):
     # The incidents are in W47; the brief of W48 shows period 12 (W45-W48), which holds them.
-    _, text = pdf_text(build_est_week_pdf(small_store, "2025-W48", out=tmp_path / "v.pdf"))
+    _, text = pdf_text(
+        build_est_week_pdf(small_store, "2025-W48", out=tmp_path / "v.pdf", edition="public")
+    )
     lines = {line.split(" ")[0]: line for line in text.splitlines()}
     assert lines["Ersboda"].startswith("Ersboda 12")
     assert lines["Ålidhem"].startswith("Ålidhem ..")  # 2 < 5
@@ -133,7 +176,7 @@ def test_cli_writes_the_brief_and_refuses_a_bad_week_with_exit_2(small_store, tm
 
 
 def test_what_the_weekly_pdf_prints_passes_the_audit(tmp_path):
-    # The PDF leaves the building: read back what it prints (district and type counts of the
+    # The shared edition leaves the building: read back what it prints (district and type counts of the
     # period, the municipal total; districts left out are 0 by its own footnote) and attack it
     # with the audit (docs/disclosure.md §4, issue 10 "a test per output").
     rng = np.random.default_rng(10)
@@ -159,7 +202,9 @@ def test_what_the_weekly_pdf_prints_passes_the_audit(tmp_path):
     write_events(
         store, "incident", [incidents], source="test", file_name="t.csv", checksum="p", user="t"
     )
-    _, text = pdf_text(build_est_week_pdf(store, "2025-W48", out=tmp_path / "v.pdf"))
+    _, text = pdf_text(
+        build_est_week_pdf(store, "2025-W48", out=tmp_path / "v.pdf", edition="public")
+    )
     store.dispose()
 
     def printed(label: str) -> float | None:
