@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.test_meetings import open_page, settle, visible_text
+from tests.browser.test_meetings import open_page, open_rollback_dialog, settle, visible_text
 from tests.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -83,14 +83,7 @@ def test_rollback_shows_progress_while_publishing_and_a_toast_when_done(served, 
     """Item 6: after 'Ja, återställ' a progress bar follows the rebuild of the published
     layer (indicators.publish.rebuild) and a toast says when it is done."""
     open_page(page, served, "data", lang="sv", role="analytiker")
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
-    box.click()
-    page.keyboard.type("demo_insatser")
-    page.keyboard.press("Enter")
-    settle(page)
-    page.get_by_role("button", name="Återställ …").click()
-    dialog = page.get_by_role("dialog")
-    dialog.wait_for(timeout=30_000)
+    dialog = open_rollback_dialog(page, "demo_insatser")
     # remember every progress text shown, however briefly
     page.evaluate(
         "() => { window.__progress = []; new MutationObserver(() => {"
