@@ -48,7 +48,7 @@ from common.errors import UserError
 from common.personal_numbers import mask
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators import est_public
-from indicators.est import est_view, week_data, weeks_needed
+from indicators.est import WEEK_COLUMNS, est_view, week_data, weeks_needed
 from indicators.publish import ensure_current, published_composites, published_values, rebuild
 from sources.personal_data import refuse_personal_text
 from sources.template import import_file as import_template_file
@@ -156,7 +156,9 @@ def values_version(store: Store) -> int:
 
 def _est_data(store: Store, week: str, *, previous_weeks: int) -> dict:
 
-    incidents = read_incidents(store, weeks=weeks_needed(week, previous_weeks=previous_weeks))
+    incidents = read_incidents(
+        store, weeks=weeks_needed(week, previous_weeks=previous_weeks), columns=WEEK_COLUMNS
+    )
     activities = read_activities(store, weeks=[week])
     return week_data(incidents, week, previous_weeks=previous_weeks, activities=activities)
 

@@ -11,6 +11,10 @@ resident set size of the whole process, interpreter and libraries included.
 
 * ``import`` — ``import_file`` into an empty SQLite file (target ≥ 300 000 rows/s, ≥ 150 000 on PostgreSQL (issue 17), peak
   RSS < 1 GB); with ``postgres_url`` also into PostgreSQL;
+* ``floor`` — the same validated rows inserted by the bare driver (SQLite ``executemany`` in
+  one transaction; PostgreSQL ``COPY``) into a fresh database with the same schema: what the
+  write costs without reading, checks, supersede or audit;
+* ``rebuild`` — :func:`indicators.publish.rebuild` after the SQLite import, timed apart;
 * ``check`` — ``check_file`` alone (read + personal-data check + validation), to show how
   the time splits between this package and the store's write.
 
@@ -20,6 +24,7 @@ Run: ``.venv/bin/python -m benchmarks.bench_import [ROWS]``.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -73,35 +78,97 @@ def write_file(path: Path, *, rows: int = ROWS, seed: int = SEED) -> Path:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, {root!r})
 from sources.validate import catalogue_measure_kinds
 from sources.template import check_file, import_file
+from geo.areas import resolve_area
 catalogue_measure_kinds()  # warm: the catalogue is read once per process
+resolve_area("Ersboda")  # warm: the area name index is built once per process
 mode, path, url = sys.argv[1], sys.argv[2], sys.argv[3]
-start = time.perf_counter()
+extra = {{}}
+
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 if mode == "import":
     from store import Store
     store = Store(url)
     store.migrate()
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), cpu()
     result = import_file(store, path, user="bench")
+    seconds, cpu_s = time.perf_counter() - start, cpu() - cpu0
     rows = result.rows_loaded
+    if len(sys.argv) > 4 and sys.argv[4] == "rebuild":
+        from indicators.publish import rebuild
+        start = time.perf_counter()
+        rebuild(store)
+        extra["rebuild_seconds"] = time.perf_counter() - start
+elif mode == "floor":
+    # Floor: the same validated rows inserted with the bare driver into the same schema, one
+    # transaction, nothing else (no reading, no checks, no supersede, no audit).
+    from itertools import repeat
+    import numpy as np
+    from store import Store
+    obs = check_file(path).observations
+    store = Store(url)
+    store.migrate()
+    store.dispose()
+    cols = []
+    for name in ("measure_id", "area_code", "period"):
+        cat = obs[name].array
+        cols.append(np.asarray(cat.categories, dtype=object)[cat.codes].tolist())
+    for name in ("count", "denominator", "value"):
+        x = obs[name].to_numpy()
+        o = x.astype(object)
+        o[np.isnan(x)] = None
+        cols.append(o.tolist())
+    n = len(obs)
+    batch = ("INSERT INTO import_batch (id, source, kind, file_name, checksum, user_name, "
+             "created_at, rows_total, rows_loaded, rows_replaced, status, synthetic, shipped) "
+             "VALUES (1, 'Skolan', 'observation', 'floor', 'floor', 'bench', "
+             "'2026-01-01 00:00:00', 0, 0, 0, 'loaded', false, false)")
+    names = ("measure_id, area_code, period, count, denominator, value, source, synthetic, "
+             "batch_id")
+    rows = zip(*cols, repeat("Skolan", n), repeat(False, n), repeat(1, n))
+    start, cpu0 = time.perf_counter(), cpu()
+    if url.startswith("sqlite"):
+        import sqlite3
+        con = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("BEGIN")
+        con.execute(batch)
+        con.executemany(f"INSERT INTO observation ({{names}}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("COMMIT")
+        con.close()
+    else:
+        import psycopg
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as con:
+            con.execute(batch)
+            with con.cursor() as cur, cur.copy(f"COPY observation ({{names}}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    seconds, cpu_s = time.perf_counter() - start, cpu() - cpu0
+    rows = n
 else:
+    start, cpu0 = time.perf_counter(), cpu()
     rows = len(check_file(path).observations)
-seconds = time.perf_counter() - start
+    seconds, cpu_s = time.perf_counter() - start, cpu() - cpu0
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child of a large parent
 # (the other benchmarks) would report the parent's peak.
 hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
 peak = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "rows": rows, "peak_mb": peak}}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu_s, "rows": rows, "peak_mb": peak, **extra}}))
 """
 
 
-def _child(mode: str, path: Path, url: str) -> dict:
+def _child(mode: str, path: Path, url: str, *options: str) -> dict:
     code = _CHILD.format(root=str(ROOT))
     result = subprocess.run(
-        [sys.executable, "-c", code, mode, str(path), url],
+        [sys.executable, "-c", code, mode, str(path), url, *options],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -127,11 +194,14 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="uvts-bench-import-") as tmp:
         path = write_file(Path(tmp) / "observationer.csv", rows=rows)
         size_mb = path.stat().st_size / 2**20
-        targets = [("sqlite", f"sqlite:///{Path(tmp) / 'bench.sqlite'}")]
+        targets = [("sqlite", lambda name: f"sqlite:///{Path(tmp) / (name + '.sqlite')}")]
         if postgres_url:
-            targets.append(("postgresql", postgres_url))
-        for label, url in targets:
-            measured = _child("import", path, url)
+            targets.append(("postgresql", lambda name: _fresh_database(postgres_url, name)))
+        for label, url_for in targets:
+            load = os.getloadavg()[0]
+            options = ("rebuild",) if label == "sqlite" else ()
+            measured = _child("import", path, url_for("bench_import"), *options)
+            floor = _child("floor", path, url_for("bench_floor"))
             assert measured["rows"] == rows, measured
             out.append(
                 {
@@ -139,7 +209,10 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
                     "value": rows / measured["seconds"],
                     "unit": "rows/s",
                     "target": f">= {RATE_TARGET[label]:,}",
-                    "note": f"{measured['seconds']:.1f} s for a {size_mb:.0f} MB CSV",
+                    "note": f"{measured['seconds']:.1f} s ({measured['cpu']:.1f} s CPU) for a "
+                    f"{size_mb:.0f} MB CSV; floor (bare driver insert of the same rows, same "
+                    f"schema) {rows / floor['seconds']:,.0f} rows/s = {floor['seconds']:.1f} s "
+                    f"({floor['cpu']:.1f} s CPU); load average {load:.1f}",
                 }
             )
             out.append(
@@ -151,6 +224,17 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
                     "note": "VmHWM of a child process, interpreter and libraries included",
                 }
             )
+            if "rebuild_seconds" in measured:
+                out.append(
+                    {
+                        "name": f"published rebuild after the import ({label})",
+                        "value": measured["rebuild_seconds"],
+                        "unit": "s",
+                        "target": "",
+                        "note": "indicators.publish.rebuild, timed apart (the CLI runs it after "
+                        "every import; not part of the import figure)",
+                    }
+                )
         checked = _child("check", path, "")
         out.append(
             {
@@ -158,11 +242,24 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
                 "value": rows / checked["seconds"],
                 "unit": "rows/s",
                 "target": "",
-                "note": f"{checked['seconds']:.1f} s; peak RSS {checked['peak_mb']:.0f} MB; "
-                "the rest of import_file is the store's write",
+                "note": f"{checked['seconds']:.1f} s ({checked['cpu']:.1f} s CPU); peak RSS "
+                f"{checked['peak_mb']:.0f} MB; the rest of import_file is the store's write",
             }
         )
     return out
+
+
+def _fresh_database(server_url: str, name: str) -> str:
+    """A new database beside ``server_url``'s on the same PostgreSQL server."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(server_url)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":

@@ -42,16 +42,12 @@ def run() -> list[dict]:
         start = time.perf_counter()
         tables = read_regso_tables(SCB_DIR)
         measures = context_measures(tables)
-        pairs = measures[["municipality", "regso"]].drop_duplicates()
-        code_of = {
-            (m, r): f"rs-{slug(m)}-{slug(r)}"
-            for m, r in zip(pairs["municipality"], pairs["regso"], strict=True)
-        }
+        # Every RegSO its own area: "rs-<municipality>-<regso>", each distinct name slugged once.
+        municipality = measures["municipality"].astype(object)
+        regso = measures["regso"].astype(object)
+        slugs = {name: slug(name) for name in pd.unique(pd.concat([municipality, regso]))}
         measures = measures.assign(
-            area_code=[
-                code_of[(m, r)]
-                for m, r in zip(measures["municipality"], measures["regso"], strict=True)
-            ],
+            area_code="rs-" + municipality.map(slugs) + "-" + regso.map(slugs),
             period=measures["year"],
         )
         codes = set(measures["area_code"])

@@ -154,10 +154,20 @@ def text_has_personal_number(text: object) -> bool:
     """
     if text is None:
         return False
-    raw = str(text)
-    if sum(c.isdigit() for c in raw) < _MIN_DIGITS:
-        return False
-    return bool(_spans(normalise(raw)))
+    normal = _normal_with_digits(str(text), _MIN_DIGITS)
+    return normal is not None and bool(_spans(normal))
+
+
+def _normal_with_digits(raw: str, least: int) -> str | None:
+    """``normalise(raw)`` when it holds at least ``least`` digits, else None.
+
+    Digits are counted *after* normalising: NFKC turns characters that are not digits
+    themselves into several ("⑬" → "13", "½" → "1⁄2"). ASCII text is its own normal form.
+    """
+    normal = raw if raw.isascii() else normalise(raw)
+    if sum(c.isdigit() for c in normal) < least:
+        return None
+    return normal
 
 
 def mask(text: object, *, all_long: bool = False) -> str:
@@ -175,9 +185,9 @@ def mask(text: object, *, all_long: bool = False) -> str:
     '##########'
     """
     raw = "" if text is None else str(text)
-    if sum(c.isdigit() for c in raw) < (LONG_DIGITS if all_long else _MIN_DIGITS):
+    normal = _normal_with_digits(raw, LONG_DIGITS if all_long else _MIN_DIGITS)
+    if normal is None:
         return raw
-    normal = normalise(raw)
     spans = _spans(normal)
     if all_long:
         spans += [

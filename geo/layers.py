@@ -89,18 +89,46 @@ def verdict_colors(verdicts: Sequence) -> list[RGB]:
     ]
 
 
-def uncertain(lower, upper, value, *, max_relative_width: float = 1.0) -> np.ndarray:
-    """True where the 95 % interval is wider than ``max_relative_width`` × the value ("osäkert").
+#: Fewer events than this behind a "no significant difference" make the area "osäkert": the
+#: comparison had little chance to find a difference (docs/maps.md).
+UNCERTAIN_MIN_EVENTS = 10
+
+
+def uncertain(
+    lower,
+    upper,
+    value,
+    *,
+    max_relative_width: float = 1.0,
+    numerator=None,
+    verdict=None,
+    min_events: int = UNCERTAIN_MIN_EVENTS,
+) -> np.ndarray:
+    """True where an area's figure is too uncertain to read from its colour ("osäkert").
+
+    The rule (docs/maps.md): the 95 % interval is wider than ``max_relative_width`` × the
+    value, **or** the verdict is "similar" (no significant difference) and it rests on fewer
+    than ``min_events`` events (``numerator``; pass it only for counted events, i.e.
+    proportions and rates).  A hidden numerator (NaN) never marks an area, so the mark says
+    nothing about a protected figure.
 
     Examples
     --------
     >>> uncertain([10, 5], [14, 40], [12, 20]).tolist()
     [False, True]
+    >>> uncertain([10, 10, 10], [14, 14, 14], [12, 12, 12], numerator=[4, 40, float("nan")],
+    ...           verdict=["similar", "similar", "similar"]).tolist()
+    [True, False, False]
     """
     lo, hi, v = (np.asarray(x, dtype=float) for x in (lower, upper, value))
     with np.errstate(invalid="ignore", divide="ignore"):
         width = (hi - lo) / np.abs(v)
-    return np.isfinite(width) & (width > max_relative_width)
+    wide = np.isfinite(width) & (width > max_relative_width)
+    if numerator is not None and verdict is not None:
+        n = np.asarray(numerator, dtype=float)
+        no_difference = np.asarray([x == "similar" for x in verdict], dtype=bool)
+        wide |= no_difference & np.isfinite(n) & (n < min_events)
+    return wide
 
 
 def palette_for_role(role: str) -> str:

@@ -557,8 +557,9 @@ def since_meeting_lines(
     names: Mapping[str, str],
 ) -> list[str]:
     """ "Sedan rådets förra möte": the files that arrived (``loaded`` as
-    :func:`access.reads.loaded_since`), how many significant changes they brought and the
-    verdicts against the municipality that turned (:mod:`indicators.since_meeting`).
+    :func:`access.reads.loaded_since`), how many significant changes they brought, the
+    verdicts against the municipality and the recent trends that turned
+    (:mod:`indicators.since_meeting`).
 
     Examples
     --------
@@ -579,6 +580,13 @@ def since_meeting_lines(
         lines.append(
             f"{names.get(r.area_code, r.area_name)}: {catalogue[r.indicator_id].name_sv} "
             f"{r.period} – nu {now.lower()} (året före: {before.lower()})."
+        )
+    for r in found["trends"].head(6).itertuples(index=False):
+        lines.append(
+            f"{names.get(r.area_code, r.area_name)}: {catalogue[r.indicator_id].name_sv} – "
+            f"trenden har vänt: nu {TREND_LABELS[r.trend_now]['sv'].lower()} (till och med "
+            f"{r.period}), vid mötet {TREND_LABELS[r.trend_before]['sv'].lower()} (till och "
+            f"med {r.period_before})."
         )
     return lines
 

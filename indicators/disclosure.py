@@ -360,8 +360,14 @@ def _secondary_hidden(
         check_count[touched] = True
         check_room[:, touched] = True
 
+    def members(check: np.ndarray) -> np.ndarray | slice:
+        """Positions of the members of the lines to check (all of them: no copy)."""
+        if check.all():
+            return slice(None)
+        return np.flatnonzero(check[line])
+
     while True:
-        at = np.flatnonzero(check_count[line])
+        at = members(check_count)
         check_count[:] = False
         r, li = row[at], line[at]
         hidden_member = hidden[r]
@@ -376,10 +382,10 @@ def _secondary_hidden(
         published_total = np.zeros(lines.n_lines, dtype=bool)
         published_total[line[is_parent & ~hidden[row]]] = True
         for q in range(3):
-            at = np.flatnonzero(check_room[q][line])
-            check_room[q][:] = False
-            if not len(at):
+            if not check_room[q].any():
                 continue
+            at = members(check_room[q])
+            check_room[q][:] = False
             r, li, parent_member, v = row[at], line[at], is_parent[at], member_value[q][at]
             hidden_member = hidden[r]
             part_hidden = ~parent_member & hidden_member

@@ -172,6 +172,9 @@ def weeks_needed(week: str, *, previous_weeks: int = BASELINE_WEEKS) -> list[str
 
 # --- the week's data ------------------------------------------------------------------------------
 
+#: The incident columns :func:`week_data` uses (the weekly page reads only these).
+WEEK_COLUMNS = ("occurred_at", "type", "partner", "cell_x", "cell_y", "district_code", "synthetic")
+
 
 def _district_names() -> dict[str, str]:
 
@@ -196,7 +199,8 @@ def _baseline_weeks(
 ) -> np.ndarray:
     """Incidents per district (rows, in ``codes`` order) in each of the baseline weeks."""
     position = {c: i for i, c in enumerate(codes)}
-    rows = np.array([position.get(d, -1) for d in district], dtype=np.int64)
+    keys, uniques = pd.factorize(np.asarray(district, dtype=object))
+    rows = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)[keys]
     week = index - (window - BASELINE_WEEKS)
     keep = (rows >= 0) & (week >= 0) & (week < BASELINE_WEEKS)
     counts = np.zeros((len(codes), BASELINE_WEEKS), dtype=float)

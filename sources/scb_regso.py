@@ -94,7 +94,7 @@ def read_regso_table(path: str | Path) -> RegsoTable:
     """
     path = Path(path)
     rows = _rows(path)
-    lines = [(i + 1, r) for i, r in enumerate(r for r in rows) if any(c.strip() for c in r)]
+    lines = [(i + 1, r) for i, r in enumerate(rows) if r and "".join(r).strip()]
     if not lines:
         raise UserError("Filen är tom.", file=path.name)
     header_line, header = lines[0]
@@ -129,7 +129,10 @@ def read_regso_table(path: str | Path) -> RegsoTable:
             row=int(line_nos[k]),
         )
     cells = pd.DataFrame([r for _, r in body], dtype=str)  # column-wise from here
-    parts = cells[0].str.strip().str.extract(rf"^{_REGION.pattern}$")
+    # Each distinct area text is split once (a region repeats for every category and sex).
+    region_codes, regions = pd.factorize(cells[0], use_na_sentinel=False)
+    split = pd.Series(regions, dtype="str").str.strip().str.extract(rf"^{_REGION.pattern}$")
+    parts = split.iloc[region_codes].reset_index(drop=True)
     if parts["municipality"].isna().any():
         k = int(np.flatnonzero(parts["municipality"].isna().to_numpy())[0])
         raise UserError(

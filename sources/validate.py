@@ -36,7 +36,7 @@ import catalogue
 from common.errors import Problem, ValidationError
 from common.personal_numbers import mask, normalise
 from geo.areas import resolve_area
-from sources.periods import normalise_periods, period_kind
+from sources.periods import normalise_period, period_kind
 
 #: Template columns (canonical names) in their documented order.
 TEMPLATE_COLUMNS = ("omrade", "period", "matt", "antal", "namnare", "varde", "kalla")
@@ -324,7 +324,15 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ([12.5, 1234.0], [False, False, False, True, False, False])
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="str").str.strip()
+    parsed, unreadable = _parse_texts(pd.Series(uniques, dtype="str"))
+    parsed = np.append(parsed, np.nan)
+    unreadable = np.append(unreadable, False)
+    return parsed[codes], unreadable[codes]
+
+
+def _parse_texts(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_numbers` of distinct texts (no missing values): (numbers, unreadable)."""
+    text = texts.str.strip()
     cleaned = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(
         ",", ".", regex=False
     )
@@ -337,9 +345,7 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ).to_numpy(dtype=bool)
     parsed[words] = np.nan
     unreadable = (np.isnan(parsed) & ~empty) | words
-    parsed = np.append(parsed, np.nan)
-    unreadable = np.append(unreadable, False)
-    return parsed[codes], unreadable[codes]
+    return parsed, unreadable
 
 
 def unsafe_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -353,16 +359,57 @@ def unsafe_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ([True, False, False, False, True], [False, True, False, False, False])
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="str").str.strip()
-    formula = np.append(
-        text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool), False
-    )
-    html = np.append(text.str.contains(_HTML, regex=True, na=False).to_numpy(dtype=bool), False)
-    return formula[codes], html[codes]
+    formula, html = _unsafe_stripped(pd.Series(uniques, dtype="str").str.strip())
+    return np.append(formula, False)[codes], np.append(html, False)[codes]
 
 
-def _formula_message(cells: pd.Series) -> np.ndarray:
-    first = cells.str.strip().str[:1].to_numpy(dtype=object)
+def _unsafe_stripped(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`unsafe_text` of distinct, already stripped texts."""
+    formula = text.str.contains(_FORMULA_START, regex=True, na=False).to_numpy(dtype=bool)
+    html = text.str.contains(_HTML, regex=True, na=False).to_numpy(dtype=bool)
+    return formula, html
+
+
+class _Distinct:
+    """A text column factorised once: per-row codes into its distinct texts, which every rule
+    reads (stripped, parsed, resolved) once; a missing cell counts as an empty text.
+
+    Examples
+    --------
+    >>> d = _Distinct(pd.Series([" a", "b", " a", None], dtype="str"))
+    >>> d.codes.tolist(), d.stripped.tolist(), d.rows(d.stripped.to_numpy() == "a").tolist()
+    ([0, 1, 0, 2], ['a', 'b', ''], [True, False, True, False])
+    """
+
+    def __init__(self, column: pd.Series) -> None:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        self.texts = pd.Series(np.append(np.asarray(uniques, dtype=object), ""), dtype="str")
+        self.codes = np.where(codes < 0, len(self.texts) - 1, codes)
+        self.stripped = self.texts.str.strip()
+        self.empty = (self.stripped == "").to_numpy(dtype=bool)
+
+    def rows(self, per_text: np.ndarray) -> np.ndarray:
+        """A value per distinct text → one per row."""
+        return np.asarray(per_text)[self.codes]
+
+    def only(self, keep: np.ndarray) -> _Distinct:
+        """The same distinct texts for the rows in ``keep``."""
+        other = object.__new__(_Distinct)
+        other.texts, other.stripped, other.empty = self.texts, self.stripped, self.empty
+        other.codes = self.codes[keep]
+        return other
+
+    def stripped_at(self, mask: np.ndarray) -> np.ndarray:
+        """Stripped texts of the rows in ``mask`` (for messages)."""
+        return self.stripped.to_numpy(dtype=object)[self.codes[mask]]
+
+    def texts_at(self, mask: np.ndarray) -> np.ndarray:
+        """Texts as written of the rows in ``mask`` (for messages)."""
+        return self.texts.to_numpy(dtype=object)[self.codes[mask]]
+
+
+def _formula_message(cells: pd.Series | np.ndarray) -> np.ndarray:
+    first = pd.Series(cells, dtype="str").str.strip().str[:1].to_numpy(dtype=object)
     return np.array(
         [
             f"Cellen börjar med '{c}' och kan tolkas som en formel av Excel; formler "
@@ -451,39 +498,43 @@ class ObservationCollector:
         empty) and maybe extra columns; ``rows`` are the file row numbers."""
         rows = np.asarray(rows, dtype=np.int64)
         frame = frame.reset_index(drop=True)
+        # Every column is factorised once; the rules below run on its distinct texts.
+        distinct = {column: _Distinct(frame[column]) for column in frame.columns}
         filled = np.zeros(len(frame), dtype=bool)
-        for column in frame.columns:
-            filled |= (frame[column].str.strip() != "").to_numpy(dtype=bool)
+        for d in distinct.values():
+            filled |= d.rows(~d.empty)
         if not filled.all():  # blank lines keep their number but are otherwise ignored
             frame, rows = frame[filled].reset_index(drop=True), rows[filled]
+            distinct = {column: d.only(filled) for column, d in distinct.items()}
         self.rows_read += len(frame)
         if frame.empty:
             return
-        bad = self._wrong_separator(frame, rows)
+        bad = self._wrong_separator(frame, rows, distinct)
 
         for column in frame.columns:  # every text cell, also extra columns
             if column in NUMBER_COLUMNS:
                 continue
-            formula, html = unsafe_text(frame[column])
+            d = distinct[column]
+            formula_u, html_u = _unsafe_stripped(d.stripped)
+            formula, html = d.rows(formula_u), d.rows(html_u)
             self._report(
-                formula & ~bad, rows, _formula_message(frame[column][formula & ~bad]), column
+                formula & ~bad, rows, _formula_message(d.stripped_at(formula & ~bad)), column
             )
             self._report(html & ~bad, rows, _HTML_MESSAGE, column)
             bad |= formula | html
 
-        area_text = frame["omrade"].str.strip()
-        codes, uniques = pd.factorize(area_text, use_na_sentinel=True)
-        resolved = [self.areas(str(u)) for u in uniques]
-        area_code = np.array(
-            [-1 if r[0] is None else self._areas.code(r[0]) for r in resolved] + [-1],
-            dtype=np.int64,
-        )[codes]
-        kind = np.array([r[1] for r in resolved] + [_DIRECT], dtype=np.int8)[codes]
-        stat_key = np.array(
-            [-1 if r[2] is None else self._stat_keys.code(r[2]) for r in resolved] + [-1],
-            dtype=np.int64,
-        )[codes]
-        empty_area = (area_text == "").to_numpy(dtype=bool)
+        area = distinct["omrade"]
+        resolved = [self.areas(str(u)) for u in area.stripped]
+        area_code = area.rows(
+            np.array([-1 if r[0] is None else self._areas.code(r[0]) for r in resolved], np.int64)
+        )
+        kind = area.rows(np.array([r[1] for r in resolved], dtype=np.int8))
+        stat_key = area.rows(
+            np.array(
+                [-1 if r[2] is None else self._stat_keys.code(r[2]) for r in resolved], np.int64
+            )
+        )
+        empty_area = area.rows(area.empty)
         self._report(empty_area & ~bad, rows, "Område saknas", "omrade")
         unknown = (area_code < 0) & ~empty_area & ~bad
         self._report(
@@ -492,40 +543,39 @@ class ObservationCollector:
             np.array(
                 [
                     f"Okänt område {quote(a)} (ange stadsdel, distrikt, DeSO- eller RegSO-kod)"
-                    for a in area_text[unknown]
+                    for a in area.stripped_at(unknown)
                 ],
                 dtype=object,
             ),
             "omrade",
         )
 
-        measure_text = frame["matt"].str.strip()
-        codes, uniques = pd.factorize(measure_text, use_na_sentinel=True)
-        found = [self.measures.lookup(str(u)) for u in uniques]
-        measure = np.array(
-            [-1 if m is None else self._measure_ids.code(m) for m in found] + [-1], dtype=np.int64
-        )[codes]
-        empty_measure = (measure_text == "").to_numpy(dtype=bool)
+        measure_d = distinct["matt"]
+        found = [self.measures.lookup(str(u)) for u in measure_d.stripped]
+        measure = measure_d.rows(
+            np.array([-1 if m is None else self._measure_ids.code(m) for m in found], np.int64)
+        )
+        empty_measure = measure_d.rows(measure_d.empty)
         self._report(empty_measure & ~bad, rows, "Mått saknas", "matt")
         unknown = (measure < 0) & ~empty_measure & ~bad
         if unknown.any():
             messages = {}
-            for text in pd.unique(measure_text[unknown]):
+            texts = measure_d.stripped_at(unknown)
+            for text in pd.unique(texts):
                 hint = self.measures.suggestion(text)
                 messages[text] = f"Okänt mått {quote(text)}" + (
                     f" (menade du '{hint}'?)" if hint else " (måttens id finns på sidan Om & metod)"
                 )
             self._report(
-                unknown, rows, measure_text[unknown].map(messages).to_numpy(dtype=object), "matt"
+                unknown, rows, np.array([messages[t] for t in texts], dtype=object), "matt"
             )
 
-        period_text = frame["period"].str.strip()
-        normalised = normalise_periods(period_text)
-        codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
-        period = np.append(
-            np.array([self._periods.code(str(u)) for u in uniques], dtype=np.int64), -1
-        )[codes]
-        empty_period = (period_text == "").to_numpy(dtype=bool)
+        period_d = distinct["period"]
+        normalised = [normalise_period(str(u)) for u in period_d.stripped]
+        period = period_d.rows(
+            np.array([-1 if p is None else self._periods.code(p) for p in normalised], np.int64)
+        )
+        empty_period = period_d.rows(period_d.empty)
         self._report(empty_period & ~bad, rows, "Period saknas", "period")
         unknown = (period < 0) & ~empty_period & ~bad
         self._report(
@@ -535,16 +585,18 @@ class ObservationCollector:
                 [
                     f"Perioden {quote(p)} kan inte läsas (skriv t.ex. 2025, 2025-VT, 2025-03 eller "
                     "2025-W47)"
-                    for p in period_text[unknown]
+                    for p in period_d.stripped_at(unknown)
                 ],
                 dtype=object,
             ),
             "period",
         )
-        starts = np.append(
-            np.array([period_start(str(u)) for u in uniques], dtype="datetime64[D]"),
-            np.datetime64("NaT"),
-        )[codes]
+        starts = period_d.rows(
+            np.array(
+                [np.datetime64("NaT") if p is None else period_start(p) for p in normalised],
+                dtype="datetime64[D]",
+            )
+        )
         forecast = np.array(
             [allows_forecast(m) for m in self._measure_ids.values] + [False], dtype=bool
         )[measure]
@@ -562,7 +614,7 @@ class ObservationCollector:
                 [
                     f"Perioden {quote(p)} har inte börjat ännu (i dag är det {self.today:%Y-%m-%d}); "
                     "framtida perioder tas bara emot för prognosmått"
-                    for p in period_text[future]
+                    for p in period_d.stripped_at(future)
                 ],
                 dtype=object,
             ),
@@ -576,10 +628,13 @@ class ObservationCollector:
             if column not in frame.columns:
                 numbers[column] = np.full(len(frame), np.nan)
                 continue
-            parsed, unreadable = parse_numbers(frame[column])
-            formula, html = unsafe_text(frame[column].where(unreadable, ""))
+            d = distinct[column]
+            parsed_u, unreadable_u = _parse_texts(d.texts)
+            formula_u, html_u = _unsafe_stripped(d.stripped)
+            parsed, unreadable = d.rows(parsed_u), d.rows(unreadable_u)
+            formula, html = d.rows(formula_u & unreadable_u), d.rows(html_u & unreadable_u)
             shown = formula & ~structural
-            self._report(shown, rows, _formula_message(frame[column][shown]), column)
+            self._report(shown, rows, _formula_message(d.texts_at(shown)), column)
             self._report(html & ~structural, rows, _HTML_MESSAGE, column)
             plain = unreadable & ~formula & ~html & ~structural
             self._report(
@@ -588,7 +643,7 @@ class ObservationCollector:
                 np.array(
                     [
                         f"{quote(v)} är inte ett tal (lämna cellen tom om värdet saknas)"
-                        for v in frame[column][plain]
+                        for v in d.texts_at(plain)
                     ],
                     dtype=object,
                 ),
@@ -624,7 +679,7 @@ class ObservationCollector:
                         [
                             f"{_LABELS_SV[column].capitalize()} ska vara ett heltal, inte {quote(v)} "
                             "(ett färdigt värde med decimaler hör till kolumnen varde)"
-                            for v in frame[column][fractional]
+                            for v in d.texts_at(fractional)
                         ],
                         dtype=object,
                     ),
@@ -679,7 +734,10 @@ class ObservationCollector:
         )
 
         if "kalla" in frame.columns:
-            self.sources.update(s for s in pd.unique(frame["kalla"].str.strip()) if s)
+            source = distinct["kalla"]
+            used = np.zeros(len(source.texts), dtype=bool)
+            used[source.codes] = True
+            self.sources.update(s for s in source.stripped[used] if s)
 
         ok = ~(bad | neither | zero | statistical | (area_code < 0) | (measure < 0) | (period < 0))
         if self.log.total:  # the file will be refused; keep checking, stop collecting rows
@@ -734,7 +792,9 @@ class ObservationCollector:
             return
         self.log.add_rows(rows[mask], messages, column=self._label(column))
 
-    def _wrong_separator(self, frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    def _wrong_separator(
+        self, frame: pd.DataFrame, rows: np.ndarray, distinct: Mapping[str, _Distinct]
+    ) -> np.ndarray:
         """Rows that are one long first cell holding another separator (``;`` vs ``,``)."""
         bad = np.zeros(len(frame), dtype=bool)
         if self.separator is None or len(frame.columns) < 2:
@@ -742,10 +802,12 @@ class ObservationCollector:
         first = frame.columns[0]
         rest_empty = np.ones(len(frame), dtype=bool)
         for column in frame.columns[1:]:
-            rest_empty &= (frame[column].str.strip() == "").to_numpy(dtype=bool)
+            rest_empty &= distinct[column].rows(distinct[column].empty)
         others = [s for s in (";", ",", "\t") if s != self.separator]
+        first_texts = distinct[first]
         for other in others:
-            hit = rest_empty & frame[first].str.contains(other, regex=False).to_numpy(dtype=bool)
+            holds = first_texts.texts.str.contains(other, regex=False).to_numpy(dtype=bool)
+            hit = rest_empty & first_texts.rows(holds)
             shown = "tabb" if other == "\t" else f"'{other}'"
             used = "tabb" if self.separator == "\t" else repr(self.separator)
             self._report(

@@ -45,6 +45,21 @@ ACTIVITY_COLUMNS = [
 _CHUNK = 500
 
 
+def _fetch(conn: sa.Connection, query: sa.Select) -> list[tuple]:
+    """Rows of a Core query as plain tuples from the driver's cursor (bound parameters as
+    compiled by SQLAlchemy; no per-row result processing: the callers convert whole columns)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _read(
     store: Store,
     table: sa.Table,
@@ -52,25 +67,40 @@ def _read(
     weeks: Sequence[str] | None,
 ) -> pd.DataFrame:
     query = sa.select(*[table.c[c] for c in columns])
-    frames = []
+    rows: list[tuple] = []
     with store.engine.connect() as conn:
         if weeks is None:
-            frames.append(
-                pd.DataFrame(conn.execute(query.order_by(table.c.id)).all(), columns=columns)
-            )
+            rows = _fetch(conn, query.order_by(table.c.id))
         else:
             unique = sorted(set(weeks))
             for start in range(0, len(unique), _CHUNK):
                 part = query.where(table.c.iso_week.in_(unique[start : start + _CHUNK]))
-                frames.append(
-                    pd.DataFrame(conn.execute(part.order_by(table.c.id)).all(), columns=columns)
-                )
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return frame
+                rows += _fetch(conn, part.order_by(table.c.id))
+    if not rows:
+        return pd.DataFrame({c: np.array([], dtype=object) for c in columns}, columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
 
 
-def read_incidents(store: Store, *, weeks: Sequence[str] | None = None) -> pd.DataFrame:
+def _times(values: pd.Series) -> pd.Series:
+    """Stored timestamps (SQLite: ISO text; PostgreSQL: datetime) as datetime64[us]."""
+    if len(values) and isinstance(values.iloc[0], str):
+        return pd.to_datetime(values, format="ISO8601").astype("datetime64[us]")
+    return pd.to_datetime(values).astype("datetime64[us]")
+
+
+def read_incidents(
+    store: Store, *, weeks: Sequence[str] | None = None, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Incidents of the given ISO weeks (all when ``weeks`` is None), typed for computing.
+
+    Parameters
+    ----------
+    store : Store
+    weeks : sequence of str, optional
+        ISO weeks (``2025-W47``); None reads every week.
+    columns : sequence of str, optional
+        A subset of :data:`INCIDENT_COLUMNS` (in that order); default all of them. The weekly
+        page reads only what :func:`indicators.est.week_data` uses.
 
     Returns
     -------
@@ -83,14 +113,24 @@ def read_incidents(store: Store, *, weeks: Sequence[str] | None = None) -> pd.Da
     >>> s = Store("sqlite://"); s.migrate()
     >>> read_incidents(s, weeks=["2025-W47"]).columns.tolist()[:4]
     ['id', 'occurred_at', 'iso_week', 'type']
+    >>> read_incidents(s, weeks=["2025-W47"], columns=["occurred_at", "cell_x"]).dtypes.tolist()
+    [dtype('<M8[us]'), dtype('int64')]
     """
-    frame = _read(store, schema.incident, INCIDENT_COLUMNS, weeks)
-    frame["occurred_at"] = pd.to_datetime(frame["occurred_at"]).astype("datetime64[us]")
+    wanted = [c for c in INCIDENT_COLUMNS if columns is None or c in set(columns)]
+    unknown = set(columns or ()) - set(INCIDENT_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown incident columns: {sorted(unknown)}")
+    frame = _read(store, schema.incident, wanted, weeks)
+    if "occurred_at" in frame.columns:
+        frame["occurred_at"] = _times(frame["occurred_at"])
     for column in ("id", "cell_x", "cell_y"):
-        frame[column] = frame[column].astype(np.int64)
-    frame["synthetic"] = frame["synthetic"].astype(bool)
+        if column in frame.columns:
+            frame[column] = frame[column].astype(np.int64)
+    if "synthetic" in frame.columns:
+        frame["synthetic"] = frame["synthetic"].astype(bool)
     for column in ("iso_week", "type", "partner", "district_code"):
-        frame[column] = frame[column].astype("str")
+        if column in frame.columns:
+            frame[column] = frame[column].astype("str")
     return frame
 
 
@@ -105,7 +145,7 @@ def read_activities(store: Store, *, weeks: Sequence[str] | None = None) -> pd.D
     """
     frame = _read(store, schema.activity, ACTIVITY_COLUMNS, weeks)
     for column in ("starts_at", "ends_at"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+        frame[column] = _times(frame[column])
     for column in ("cell_x", "cell_y"):
         frame[column] = pd.array(frame[column], dtype="Int64")
     frame["synthetic"] = frame["synthetic"].astype(bool)

@@ -14,6 +14,7 @@ from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import (
     MISSING_COLOR,
+    UNCERTAIN_MIN_EVENTS,
     VERDICT_MAP_COLORS,
     area_tooltip,
     boundary_layer,
@@ -100,6 +101,13 @@ def _verdict_legend(present: set) -> list[dict]:
     return rows
 
 
+#: The legend's words for the "osäkert" mark (geo.layers.uncertain; docs/maps.md).
+UNCERTAIN_LABEL = {
+    "sv": f"? osäkert (brett intervall, eller ingen skillnad på färre än {UNCERTAIN_MIN_EVENTS} "
+    "händelser)",
+    "en": f"? uncertain (wide interval, or no difference on fewer than {UNCERTAIN_MIN_EVENTS} "
+    "events)",
+}
 MAP_SYMBOL = {
     "higher_worse": "✕",
     "lower_worse": "✕",
@@ -231,7 +239,14 @@ def _choropleth(
             palette=palette,
             decimals=decimals,
         )
-    wide = uncertain(gdf["lower"], gdf["upper"], gdf["value"])
+    counted = kind in ("proportion", "rate")  # events behind the verdict, not a mean
+    wide = uncertain(
+        gdf["lower"],
+        gdf["upper"],
+        gdf["value"],
+        numerator=gdf["numerator"] if counted else None,
+        verdict=gdf["verdict"].tolist() if counted else None,
+    )
     # paler fill where the interval is wide (the label says "osäkert" too)
     colours = [[*c[:3], 110] if w else [*c[:3], 235] for c, w in zip(colours, wide, strict=True)]
     mult = multiplier
@@ -301,20 +316,25 @@ def _choropleth(
         d, height=height, on_select="rerun", selection_mode="single-object", key=key
     )
     if scheme == "verdict":
-        _legend(
-            _verdict_legend(set(gdf["verdict"].dropna())),
-            ui.t("Jämfört med Umeå", "Compared with Umeå"),
-        )
+        entries = _verdict_legend(set(gdf["verdict"].dropna()))
+        title = ui.t("Jämfört med Umeå", "Compared with Umeå")
     else:
         entries = legend_entries(breaks, palette=palette, decimals=decimals)
         entries[-1]["label"] = ui.t("Uppgift saknas eller dold", "Missing or suppressed")
-        _legend(entries, unit)
+        title = unit
+    if wide.any():
+        entries.append({"label": UNCERTAIN_LABEL[ui.lang()], "color": [236, 236, 236]})
+    _legend(entries, title)
     st.caption(
         ui.t(
-            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert (95 %-intervallet är "
-            "bredare än värdet självt). Klicka på ett område för dess profil.",
-            "Thick black outline = focus district. '?' and paler colour = uncertain (the 95% "
-            "interval is wider than the value itself). Click a district for its profile.",
+            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: 95 %-intervallet är "
+            "bredare än värdet självt, eller ”ingen signifikant skillnad” bygger på färre än "
+            f"{UNCERTAIN_MIN_EVENTS} händelser (jämförelsen kunde knappast visa en skillnad). "
+            "Klicka på ett område för dess profil.",
+            "Thick black outline = focus district. '?' and paler colour = uncertain: the 95% "
+            "interval is wider than the value itself, or 'no significant difference' rests on "
+            f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
+            "difference). Click a district for its profile.",
         )
         + (
             ""

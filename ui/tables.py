@@ -223,7 +223,7 @@ def tartan(v: pd.DataFrame, period: str):
 
 def since_meeting_section() -> None:
     """ "Sedan förra mötet": the council's meeting dates (editable) and what arrived and changed
-    since the last one (new data, significant changes, verdicts that turned)."""
+    since the last one (new data, significant changes, verdicts and trends that turned)."""
     role = session_role()
     st.subheader(t("Sedan förra mötet", "Since the last meeting"))
     meetings = council_meetings(store())
@@ -277,7 +277,7 @@ def since_meeting_section() -> None:
     arrived = new_periods(loaded, v)
     found = changes_since(v, catalogue(), arrived, areas=focus_districts())
     cat = catalogue()
-    if found["changes"].empty and found["turned"].empty:
+    if found["changes"].empty and found["turned"].empty and found["trends"].empty:
         st.caption(
             t(
                 "Inga signifikanta förändringar i fokusområdena i de nya uppgifterna.",
@@ -294,6 +294,15 @@ def since_meeting_section() -> None:
             + f" **{verdict_text(r['verdict_now'])}** ("
             + t("året före", "the year before")
             + f": {verdict_text(r['verdict_before'])})"
+        )
+    for _, r in found["trends"].head(8).iterrows():
+        direction = cat[r["indicator_id"]].direction
+        st.markdown(
+            f"- {escape_markdown(r['area_name'])}: {indicator_name(cat[r['indicator_id']])} – "
+            + t("trenden har vänt: nu", "the trend has turned: now")
+            + f" **{trend_text(r['trend_now'], direction)}** ({r['period']}), "
+            + t("vid mötet", "at the meeting")
+            + f" {trend_text(r['trend_before'], direction)} ({r['period_before']})"
         )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.test_meetings import open_page, settle, visible_text
+from tests.browser.test_meetings import open_page, open_rollback_dialog, settle, visible_text
 from tests.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -28,6 +29,13 @@ STREAMLIT_ENGLISH = re.compile(
 def served(demo_db_file, tmp_path_factory):
     copy = tmp_path_factory.mktemp("data_est") / "demo.sqlite"
     shutil.copy(demo_db_file, copy)
+    # Everything but the 2025 figures was imported before a council meeting on 2024-06-01
+    # (test_trends_that_turned_since_the_last_meeting)
+    with sqlite3.connect(copy) as db:
+        db.execute(
+            "UPDATE import_batch SET created_at = '2024-01-01 10:00:00.000000'"
+            " WHERE file_name NOT LIKE '%observationer_2025%'"
+        )
     proc, base = start_app(f"sqlite:///{copy}")
     yield base
     stop_app(proc)
@@ -75,14 +83,7 @@ def test_rollback_shows_progress_while_publishing_and_a_toast_when_done(served, 
     """Item 6: after 'Ja, återställ' a progress bar follows the rebuild of the published
     layer (indicators.publish.rebuild) and a toast says when it is done."""
     open_page(page, served, "data", lang="sv", role="analytiker")
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
-    box.click()
-    page.keyboard.type("demo_insatser")
-    page.keyboard.press("Enter")
-    settle(page)
-    page.get_by_role("button", name="Återställ …").click()
-    dialog = page.get_by_role("dialog")
-    dialog.wait_for(timeout=30_000)
+    dialog = open_rollback_dialog(page, "demo_insatser")
     # remember every progress text shown, however briefly
     page.evaluate(
         "() => { window.__progress = []; new MutationObserver(() => {"
@@ -154,3 +155,39 @@ def test_a_map_click_prefills_the_activity_form(served, page, artifacts):
     assert district in shown, shown
     assert not form.locator("input[aria-label*='SWEREF'], input[aria-label*='koordinat']").count()
     page.screenshot(path=str(artifacts / "est_map_click_plan.png"), full_page=True)
+
+
+def test_trends_that_turned_since_the_last_meeting(served, page, artifacts):
+    """Item 4: with a meeting between the imports, Översikt lists the recent trends whose word
+    changed between what the council saw (up to 2024) and now (2025), in words."""
+    open_page(page, served, "oversikt", lang="sv", role="rad")
+    page.get_by_text("Rådets mötesdatum").click()
+    page.locator("textarea").first.fill("2024-06-01")
+    page.get_by_role("button", name="Spara mötesdatum").click()
+    page.get_by_text("Nya data sedan mötet 2024-06-01").first.wait_for(timeout=60_000)
+    settle(page)
+    body = page.inner_text("body")
+    assert "demo_observationer_2025.csv" in body
+    assert "demo_observationer_2024.csv" not in body
+    turned = [line for line in body.splitlines() if "trenden har vänt" in line]
+    assert turned, body[-3000:]
+    for line in turned:
+        assert re.search(r"nu (↗|↘)?.*\(2025\), vid mötet .*\(2024\)", line), line
+    page.get_by_text("trenden har vänt").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "oversikt_trends_turned.png"))
+
+
+def test_district_map_marks_uncertain_areas_and_says_the_rule_in_words(served, page, artifacts):
+    """Item 3: areas whose interval is wide, or whose 'no significant difference' rests on
+    fewer than 10 events, are paler with '?'; the legend and the caption say so in words."""
+    open_page(page, served, "karta", lang="sv", role="rad")
+    page.wait_for_selector(".uvts-legend", timeout=60_000)
+    legend = page.locator(".uvts-legend").first.inner_text()
+    assert "? osäkert (brett intervall, eller ingen skillnad på färre än 10 händelser)" in legend
+    body = page.inner_text("body")
+    assert "”ingen signifikant skillnad” bygger på färre än 10 händelser" in body
+    page.locator(".uvts-legend").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "karta_osakert_sv.png"))
+    open_page(page, served, "karta", lang="en", role="rad")
+    page.wait_for_selector(".uvts-legend", timeout=60_000)
+    assert "? uncertain (wide interval" in page.locator(".uvts-legend").first.inner_text()

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from common.cli import run_cli
 from common.errors import UserError
-from common.personal_numbers import normalise, text_has_personal_number
+from common.personal_numbers import find_personal_numbers, mask, normalise, text_has_personal_number
 from tests.sources.conftest import dump, sqlite_bytes
 
 #: Synthetic numbers only (12-digit form): Tolvan, stdnum's docs, a samordningsnummer.
@@ -674,3 +674,42 @@ def test_numbers_are_still_found_quickly_and_near_misses_pass():
     values = np.array([disguise(k[2:], [6], ["\u2013"], "fullwidth") for k in KNOWN])
     assert find_personal_numbers(values).all()
     assert unicodedata.normalize("NFKC", values[0]) != values[0]  # the form really differs
+
+
+#: Characters that NFKC turns into two digits and nothing else ("⑬" → "13", "㉑" → "21").
+TWO_DIGIT_CHARS = {
+    unicodedata.normalize("NFKC", chr(cp)): chr(cp)
+    for cp in [*range(0x2469, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]
+}
+
+
+def test_a_number_written_with_characters_that_become_two_digits_is_found_and_masked():
+    # Each character counts as no digit (or one) before normalising, two after: the digit
+    # count that decides whether a text can hold a number is taken after normalising.
+    found = 0
+    for core in CORES:
+        for i in range(len(core) - 1):
+            pair = core[i : i + 2]
+            if pair not in TWO_DIGIT_CHARS:
+                continue
+            text = core[:i] + TWO_DIGIT_CHARS[pair] + core[i + 2 :]
+            found += 1
+            assert text_has_personal_number(text), text
+            assert text_has_personal_number(f"elev {text} tack"), text
+            masked = mask(f"elev {text}")
+            assert not any(c.isdigit() for c in masked), masked
+    assert found >= 3  # the three synthetic numbers give at least this many disguises
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            list("0123456789 -./") + list(TWO_DIGIT_CHARS.values()) + ["½", "²", "\u2212", "８"]
+        ),
+        max_size=20,
+    )
+)
+def test_finding_a_number_does_not_depend_on_how_its_digits_are_written(text):
+    assert text_has_personal_number(text) == text_has_personal_number(normalise(text))
+    assert find_personal_numbers([text])[0] == text_has_personal_number(normalise(text))
