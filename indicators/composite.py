@@ -37,6 +37,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from common.errors import Problem, UserError, ValidationError
+from store.published import COMPOSITE_COLUMNS
 
 __all__ = [
     "DIRECTIONS",
@@ -61,6 +62,9 @@ REQUIRED_COLUMNS = (
     "direction",
     "role",
 )
+#: Columns of :func:`composite_uncertainty`: the published composite row (store.published, one
+#: list) less the period and index it is stored under.
+RESULT_COLUMNS = [c for c in COMPOSITE_COLUMNS if c not in ("period", "role")]
 STATUS_RANKED = "ranked"
 STATUS_INSUFFICIENT = "insufficient"
 LABEL_INSUFFICIENT_SV = "otillräckligt underlag"
@@ -256,20 +260,7 @@ def composite_uncertainty(
     label_sv, label_en = _rank_labels(result, interval=interval)
     result["label_sv"] = label_sv
     result["label_en"] = label_en
-    columns = [
-        "area_code",
-        "score",
-        "rank",
-        "rank_median",
-        "rank_lower",
-        "rank_upper",
-        "status",
-        "label_sv",
-        "label_en",
-        "n_indicators",
-        "n_suppressed",
-    ]
-    return _ordered(result[columns])
+    return _ordered(result[RESULT_COLUMNS])
 
 
 def ranks_overlap(

@@ -501,9 +501,17 @@ def build_est_week_pdf(
     total = view["municipality"]
     pdf.paragraph(
         f"Hela kommunen: {_count(total['count'])} händelser under {label}, den senaste "
-        "avslutade fyraveckorsperioden. Veckobrevet visar inga veckotal: utanför EST-gruppen "
-        "redovisas bara summor per avslutad fyraveckorsperiod, så att dolda tal inte kan "
-        "räknas fram ur flera veckors siffror.",
+        "avslutade fyraveckorsperioden. "
+        + (
+            "Sidorna före den sista visar inga veckotal och får delas: utanför EST-gruppen "
+            "redovisas bara summor per avslutad fyraveckorsperiod, så att dolda tal inte kan "
+            "räknas fram ur flera veckors siffror. Sista sidan (veckans rutor, hotspots, "
+            "veckodag × timme) är endast för EST-gruppen."
+            if internal
+            else "Veckobrevet visar inga veckotal: utanför EST-gruppen redovisas bara summor per "
+            "avslutad fyraveckorsperiod, så att dolda tal inte kan räknas fram ur flera veckors "
+            "siffror."
+        ),
         size=10,
     )
     pdf.ln(2)

@@ -33,6 +33,7 @@ from ui.charts import OKABE_ITO
 from ui.downloads import audit_export
 from ui.i18n import escape_markdown, indicator_name, lang, t
 from ui.reads import areas, catalogue, data_version, session_role, store, store_at, user_name
+from ui.widget_text import swedish_file_uploader
 
 _COLUMNS_SV = {
     "id": "Id",
@@ -95,6 +96,7 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
             districts,
             default=[] if current is None else [d for d in current["districts"] if d in districts],
             format_func=lambda c: names.get(c, c),
+            placeholder=t("Välj områden", "Choose districts"),
         )
         start = st.date_input(
             t("Startdatum", "Start date"),
@@ -106,6 +108,7 @@ def _intervention_form(key: str, current: pd.Series | None) -> dict | None:
             list(cat),
             default=[] if current is None else [i for i in current["targets"] if i in cat],
             format_func=lambda i: indicator_name(cat[i]),
+            placeholder=t("Välj indikatorer", "Choose indicators"),
         )
         unit = st.text_input(
             t("Ansvarig enhet", "Responsible unit"),
@@ -137,6 +140,7 @@ def register_forms(frame: pd.DataFrame) -> None:
         fields = _intervention_form("iv-add", None)
         if fields is not None:
             _apply(lambda: add_intervention(store(), role, user=user_name(), **fields))
+        swedish_file_uploader(types=["csv", "xlsx"])
         upload = st.file_uploader(
             t("… eller läs in mallen (mall_insatser.csv/.xlsx)", "… or import the template"),
             type=["csv", "xlsx"],

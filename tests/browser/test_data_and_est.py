@@ -14,14 +14,15 @@ import sqlite3
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.test_meetings import open_page, settle, visible_text
+from tests.browser.test_meetings import open_page, open_rollback_dialog, settle, visible_text
 from tests.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
 
 #: Streamlit's frontend texts that must not show in Swedish mode (file uploader, selectbox).
 STREAMLIT_ENGLISH = re.compile(
-    r"\bUpload\b|Drag and drop|per file|Browse files|Choose an option|No options to select"
+    r"\bUpload\b|Drag and drop|per file|Browse files|Choose an option|Choose options"
+    r"|No options to select"
 )
 
 
@@ -55,9 +56,11 @@ def test_data_page_in_swedish_shows_none_of_streamlits_english(served, page, art
     still match Streamlit's elements, so an upgrade that renames them fails here)."""
     open_page(page, served, "data", lang="sv", role="analytiker")
     page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
-    # what is read on screen, including input placeholders (a selectbox's "Choose an option")
+    # what is read on screen, including the placeholders of empty inputs (a selectbox's
+    # "Choose an option"; a selectbox with a value keeps the attribute but never shows it)
     placeholders = page.evaluate(
-        "() => [...document.querySelectorAll('[placeholder]')].map(e => e.placeholder)"
+        "() => [...document.querySelectorAll('[placeholder]')].filter(e => !e.value)"
+        ".map(e => e.placeholder)"
     )
     text = visible_text(page) + "\n" + "\n".join(placeholders)
     assert not STREAMLIT_ENGLISH.search(text), STREAMLIT_ENGLISH.findall(text)
@@ -83,14 +86,7 @@ def test_rollback_shows_progress_while_publishing_and_a_toast_when_done(served, 
     """Item 6: after 'Ja, återställ' a progress bar follows the rebuild of the published
     layer (indicators.publish.rebuild) and a toast says when it is done."""
     open_page(page, served, "data", lang="sv", role="analytiker")
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
-    box.click()
-    page.keyboard.type("demo_insatser")
-    page.keyboard.press("Enter")
-    settle(page)
-    page.get_by_role("button", name="Återställ …").click()
-    dialog = page.get_by_role("dialog")
-    dialog.wait_for(timeout=30_000)
+    dialog = open_rollback_dialog(page, "demo_insatser")
     # remember every progress text shown, however briefly
     page.evaluate(
         "() => { window.__progress = []; new MutationObserver(() => {"
@@ -198,3 +194,20 @@ def test_district_map_marks_uncertain_areas_and_says_the_rule_in_words(served, p
     open_page(page, served, "karta", lang="en", role="rad")
     page.wait_for_selector(".uvts-legend", timeout=60_000)
     assert "? uncertain (wide interval" in page.locator(".uvts-legend").first.inner_text()
+
+
+def test_insatser_forms_in_swedish_show_none_of_streamlits_english(served, page, artifacts):
+    """Item 5 on the other page with an uploader and multiselects (Insatser, analysts)."""
+    open_page(page, served, "insatser", lang="sv", role="analytiker")
+    page.get_by_text("Lägg till insats").first.click()
+    page.wait_for_selector("[data-testid='stFileUploaderDropzone']", timeout=60_000)
+    page.wait_for_timeout(1000)
+    placeholders = page.evaluate(
+        "() => [...document.querySelectorAll('[placeholder]')].filter(e => !e.value)"
+        ".map(e => e.placeholder)"
+    )
+    text = visible_text(page) + "\n" + "\n".join(placeholders)
+    assert not STREAMLIT_ENGLISH.search(text), STREAMLIT_ENGLISH.findall(text)
+    assert "Välj områden" in placeholders and "Välj indikatorer" in placeholders, placeholders
+    page.locator("[data-testid='stFileUploader']").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "insatser_forms_sv.png"))

@@ -96,6 +96,20 @@ def visible_text(page) -> str:
     )
 
 
+def open_rollback_dialog(page, batch: str):
+    """On the Data page: choose the batch whose label contains ``batch``, press 'Återställ …'
+    and return the confirmation dialog."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
+    box.click()
+    page.keyboard.type(batch)
+    page.keyboard.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Återställ …").click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=30_000)
+    return dialog
+
+
 def axe_violations(page, axe_source: str) -> list[dict]:
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
@@ -261,14 +275,7 @@ def test_roles_and_rollback_ask_and_explain(served, page, artifacts):
     open_page(page, served, "data", lang="sv", role="analytiker")
     statuses = visible_text(page)
     assert "rolled_back" not in statuses and "loaded" not in statuses
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Återställ import")
-    box.click()
-    page.keyboard.type("demo_insatser")
-    page.keyboard.press("Enter")
-    settle(page)
-    page.get_by_role("button", name="Återställ …").click()
-    dialog = page.get_by_role("dialog")
-    dialog.wait_for(timeout=30_000)
+    dialog = open_rollback_dialog(page, "demo_insatser")
     assert "demo_insatser.csv" in dialog.inner_text()
     page.screenshot(path=str(artifacts / "meetings_rollback_dialog.png"))
     dialog.get_by_role("button", name="Avbryt").click()

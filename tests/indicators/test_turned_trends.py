@@ -6,6 +6,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catalogue import load_catalogue
+from indicators.brief_content import since_meeting_lines
 from indicators.since_meeting import TURNED_TREND_COLUMNS, turned_trends
 from indicators.trend import recent_trend
 
@@ -81,3 +83,17 @@ def test_a_turned_trend_always_names_two_different_words_and_the_meetings_rule(c
     assert len(out) == int(expected)
     if expected:
         assert out.loc[0, "trend_before"] == then and out.loc[0, "trend_now"] == now
+
+
+def test_the_council_brief_says_which_trend_turned_in_words():
+    catalogue = load_catalogue()
+    ind = next(i for i, m in catalogue.items() if m.kind == "proportion")
+    v = series([20, 21, 20, 21, 20, 21, 80]).assign(indicator_id=ind, verdict="similar")
+    loaded = pd.DataFrame({"file_name": ["ny.csv"], "measure_id": ["x"], "periods": [["2025"]]})
+    lines = since_meeting_lines(
+        loaded, v, catalogue, districts=["d-ersboda"], names={"d-ersboda": "Ersboda"}
+    )
+    assert (
+        f"Ersboda: {catalogue[ind].name_sv} – trenden har vänt: nu ökande (till och med 2025), "
+        "vid mötet ingen signifikant förändring (till och med 2024)." in lines
+    ), lines

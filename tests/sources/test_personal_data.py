@@ -182,10 +182,9 @@ def test_the_earliest_row_is_named_when_several_columns_hold_numbers():
     assert "1 celler till" in str(caught.value)
 
 
-def test_detection_is_vectorised_fast_enough_for_a_million_cells():
-    import time
-
-    values = pd.Series([f"{i % 997};Ersboda;2025" for i in range(1_000_000)], dtype="str")
-    start = time.perf_counter()
+def test_detection_over_many_cells_finds_only_the_planted_number():
+    # Speed is measured by `make bench` (bench_import scans every cell), not asserted here.
+    values = pd.Series([f"{i % 997};Ersboda;2025" for i in range(100_000)], dtype="str")
     assert not find_personal_numbers(values).any()
-    assert time.perf_counter() - start < 2.0
+    values.iloc[77_777] = "Ersboda 850709–9805"
+    assert find_personal_numbers(values).nonzero()[0].tolist() == [77_777]
