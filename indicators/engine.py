@@ -59,6 +59,10 @@ from store.published import VALUE_COLUMNS
 OUTPUT_COLUMNS = [c for c in VALUE_COLUMNS if c != "kind"]
 #: "country" is Sweden, the second benchmark (issue 15); it is published only when asked for.
 LEVELS = ("country", "municipality", "district", "stadsdel")
+#: Fingertips' second level (99,8 %): its interval and verdict are published beside the 95 %
+#: ones (``lower_998``, ``upper_998``, ``verdict_998``; docs/methods.md §1.3).
+WIDE_CONFIDENCE = 0.998
+WIDE_COLUMNS = ("lower_998", "upper_998")
 _KEY = ["indicator_id", "area_code", "period"]
 _TEXT_COLUMNS = ("indicator_id", "area_code", "area_name", "area_level", "period", "kind")
 
@@ -414,6 +418,7 @@ def _disclose(
     min_denominator: int,
 ) -> pd.DataFrame:
     """The one suppression step (docs/disclosure.md), per indicator denominator rule."""
+    extra = [c for c in WIDE_COLUMNS if c in frame.columns]
     area_parent = {
         c: p
         for c, p in zip(area_table["code"], area_table["parent_code"], strict=True)
@@ -430,11 +435,13 @@ def _disclose(
             period_parent=period_parent,
             threshold=threshold,
             min_denominator=max(int(groups[0]), min_denominator),
+            hide_columns=extra,
         )
     # Several denominator rules: suppress each group, then write the hidden columns back.
-    needed = [c for c in frame.columns if c in {*_KEY, "kind", *HIDDEN_COLUMNS}]
+    needed = [c for c in frame.columns if c in {*_KEY, "kind", *HIDDEN_COLUMNS, *extra}]
     out = frame.copy(deep=False)
-    changed = {c: out[c].to_numpy(float).copy() for c in HIDDEN_COLUMNS if c in out.columns}
+    hidden_columns = [*HIDDEN_COLUMNS, *extra]
+    changed = {c: out[c].to_numpy(float).copy() for c in hidden_columns if c in out.columns}
     hidden = np.zeros(len(out), dtype=bool)
     reason = np.full(len(out), None, dtype=object)
     for min_den in groups:
@@ -445,6 +452,7 @@ def _disclose(
             period_parent=period_parent,
             threshold=threshold,
             min_denominator=max(int(min_den), min_denominator),
+            hide_columns=extra,
         )
         for column, values in changed.items():
             values[rows] = part[column].to_numpy(float)
@@ -460,8 +468,11 @@ def _disclose(
 # --- 5. verdicts and trends ----------------------------------------------------------------------
 
 
-def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
-    """Verdict against the municipality's value of the same indicator and period."""
+def _verdicts(
+    f: pd.DataFrame, municipality: str, limits: tuple[str, str] = ("lower", "upper")
+) -> pd.Series:
+    """Verdict against the municipality's value of the same indicator and period, read from
+    the interval in the ``limits`` columns (95 % or 99,8 %)."""
     ind_codes, _ = pd.factorize(f["indicator_id"])
     per_codes, periods = pd.factorize(f["period"])
     n_p = len(periods)
@@ -471,8 +482,8 @@ def _verdicts(f: pd.DataFrame, municipality: str) -> pd.Series:
     bench[key[is_muni]] = f["value"].to_numpy(float)[is_muni]
     verdict = pd.Series(
         compare_to_benchmark(
-            f["lower"].to_numpy(float),
-            f["upper"].to_numpy(float),
+            f[limits[0]].to_numpy(float),
+            f[limits[1]].to_numpy(float),
             bench[key] if len(f) else np.zeros(0),
             direction=f["direction"].to_numpy(object),
         ),
@@ -619,6 +630,7 @@ def compute_frame(
     frame = roll_up_periods(frame, catalogue)
     frame = _roll_up_areas(frame, area_table)
     frame = pool_years(frame, catalogue)
+    pooled = frame
     frame = _values(frame, catalogue, confidence)
     at = _index_of(frame["area_code"], pd.Index(area_table["code"].to_numpy(dtype=object)))
     frame["area_level"] = _category_of_area(at, area_table["level"], fallback=None)
@@ -627,11 +639,20 @@ def compute_frame(
     # Between-district spread (φ) widens district intervals where φ > 1 (docs/methods.md).
     units = (frame["area_level"] == "district").to_numpy()
     frame = overdispersed_intervals(frame, units=units & overdispersion, confidence=confidence)
+    # The same intervals at Fingertips' 99,8 % level, published beside the 95 % ones.
+    wide = overdispersed_intervals(
+        _values(pooled, catalogue, WIDE_CONFIDENCE).assign(area_level=frame["area_level"]),
+        units=units & overdispersion,
+        confidence=WIDE_CONFIDENCE,
+    )
+    frame["lower_998"] = wide["lower"].to_numpy(float)
+    frame["upper_998"] = wide["upper"].to_numpy(float)
     frame = _disclose(frame, area_table, threshold=threshold, min_denominator=min_denominator)
     frame["benchmark_partial"] = _benchmark_partial(frame, municipality)
     frame["verdict"] = _verdicts(frame, municipality)
+    frame["verdict_998"] = _verdicts(frame, municipality, limits=WIDE_COLUMNS)
     frame["trend"] = _trends(frame, confidence)
-    frame.loc[frame["suppressed"].to_numpy(bool), "verdict"] = None
+    frame.loc[frame["suppressed"].to_numpy(bool), ["verdict", "verdict_998"]] = None
     keep = frame["area_level"].isin(list(levels)).to_numpy()
     out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
     if not categorical:

@@ -48,6 +48,9 @@ VALUE_COLUMNS = [
     "benchmark_partial",
     "phi",
     "kind",
+    "lower_998",
+    "upper_998",
+    "verdict_998",
 ]
 #: Columns of a published composite row (:func:`indicators.composite.composite_uncertainty`
 #: per district, period and role), in the order readers get them.
@@ -182,7 +185,8 @@ def begin_version(store: Store, *, source_version: int) -> int:
 
 
 def _records(frame: pd.DataFrame, version: int, start: int) -> pd.DataFrame:
-    out = frame[VALUE_COLUMNS].copy()
+    # A frame computed without the 99,8 % level (an older caller) stores empty columns.
+    out = frame.reindex(columns=VALUE_COLUMNS)
     out.insert(0, "seq", np.arange(start, start + len(frame)))
     out.insert(0, "version", version)
     out["suppressed"] = out["suppressed"].astype(bool)
@@ -192,6 +196,7 @@ def _records(frame: pd.DataFrame, version: int, start: int) -> pd.DataFrame:
 
 
 _INSERT_COLUMNS = ["version", "seq", *VALUE_COLUMNS]
+_WIDE = ("lower_998", "upper_998")
 
 
 def write_rows(
@@ -251,11 +256,12 @@ def _quoted(columns: list[str]) -> list[str]:
 _COLUMN_LIST = (
     '"version", "seq", "indicator_id", "area_code", "area_name", "area_level", "period", '
     '"numerator", "denominator", "value", "lower", "upper", "verdict", "trend", '
-    '"suppressed", "reason", "synthetic", "period_label", "benchmark_partial", "phi", "kind"'
+    '"suppressed", "reason", "synthetic", "period_label", "benchmark_partial", "phi", "kind", '
+    '"lower_998", "upper_998", "verdict_998"'
 )
 _INSERT_SQL = (
     "INSERT INTO published_value (" + _COLUMN_LIST + ") VALUES "  # noqa: S608 - constants
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "(" + ", ".join("?" * len(_INSERT_COLUMNS)) + ")"
 )
 _COPY_SQL = "COPY published_value (" + _COLUMN_LIST + ") FROM STDIN WITH (FORMAT text)"
 assert _COLUMN_LIST == ", ".join(_quoted(_INSERT_COLUMNS))
@@ -422,10 +428,10 @@ def read_values(
     with store.engine.connect() as conn:
         rows = conn.execute(q).all()
     frame = pd.DataFrame(rows, columns=VALUE_COLUMNS)
-    for column in ("numerator", "denominator", "value", "lower", "upper", "phi"):
+    for column in ("numerator", "denominator", "value", "lower", "upper", "phi", *_WIDE):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     for column in ("suppressed", "synthetic", "benchmark_partial"):
         frame[column] = frame[column].astype(bool)
-    for column in ("verdict", "trend", "reason"):
+    for column in ("verdict", "trend", "reason", "verdict_998"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame

@@ -196,6 +196,10 @@ published_value = sa.Table(
     sa.Column("period_label", sa.String(20)),
     sa.Column("benchmark_partial", sa.Boolean),
     sa.Column("phi", sa.Float),
+    # Fingertips' 99,8 % interval and the verdict read from it (issue 16, migration 0007)
+    sa.Column("lower_998", sa.Float),
+    sa.Column("upper_998", sa.Float),
+    sa.Column("verdict_998", sa.String(40)),
 )
 sa.Index(
     "ix_published_value_key",

@@ -289,9 +289,12 @@ def test_a_store_published_before_the_composites_is_rebuilt_once_with_them(any_s
         command.downgrade(cfg, "0005")
     with any_store.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "0006")
     state = status(any_store)
     assert state["values_version"] == state["source_version"] + 1
+    with any_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")  # 0007 marks it behind once more; one rebuild serves both
     assert read_composites(any_store).empty  # the old version has none
     ranks = reads.composite_ranks(any_store, "publik", "2024")  # the reader rebuilds once
     assert sorted(ranks["area_code"]) == ["d-a", "d-b", "d-c"]
@@ -319,3 +322,45 @@ def test_the_rebuilds_chunked_read_returns_the_plain_read(any_store, monkeypatch
         plain.astype({c: str for c in text}).sort_values(key).reset_index(drop=True),
         check_dtype=False,
     )
+
+
+def test_the_998_interval_and_verdict_round_trip_and_differ_from_95(any_store):
+    """Issue 16: Fingertips' 99,8 % level published beside the 95 % one (migration 0007)."""
+    load(any_store, {"s-a1": 30, "s-a2": 3, "d-b": 40, "d-c": 48})
+    rebuild(any_store)
+    stored = read_values(any_store).set_index("area_code")
+    shown = stored[~stored["suppressed"]]
+    assert (shown["lower_998"] < shown["lower"]).all()
+    assert (shown["upper"] < shown["upper_998"]).all()
+    # Cby: 48 per 4 000 lies above Umeå's value at 95 % but not at 99,8 %.
+    assert stored.loc["d-c", "verdict"] == "higher_worse"
+    assert stored.loc["d-c", "verdict_998"] == "similar"
+    assert stored.loc["2480", "verdict_998"] == "benchmark"
+    hidden = stored[stored["suppressed"]]
+    assert len(hidden) and hidden[["lower_998", "upper_998"]].isna().all().all()
+    assert hidden["verdict_998"].isna().all()
+
+
+def test_a_store_published_before_the_998_level_is_rebuilt_once_with_it(any_store):
+    """Migration 0007 adds the 99,8 % columns and marks a published store as behind; the
+    first reader rebuilds it once and the columns are filled."""
+    from alembic import command
+
+    from store.db import _alembic_config
+
+    load(any_store, {"d-a": 30, "d-b": 40, "d-c": 50})
+    rebuild(any_store)
+    cfg = _alembic_config()
+    with any_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    with any_store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    state = status(any_store)
+    assert state["values_version"] == state["source_version"] + 1
+    assert read_values(any_store)["verdict_998"].isna().all()  # the old version's rows
+    rows = reads.indicator_values(any_store, "publik")  # the reader rebuilds once
+    assert rows.loc[rows["area_level"] == "district", "verdict_998"].notna().all()
+    state = status(any_store)
+    assert state["values_version"] == state["source_version"]
