@@ -27,6 +27,7 @@ from indicators.audit import audit as attack_published
 from indicators.audit import read_published_csv, summary_text
 from indicators.engine import period_parent_map
 from indicators.evaluation import METHODS, evaluate_published, summary_table, to_json
+from indicators.levels import at_level, parse_level
 from indicators.publish import published_values
 from store import Store
 from store.areas import read_area_table
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("--out", required=True, type=Path, help="utfil")
     exp.add_argument("--indicator", action="append", help="indikator-id (kan upprepas)")
     exp.add_argument("--format", choices=FORMATS, default="csv")
+    exp.add_argument(
+        "--niva", default="95", help="konfidensnivå för intervall och jämförelser: 95 eller 99,8"
+    )
     aud = sub.add_parser(
         "audit", help="angrip de publicerade värdena: kan någon dold uppgift ringas in?"
     )
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         return _evaluate(args)
 
+    level = parse_level(args.niva)
     catalogue = load_catalogue()
     unknown = [i for i in args.indicator or [] if i not in catalogue]
     if unknown:
@@ -137,11 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     one = catalogue[args.indicator[0]] if args.indicator and len(args.indicator) == 1 else None
     if args.format == "csv":
-        data = export.to_csv_bytes(frame, indicator=one)
+        data = export.to_csv_bytes(frame, indicator=one, level=level)
     elif args.format == "csv-plain":
         data = export.to_csv_plain(frame)
     elif args.format == "excel":
-        data = export.to_excel_bytes(frame, indicator=one)
+        data = export.to_excel_bytes(frame, indicator=one, level=level)
     else:
         import pandas as pd
 
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             ignore_index=True,
         )
-        data = export.to_geojson_bytes(frame, polys)
+        data = export.to_geojson_bytes(at_level(frame, level=level), polys)
     args.out.write_bytes(data)
     with store.engine.begin() as conn:
         audit(

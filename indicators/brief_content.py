@@ -28,6 +28,7 @@ from geo import PLACE
 from geo.areas import read_areas, resolve_area
 from indicators.changes import MAX_CHANGES, change_sentence, signed_percent, significant_changes
 from indicators.disclosure import PROTECTED
+from indicators.levels import DEFAULT_LEVEL, at_level, level_text
 from indicators.national import SWEDEN, with_sweden
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS, fdr_significant
@@ -500,6 +501,7 @@ def method_paragraphs(
     *,
     threshold: int = SUPPRESSION_THRESHOLD,
     min_denominator: int = MIN_DENOMINATOR,
+    level: str = DEFAULT_LEVEL,
 ) -> list[str]:
     """The method box: intervals, comparisons, change and trend rules, disclosure control,
     place not person, and the sources of the indicators ``shown``.
@@ -512,7 +514,9 @@ def method_paragraphs(
     """
     sources = sorted({catalogue[i].source for i in shown if i in catalogue})
     return [
-        "Intervall: 95 % konfidensintervall. Andelar: Wilsons score-intervall. Kvoter per "
+        f"Intervall: {level_text(level)} konfidensintervall"
+        + (" (Fingertips andra nivå)" if level != DEFAULT_LEVEL else "")
+        + ". Andelar: Wilsons score-intervall. Kvoter per "
         "befolkning och antal: exakt Poisson-intervall under 10 händelser, Byars approximation "
         "från 10 händelser (som PHE Fingertips). Medelvärden: t-fördelningen.",
         f"Jämförelse med {PLACE.name}: ett område är signifikant högre eller lägre när hela dess "
@@ -706,6 +710,7 @@ def brief_content(
     period: str | int,
     districts: Iterable[str] | None = None,
     indicator: str | None = None,
+    level: str = DEFAULT_LEVEL,
 ) -> BriefContent:
     """Everything the council brief states for one year and a few districts.
 
@@ -721,6 +726,8 @@ def brief_content(
         District codes or names (default: the focus districts); at most :data:`MAX_DISTRICTS`.
     indicator : str, optional
         The map's indicator (default: :func:`headline_indicator`).
+    level : str
+        Confidence level of intervals and verdicts: "95" or "99.8" (:mod:`indicators.levels`).
 
     Raises
     ------
@@ -739,6 +746,8 @@ def brief_content(
     """
     period = check_year(period)
     codes = resolve_districts(districts)
+    # Intervals and verdicts at the chosen level (95 % or 99,8 %: indicators.levels).
+    values = at_level(values, level=level)
     # Sweden (area SE, real national statistics) is the second benchmark.
     with_national = with_sweden(values, catalogue)
     with_national = with_national[year_mask(with_national["period"])].reset_index(drop=True)
@@ -797,6 +806,6 @@ def brief_content(
         trend_headings=headings,
         trend_rows=rows,
         method=method_paragraphs(
-            catalogue, local.loc[local["period"] == period, "indicator_id"].unique()
+            catalogue, local.loc[local["period"] == period, "indicator_id"].unique(), level=level
         ),
     )

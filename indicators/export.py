@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from catalogue import Indicator
-from indicators.engine import OUTPUT_COLUMNS
+from indicators.engine import OUTPUT_COLUMNS, WIDE_COLUMNS
+from indicators.levels import DEFAULT_LEVEL, at_level, level_text
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
 
@@ -43,9 +44,29 @@ def _defused(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    cols = [c for c in OUTPUT_COLUMNS if c in frame.columns]
+#: Columns of the other level: an export carries one level, in ``lower``/``upper``/``verdict``.
+_OTHER_LEVEL = {*WIDE_COLUMNS, "verdict_998"}
+
+
+def _tidy(frame: pd.DataFrame, level: str = DEFAULT_LEVEL) -> pd.DataFrame:
+    frame = at_level(frame, level=level)
+    cols = [c for c in OUTPUT_COLUMNS if c in frame.columns and c not in _OTHER_LEVEL]
     return frame[cols].reset_index(drop=True)
+
+
+def level_lines(level: str = DEFAULT_LEVEL) -> list[tuple[str, str]]:
+    """The header line naming the confidence level of ``lower``, ``upper`` and ``verdict``.
+
+    >>> level_lines("99.8")
+    [('Konfidensnivå', '99,8 % (kolumnerna lower, upper och verdict; Confidence level 99.8%)')]
+    """
+    return [
+        (
+            "Konfidensnivå",
+            f"{level_text(level)} (kolumnerna lower, upper och verdict; "
+            f"Confidence level {level_text(level, lang='en')})",
+        )
+    ]
 
 
 def metadata_lines(
@@ -108,13 +129,15 @@ def to_csv_bytes(
     indicator: Indicator | None = None,
     provenance: Sequence[str] = (),
     synthetic: bool | None = None,
+    level: str = DEFAULT_LEVEL,
 ) -> bytes:
     """CSV the way Swedish Excel opens it, with '#' comment lines describing the indicator
-    (:func:`metadata_lines`)."""
-    tidy = _defused(_tidy(frame))
+    (:func:`metadata_lines`) and naming the confidence ``level`` (:func:`level_lines`)."""
+    tidy = _defused(_tidy(frame, level))
     if synthetic is None and "synthetic" in tidy.columns:
         synthetic = bool(tidy["synthetic"].any())
     lines = metadata_lines(indicator, provenance=provenance, synthetic=synthetic)
+    lines += level_lines(level)
     header = "".join(f"# {k}: {v}\n" for k, v in lines)
     body = tidy.copy()
     hidden = (
@@ -136,7 +159,8 @@ def to_csv_bytes(
 
 
 def to_csv_plain(frame: pd.DataFrame) -> bytes:
-    """The machine-readable contract: comma, decimal point, UTF-8, no BOM, empty suppressed cells."""
+    """The machine-readable contract: comma, decimal point, UTF-8, no BOM, empty suppressed
+    cells; 95 % intervals and verdicts (the contract's columns)."""
     tidy = _defused(_tidy(frame))
     for col in ("suppressed", "synthetic"):
         if col in tidy.columns:
@@ -145,10 +169,15 @@ def to_csv_plain(frame: pd.DataFrame) -> bytes:
 
 
 def to_excel_bytes(
-    frame: pd.DataFrame, *, indicator: Indicator | None = None, provenance: Sequence[str] = ()
+    frame: pd.DataFrame,
+    *,
+    indicator: Indicator | None = None,
+    provenance: Sequence[str] = (),
+    level: str = DEFAULT_LEVEL,
 ) -> bytes:
-    """An .xlsx with the data and a second sheet 'Om indikatorn' (:func:`metadata_lines`)."""
-    tidy = _defused(_tidy(frame))
+    """An .xlsx with the data and a second sheet 'Om indikatorn' (:func:`metadata_lines`,
+    with the confidence ``level``: :func:`level_lines`)."""
+    tidy = _defused(_tidy(frame, level))
     hidden = (
         tidy["suppressed"].astype(bool)
         if "suppressed" in tidy.columns
@@ -172,6 +201,7 @@ def to_excel_bytes(
     buf = io.BytesIO()
     synthetic = bool(tidy["synthetic"].any()) if "synthetic" in tidy.columns else False
     lines = metadata_lines(indicator, provenance=provenance, synthetic=synthetic)
+    lines += level_lines(level)
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         tidy.to_excel(xl, sheet_name="Data", index=False)
         pd.DataFrame(lines, columns=["Fält", "Beskrivning"]).map(defuse).to_excel(
@@ -182,7 +212,7 @@ def to_excel_bytes(
 
 def to_geojson_bytes(frame: pd.DataFrame, polygons) -> bytes:
     """GeoJSON (EPSG:4326) of the published values joined to area polygons (``code`` column)."""
-    tidy = _tidy(frame)
+    tidy = _tidy(frame)  # the frame's own lower/upper/verdict: a page passes its chosen level
     gdf = polygons[["code", "geometry"]].merge(
         tidy, left_on="code", right_on="area_code", how="inner"
     )

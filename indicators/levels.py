@@ -57,8 +57,9 @@ def level_text(level: str, *, lang: str = "sv") -> str:
 def at_level(frame: pd.DataFrame, *, level: str = DEFAULT_LEVEL) -> pd.DataFrame:
     """Published rows with ``lower``, ``upper`` and ``verdict`` at ``level``.
 
-    At 99,8 % the wide columns take their places (the frame's other columns unchanged); at
-    95 % the frame is returned as it is.
+    At 99,8 % the wide columns take their places and the 95 % limits move to ``lower_95``/
+    ``upper_95`` (what :func:`indicators.stats.fdr_significant` reads its p-values from); the
+    other columns are unchanged. At 95 % the frame is returned as it is.
 
     Examples
     --------
@@ -72,6 +73,10 @@ def at_level(frame: pd.DataFrame, *, level: str = DEFAULT_LEVEL) -> pd.DataFrame
     if parse_level(level) == DEFAULT_LEVEL:
         return frame
     out = frame.copy(deep=False)
+    # The 95 % limits stay beside them: p-values (Benjamini–Hochberg) are read from those.
+    for column in ("lower", "upper"):
+        if column in out.columns:
+            out[f"{column}_95"] = out[column]
     for column, wide in _WIDE.items():
         if wide in out.columns:
             out[column] = out[wide]

@@ -961,11 +961,15 @@ def fdr_significant(
         [bench.get(k, np.nan) for k in zip(rows["indicator_id"], rows["period"], strict=True)],
         dtype=float,
     )
+    # 95 % limits (benchmark_p_value reads them so); rows read at 99,8 % keep them in
+    # lower_95/upper_95 (indicators.levels.at_level).
+    low95 = "lower_95" if "lower_95" in rows.columns else "lower"
+    high95 = "upper_95" if "upper_95" in rows.columns else "upper"
     p = np.asarray(
         benchmark_p_value(
             rows["value"].to_numpy(float),
-            rows["lower"].to_numpy(float),
-            rows["upper"].to_numpy(float),
+            rows[low95].to_numpy(float),
+            rows[high95].to_numpy(float),
             benchmark,
         ),
         dtype=float,

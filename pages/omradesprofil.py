@@ -59,6 +59,13 @@ st.markdown(
         "– suppressed (too few)",
     )
 )
+# Compared with Umeå: say so when Umeå's value is only a partial sum (issue 16).
+_here = ui.values()
+partial_note = ui.partial_benchmark_note(
+    _here[(_here["area_code"] == area) & (_here["period"] == period)]
+)
+if partial_note:
+    st.warning(partial_note, icon="⚠️")
 cols = st.columns(2)
 for col, role, title in (
     (cols[0], "risk", t("Riskfaktorer", "Risk factors")),
@@ -81,7 +88,7 @@ for col, role, title in (
                     t("Indikator", "Indicator"): part[
                         "name_sv" if ui.lang() == "sv" else "name_en"
                     ],
-                    t("Värde (95 % KI)", "Value (95% CI)"): [
+                    t(f"Värde ({ui.ci_heading()})", f"Value ({ui.ci_heading()})"): [
                         "–"
                         if s
                         else f"{fmt_value(v, kind=k, multiplier=m, lang=ui.lang())} "
@@ -124,10 +131,12 @@ for col, role, title in (
             width="stretch",
             column_config={
                 t("Indikator", "Indicator"): st.column_config.TextColumn(width="medium"),
-                t("Värde (95 % KI)", "Value (95% CI)"): st.column_config.TextColumn(width=170),
+                t(
+                    f"Värde ({ui.ci_heading()})", f"Value ({ui.ci_heading()})"
+                ): st.column_config.TextColumn(width=170),
                 "Umeå": st.column_config.TextColumn(width="small"),
                 t("Jämfört med Umeå", "Compared with Umeå"): st.column_config.TextColumn(
-                    width=215, help=t(*ui.VERDICT_HELP)
+                    width=215, help=ui.verdict_help()
                 ),
             },
         )

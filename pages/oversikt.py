@@ -62,3 +62,9 @@ st.caption(
     )
 )
 st.dataframe(ui.tartan(ui.values(), period), width="stretch")
+_all = ui.values()
+partial_note = ui.partial_benchmark_note(
+    _all[(_all["period"] == period) & _all["area_code"].isin(ui.focus_districts())]
+)
+if partial_note:
+    st.caption(partial_note)

@@ -26,9 +26,9 @@ unit = ui.indicator_unit(ind)
 st.caption(
     f"{ui.indicator_name(ind)} ({unit}). "
     + t(
-        f"Skuggat band = 95 % konfidensintervall; streckad linje = hela {PLACE.name}; "
+        f"Skuggat band = {ui.level_label()} konfidensintervall; streckad linje = hela {PLACE.name}; "
         "◆ = insats. Luckor = prickade värden.",
-        f"Shaded band = 95% confidence interval; dashed line = all of {PLACE.name}; ◆ = intervention. "
+        f"Shaded band = {ui.level_label()} confidence interval; dashed line = all of {PLACE.name}; ◆ = intervention. "
         "Gaps = suppressed values.",
     )
 )
@@ -38,4 +38,6 @@ fig = charts.trend_lines(
 st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)
 ui.show_table(latest, ind)
+for note in ui.statistics_notes(latest):
+    st.caption(note)
 ui.download_buttons(rows, ind, stem=f"uvts_trend_{ind_id}", key="trender")

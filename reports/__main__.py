@@ -31,7 +31,12 @@ def _run_brief(args: argparse.Namespace) -> int:
         if args.omraden:
             districts = [d.strip() for part in args.omraden for d in part.split(",") if d.strip()]
         path = build_brief(
-            store, period=args.period, districts=districts, indicator=args.indicator, out=args.out
+            store,
+            period=args.period,
+            districts=districts,
+            indicator=args.indicator,
+            out=args.out,
+            level=args.niva,
         )
     finally:
         store.dispose()
@@ -61,6 +66,13 @@ def add_cli(subparsers) -> None:
     )
     brief.add_argument(
         "--indicator", help="indikator-id för kartan (standard: första riskindikatorn)"
+    )
+    brief.add_argument(
+        "--niva",
+        "--level",
+        default="95",
+        help="konfidensnivå för intervall och jämförelser: 95 (standard) eller 99,8 "
+        "(Fingertips andra nivå)",
     )
     brief.set_defaults(handler=_run_brief)
 

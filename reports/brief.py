@@ -61,6 +61,7 @@ from indicators.brief_content import (
     since_meeting_lines,
 )
 from indicators.compare import spine_data
+from indicators.levels import DEFAULT_LEVEL, level_text, parse_level
 from indicators.verdicts import VERDICTS
 from reports.brief_interventions import interventions_section
 from reports.pdf import (
@@ -532,6 +533,7 @@ def build_brief(
     out: Path | str,
     made_on: date | None = None,
     role: str = "rad",
+    level: str = DEFAULT_LEVEL,
 ) -> Path:
     """Write the council brief PDF for one year and a few districts; returns its path.
 
@@ -554,6 +556,9 @@ def build_brief(
     role : str
         Who asks (default the council, ``rad``): the values are read through
         :func:`access.reads.indicator_values` as that role may see them.
+    level : str
+        Confidence level of every interval and verdict: "95" (default) or Fingertips'
+        "99.8" (:mod:`indicators.levels`); the brief names it.
 
     Examples
     --------
@@ -566,6 +571,8 @@ def build_brief(
     """
     check_year(period)
     resolve_districts(districts)  # a bad district is named before the store is read
+    level = parse_level(level)
+    shown = level_text(level)
     catalogue = load_catalogue()
     content = brief_content(
         brief_values(store, role),
@@ -573,6 +580,7 @@ def build_brief(
         period=period,
         districts=districts,
         indicator=indicator,
+        level=level,
     )
     period, codes, names = content.period, content.districts, content.names
     values, ind = content.values, content.headline
@@ -604,7 +612,7 @@ def build_brief(
         headings=[
             "Område",
             "Värde",
-            "95 % KI",
+            f"{shown} KI",
             "Antal / underlag",
             f"Jämfört med {PLACE.name}",
             "Jämfört med Sverige",
@@ -628,12 +636,16 @@ def build_brief(
         color=MUTED_TEXT,
         width=pdf.w - pdf.r_margin - table_x,
     )
+    partial = partial_benchmark_sentence(values, catalogue, period=period)
+    if partial:
+        pdf.set_x(table_x)
+        pdf.paragraph(partial, size=7, style="B", width=pdf.w - pdf.r_margin - table_x)
     pdf.set_y(max(pdf.get_y(), top + height) + 3)
 
     _changes_section(pdf, content)
     _since_meeting_section(pdf, store, role, content, catalogue)
     pdf.ln(2)
-    _summary_section(pdf, content)
+    _summary_section(pdf, content, shown)
     pdf.ln(2)
 
     for start in range(0, len(codes), SPINE_COLUMNS_PER_FIGURE):
@@ -657,7 +669,7 @@ def build_brief(
                 "Varje rad är en indikator. Positionen är skalad så att höger alltid är "
                 f"bättre: {PLACE.name_municipality} ligger på mittlinjen, det sämsta området till "
                 "vänster och det bästa till höger. Markeringens form och ordet bredvid "
-                f"visar om området skiljer sig signifikant från {PLACE.name} (95 %).",
+                f"visar om området skiljer sig signifikant från {PLACE.name} ({shown}).",
                 size=6.5,
                 color=MUTED_TEXT,
             )
@@ -699,6 +711,36 @@ def build_brief(
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
     return out
+
+
+def partial_benchmark_sentence(values: pd.DataFrame, catalogue, *, period: str) -> str | None:
+    """The brief's words for a partial benchmark: which indicators' Umeå value of ``period``
+    is summed from only the stored districts (``benchmark_partial``, issue 16); None if none.
+
+    Examples
+    --------
+    >>> from catalogue import load_catalogue
+    >>> v = pd.DataFrame({"indicator_id": "skadegorelse", "period": "2025",
+    ...                   "benchmark_partial": [True, False]})
+    >>> partial_benchmark_sentence(v, load_catalogue(), period="2025")[:44]
+    'Obs! Jämförelsevärdet för Umeå är ofullständ'
+    >>> partial_benchmark_sentence(v.assign(benchmark_partial=False), load_catalogue(),
+    ...                            period="2025") is None
+    True
+    """
+    if "benchmark_partial" not in values.columns:
+        return None
+    rows = values[(values["period"].astype(str) == str(period)).to_numpy()]
+    flagged = rows["benchmark_partial"].astype("boolean").fillna(False).to_numpy(bool)
+    if not flagged.any():
+        return None
+    ids = list(dict.fromkeys(rows.loc[flagged, "indicator_id"].astype(str)))
+    names = ", ".join(catalogue[i].name_sv if i in catalogue else i for i in ids)
+    return (
+        f"Obs! Jämförelsevärdet för {PLACE.name} är ofullständigt för {names}: det finns "
+        "ingen inläst kommunsiffra, så det är summan av bara de distrikt som finns i "
+        "databasen. Jämförelserna gäller mot dem, inte mot hela kommunen."
+    )
 
 
 def brief_values(store, role: str) -> pd.DataFrame:
@@ -776,7 +818,7 @@ def _since_meeting_section(
         pdf.paragraph(line, size=8.5)
 
 
-def _summary_section(pdf: BriefPDF, content: BriefContent) -> None:
+def _summary_section(pdf: BriefPDF, content: BriefContent, shown: str = "95 %") -> None:
     pdf.section_heading(
         f"Läget i korthet, {fmt_period(content.period)}: jämfört med {PLACE.name_municipality}",
         size=11,
@@ -799,10 +841,10 @@ def _summary_section(pdf: BriefPDF, content: BriefContent) -> None:
     )
     pdf.ln(1)
     pdf.paragraph(
-        "Antal indikatorer per område vars 95 %-intervall ligger helt över eller under "
+        f"Antal indikatorer per område vars {shown}-intervall ligger helt över eller under "
         "kommunens värde, åt det håll som är sämre respektive bättre. Tabellen bygger på "
         "många jämförelser samtidigt, och med 95 % blir ungefär var tjugonde skillnad "
-        "signifikant av ren slump. En skillnad räknas därför bara om den står sig när alla "
+        "signifikant av ren slump (med 99,8 % ungefär var femhundrade). En skillnad räknas därför bara om den står sig när alla "
         "jämförelser i tabellen prövas tillsammans (Benjamini–Hochberg, högst ungefär en av "
         "tjugo räknade skillnader är ett falsklarm); övriga räknas som ingen skillnad. "
         "Indikatorer som är antal jämförs inte.",

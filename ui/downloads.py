@@ -16,7 +16,7 @@ from geo.boundaries import district_polygons, has_boundaries, municipality_polyg
 from indicators.export import to_csv_bytes, to_excel_bytes, to_geojson_bytes
 from reports.brief import build_brief
 from ui.i18n import t
-from ui.reads import focus_districts, session_role, store, user_name
+from ui.reads import focus_districts, level, session_role, store, user_name
 
 
 def provenance_lines(indicator_source: str) -> list[str]:
@@ -41,7 +41,7 @@ def download_buttons(
     cols = st.columns(3, gap="small")
     cols[0].download_button(
         "⬇ CSV",
-        to_csv_bytes(frame, indicator=ind, provenance=provenance),
+        to_csv_bytes(frame, indicator=ind, provenance=provenance, level=level()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}-csv",
@@ -50,7 +50,7 @@ def download_buttons(
     )
     cols[1].download_button(
         "⬇ Excel",
-        to_excel_bytes(frame, indicator=ind, provenance=provenance),
+        to_excel_bytes(frame, indicator=ind, provenance=provenance, level=level()),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
@@ -92,6 +92,7 @@ def brief_download(period: str, *, key: str) -> None:
                     districts=focus_districts(),
                     role=role,
                     out=Path(tmp) / f"radsunderlag_{period}.pdf",
+                    level=level(),
                 )
                 return out.read_bytes()
 

@@ -17,6 +17,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from access import may_open
 from ui.i18n import t
+from ui.widgets import select_level
 
 
 def leave_legacy_pages_mode() -> bool:
@@ -50,3 +51,4 @@ def page_guard(page_id: str) -> None:
             )
         )
         st.stop()
+    select_level()  # 95 % or 99,8 %: the page's intervals and verdicts (issue 16)

@@ -272,7 +272,7 @@ def _choropleth(
     tooltip = area_tooltip(
         {
             ui.t("Värde", "Value"): "v_text",
-            ui.t("95 % KI", "95% CI"): "ci_text",
+            ui.ci_heading(): "ci_text",
             ui.t("Täljare / nämnare", "Numerator / denominator"): "nd_text",
             ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): "verdict_text",
         }
@@ -327,12 +327,13 @@ def _choropleth(
     _legend(entries, title)
     st.caption(
         ui.t(
-            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: 95 %-intervallet är "
+            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: "
+            f"{ui.level_label()}-intervallet är "
             "bredare än värdet självt, eller ”ingen signifikant skillnad” bygger på färre än "
             f"{UNCERTAIN_MIN_EVENTS} händelser (jämförelsen kunde knappast visa en skillnad). "
             "Klicka på ett område för dess profil.",
-            "Thick black outline = focus district. '?' and paler colour = uncertain: the 95% "
-            "interval is wider than the value itself, or 'no significant difference' rests on "
+            "Thick black outline = focus district. '?' and paler colour = uncertain: the "
+            f"{ui.level_label()} interval is wider than the value itself, or 'no significant difference' rests on "
             f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
             "difference). Click a district for its profile.",
         )

@@ -25,6 +25,7 @@ from common.fmt import fmt_int
 from common.personal_numbers import mask
 from common.settings import database_url
 from geo.areas import read_areas
+from indicators.levels import DEFAULT_LEVEL, LEVELS, at_level, level_text
 from indicators.national import with_sweden
 from ui.i18n import lang, t
 
@@ -92,11 +93,28 @@ def session_role() -> str:
     return st.session_state.get("app_role", "publik")
 
 
+#: Session/URL key of the confidence level chosen in the sidebar (ui.widgets.select_level).
+LEVEL_KEY = "niva"
+#: The same choice outside the widget's state, which Streamlit drops on a page switch.
+CHOSEN_LEVEL_KEY = "_niva"
+
+
+def level() -> str:
+    """The confidence level this session reads at: "95" or "99.8" (issue 16)."""
+    chosen = st.session_state.get(LEVEL_KEY, st.session_state.get(CHOSEN_LEVEL_KEY))
+    return chosen if chosen in LEVELS else DEFAULT_LEVEL
+
+
+def level_label() -> str:
+    """The chosen level as readers write it: "95 %" / "99,8 %" ("99.8%" in English)."""
+    return level_text(level(), lang=lang())
+
+
 def values(*, levels=("municipality", "district")) -> pd.DataFrame:
     """Every published indicator value (suppressed) the session's role may see, cached until
-    the next import."""
+    the next import, with interval and verdict at the chosen confidence level."""
     frame = all_values(values_version(), database_url(), session_role())
-    return frame[frame["area_level"].isin(levels)]
+    return at_level(frame[frame["area_level"].isin(levels)], level=level())
 
 
 def values_with_sweden() -> pd.DataFrame:

@@ -11,6 +11,7 @@ from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
 from indicators.changes import change_sentence
 from indicators.disclosure import PROTECTED, PROTECTED_EN
+from indicators.levels import level_text
 from indicators.since_meeting import changes_since, new_periods
 from indicators.stats import VERDICT_LABELS
 from indicators.trend import TREND_LABELS
@@ -19,6 +20,8 @@ from ui.i18n import escape_markdown, indicator_name, indicator_unit, lang, t
 from ui.reads import (
     catalogue,
     focus_districts,
+    level,
+    level_label,
     municipality_code,
     session_role,
     store,
@@ -62,11 +65,11 @@ def trend_text(code, direction: str | None = None) -> str:
 
 VERDICT_HELP = (
     "Jämfört med hela Umeå kommun samma år. 'Signifikant högre/lägre' betyder att områdets "
-    "95 %-konfidensintervall inte omfattar kommunens värde; 'Ingen signifikant skillnad' att det "
+    "{level}-konfidensintervall inte omfattar kommunens värde; 'Ingen signifikant skillnad' att det "
     "gör det – skillnaden kan då vara slump, även om siffrorna ser olika ut (små områden har "
     "breda intervall).",
     "Compared with all of Umeå municipality the same year. 'Significantly higher/lower' means the "
-    "district's 95% confidence interval does not include the municipal value; 'No significant "
+    "district's {level_en} confidence interval does not include the municipal value; 'No significant "
     "difference' that it does – the gap may then be chance even if the figures look different "
     "(small districts have wide intervals).",
 )
@@ -80,6 +83,21 @@ TREND_HELP = (
 )
 
 
+def verdict_help() -> str:
+    """:data:`VERDICT_HELP` at the session's confidence level (95 % or 99,8 %)."""
+    sv, en = VERDICT_HELP
+    chosen = level()
+    return t(
+        sv.format(level=level_text(chosen, lang="sv")),
+        en.format(level_en=level_text(chosen, lang="en")),
+    )
+
+
+def ci_heading() -> str:
+    """The interval column's heading at the session's level: "95 % KI" / "99,8 % KI"."""
+    return t(f"{level_label()} KI", f"{level_label()} CI")
+
+
 def column_config(ind: Indicator | None = None) -> dict:
     """Widths and help texts for the indicator table's columns (nothing cut off)."""
     unit = "" if ind is None else indicator_unit(ind)
@@ -87,10 +105,11 @@ def column_config(ind: Indicator | None = None) -> dict:
     text = st.column_config.TextColumn
     return {
         t("Område", "Area"): text(width=140, pinned=True),
-        t("Jämfört med Umeå", "Compared with Umeå"): text(width=215, help=t(*VERDICT_HELP)),
+        t("Jämfört med Umeå", "Compared with Umeå"): text(width=215, help=verdict_help()),
         value: text(width="small", help=t("Värdet i indikatorns enhet", "The indicator's unit")),
-        t("95 % KI", "95% CI"): text(
-            width=125, help=t("95 % konfidensintervall", "95% confidence interval")
+        ci_heading(): text(
+            width=125,
+            help=t(f"{level_label()} konfidensintervall", f"{level_label()} confidence interval"),
         ),
         t("Täljare", "Numerator"): text(width="small"),
         t("Nämnare", "Denominator"): text(width="small"),
@@ -135,7 +154,7 @@ def display_table(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
                 fmt_value(v, kind=ind.kind, multiplier=ind.multiplier, lang=lg)
                 for v in frame["value"]
             ],
-            t("95 % KI", "95% CI"): [
+            ci_heading(): [
                 fmt_interval(lo, hi, kind=ind.kind, multiplier=ind.multiplier, lang=lg)
                 for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
             ],
@@ -306,6 +325,31 @@ def since_meeting_section() -> None:
         )
 
 
+def partial_benchmark_note(rows: pd.DataFrame) -> str | None:
+    """In words, when the Umeå value some of ``rows`` are compared with is a partial sum
+    (``benchmark_partial``: no stored municipal figure, only some districts; issue 16);
+    naming the indicators when ``rows`` hold several. None when every benchmark is whole."""
+    if "benchmark_partial" not in rows.columns or rows.empty:
+        return None
+    flagged = rows["benchmark_partial"].astype("boolean").fillna(False).to_numpy(bool)
+    if not flagged.any():
+        return None
+    text = t(
+        "Jämförelsevärdet för Umeå är ofullständigt: det finns ingen inläst kommunsiffra, "
+        "så det är summan av bara de distrikt som finns i databasen. Jämförelserna gäller "
+        "mot dem, inte mot hela kommunen.",
+        "The Umeå benchmark is partial: no municipal figure is stored, so it is the sum of "
+        "only the districts in the database. Comparisons are against those, not the whole "
+        "municipality.",
+    )
+    ids = list(dict.fromkeys(rows.loc[flagged, "indicator_id"].astype(str)))
+    if rows["indicator_id"].nunique() > 1:
+        cat = catalogue()
+        names = ", ".join(indicator_name(cat[i]) if i in cat else i for i in ids)
+        text += " " + t(f"Gäller: {names}.", f"Applies to: {names}.")
+    return text
+
+
 def statistics_notes(rows: pd.DataFrame) -> list[str]:
     """What the reader must know to read this year's verdicts, in words (docs/methods.md).
 
@@ -313,17 +357,9 @@ def statistics_notes(rows: pd.DataFrame) -> list[str]:
     overdispersion factor φ and the widened intervals, and a pooled period.
     """
     notes = []
-    if "benchmark_partial" in rows.columns and rows["benchmark_partial"].fillna(False).any():
-        notes.append(
-            t(
-                "Jämförelsevärdet för Umeå är ofullständigt: det finns ingen inläst kommunsiffra, "
-                "så det är summan av bara de distrikt som finns i databasen. Jämförelserna gäller "
-                "mot dem, inte mot hela kommunen.",
-                "The Umeå benchmark is partial: no municipal figure is stored, so it is the sum of "
-                "only the districts in the database. Comparisons are against those, not the whole "
-                "municipality.",
-            )
-        )
+    partial = partial_benchmark_note(rows)
+    if partial:
+        notes.append(partial)
     phi = pd.to_numeric(rows.get("phi", pd.Series(dtype=float)), errors="coerce").dropna()
     if not phi.empty and float(phi.max()) > 1:
         value = fmt_number(float(phi.max()), decimals=1, lang=lang())

@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from catalogue import Indicator
+from common.errors import UserError
 from common.fmt import fmt_period
 from common.periods import is_year
+from indicators.levels import DEFAULT_LEVEL, LEVELS, level_text, parse_level
 from ui.i18n import indicator_name, lang, t
-from ui.reads import areas, catalogue, focus_districts, values
+from ui.reads import CHOSEN_LEVEL_KEY, LEVEL_KEY, areas, catalogue, focus_districts, values
 
 
 def query(key: str, default=None):
@@ -37,6 +39,42 @@ def select_indicator(*, where=st.sidebar, key: str = "ind") -> str:
         t("Indikator", "Indicator"), ids, key=key, format_func=lambda i: indicator_name(cat[i])
     )
     sync(key, choice)
+    return choice
+
+
+def _remember_level() -> None:
+    st.session_state[CHOSEN_LEVEL_KEY] = st.session_state[LEVEL_KEY]
+
+
+def select_level(*, where=st.sidebar) -> str:
+    """The confidence level of every interval and verdict: 95 % or Fingertips' 99,8 %,
+    kept in the URL (``?niva=99.8``; none means 95 %) and across pages (``ui.page_guard``
+    draws it on every page)."""
+    keys = list(LEVELS)
+    if CHOSEN_LEVEL_KEY not in st.session_state:  # a session's first page: the link decides
+        try:
+            st.session_state[CHOSEN_LEVEL_KEY] = parse_level(query(LEVEL_KEY, DEFAULT_LEVEL))
+        except UserError:
+            st.session_state[CHOSEN_LEVEL_KEY] = DEFAULT_LEVEL
+    # The widget's own state is dropped on a page switch: set it from the session's choice.
+    st.session_state[LEVEL_KEY] = st.session_state[CHOSEN_LEVEL_KEY]
+    choice = where.radio(
+        t("Konfidensnivå", "Confidence level"),
+        keys,
+        key=LEVEL_KEY,
+        horizontal=True,
+        format_func=lambda k: level_text(k, lang=lang()),
+        help=t(
+            "Intervall och jämförelser med Umeå på alla sidor, i export och i underlaget. "
+            "99,8 % (Fingertips andra nivå) ger färre skillnader av slump: ungefär var "
+            "femhundrade i stället för var tjugonde jämförelse utan verklig skillnad.",
+            "Intervals and comparisons with Umeå on every page, in exports and in the brief. "
+            "99.8% (Fingertips' second level) gives fewer chance differences: about one in "
+            "five hundred comparisons without a real difference instead of one in twenty.",
+        ),
+        on_change=_remember_level,
+    )
+    sync(LEVEL_KEY, None if choice == DEFAULT_LEVEL else choice)
     return choice
 
 
