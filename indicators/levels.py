@@ -39,7 +39,6 @@ def parse_level(text: object) -> str:
             return key
     raise UserError(
         f"Okänd konfidensnivå: {text!r}. Välj 95 eller 99,8.",
-        column="niva",
         message_en=f"Unknown confidence level: {text!r}. Choose 95 or 99.8.",
     )
 

@@ -71,18 +71,3 @@ def with_sweden(values: pd.DataFrame, catalogue: Mapping) -> pd.DataFrame:
     verdict[out["area_code"] == SWEDEN] = "benchmark"
     out["verdict_sweden"] = verdict
     return out
-
-
-def sweden_row(values: pd.DataFrame, *, indicator_id: str, period: str) -> pd.Series | None:
-    """Sweden's published row for one indicator and period, or None when there is none.
-
-    >>> sweden_row(pd.DataFrame({"indicator_id": ["x"], "area_code": ["SE"],
-    ...     "period": ["2023"], "suppressed": [False]}), indicator_id="x", period="2023")["area_code"]
-    'SE'
-    """
-    hit = values[
-        (values["area_code"] == SWEDEN)
-        & (values["indicator_id"] == indicator_id)
-        & (values["period"] == period)
-    ]
-    return None if hit.empty else hit.iloc[0]

@@ -168,3 +168,25 @@ def test_excel_describes_the_indicator_model_and_defuses_its_texts():
     assert about["Ursprung"] == "SCB: t; r"
     assert about["Förbehåll"] == "'=HYPERLINK(1)"  # text from data never runs as a formula
     assert about["OBS"] == "Demodata – syntetiska värden"
+
+
+def test_exports_name_their_confidence_level_and_carry_that_level_only():
+    """Issue 16: the CSV/Excel header says the level; lower/upper/verdict are at that level."""
+    frame = published().assign(
+        lower_998=[6.5, None, 7.9], upper_998=[14.9, None, 18.6], verdict_998="similar"
+    )
+    frame.loc[1, "verdict_998"] = None
+    ind = load_catalogue()["skadegorelse"]
+    at95 = to_csv_bytes(frame, indicator=ind).decode("utf-8-sig")
+    at998 = to_csv_bytes(frame, indicator=ind, level="99.8").decode("utf-8-sig")
+    assert "# Konfidensnivå: 95 %" in at95 and "# Konfidensnivå: 99,8 %" in at998
+    row95 = [line for line in at95.splitlines() if line.startswith("x;d-b")][0].split(";")
+    row998 = [line for line in at998.splitlines() if line.startswith("x;d-b")][0].split(";")
+    assert row95[8:10] == ["9", "16,4"] and row998[8:10] == ["7,9", "18,6"]
+    header = [line for line in at998.splitlines() if line.startswith("indicator_id")][0]
+    assert "lower_998" not in header and "verdict_998" not in header  # one level per file
+    assert ".." in [line for line in at998.splitlines() if line.startswith("x;d-a")][0]
+    book = pd.read_excel(io.BytesIO(to_excel_bytes(frame, level="99.8")), sheet_name=None)
+    about = book["Om indikatorn"]
+    assert about.loc[about["Fält"] == "Konfidensnivå", "Beskrivning"].str.startswith("99,8 %").all()
+    assert book["Data"]["upper"].tolist()[2] == 18.6

@@ -418,3 +418,41 @@ def test_cli_without_subcommand_exits_2_in_swedish(capsys):
         cli_main([])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.startswith("Fel i argumenten:")
+
+
+def test_cli_level_998_writes_the_brief_at_that_level_and_says_so(demo_store, tmp_path):
+    """Issue 16: ``--niva 99,8`` gives Fingertips' second level in every interval and verdict."""
+    from common.cli import run_cli
+
+    out95, out998 = tmp_path / "95.pdf", tmp_path / "998.pdf"
+    base = ["brief", "--db", demo_store.url, "--period", "2025"]
+    assert run_cli(cli_main, [*base, "--out", str(out95)]) == 0
+    assert run_cli(cli_main, [*base, "--out", str(out998), "--niva", "99,8"]) == 0
+    text95, text998 = " ".join(page_texts(out95)), " ".join(page_texts(out998))
+    assert "95 % KI" in text95 and "99,8 % KI" not in text95
+    assert "99,8 % KI" in text998 and "Intervall: 99,8 % konfidensintervall" in text998
+    worse = re.compile(r"Signifikant (högre|lägre) \(sämre\)")
+    assert len(worse.findall(text998)) <= len(worse.findall(text95))
+
+
+def test_cli_unknown_level_exits_2_in_swedish(demo_store, tmp_path, capsys):
+    from common.cli import run_cli
+
+    argv = ["brief", "--db", demo_store.url, "--period", "2025", "--out", str(tmp_path / "x.pdf")]
+    assert run_cli(cli_main, [*argv, "--niva", "90"]) == 2
+    assert capsys.readouterr().err.startswith("Fel: Okänd konfidensnivå: '90'")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_brief_says_when_the_umea_benchmark_is_partial(demo_store, tmp_path):
+    """Issue 16: Umeå summed from only some districts is said in words in the brief."""
+    import sqlalchemy as sa
+
+    from indicators.publish import rebuild
+
+    with demo_store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM observation WHERE area_code = 'd-centrum'"))
+    rebuild(demo_store)
+    out = reports.brief.build_brief(demo_store, period="2025", out=tmp_path / "partial.pdf")
+    text = " ".join(page_texts(out)).replace("\n", " ")
+    assert "Jämförelsevärdet för Umeå är ofullständigt" in text
