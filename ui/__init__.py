@@ -40,6 +40,7 @@ from ui.reads import (
     catalogue,
     composite_ranks,
     data_version,
+    derived,
     focus_districts,
     freshness_table,
     has_public_data,
@@ -142,4 +143,5 @@ __all__ = [
     "values",
     "values_with_sweden",
     "verdict_text",
+    "derived",
 ]
