@@ -7,7 +7,7 @@ text and the accessible name) and write Swedish ones in their place with ``::aft
 (which screen readers read).  Selectboxes and multiselects need no CSS: every one is given a
 Swedish ``placeholder``.  The browser test
 ``tests/browser/test_data_and_est.py`` fails if an English text comes back after an upgrade
-(the selectors are Streamlit's ``data-testid`` attributes).
+(the selectors are Streamlit's ``data-testid`` attributes; docs/ui-language.md).
 """
 
 from __future__ import annotations
