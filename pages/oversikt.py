@@ -21,7 +21,9 @@ st.caption(
 left, right = st.columns([1, 1])
 with left:
     scheme = maps.select_scheme(key="oversikt_scheme")
-    clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=400, scheme=scheme)
+    clicked = maps.district_choropleth(
+        rows, ind, key="oversikt-map", height=400, scheme=scheme, cache_key=(ind_id, period)
+    )
 with right:
     # Sweden (real national statistics, where there are any) as a second benchmark row.
     national = ui.values_with_sweden(indicator_id=ind_id, period=period)
