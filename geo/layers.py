@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -245,7 +246,7 @@ def _feature_collection(
 ) -> dict:
     """GeoJSON FeatureCollection with only ``columns`` (and ``extra``) as properties."""
     gdf = _to_map_crs(gdf)
-    geometry = shapely.set_precision(gdf.geometry.to_numpy(), 10.0**-COORDINATE_DECIMALS)
+    geometry = _geojson_geometries(_wkb(gdf))
     features = []
     records = gdf[list(columns)].to_dict(orient="records")
     for i, (geom, record) in enumerate(zip(geometry, records, strict=True)):
@@ -256,10 +257,37 @@ def _feature_collection(
             {
                 "type": "Feature",
                 "properties": properties,
-                "geometry": json.loads(shapely.to_geojson(geom)),
+                "geometry": geom,
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _wkb(gdf: gpd.GeoDataFrame) -> tuple[bytes, ...]:
+    return tuple(shapely.to_wkb(gdf.geometry.to_numpy()))
+
+
+# Display geometry is static (geo.boundaries simplifies it once); what a rerun changes is the
+# properties. So each distinct set of shapes is rounded and turned into GeoJSON once per
+# process (issue 17), keyed on its exact bytes; the dicts are shared and read-only.
+@lru_cache(maxsize=64)
+def _geojson_geometries(wkb: tuple[bytes, ...]) -> tuple[dict, ...]:
+    geometry = shapely.set_precision(shapely.from_wkb(list(wkb)), 10.0**-COORDINATE_DECIMALS)
+    return tuple(json.loads(shapely.to_geojson(g)) for g in geometry)
+
+
+@lru_cache(maxsize=64)
+def _label_positions(wkb: tuple[bytes, ...], crs: str | None) -> tuple[tuple[float, float], ...]:
+    shapes = gpd.GeoDataFrame(
+        {"code": [""] * len(wkb), "name": [""] * len(wkb)},
+        geometry=gpd.GeoSeries.from_wkb(list(wkb)),
+        crs=crs,
+    )
+    points = representative_points(shapes, crs=MAP_CRS)
+    return tuple(
+        (round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS))
+        for x, y in zip(points["x"].tolist(), points["y"].tolist(), strict=True)
+    )
 
 
 def choropleth_layer(
@@ -379,12 +407,10 @@ def label_layer(
     >>> sorted(row["text"] for row in layer.data)[:2]
     ['Backen-Umedalen', 'Berghem']
     """
-    points = representative_points(gdf, crs=MAP_CRS)
+    # Label points of the same shapes are computed once per process (_label_positions).
+    positions = _label_positions(_wkb(gdf), gdf.crs.to_wkt() if gdf.crs is not None else None)
     texts = gdf[text_col].astype(str).tolist()
-    data = [
-        {"position": [round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)], "text": t}
-        for x, y, t in zip(points["x"].tolist(), points["y"].tolist(), texts, strict=True)
-    ]
+    data = [{"position": [x, y], "text": t} for (x, y), t in zip(positions, texts, strict=True)]
     return pdk.Layer(
         "TextLayer",
         data=data,

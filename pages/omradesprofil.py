@@ -24,17 +24,28 @@ area = st.sidebar.selectbox(
     t("Område", "District"), list(names), key="profile_area", format_func=names.get
 )
 st.query_params["area"] = area
-periods = sorted({p for p in ui.values()["period"] if is_year(p)}, reverse=True)
+periods = ui.derived(
+    "years", lambda: sorted({p for p in ui.values()["period"] if is_year(p)}, reverse=True)
+)
 period = st.sidebar.selectbox(t("Period", "Period"), periods, key="profile_period")
 
 st.title(f"{t('Områdesprofil', 'District profile')}: {names[area]}")
 catalogue = ui.catalogue()
-rows = spine_data(
-    ui.values(), catalogue, area_code=area, period=period, municipality_code=ui.municipality_code()
+rows = ui.derived(
+    "spine",
+    lambda: spine_data(
+        ui.values(),
+        catalogue,
+        area_code=area,
+        period=period,
+        municipality_code=ui.municipality_code(),
+    ),
+    area,
+    period,
 )
 # Sweden beside the municipality: its value and the verdict against it (indicators.national).
-national = ui.values_with_sweden()
-mine = national[(national["area_code"] == area) & (national["period"] == period)]
+national = ui.values_with_sweden(period=period)
+mine = national[national["area_code"] == area]
 if not rows.empty:
     rows = rows.merge(
         mine[["indicator_id", "sweden_value", "verdict_sweden"]], on="indicator_id", how="left"

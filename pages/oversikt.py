@@ -21,19 +21,24 @@ st.caption(
 left, right = st.columns([1, 1])
 with left:
     scheme = maps.select_scheme(key="oversikt_scheme")
-    clicked = maps.district_choropleth(rows, ind, key="oversikt-map", height=400, scheme=scheme)
+    clicked = maps.district_choropleth(
+        rows, ind, key="oversikt-map", height=400, scheme=scheme, cache_key=(ind_id, period)
+    )
 with right:
     # Sweden (real national statistics, where there are any) as a second benchmark row.
-    national = ui.values_with_sweden()
-    national = national[(national["indicator_id"] == ind_id) & (national["period"] == period)]
+    national = ui.values_with_sweden(indicator_id=ind_id, period=period)
     ui.show_table(national, ind, height=300)
     for note in ui.statistics_notes(rows):
         st.caption(note)
     ui.download_buttons(rows, ind, stem=f"uvts_{ind_id}_{period}", key="oversikt", geojson=True)
     ui.brief_download(period, key="brief")
     # The one rule and order (indicators.changes): the council brief lists the same changes.
-    changes = significant_changes(
-        ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts()
+    changes = ui.derived(
+        "changes",
+        lambda: significant_changes(
+            ui.values(), ui.catalogue(), period=period, areas=ui.focus_districts()
+        ),
+        period,
     )
     st.markdown(
         f"**{t('Förändrat sedan förra året (signifikant)', 'Changed since last year (significant)')}**"
@@ -61,7 +66,7 @@ st.caption(
         "significantly higher/lower (red = worse, blue = better), ● no significant difference, – suppressed.",
     )
 )
-st.dataframe(ui.tartan(ui.values(), period), width="stretch")
+st.dataframe(ui.tartan(period=period), width="stretch")
 _all = ui.values()
 partial_note = ui.partial_benchmark_note(
     _all[(_all["period"] == period) & _all["area_code"].isin(ui.focus_districts())]

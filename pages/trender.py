@@ -14,13 +14,19 @@ ind = ui.catalogue()[ind_id]
 districts = ui.select_districts()
 
 st.title(t("Trender", "Trends"))
-v = ui.values()
-municipality = ui.areas().query("level == 'municipality'")["code"].iloc[0]
-rows = v[
-    (v["indicator_id"] == ind_id)
-    & v["area_code"].isin([*districts, municipality])
-    & year_mask(v["period"])
-]
+municipality = ui.municipality_code()
+
+
+def _rows():
+    v = ui.values()
+    return v[
+        (v["indicator_id"] == ind_id)
+        & v["area_code"].isin([*districts, municipality])
+        & year_mask(v["period"])
+    ]
+
+
+rows = ui.derived("trend_rows", _rows, ind_id, tuple(districts))
 interventions = ui.interventions(districts)
 unit = ui.indicator_unit(ind)
 st.caption(
@@ -32,8 +38,16 @@ st.caption(
         "Gaps = suppressed values.",
     )
 )
-fig = charts.trend_lines(
-    rows, y_title=unit, interventions=interventions, municipality_code=municipality
+# The figure is built once per (version, role, choices); Streamlit serialises a copy of it.
+fig = ui.derived(
+    "trend_figure",
+    lambda: charts.trend_lines(
+        rows, y_title=unit, interventions=interventions, municipality_code=municipality
+    ),
+    ind_id,
+    tuple(districts),
+    unit,
+    tuple(interventions[["name", "start_date"]].astype(str).itertuples(index=False, name=None)),
 )
 st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)

@@ -226,8 +226,10 @@ class _bulk_session:
             return self
         self.saved = int(self.raw.execute("PRAGMA cache_size").fetchone()[0])
         self.raw.execute(f"PRAGMA cache_size = -{int(_BULK_CACHE_KIB)}")
-        existing = self.raw.execute("SELECT count(*) FROM observation").fetchone()[0]
-        if self.incoming >= _REBUILD_MIN_ROWS and self.incoming >= existing:
+        if (
+            self.incoming >= _REBUILD_MIN_ROWS
+            and self.incoming >= self.raw.execute("SELECT count(*) FROM observation").fetchone()[0]
+        ):
             self.indexes = self.raw.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                 "AND tbl_name = 'observation' AND sql IS NOT NULL ORDER BY name"

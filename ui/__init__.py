@@ -40,6 +40,7 @@ from ui.reads import (
     catalogue,
     composite_ranks,
     data_version,
+    derived,
     focus_districts,
     freshness_table,
     has_public_data,
@@ -154,4 +155,5 @@ __all__ = [
     "values_with_sweden",
     "verdict_help",
     "verdict_text",
+    "derived",
 ]

@@ -131,9 +131,13 @@ def district_choropleth(
     view: str = "urban",
     map_style: str | None = None,
     scheme: str = "verdict",
+    cache_key: tuple | None = None,
 ) -> str | None:
     """Draw the districts coloured by verdict against Umeå (default) or by value classes;
     returns the clicked district code, if any.
+
+    ``cache_key`` (the choices that select ``rows``, e.g. indicator and period) lets the map
+    be built once per published version and role (ui.reads.derived) instead of per rerun.
 
     Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
     label and drawn paler; in the whole-municipality view only large districts are labelled.
@@ -150,6 +154,7 @@ def district_choropleth(
         view=view,
         map_style=map_style,
         scheme=scheme,
+        cache_key=cache_key,
     )
 
 
@@ -193,6 +198,7 @@ def _choropleth(
     view: str,
     map_style: str | None,
     scheme: str,
+    cache_key: tuple | None = None,
 ) -> str | None:
     if not has_boundaries():
         st.info(
@@ -205,8 +211,78 @@ def _choropleth(
         )
         return None
 
+    options = {
+        "kind": kind,
+        "multiplier": multiplier,
+        "role": role,
+        "default_scheme": default_scheme,
+        "unit": unit,
+        "height": height,
+        "view": view,
+        "map_style": map_style,
+        "scheme": scheme,
+    }
+    if cache_key is None:
+        d, entries, title = _choropleth_parts(rows, **options)
+    else:
+        d, entries, title = ui.derived(
+            "choropleth",
+            lambda: _choropleth_parts(rows, **options),
+            *cache_key,
+            *options.values(),
+            ui.lang(),
+        )
+    event = st.pydeck_chart(
+        d, height=height, on_select="rerun", selection_mode="single-object", key=key
+    )
+    _legend(entries, title)
+    st.caption(
+        ui.t(
+            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: "
+            f"{ui.level_label()}-intervallet är "
+            "bredare än värdet självt, eller ”ingen signifikant skillnad” bygger på färre än "
+            f"{UNCERTAIN_MIN_EVENTS} händelser (jämförelsen kunde knappast visa en skillnad). "
+            "Klicka på ett område för dess profil.",
+            "Thick black outline = focus district. '?' and paler colour = uncertain: the "
+            f"{ui.level_label()} interval is wider than the value itself, or 'no significant difference' rests on "
+            f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
+            "difference). Click a district for its profile.",
+        )
+        + (
+            ""
+            if view == "urban"
+            else ui.t(
+                " Tätortens små områden har namn i verktygstipset.",
+                " The town's small districts are named in the tooltip.",
+            )
+        )
+    )
+    try:
+        objects = event.selection.objects.get("districts", [])
+    except AttributeError:
+        objects = []
+    if objects:
+        return objects[0].get("properties", objects[0]).get("code")
+    return None
+
+
+def _choropleth_parts(
+    rows: pd.DataFrame,
+    *,
+    kind: str,
+    multiplier: float,
+    role: str,
+    default_scheme: str,
+    unit: str,
+    height: int,
+    view: str,
+    map_style: str | None,
+    scheme: str,
+):
+    """The deck, legend entries and legend title of a district map (no drawing here)."""
     lg = ui.lang()
     polygons = _district_polygons()
+
     gdf = polygons.merge(
         rows[
             [
@@ -312,9 +388,6 @@ def _choropleth(
         map_style=map_style,
         background=map_style is None,
     )
-    event = st.pydeck_chart(
-        d, height=height, on_select="rerun", selection_mode="single-object", key=key
-    )
     if scheme == "verdict":
         entries = _verdict_legend(set(gdf["verdict"].dropna()))
         title = ui.t("Jämfört med Umeå", "Compared with Umeå")
@@ -324,32 +397,4 @@ def _choropleth(
         title = unit
     if wide.any():
         entries.append({"label": UNCERTAIN_LABEL[ui.lang()], "color": [236, 236, 236]})
-    _legend(entries, title)
-    st.caption(
-        ui.t(
-            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: "
-            f"{ui.level_label()}-intervallet är "
-            "bredare än värdet självt, eller ”ingen signifikant skillnad” bygger på färre än "
-            f"{UNCERTAIN_MIN_EVENTS} händelser (jämförelsen kunde knappast visa en skillnad). "
-            "Klicka på ett område för dess profil.",
-            "Thick black outline = focus district. '?' and paler colour = uncertain: the "
-            f"{ui.level_label()} interval is wider than the value itself, or 'no significant difference' rests on "
-            f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
-            "difference). Click a district for its profile.",
-        )
-        + (
-            ""
-            if view == "urban"
-            else ui.t(
-                " Tätortens små områden har namn i verktygstipset.",
-                " The town's small districts are named in the tooltip.",
-            )
-        )
-    )
-    try:
-        objects = event.selection.objects.get("districts", [])
-    except AttributeError:
-        objects = []
-    if objects:
-        return objects[0].get("properties", objects[0]).get("code")
-    return None
+    return d, entries, title

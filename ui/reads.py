@@ -82,10 +82,32 @@ def values_version() -> int:
         st.stop()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def all_values(version: int, url: str, role: str) -> pd.DataFrame:
     # The role is part of the cache key: each role's frame holds only what it may see.
+    # One shared frame per key (no pickled copy per rerun, issue 17); readers get views,
+    # and pandas' copy-on-write keeps a reader's edit out of the shared frame.
     return indicator_values(store_at(url), role)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _derived(name: str, version: int, url: str, role: str, choices: tuple, _build):
+    return _build()
+
+
+def derived(name: str, build, *choices):
+    """``build()`` once per (published version, database, role, ``name``, ``choices``),
+    shared by every session (issue 17: a rerun recomputes nothing it has seen).
+
+    ``build`` must be a pure function of the published values the role sees and of
+    ``choices`` (which must name everything else it depends on, the language included).
+    A frame comes back as a shallow copy: with pandas' copy-on-write a caller's edit never
+    reaches the shared one.
+    """
+    # The confidence level is part of every key: values() reads at the chosen level.
+    key = (*choices, level())
+    out = _derived(name, values_version(), database_url(), session_role(), key, build)
+    return out.copy(deep=False) if isinstance(out, pd.DataFrame) else out
 
 
 def session_role() -> str:
@@ -117,10 +139,29 @@ def values(*, levels=("municipality", "district")) -> pd.DataFrame:
     return at_level(frame[frame["area_level"].isin(levels)], level=level())
 
 
-def values_with_sweden() -> pd.DataFrame:
+def values_with_sweden(
+    *, indicator_id: str | None = None, period: str | None = None
+) -> pd.DataFrame:
     """Published values of Sweden, the municipality and the districts, each with Sweden's value
-    and the verdict against it (``indicators.national.with_sweden``)."""
-    return with_sweden(values(levels=("country", "municipality", "district")), catalogue())
+    and the verdict against it (``indicators.national.with_sweden``), optionally only those of
+    one indicator and/or period; computed once per published version and role."""
+
+    def build() -> pd.DataFrame:
+        frame = derived(
+            "with_sweden",
+            lambda: with_sweden(
+                values(levels=("country", "municipality", "district")), catalogue()
+            ),
+        )
+        if indicator_id is not None:
+            frame = frame[frame["indicator_id"] == indicator_id]
+        if period is not None:
+            frame = frame[frame["period"] == period]
+        return frame
+
+    if indicator_id is None and period is None:
+        return build()
+    return derived("with_sweden_part", build, indicator_id, period)
 
 
 @st.cache_resource(show_spinner=False)

@@ -19,6 +19,7 @@ from indicators.verdicts import VERDICTS
 from ui.i18n import escape_markdown, indicator_name, indicator_unit, lang, t
 from ui.reads import (
     catalogue,
+    derived,
     focus_districts,
     level,
     level_label,
@@ -201,8 +202,20 @@ def _row_label(ind: Indicator) -> str:
     return f"{indicator_name(ind)} ({unit})" if unit else indicator_name(ind)
 
 
-def tartan(v: pd.DataFrame, period: str):
-    """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured."""
+def tartan(v: pd.DataFrame | None = None, period: str = ""):
+    """Indicator × focus district (plus Umeå) grid, each cell value + verdict symbol, coloured.
+
+    Without ``v`` the grid of the session's published values, built once per published
+    version, role, period and language (issue 17); the styler is made fresh per call."""
+    if v is None:
+        shared = derived("tartan", lambda: _tartan_frames(values(), period), period, lang())
+        grid, styles = (f.copy(deep=False) for f in shared)
+    else:
+        grid, styles = _tartan_frames(v, period)
+    return grid.style.apply(lambda _: styles, axis=None)
+
+
+def _tartan_frames(v: pd.DataFrame, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     cat = catalogue()
     codes = [municipality_code(), *focus_districts()]
     part = v[(v["period"] == period) & v["area_code"].isin(codes)]
@@ -237,7 +250,7 @@ def tartan(v: pd.DataFrame, period: str):
         index=rows,
         columns=cols,
     )
-    return grid.style.apply(lambda _: styles, axis=None)
+    return grid, styles
 
 
 def since_meeting_section() -> None:

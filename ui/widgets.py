@@ -11,7 +11,15 @@ from common.fmt import fmt_period
 from common.periods import is_year
 from indicators.levels import DEFAULT_LEVEL, LEVELS, level_text, parse_level
 from ui.i18n import indicator_name, lang, t
-from ui.reads import CHOSEN_LEVEL_KEY, LEVEL_KEY, areas, catalogue, focus_districts, values
+from ui.reads import (
+    CHOSEN_LEVEL_KEY,
+    LEVEL_KEY,
+    areas,
+    catalogue,
+    derived,
+    focus_districts,
+    values,
+)
 
 
 def query(key: str, default=None):
@@ -79,9 +87,12 @@ def select_level(*, where=st.sidebar) -> str:
 
 
 def available_periods(indicator_id: str) -> list[str]:
-    v = values()
-    periods = v.loc[v["indicator_id"] == indicator_id, "period"].unique().tolist()
-    return sorted((p for p in periods if is_year(p)), reverse=True)
+    def build() -> list[str]:
+        v = values()
+        periods = v.loc[v["indicator_id"] == indicator_id, "period"].unique().tolist()
+        return sorted((p for p in periods if is_year(p)), reverse=True)
+
+    return list(derived("periods", build, indicator_id))
 
 
 def select_period(indicator_id: str, *, where=st.sidebar, key: str = "period") -> str:
@@ -129,5 +140,9 @@ def indicator_view() -> tuple[str, Indicator, str, pd.DataFrame]:
     ind_id = select_indicator()
     ind = catalogue()[ind_id]
     period = select_period(ind_id)
-    v = values()
-    return ind_id, ind, period, v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
+
+    def build() -> pd.DataFrame:
+        v = values()
+        return v[(v["indicator_id"] == ind_id) & (v["period"] == period)]
+
+    return ind_id, ind, period, derived("view", build, ind_id, period)

@@ -14,7 +14,14 @@ import sqlite3
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.test_meetings import open_page, open_rollback_dialog, settle, visible_text
+from tests.browser.test_meetings import (
+    AXE,
+    axe_violations,
+    open_page,
+    open_rollback_dialog,
+    settle,
+    visible_text,
+)
 from tests.conftest import start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -65,15 +72,20 @@ def test_data_page_in_swedish_shows_none_of_streamlits_english(served, page, art
     text = visible_text(page) + "\n" + "\n".join(placeholders)
     assert not STREAMLIT_ENGLISH.search(text), STREAMLIT_ENGLISH.findall(text)
     shown = page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid=stFileUploaderDropzone] button p,"
-        " [data-testid=stFileUploaderDropzoneInstructions] span')]"
-        ".map(e => getComputedStyle(e, '::after').content)"
+        "() => [...document.querySelectorAll('[data-testid=stFileUploaderDropzone] button"
+        " [data-testid=stMarkdownContainer], [data-testid=stFileUploaderDropzoneInstructions]"
+        " > div')].map(e => getComputedStyle(e, '::after').content)"
     )
     assert '"Välj fil"' in shown, shown
     assert any("Högst 100 MB per fil · CSV, TXT, XLSX" in s for s in shown), shown
     button = page.locator("[data-testid='stFileUploaderDropzone'] button")
     assert button.evaluate("b => b.getBoundingClientRect().width") > 40  # the word takes room
     assert "Välj en import …" in placeholders, placeholders
+    # the button's accessible name is the Swedish word (axe-core: no nameless button)
+    assert page.get_by_role("button", name="Välj fil").count() == 1
+    if not AXE.exists():
+        pytest.fail("axe-core missing (npm install)")
+    assert not axe_violations(page, AXE.read_text(encoding="utf-8"))
     page.locator("[data-testid='stFileUploader']").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "data_uploader_sv.png"))
 
