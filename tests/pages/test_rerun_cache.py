@@ -36,4 +36,3 @@ def test_a_rollback_reaches_a_running_session_on_its_next_rerun(demo_store, run_
     fresh = run_app(demo_store, role="admin", query={"ind": IND})
     assert _table(fresh) == after
     assert _change_lines(fresh) == _change_lines(at)
-
