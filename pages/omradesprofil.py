@@ -89,7 +89,14 @@ for col, role, title in (
             st.info(t("Inga värden.", "No values."))
             continue
         st.plotly_chart(
-            charts.spine(part, lang=ui.lang(), verdict_text=ui.verdict_text),
+            ui.derived(  # the figure once per (version, role, district, period, side, language)
+                "spine_figure",
+                lambda part=part: charts.spine(part, lang=ui.lang(), verdict_text=ui.verdict_text),
+                area,
+                period,
+                role,
+                ui.lang(),
+            ),
             width="stretch",
             key=f"spine-{role}",
         )
