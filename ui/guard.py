@@ -29,6 +29,10 @@ def leave_legacy_pages_mode() -> bool:
     return True
 
 
+#: Pages that compare with Umeå and so offer the confidence level (ui.widgets.select_level).
+LEVEL_PAGES = frozenset({"oversikt", "karta", "trender", "omradesprofil", "jamforelse"})
+
+
 def page_guard(page_id: str) -> None:
     """First line of every page: run only through dashboard.py's navigation, and only for a role
     that may open it.
@@ -51,4 +55,5 @@ def page_guard(page_id: str) -> None:
             )
         )
         st.stop()
-    select_level()  # 95 % or 99,8 %: the page's intervals and verdicts (issue 16)
+    if page_id in LEVEL_PAGES:
+        select_level()  # 95 % or 99,8 %: the page's intervals and verdicts (issue 16)

@@ -101,3 +101,8 @@ def test_every_page_comparing_with_umea_says_when_the_benchmark_is_partial(demo_
             at.sidebar.selectbox(key="ind").set_value("skadegorelse").run()
         assert not at.exception
         assert PARTIAL in page_text(at), page
+
+
+def test_pages_without_comparisons_offer_no_level(demo_store, run_app):
+    at = run_app(demo_store, page="pages/om_metod.py")
+    assert not [r for r in at.sidebar.radio if r.key == "niva"]
