@@ -73,7 +73,20 @@ AUDIT_ACTIONS = (
     "intervention_add",
     "intervention_edit",
     "intervention_end",
+    "meetings",
 )
+#: What the audit log's actions are called on screen (Swedish, English).
+AUDIT_ACTION_LABELS = {
+    "signin": ("inloggning", "sign-in"),
+    "import": ("import", "import"),
+    "rollback": ("återställd import", "rollback"),
+    "export": ("export", "export"),
+    "role_change": ("rolländring", "role change"),
+    "intervention_add": ("ny insats", "intervention added"),
+    "intervention_edit": ("ändrad insats", "intervention edited"),
+    "intervention_end": ("avslutad insats", "intervention ended"),
+    "meetings": ("mötesdatum", "meeting dates"),
+}
 AUDIT_COLUMNS = ["id", "at", "user_name", "action", "detail"]
 USER_ROLE_COLUMNS = ["subject", "role"]
 #: The longest user subject (e-mail, OIDC ``sub``) the user_role table holds.
@@ -706,6 +719,7 @@ def database_mode(store: Store) -> str:
 
 __all__ = [
     "AUDIT_ACTIONS",
+    "AUDIT_ACTION_LABELS",
     "LEAST_ROLE",
     "produce",
     "audit_entries",

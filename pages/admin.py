@@ -11,7 +11,14 @@ import streamlit as st
 
 import ui
 from access import ROLE_LABELS, ROLES, PermissionDenied
-from access.reads import AUDIT_ACTIONS, audit_entries, configuration, set_role, user_roles
+from access.reads import (
+    AUDIT_ACTION_LABELS,
+    AUDIT_ACTIONS,
+    audit_entries,
+    configuration,
+    set_role,
+    user_roles,
+)
 from common.errors import UserError
 from ui import auth
 
@@ -36,11 +43,14 @@ st.caption(
         "Without a row the claim applies, and without a claim the role Public.",
     )
 )
-ui.dataframe(
-    roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
-    hide_index=True,
-    width="stretch",
-)
+if roles_table.empty:  # (Streamlit would draw its English "empty")
+    st.caption(t("Inga rader ännu.", "No rows yet."))
+else:
+    ui.dataframe(
+        roles_table.rename(columns={"subject": t("Användare", "User"), "role": t("Roll", "Role")}),
+        hide_index=True,
+        width="stretch",
+    )
 with st.form("set_role", clear_on_submit=True):
     c1, c2 = st.columns([3, 2])
     subject = c1.text_input(
@@ -70,13 +80,15 @@ action = st.selectbox(
     t("Händelse", "Action"),
     [None, *AUDIT_ACTIONS],
     key="admin_action",
-    format_func=lambda a: a or t("alla", "all"),
+    format_func=lambda a: t(*AUDIT_ACTION_LABELS[a]) if a else t("alla", "all"),
 )
 log = audit_entries(store, role, action=action, limit=1000)
 log["at"] = pd.to_datetime(log["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+log["action"] = [t(*AUDIT_ACTION_LABELS.get(a, (a, a))) for a in log["action"]]
 ui.dataframe(
     log.rename(
         columns={
+            "id": t("Nr", "No."),
             "at": t("När (UTC)", "When (UTC)"),
             "user_name": t("Vem", "Who"),
             "action": t("Händelse", "Action"),

@@ -7,10 +7,18 @@ from collections.abc import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
+from common.fmt import fmt_int
 from store import schema
 from store.db import Store, audit, bump_data_version
 from store.interventions import DATA_COLUMNS, read_interventions
 from store.observations import BatchResult, open_batch
+
+#: What a batch of each kind holds, in the import message and the audit log.
+EVENT_WORDS = {
+    "intervention": "insatser",
+    "incident": "EST-händelser",
+    "activity": "EST-aktiviteter",
+}
 
 _TABLES = {
     "intervention": (
@@ -75,7 +83,7 @@ def write_events(
                 r["batch_id"] = batch_id
             conn.execute(table.insert(), records)
             loaded += len(records)
-        message = f"{loaded} rader inlästa."
+        message = f"{fmt_int(loaded)} rader inlästa."
         conn.execute(
             schema.import_batch.update()
             .where(schema.import_batch.c.id == batch_id)
@@ -85,7 +93,7 @@ def write_events(
             conn,
             user=user,
             action="import",
-            detail=f"batch {batch_id}: {file_name} ({kind}, {message})",
+            detail=f"import {batch_id}: {file_name} ({EVENT_WORDS[kind]}, {message})",
         )
         bump_data_version(conn)
     return BatchResult(batch_id, "loaded", loaded, 0, message)

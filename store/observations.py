@@ -17,6 +17,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from common.errors import UserError
+from common.fmt import fmt_int
 from common.personal_numbers import mask, text_has_personal_number
 from store import schema
 from store.db import Store, audit, bump_data_version
@@ -183,7 +184,7 @@ def write_observations(
         _refuse_duplicate_keys(keys)
         del keys
         replaced = _supersede(conn, batch_id=batch_id, last_id=last_id, measures=measures)
-        message = f"{loaded} rader inlästa, {replaced} tidigare värden ersatta."
+        message = f"{fmt_int(loaded)} rader inlästa, {fmt_int(replaced)} tidigare värden ersatta."
         conn.execute(
             schema.import_batch.update()
             .where(schema.import_batch.c.id == batch_id)
@@ -194,7 +195,9 @@ def write_observations(
                 message=message,
             )
         )
-        audit(conn, user=user, action="import", detail=f"batch {batch_id}: {file_name} ({message})")
+        audit(
+            conn, user=user, action="import", detail=f"import {batch_id}: {file_name} ({message})"
+        )
         bump_data_version(conn)
         bump_values_version(conn)
     return BatchResult(batch_id, "loaded", loaded, replaced, message)
@@ -379,7 +382,7 @@ def rollback_batch(store: Store, batch_id: int, *, user: str) -> str:
                 rolled_back_by=mask(user, all_long=True),
             )
         )
-        audit(conn, user=user, action="rollback", detail=f"batch {batch_id}")
+        audit(conn, user=user, action="rollback", detail=f"import {batch_id}")
         bump_data_version(conn)
         bump_values_version(conn)
     return f"Import {batch_id} återställd."

@@ -27,9 +27,11 @@ PAGES = [
     ("jamforelse", "Jämförelse", "Comparison"),
     ("est", "EST – veckans lägesbild", "EST – weekly situation"),
     ("data", "Data", "Data"),
+    ("insatser", "Insatser och effekter", "Interventions and effects"),
     ("om-metod", "Om & metod", "About"),
+    ("admin", "Administration", "Administration"),
 ]
-ROLE_FOR = {"est": "est", "data": "analytiker"}
+ROLE_FOR = {"est": "est", "data": "analytiker", "admin": "admin"}
 #: What Swedish mode must never show: stored codes, Streamlit's English, unformatted numbers.
 RAW = re.compile(
     r"\b(loaded|rolled_back|activity|incident|higher_worse|lower_better|no_change)\b"
@@ -120,51 +122,50 @@ def axe_violations(page, axe_source: str) -> list[dict]:
     return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(("path", "title_sv", "title_en"), PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_in_both_languages_layout_words_and_accessibility(
-    served, page, artifacts, axe_source
+    served, page, artifacts, axe_source, path, title_sv, title_en, lang
 ):
     """Items 1, 3 and 9: banner and titles below the header; no codes or raw numbers in
-    Swedish, no Swedish legends in English; axe-core finds nothing serious; screenshots."""
+    Swedish, no Swedish legends in English; axe-core finds nothing serious; screenshots.
+    One test per page and language, so the xdist workers share them (tests/conftest.py)."""
     problems = []
-    for lang in ("sv", "en"):
-        for path, title_sv, title_en in PAGES:
-            page.set_viewport_size({"width": 1280, "height": 720})
-            open_page(page, served, path, lang=lang)
-            where = f"{path} ({lang})"
-            assert page.locator("[data-testid='stException']").count() == 0, where
-            assert "Page not found" not in page.inner_text("body"), where
-            title = title_sv if lang == "sv" else title_en
-            assert title in page.inner_text("h1"), where
-            for width, height in SIZES:
-                page.set_viewport_size({"width": width, "height": height})
-                page.wait_for_timeout(1200)
-                header = boxes(page, "header[data-testid='stHeader']")[0]
-                for el in boxes(page, "[data-testid='stAlert']") + boxes(page, "h1"):
-                    if el["top"] < header["bottom"] - 1:
-                        problems.append(f"{where} {width}: {el['text'][:30]!r} under the header")
-                page.screenshot(
-                    path=str(artifacts / f"meetings_{path}_{lang}_{width}.png"), timeout=120_000
-                )
-            text = visible_text(page)
-            if lang == "sv":
-                hits = sorted(
-                    h for h in {m.group(0) for m in RAW.finditer(text)} if not YEARS.match(h)
-                )
-                if hits:
-                    problems.append(f"{where}: raw codes/numbers {hits[:8]}")
-            else:
-                for swedish in (
-                    "Uppgift saknas",
-                    "Jämfört med Umeå",
-                    "Ingen signifikant",
-                    "Händelser denna vecka",
-                    "veckor",
-                    "Färglägg",
-                ):
-                    if swedish in text:
-                        problems.append(f"{where}: Swedish text {swedish!r} in English mode")
-            for v in axe_violations(page, axe_source):
-                problems.append(f"{where}: axe {v['impact']} {v['id']} ({v['help']}) {v['nodes']}")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, served, path, lang=lang)
+    where = f"{path} ({lang})"
+    assert page.locator("[data-testid='stException']").count() == 0, where
+    assert "Page not found" not in page.inner_text("body"), where
+    title = title_sv if lang == "sv" else title_en
+    assert title in page.inner_text("h1"), where
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(1200)
+        header = boxes(page, "header[data-testid='stHeader']")[0]
+        for el in boxes(page, "[data-testid='stAlert']") + boxes(page, "h1"):
+            if el["top"] < header["bottom"] - 1:
+                problems.append(f"{where} {width}: {el['text'][:30]!r} under the header")
+        page.screenshot(
+            path=str(artifacts / f"meetings_{path}_{lang}_{width}.png"), timeout=120_000
+        )
+    text = visible_text(page)
+    if lang == "sv":
+        hits = sorted(h for h in {m.group(0) for m in RAW.finditer(text)} if not YEARS.match(h))
+        if hits:
+            problems.append(f"{where}: raw codes/numbers {hits[:8]}")
+    else:
+        for swedish in (
+            "Uppgift saknas",
+            "Jämfört med Umeå",
+            "Ingen signifikant",
+            "Händelser denna vecka",
+            "veckor",
+            "Färglägg",
+        ):
+            if swedish in text:
+                problems.append(f"{where}: Swedish text {swedish!r} in English mode")
+    for v in axe_violations(page, axe_source):
+        problems.append(f"{where}: axe {v['impact']} {v['id']} ({v['help']}) {v['nodes']}")
     assert not problems, "\n".join(problems)
 
 
