@@ -52,6 +52,13 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "riktning. Färg används aldrig ensam: symbol och text säger samma sak.",
         ),
         (
+            "Konfidensnivå: 95 % eller 99,8 %",
+            "I sidofältet väljs nivån för intervall och jämförelser: 95 % (standard) eller "
+            "Fingertips andra nivå 99,8 %. Med 99,8 % blir ungefär var femhundrade jämförelse "
+            "utan verklig skillnad *signifikant* i stället för var tjugonde. Valet följer med i "
+            "länken, i CSV/Excel (som anger nivån) och i rådsunderlaget.",
+        ),
+        (
             "Trend",
             "Fingertips nuvarande regel: de fem senaste publicerade åren, regression viktad med "
             "1/SE² (SE = intervallets bredd/3,92), chi-två över 9,55 (99,8 %) och samma riktning "
@@ -128,6 +135,13 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "A district is *significantly higher/lower* when Umeå's value lies outside its 95% "
             "interval, otherwise *no significant difference*; better/worse follows the indicator's "
             "direction. Colour is never used alone.",
+        ),
+        (
+            "Confidence level: 95% or 99.8%",
+            "The sidebar sets the level of intervals and comparisons: 95% (default) or "
+            "Fingertips' second level, 99.8%. At 99.8% about one comparison in five hundred "
+            "without a real difference comes out *significant* instead of one in twenty. The "
+            "choice is kept in the link, in CSV/Excel (which name the level) and in the brief.",
         ),
         (
             "Trend",
