@@ -1,5 +1,6 @@
 """compute(): roll-up, intervals, verdicts, trends and suppression on a real store."""
 
+import io
 import os
 import subprocess
 import sys
@@ -187,12 +188,40 @@ def test_export_cli_swedish_csv_has_bom_semicolons_and_decimal_comma(demo_db_fil
     assert any("," in line.split(";")[7] for line in data_lines[1:] if line.split(";")[7] != "..")
 
 
+def test_export_cli_level_998_names_the_level_and_exports_the_998_limits(demo_db_file, tmp_path):
+    """Issue 16: ``--niva 99.8`` exports the 99,8 % interval and verdict and says so."""
+    from store import Store
+    from store.published import read_values
+
+    out = tmp_path / "x.csv"
+    base = [sys.executable, "-m", "indicators", "export", "--db", f"sqlite:///{demo_db_file}"]
+    subprocess.run(
+        [*base, "--out", str(out), "--indicator", "skadegorelse", "--niva", "99,8"], check=True
+    )
+    text = out.read_bytes().decode("utf-8-sig")
+    assert "# Konfidensnivå: 99,8 %" in text
+    data = pd.read_csv(
+        io.StringIO("\n".join(line for line in text.splitlines() if not line.startswith("#"))),
+        sep=";",
+        dtype=str,
+    )
+    assert "lower_998" not in data.columns
+    store = Store(f"sqlite:///{demo_db_file}")
+    wide = read_values(store, indicator_ids=["skadegorelse"]).reset_index(drop=True)
+    store.dispose()
+    shown = ~wide["suppressed"]
+    exported = pd.to_numeric(data["upper"].str.replace(",", "."), errors="coerce")
+    assert (exported[shown] - wide.loc[shown, "upper_998"]).abs().max() < 1e-6
+    assert (data["verdict"].fillna("") == wide["verdict_998"].fillna("")).all()
+
+
 @pytest.mark.parametrize(
     "args, fragment",
     [
         (["export", "--out", "x.csv", "--indicator", "no_such"], "Okänd indikator"),
         (["export"], "Fel i argumenten"),
         (["export", "--out", "x.csv", "--format", "pdf"], "Fel i argumenten"),
+        (["export", "--out", "x.csv", "--niva", "90"], "Okänd konfidensnivå"),
     ],
 )
 def test_export_cli_bad_arguments_give_one_line_and_exit_2(args, fragment, demo_db_file, tmp_path):
