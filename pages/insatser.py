@@ -14,7 +14,7 @@ t = ui.t
 
 st.title(t("Insatser och effekter", "Interventions and effects"))
 frame = view.register()
-st.dataframe(view.register_table(frame), hide_index=True, width="stretch")
+ui.dataframe(view.register_table(frame), hide_index=True, width="stretch")  # user text
 view.register_forms(frame)
 if frame.empty:
     st.info(t("Inga insatser registrerade ännu.", "No interventions registered yet."))

@@ -77,4 +77,4 @@ with tab_sources:
     if sources.empty:
         st.info(t("Inga importer med källuppgifter ännu.", "No imports with provenance yet."))
     else:
-        st.dataframe(sources, hide_index=True, width="stretch")
+        ui.dataframe(sources, hide_index=True, width="stretch")  # source texts are user text

@@ -42,17 +42,41 @@ def test_an_est_form_with_a_personnummer_is_refused_without_echo(demo_store, run
     assert dump(demo_store) == before
 
 
+FORMULA = '=HYPERLINK("http://x")'
+
+
+def _cells(at) -> list[str]:
+    return [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
+
+
 def test_a_formula_typed_as_source_is_defused_in_the_data_page_table(demo_store, run_app, tmp_path):
+    """st.dataframe's own CSV download: a source text never reaches it as a live formula."""
     from sources.template import import_file
 
     path = tmp_path / "skola.csv"
     path.write_text("omrade;period;matt;antal\nErsboda;2024;pop_total;5\n", encoding="utf-8")
     # Synthetic, so the demo database keeps its role switcher; the source takes the same path.
-    import_file(demo_store, path, user="anna", source='=HYPERLINK("http://x")', synthetic=True)
-    at = run_app(demo_store, page="pages/data.py", role="analytiker")
-    cells = [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
-    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    import_file(demo_store, path, user="anna", source=FORMULA, synthetic=True)
+    cells = _cells(run_app(demo_store, page="pages/data.py", role="analytiker"))
+    assert any(c.startswith("'=HYPERLINK") for c in cells), cells[:20]
     assert not any(c.startswith("=") for c in cells)
+
+
+def test_a_formula_typed_as_an_intervention_is_defused_in_the_register(demo_store, run_app):
+    from access.interventions import add_intervention
+
+    add_intervention(
+        demo_store,
+        "analytiker",
+        user="anna",
+        name=FORMULA,
+        districts=["d-ersboda"],
+        start="2024-01-01",
+        description="+SUM(A1)",
+    )
+    cells = _cells(run_app(demo_store, page="pages/insatser.py", role="analytiker"))
+    assert any(c.startswith("'=HYPERLINK") for c in cells), cells[:20]
+    assert not any(c.startswith(("=", "+")) for c in cells)
 
 
 def test_a_database_that_is_down_shows_no_connection_string(run_app):
