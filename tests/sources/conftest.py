@@ -6,6 +6,7 @@ test runs on both); the tests only use the :class:`store.Store` API and ``store.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -31,13 +32,22 @@ def store(request, tmp_path):
     s.dispose()
 
 
+def _plain(value: object) -> object:
+    """A timestamp as ISO text, as the product shows it. The repr
+    ``datetime.datetime(2026, 12, 3, 16, 6, 18, 69616)`` is a chain of digit groups joined by
+    ", " that the (deliberately loose) personal-number scanner may read as a number."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def dump(store) -> dict[str, list[str]]:
     """Every row of every table (reflected, so nothing is missed), sorted."""
     metadata = sa.MetaData()
     metadata.reflect(store.engine)
     with store.engine.connect() as conn:
         return {
-            table.name: sorted(repr(tuple(row)) for row in conn.execute(sa.select(table)))
+            table.name: sorted(
+                repr(tuple(map(_plain, row))) for row in conn.execute(sa.select(table))
+            )
             for table in metadata.sorted_tables
         }
 
