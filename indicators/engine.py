@@ -775,6 +775,7 @@ def compute_frame(
     ids = list(indicator_ids) if indicator_ids is not None else list(catalogue)
     observations = _as_categories(observations, ["measure_id", "area_code", "period"])
     frame = gather_inputs(observations, catalogue=catalogue, indicator_ids=ids)
+    del observations  # the caller's reference is all that keeps the store rows now
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "kind"])
     frame = roll_up_periods(frame, catalogue)
@@ -800,8 +801,11 @@ def compute_frame(
     frame["verdict_998"] = _verdicts(frame, municipality, limits=WIDE_COLUMNS, bench=bench)
     frame["trend"] = _trends(frame, confidence)
     frame.loc[frame["suppressed"].to_numpy(bool), ["verdict", "verdict_998"]] = None
-    keep = frame["area_level"].isin(list(levels)).to_numpy()
-    out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
+    keep = np.flatnonzero(frame["area_level"].isin(list(levels)).to_numpy())
+    # One take of the published columns in publishing order (no filtered copy before it).
+    order = keep[_publishing_order(frame.iloc[keep][list(_ORDER_COLUMNS)])]
+    out = frame[[*OUTPUT_COLUMNS, "kind"]].iloc[order].reset_index(drop=True)
+    del frame
     if not categorical:
         for column in (*_TEXT_COLUMNS, "period_label"):
             out[column] = out[column].astype("str")
@@ -839,6 +843,16 @@ def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
     """
     if frame.empty:
         return frame.reset_index(drop=True)
+    return frame.iloc[_publishing_order(frame)].reset_index(drop=True)
+
+
+_ORDER_COLUMNS = ("indicator_id", "period", "area_level", "area_name")
+
+
+def _publishing_order(frame: pd.DataFrame) -> np.ndarray:
+    """Row positions in publishing order (:func:`sort_values`)."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
     level_rank = {lvl: i for i, lvl in enumerate(LEVELS)}
     level = frame["area_level"].map(level_rank).to_numpy(float)
     level = np.where(np.isnan(level), len(LEVELS), level).astype(np.int64)  # unknown: last
@@ -848,8 +862,7 @@ def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
     for rank in (*(_rank(frame[c]) for c in ("indicator_id", "period")), level):
         key = key * (int(rank.max()) + 2) + (rank + 1)
     name = _rank(frame["area_name"]) + 1
-    order = _stable_order(name, key)
-    return frame.iloc[order].reset_index(drop=True)
+    return _stable_order(name, key)
 
 
 def compute(
