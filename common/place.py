@@ -57,6 +57,7 @@ class Place:
     demo_n_deso: int
     aliases: tuple[str, ...] = ()
     est: dict = field(default_factory=dict)
+    demo_interventions: tuple[dict, ...] = ()
 
     @property
     def has_boundaries(self) -> bool:
@@ -138,6 +139,7 @@ def _load(key: str) -> Place:
         demo_n_deso=int(demo.get("n_deso", 0)),
         aliases=tuple(str(a) for a in doc.get("aliases") or ()),
         est=dict(doc.get("est") or {}),
+        demo_interventions=tuple(dict(i) for i in demo.get("interventions") or ()),
     )
 
 

@@ -39,6 +39,7 @@ from access.reads import est_cell_patterns
 from common.errors import UserError
 from common.fmt import fmt_date, fmt_int, fmt_week, iso_week
 from common.settings import SUPPRESSION_THRESHOLD
+from geo import PLACE
 from geo.areas import read_areas
 from geo.boundaries import district_polygons, has_boundaries
 from indicators.disclosure import PROTECTED, SYMBOL
@@ -523,7 +524,7 @@ def build_est_week_pdf(
     top = pdf.get_y()
     table_width = 70.0
     rows = [[r["name"], _count(r["count"])] for _, r in shown.iterrows()]
-    rows.append(["Umeå kommun", _count(total["count"])])
+    rows.append([f"{PLACE.name_municipality}", _count(total["count"])])
     add_table(
         pdf,
         rows,

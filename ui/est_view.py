@@ -26,6 +26,7 @@ from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
+from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
@@ -616,7 +617,7 @@ def est_public(data: dict) -> None:
         )
     )
     st.metric(
-        t("Händelser i perioden, hela Umeå", "Incidents in the period, all Umeå"),
+        t(f"Händelser i perioden, hela {PLACE.name}", f"Incidents in the period, all {PLACE.name}"),
         shown(data["municipality"]["count"]),
     )
     d = data["districts"]

@@ -64,7 +64,7 @@ def select_scheme(*, key: str) -> str:
         key=key,
         horizontal=True,
         format_func=lambda s: {
-            "verdict": ui.t("Jämfört med Umeå", "Compared with Umeå"),
+            "verdict": ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"),
             "quantiles": ui.t("Värde (kvantiler)", "Value (quantiles)"),
         }[s],
     )
@@ -84,9 +84,9 @@ def _verdict_legend(present: set) -> list[dict]:
         if not shown:
             continue
         if codes[0].endswith(("worse", "better")):
-            label = ui.t("✕ Sämre än Umeå", "✕ Worse than Umeå")
+            label = ui.t(f"✕ Sämre än {PLACE.name}", f"✕ Worse than {PLACE.name}")
             if codes[0].endswith("better"):
-                label = ui.t("★ Bättre än Umeå", "★ Better than Umeå")
+                label = ui.t(f"★ Bättre än {PLACE.name}", f"★ Better than {PLACE.name}")
         else:
             label = ui.verdict_text(codes[0])
         rows.append({"label": label, "color": VERDICT_MAP_COLORS[codes[0]]})
@@ -390,7 +390,7 @@ def _choropleth_parts(
     )
     if scheme == "verdict":
         entries = _verdict_legend(set(gdf["verdict"].dropna()))
-        title = ui.t("Jämfört med Umeå", "Compared with Umeå")
+        title = ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}")
     else:
         entries = legend_entries(breaks, palette=palette, decimals=decimals)
         entries[-1]["label"] = ui.t("Uppgift saknas eller dold", "Missing or suppressed")
