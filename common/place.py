@@ -21,10 +21,11 @@ from pathlib import Path
 import yaml
 
 from common.errors import UserError
-from common.settings import DATA_DIR, ROOT
+from common.settings import DATA_DIR, DEFAULT_PLACE, ROOT
 
 PLACE_DIR = DATA_DIR / "place"
-DEFAULT_PLACE = "umea"
+#: libyaml's safe loader when PyYAML has it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def _load(key: str) -> Place:
         )
     file = f"data/place/{path.name}"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"Platsfilen är inte giltig YAML: {exc}", file=file) from exc
     required = ("code", "name", "name_municipality", "programme", "areas", "school_key", "demo")

@@ -48,6 +48,16 @@ def est_controls() -> tuple[str, int, bool]:
     first, last = _est_span(data_version(), database_url())
     if last is None:
         st.info(t("Inga EST-händelser inlästa ännu.", "No EST incidents imported yet."))
+        if not has_boundaries():  # EST positions are cells checked against the boundary
+            st.info(
+                t(
+                    "EST kräver kommunens gränsfil: positioner blir rutor inom kommunen. ",
+                    "EST needs the municipality's boundary file: positions become cells "
+                    "inside it. ",
+                )
+                + missing_boundaries_message(),
+                icon="🗺️",
+            )
         st.stop()
     default = est.default_week(date.today(), latest_with_data=last)
     weeks = [default]
