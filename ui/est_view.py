@@ -26,6 +26,7 @@ from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
+from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
@@ -49,6 +50,16 @@ def est_controls() -> tuple[str, int, bool]:
     first, last = _est_span(data_version(), database_url())
     if last is None:
         st.info(t("Inga EST-händelser inlästa ännu.", "No EST incidents imported yet."))
+        if not has_boundaries():  # EST positions are cells checked against the boundary
+            st.info(
+                t(
+                    "EST kräver kommunens gränsfil: positioner blir rutor inom kommunen. ",
+                    "EST needs the municipality's boundary file: positions become cells "
+                    "inside it. ",
+                )
+                + missing_boundaries_message(),
+                icon="🗺️",
+            )
         st.stop()
     default = est.default_week(date.today(), latest_with_data=last)
     weeks = [default]
@@ -580,7 +591,7 @@ def est_public(data: dict) -> None:
         )
     )
     st.metric(
-        t("Händelser i perioden, hela Umeå", "Incidents in the period, all Umeå"),
+        t(f"Händelser i perioden, hela {PLACE.name}", f"Incidents in the period, all {PLACE.name}"),
         shown(data["municipality"]["count"]),
     )
     d = data["districts"]

@@ -78,7 +78,7 @@ def select_scheme(*, key: str) -> str:
         key=key,
         horizontal=True,
         format_func=lambda s: {
-            "verdict": ui.t("Jämfört med Umeå", "Compared with Umeå"),
+            "verdict": ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"),
             "quantiles": ui.t("Värde (kvantiler)", "Value (quantiles)"),
         }[s],
     )
