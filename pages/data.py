@@ -92,6 +92,7 @@ if upload is not None and st.button(t("Läs in", "Import"), type="primary", key=
                 )
             )
         else:
+            ui.forget_run_memo()  # the rest of this run reads the version it just published
             st.success(f"{t('Import', 'Batch')} {result.batch_id}: {result.message}")
             st.info(
                 t(

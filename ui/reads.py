@@ -11,12 +11,13 @@ import re
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access.app import freshness, has_real_data, open_store
 from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
 from access.reads import composite_ranks as read_composite_ranks
-from access.reads import indicator_values, shipped_public_data
+from access.reads import indicator_values, shipped_public_data, synthetic_rows_left
 from access.reads import provenance as read_provenance
 from access.reads import values_version as published_version
 from catalogue import Indicator, load_catalogue
@@ -45,11 +46,43 @@ def store_at(url: str | None):
     return open_store(url)
 
 
+def run_memo() -> dict:
+    """A dict that lives for one script run of this session: empty again at every rerun
+    (fragment reruns included), so what is kept in it is never older than the run.
+
+    Streamlit gives every run of a session's script a fresh ``cursors`` dict on the session's
+    run context (``ScriptRunContext.reset``); the memo is tied to that object (held, so its
+    identity cannot be reused). Outside a script run (bare mode) it is a new dict per call:
+    nothing is kept. docs/published.md "One version lookup per rerun".
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "cursors", None)
+    if run is None:
+        return {}
+    held = getattr(ctx, "_uvts_run_memo", None)
+    if held is None or held[0] is not run:
+        held = (run, {})
+        ctx._uvts_run_memo = held
+    return held[1]
+
+
+def forget_run_memo() -> None:
+    """Drop what this run has memoised (after this process itself imports or rolls back, so
+    the rest of the run reads the new version)."""
+    run_memo().clear()
+
+
 def store():
-    """The shared store; a readable message and a stop if it cannot be reached."""
+    """The shared store; a readable message and a stop if it cannot be reached (checked once
+    per script run: every later call in the run gets the same handle without a query)."""
+    memo = run_memo()
+    url = database_url()
+    if memo.get("store_checked") == url:
+        return store_at(url)
     try:
-        s = store_at(database_url())
+        s = store_at(url)
         s.check()
+        memo["store_checked"] = url
         return s
     except UserError as exc:
         store_at.clear()
@@ -66,6 +99,7 @@ def data_version() -> int:
         return store().data_version()
     except Exception as exc:  # noqa: BLE001 - the database went away mid-session
         store_at.clear()
+        run_memo().clear()
         _log.error("database does not answer: %s", mask(str(exc), all_long=True))
         st.error(DATABASE_DOWN[0] if lang() == "sv" else DATABASE_DOWN[1])
         st.stop()
@@ -73,11 +107,19 @@ def data_version() -> int:
 
 def values_version() -> int:
     """The published version pages read (issue 17): changes once a rebuild is complete,
-    the same on every app process on this database."""
+    the same on every app process on this database. Looked up once per script run (the
+    pages ask for it several times per rerun); the next rerun looks again, so a new version
+    written by any process is what the next rerun shows."""
+    memo = run_memo()
+    key = ("values_version", database_url())
+    if key in memo:
+        return memo[key]
     try:
-        return published_version(store())
+        memo[key] = published_version(store())
+        return memo[key]
     except Exception as exc:  # noqa: BLE001 - the database went away mid-session
         store_at.clear()
+        run_memo().clear()
         st.error(t(f"Databasen svarar inte: {exc}", f"The database does not answer: {exc}"))
         st.stop()
 
@@ -192,6 +234,11 @@ def municipality_code() -> str:
 
 def is_demo() -> bool:
     return not has_real_data(store())
+
+
+def synthetic_left() -> int:
+    """Rows of synthetic demo data still loaded (access.reads.synthetic_rows_left)."""
+    return synthetic_rows_left(store())
 
 
 def has_public_data() -> bool:
