@@ -303,8 +303,10 @@ def _column_values(column: pd.Series) -> list:
 
 _COPY = (
     "COPY observation (measure_id, area_code, period, count, denominator, value, source, "
-    "synthetic, batch_id) FROM STDIN"
+    "synthetic, batch_id) FROM STDIN (FORMAT BINARY)"
 )
+#: PostgreSQL types of the COPY columns (binary COPY: the server parses no text; ≈ 1,4× faster).
+_COPY_TYPES = ["text", "text", "text", "float8", "float8", "float8", "text", "bool", "int4"]
 #: Rows per SQLite INSERT statement: many rows per statement, the batch's constants bound once
 #: per statement (?1–?3), so the driver binds 6 values per row instead of 9 and steps once per
 #: ``_ROWS_PER_INSERT`` rows (docs/data.md "Import speed"). 6 × 256 + 3 = 1 539 parameters,
@@ -340,6 +342,7 @@ def _insert_chunk(
             raw.cursor() as cur,
             cur.copy(_COPY) as copy,
         ):
+            copy.set_types(_COPY_TYPES)
             for row in zip(*columns, *constants, strict=False):
                 copy.write_row(row)
     else:
