@@ -21,11 +21,15 @@ import re
 from collections.abc import Iterable, Mapping
 
 from common.errors import UserError
+from common.place import current_place
 
 ROLES = ("publik", "rad", "est", "analytiker", "admin")
 ROLE_LABELS = {
     "publik": {"sv": "Allmänhet", "en": "Public"},
-    "rad": {"sv": "Rådet (Umebrå)", "en": "Council (Umebrå)"},
+    "rad": {
+        "sv": f"Rådet ({current_place().council or 'kommunens råd'})",
+        "en": f"Council ({current_place().council or 'the municipal council'})",
+    },
     "est": {"sv": "EST-gruppen", "en": "EST group"},
     "analytiker": {"sv": "Analytiker", "en": "Analyst"},
     "admin": {"sv": "Administratör", "en": "Administrator"},

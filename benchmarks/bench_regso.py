@@ -4,8 +4,10 @@ Calls the product's own functions: ``sources.scb_regso.read_regso_tables`` (the 
 and ``context_measures``, then ``sources.template.import_dataframe`` (validation, personal-data
 check, one batch with provenance) into an empty SQLite store, every RegSO as its own area (a
 national deployment's areas, resolved by a lookup built from the same files). The figure is
-compared with the import target (≥ 100 000 rows/s, benchmarks/bench_import.py) and, in the same
-run, with a floor: pandas reading the same three CSV files and nothing else.
+compared with the import target on SQLite (≥ 300 000 rows/s, ``RATE_TARGET`` of
+benchmarks/bench_import.py) and, in the same run, with a floor: pandas reading the same three
+CSV files and nothing else. Wall time is shown beside CPU time: on a shared machine the load
+average printed in the note says how far the wall figure is from the CPU one.
 
 Run: ``.venv/bin/python -m benchmarks bench_regso``.
 """
@@ -19,13 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarks.bench_import import RATE_TARGET as IMPORT_RATE_TARGET
 from sources.public import SCB_DIR, provenance_of
 from sources.scb_regso import context_measures, read_regso_tables
 from sources.template import import_dataframe
 from sources.tidy import slug, template_rows, tidy_frame
 from store import Store
 
-RATE_TARGET = 100_000
+RATE_TARGET = IMPORT_RATE_TARGET["sqlite"]
 
 
 def run() -> list[dict]:
@@ -78,6 +81,13 @@ def run() -> list[dict]:
             "note": f"{total:.2f} s ({cpu:.2f} s CPU): parse {parsed - start:.2f} s + import "
             f"{done - parsed:.2f} s; {len(codes):,} RegSO, {len(files)} files; load average "
             f"{load:.1f}",
+        },
+        {
+            "name": "same import per CPU second (less load-dependent)",
+            "value": n / cpu,
+            "unit": "rows/s",
+            "target": f">= {RATE_TARGET:,}",
+            "note": "rows / process CPU time of the same run",
         },
         {
             "name": "floor: pandas.read_csv of the same 3 files",

@@ -323,9 +323,14 @@ def _raise_problems(problems: list[Problem], *, file: str) -> None:
     )
 
 
+#: libyaml's safe loader when PyYAML has it (about 15× faster on the catalogue; same documents
+#: and marks), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
     """Line of each entry under ``indicators:`` and of each of its keys (1-based)."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=_LOADER)
     lines: list[tuple[int, dict[str, int]]] = []
     if not isinstance(root, yaml.MappingNode):
         return lines
@@ -343,7 +348,7 @@ def _read_file(path: Path) -> list[Indicator]:
     file = _display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
         lines = _entry_lines(text)
     except OSError as exc:
         raise UserError(f"Kan inte läsa indikatormetadata: {exc.strerror}", file=file) from exc

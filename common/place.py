@@ -21,10 +21,11 @@ from pathlib import Path
 import yaml
 
 from common.errors import UserError
-from common.settings import DATA_DIR, ROOT
+from common.settings import DATA_DIR, DEFAULT_PLACE, ROOT
 
 PLACE_DIR = DATA_DIR / "place"
-DEFAULT_PLACE = "umea"
+#: libyaml's safe loader when PyYAML has it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Place:
     demo_n_deso: int
     aliases: tuple[str, ...] = ()
     est: dict = field(default_factory=dict)
+    demo_interventions: tuple[dict, ...] = ()
 
     @property
     def has_boundaries(self) -> bool:
@@ -105,7 +107,7 @@ def _load(key: str) -> Place:
         )
     file = f"data/place/{path.name}"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise UserError(f"Platsfilen är inte giltig YAML: {exc}", file=file) from exc
     required = ("code", "name", "name_municipality", "programme", "areas", "school_key", "demo")
@@ -138,6 +140,7 @@ def _load(key: str) -> Place:
         demo_n_deso=int(demo.get("n_deso", 0)),
         aliases=tuple(str(a) for a in doc.get("aliases") or ()),
         est=dict(doc.get("est") or {}),
+        demo_interventions=tuple(dict(i) for i in demo.get("interventions") or ()),
     )
 
 

@@ -22,7 +22,13 @@ import pydeck as pdk
 import shapely
 
 from common.errors import UserError
-from geo.boundaries import MAP_CRS, district_polygons, municipality_polygon, representative_points
+from geo.boundaries import (
+    MAP_CRS,
+    METRIC_CRS,
+    district_polygons,
+    municipality_polygon,
+    representative_points,
+)
 from geo.classify import ClassBreaks, class_breaks, legend_labels
 from geo.grid import CELL_SIZE, cell_polygons
 
@@ -366,6 +372,82 @@ def boundary_layer(
         filled=False,
         get_line_color=list(line_color),
         line_width_min_pixels=line_width_px,
+    )
+
+
+#: Spacing (m) of the "osäkert" hatch lines per map view: about 7–10 px at the view's zoom.
+HATCH_SPACING_M = {"urban": 110.0, "municipality": 1400.0}
+HATCH_COLOR: RGB = [40, 40, 40, 200]
+
+
+@lru_cache(maxsize=64)
+def _hatch_paths(
+    wkb: tuple[bytes, ...], crs: str | None, spacing: float
+) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Diagonal (45°) lines ``spacing`` metres apart, clipped to each shape, in EPSG:4326.
+
+    Computed once per set of shapes and spacing (the display geometry is static; issue 17)."""
+    shapes = gpd.GeoSeries.from_wkb(list(wkb), crs=crs).to_crs(METRIC_CRS)
+    lines = []
+    for shape in shapes:
+        if shape is None or shape.is_empty:
+            continue
+        minx, miny, maxx, maxy = shape.bounds
+        # y = x + c, with c on multiples of the spacing so neighbours' lines meet
+        step = spacing * math.sqrt(2)
+        first = math.floor((miny - maxx) / step) * step
+        offsets = np.arange(first, maxy - minx + step, step)
+        grid = shapely.multilinestrings(
+            [[(minx - 1, minx - 1 + c), (maxx + 1, maxx + 1 + c)] for c in offsets]
+        )
+        lines.extend(
+            part
+            for part in shapely.get_parts(shapely.intersection(grid, shape))
+            if part.geom_type == "LineString" and not part.is_empty
+        )
+    if not lines:
+        return ()
+    projected = gpd.GeoSeries(lines, crs=METRIC_CRS).to_crs(MAP_CRS)
+    return tuple(
+        tuple(
+            (round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS))
+            for x, y in shapely.get_coordinates(line)
+        )
+        for line in projected
+    )
+
+
+def hatch_layer(
+    gdf: gpd.GeoDataFrame,
+    *,
+    spacing_m: float = HATCH_SPACING_M["urban"],
+    layer_id: str = "hatch",
+    color: RGB = HATCH_COLOR,
+) -> pdk.Layer:
+    """Diagonal hatch lines over the areas of ``gdf`` (deck.gl has no fill patterns): the
+    maps' "osäkert" mark, so uncertainty is seen without colour (docs/maps.md).
+
+    The lines are cut once per set of shapes and spacing (cached), not on every rerun.
+
+    Examples
+    --------
+    >>> d = district_polygons(crs=4326)
+    >>> layer = hatch_layer(d.head(2), spacing_m=200)
+    >>> layer.type, len(layer.data) > 10, len(layer.data[0]["path"]) >= 2
+    ('PathLayer', True, True)
+    """
+    crs = gdf.crs.to_wkt() if gdf.crs is not None else None
+    paths = _hatch_paths(_wkb(gdf), crs, float(spacing_m))
+    return pdk.Layer(
+        "PathLayer",
+        data=[{"path": [list(p) for p in path]} for path in paths],
+        id=layer_id,
+        pickable=False,
+        get_path="path",
+        get_color=list(color),
+        width_units="'pixels'",
+        get_width=1.2,
+        width_min_pixels=1,
     )
 
 

@@ -7,6 +7,7 @@ never retype them.
 from __future__ import annotations
 
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
+from geo import PLACE
 from indicators.disclosure import MIN_GROUP
 
 
@@ -34,7 +35,7 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "Många jämförelser",
             "Varje år görs hundratals jämförelser (indikatorer × distrikt). Med 95 % blir ungefär en "
             "av tjugo skillnader *signifikant* av ren slump. Därför räknas rådsunderlagets antal "
-            "”sämre än Umeå” med Benjamini–Hochberg (falsk upptäcktsandel 5 %): bland de skillnader "
+            f"”sämre än {PLACE.name}” med Benjamini–Hochberg (falsk upptäcktsandel 5 %): bland de skillnader "
             "som räknas är högst ungefär var tjugonde ett falsklarm.",
         ),
         (
@@ -46,8 +47,8 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "jämförelsevärdet är ofullständigt.",
         ),
         (
-            "Jämförelse med Umeå",
-            "Ett område är *signifikant högre/lägre* när Umeås värde ligger utanför områdets 95 % "
+            f"Jämförelse med {PLACE.name}",
+            f"Ett område är *signifikant högre/lägre* när {PLACE.name}s värde ligger utanför områdets 95 % "
             "konfidensintervall, annars *ingen signifikant skillnad*. Bättre/sämre följer indikatorns "
             "riktning. Färg används aldrig ensam: symbol och text säger samma sak.",
         ),
@@ -67,7 +68,7 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         ),
         (
             "Trattdiagram",
-            "Gränser på 95 % och 99,8 % kring Umeås värde som funktion av nämnaren; små områden får "
+            f"Gränser på 95 % och 99,8 % kring {PLACE.name}s värde som funktion av nämnaren; små områden får "
             "breda gränser. Vid överspridning vidgas gränserna (Spiegelhalter) och bildtexten säger det.",
         ),
         (
@@ -121,7 +122,7 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         (
             "Many comparisons",
             "Hundreds of comparisons a year: at 95% about one in twenty differences is 'significant' "
-            "by chance. The brief's count of 'worse than Umeå' uses Benjamini–Hochberg (5% false "
+            f"by chance. The brief's count of 'worse than {PLACE.name}' uses Benjamini–Hochberg (5% false "
             "discovery rate).",
         ),
         (
@@ -131,8 +132,8 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
             "districts is marked partial.",
         ),
         (
-            "Comparison with Umeå",
-            "A district is *significantly higher/lower* when Umeå's value lies outside its 95% "
+            f"Comparison with {PLACE.name}",
+            f"A district is *significantly higher/lower* when {PLACE.name}'s value lies outside its 95% "
             "interval, otherwise *no significant difference*; better/worse follows the indicator's "
             "direction. Colour is never used alone.",
         ),
@@ -152,7 +153,7 @@ def method_sections(lang: str = "sv") -> list[tuple[str, str]]:
         ),
         (
             "Funnel plots",
-            "95% and 99.8% limits around Umeå's value as a function of the denominator; widened "
+            f"95% and 99.8% limits around {PLACE.name}'s value as a function of the denominator; widened "
             "for overdispersion (Spiegelhalter) when needed, as the caption says.",
         ),
         (

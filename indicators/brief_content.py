@@ -97,7 +97,8 @@ def resolve_districts(districts: Iterable[str] | None = None) -> list[str]:
         code = resolve_area(given, level="district")
         if code is None or code not in set(known["code"]):
             raise UserError(
-                f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. Ersboda).",
+                f"Okänt område '{given}' (ange ett områdes namn eller kod, t.ex. "
+                f"{known['name'].iloc[0]}).",
                 message_en=f"Unknown district '{given}'.",
             )
         if code not in codes:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from common.errors import UserError
 from common.fmt import fmt_week, iso_week
+from geo import PLACE
 from geo.areas import read_areas
 from geo.grid import cell_ids
 from indicators.stats import weekly_excess
@@ -57,7 +58,8 @@ HOTSPOT_ALPHA = 0.05
 DETECTION_PERMUTATIONS = 9_999
 HOTSPOT_SEED = 20251117
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MUNICIPALITY = "2480"
+#: The whole municipality's area code (the place's, data/place/<place>.yml).
+MUNICIPALITY = PLACE.code
 
 EXCESS_CAVEAT = (
     "”Fler än vanligt” betyder att veckans antal i distriktet är signifikant högre än de åtta "

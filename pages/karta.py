@@ -32,6 +32,7 @@ basemap = st.sidebar.toggle(
 
 st.title(t("Karta", "Map"))
 download_rows = rows
+smooth = False
 if layer == "indicator":
     smooth = ind.kind == "rate" and st.sidebar.toggle(
         t("Utjämnade kvoter (empirisk Bayes)", "Smoothed rates (empirical Bayes)"),
@@ -78,6 +79,8 @@ where = {
     "view": "municipality" if whole else "urban",
     "map_style": "light" if basemap else None,
     "scheme": scheme,
+    # the map's derived layers are built once per (published version, role, these choices)
+    "cache_key": (ind_id, period, layer, smooth),
 }
 clicked = (
     maps.district_choropleth(rows, ind, **where)

@@ -62,10 +62,10 @@ st.caption(
 )
 st.markdown(
     t(
-        "**Markörer:** ✕ signifikant sämre än Umeå · ★ signifikant bättre · "
+        f"**Markörer:** ✕ signifikant sämre än {PLACE.name} · ★ signifikant bättre · "
         "▲/▼ signifikant högre/lägre (ingen riktning) · ● ingen signifikant skillnad · "
         "– prickat (för få)",
-        "**Markers:** ✕ significantly worse than Umeå · ★ significantly better · "
+        f"**Markers:** ✕ significantly worse than {PLACE.name} · ★ significantly better · "
         "▲/▼ significantly higher/lower (no direction) · ● no significant difference · "
         "– suppressed (too few)",
     )
@@ -152,10 +152,10 @@ for col, role, title in (
                 t(
                     f"Värde ({ui.ci_heading()})", f"Value ({ui.ci_heading()})"
                 ): st.column_config.TextColumn(width=170),
-                "Umeå": st.column_config.TextColumn(width="small"),
-                t("Jämfört med Umeå", "Compared with Umeå"): st.column_config.TextColumn(
-                    width=215, help=ui.verdict_help()
-                ),
+                f"{PLACE.name}": st.column_config.TextColumn(width="small"),
+                t(
+                    f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"
+                ): st.column_config.TextColumn(width=215, help=ui.verdict_help()),
             },
         )
 

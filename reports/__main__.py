@@ -37,6 +37,7 @@ def _run_brief(args: argparse.Namespace) -> int:
             indicator=args.indicator,
             out=args.out,
             level=args.niva,
+            map_scheme={"jamforelse": "verdict", "kvantiler": "quantiles"}[args.karta],
         )
     finally:
         store.dispose()
@@ -73,6 +74,14 @@ def add_cli(subparsers) -> None:
         default="95",
         help="konfidensnivå för intervall och jämförelser: 95 (standard) eller 99,8 "
         "(Fingertips andra nivå)",
+    )
+    brief.add_argument(
+        "--karta",
+        "--map",
+        choices=["jamforelse", "kvantiler"],
+        default="jamforelse",
+        help="kartans färgning: jamforelse (standard: jämfört med kommunen, som i appen) "
+        "eller kvantiler (värdeklasser)",
     )
     brief.set_defaults(handler=_run_brief)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
+from matplotlib import patheffects, rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -35,6 +35,7 @@ from access.app import has_real_data
 from access.app import interventions as read_interventions
 from access.reads import council_meetings, indicator_values, loaded_since
 from catalogue import DIRECTION_LABELS, SCHEME_LABELS, Indicator, load_catalogue
+from common.errors import UserError
 from common.fmt import MISSING, fmt_date, fmt_number, fmt_period
 from common.periods import check_year
 from geo import PLACE
@@ -48,6 +49,7 @@ from geo.classify import class_breaks, legend_labels
 from geo.layers import (
     MISSING_COLOR,
     MISSING_LABEL,
+    UNCERTAIN_MIN_EVENTS,
     class_colors,
     palette_colors,
     palette_for_role,
@@ -62,6 +64,14 @@ from indicators.brief_content import (
 )
 from indicators.compare import spine_data
 from indicators.levels import DEFAULT_LEVEL, level_text, parse_level
+from indicators.verdict_map import (
+    MAP_SYMBOL,
+    UNCERTAIN_LABEL,
+    has_verdicts,
+    map_uncertain,
+    verdict_colors,
+    verdict_legend,
+)
 from indicators.verdicts import VERDICTS
 from reports.brief_interventions import interventions_section
 from reports.pdf import (
@@ -108,6 +118,13 @@ def _hex(rgb: Sequence[int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*[int(c) for c in rgb])
 
 
+#: Hatch of "osäkert" areas in the printed map (the screen draws diagonal lines too).
+UNCERTAIN_HATCH = "/////"
+#: Thin hatch lines so the verdict colour underneath stays readable.
+HATCH_STYLE = {"hatch.linewidth": 0.45, "hatch.color": "#2a2a2a"}
+MAP_SCHEMES = ("verdict", "quantiles")
+
+
 def map_figure(
     values: pd.DataFrame,
     indicator: Indicator,
@@ -115,30 +132,72 @@ def map_figure(
     period: str,
     districts: Sequence[str],
     width_mm: float = 110.0,
+    scheme: str = "verdict",
 ) -> Figure:
-    """Choropleth of one indicator by district (matplotlib, no tiles), zoomed on the town,
-    with an overview of the municipality, class legend and the chosen districts outlined."""
+    """Map of one indicator by district (matplotlib, no tiles), zoomed on the town, with an
+    overview of the municipality.
 
+    ``scheme="verdict"`` (default, as Fingertips and the screen maps): each district is
+    coloured by its verdict against the municipality, with the verdict's symbol on the map
+    and a legend in words (:mod:`indicators.verdict_map`, the one classifier of every map);
+    ``"quantiles"``: value classes by the indicator's default scheme.  "Osäkert" districts
+    (the screen's rule, :func:`indicators.verdict_map.map_uncertain`) are hatched, the focus
+    districts outlined in thick black, other chosen districts dashed.
+
+    Examples
+    --------
+    >>> from catalogue import load_catalogue
+    >>> ind = load_catalogue()["skadegorelse"]
+    >>> rows = pd.DataFrame({"period": ["2025"], "indicator_id": [ind.id], "area_code": ["x"],
+    ...     "value": [1.0], "lower": [0.5], "upper": [1.5], "numerator": [20.0],
+    ...     "verdict": ["similar"]})
+    >>> len(map_figure(rows, ind, period="2025", districts=[]).axes)
+    2
+    """
+    if scheme not in MAP_SCHEMES:
+        raise UserError(
+            f"Okänd kartfärgning '{scheme}' (verdict eller quantiles)",
+            message_en=f"Unknown map colouring '{scheme}' (verdict or quantiles)",
+        )
     polygons = district_polygons()
     rows = values[(values["period"] == period) & (values["indicator_id"] == indicator.id)]
-    value_of = rows.set_index("area_code")["value"]
-    shown = polygons["code"].map(value_of).astype(float).to_numpy()
-    breaks = class_breaks(shown, scheme=indicator.default_scheme, k=5)
+    rows = rows.drop_duplicates("area_code").set_index("area_code")
+    frame = pd.DataFrame(
+        {
+            col: polygons["code"].map(rows[col]) if col in rows else np.nan
+            for col in ("value", "lower", "upper", "numerator", "verdict")
+        }
+    )
+    for col in ("value", "lower", "upper", "numerator"):
+        frame[col] = frame[col].astype(float)
+    verdicts = frame["verdict"].tolist()
+    if scheme == "verdict" and not has_verdicts(verdicts):
+        scheme = "quantiles"  # nothing compared: value classes rather than an all-grey map
     palette = palette_for_role(indicator.role)
-    k = max(breaks.k, 1)
-    colours = [_hex(c) for c in class_colors(breaks.classes, k=k, palette=palette)]
-    missing = breaks.classes < 0
+    if scheme == "verdict":
+        colours = [_hex(c) for c in verdict_colors(verdicts)]
+    else:
+        breaks = class_breaks(frame["value"].to_numpy(), scheme=indicator.default_scheme, k=5)
+        k = max(breaks.k, 1)
+        colours = [_hex(c) for c in class_colors(breaks.classes, k=k, palette=palette)]
+    wide = map_uncertain(frame, kind=indicator.kind)
     chosen = polygons["code"].isin(list(districts)).to_numpy()
+    focus = polygons["focus"].astype(bool).to_numpy()
 
     width_in = width_mm / MM_PER_INCH
     fig = Figure(figsize=(width_in, width_in * 0.88))
     ax = fig.add_axes((0.0, 0.0, 0.70, 1.0))
     polygons.plot(ax=ax, color=colours, edgecolor="#6b6b6b", linewidth=0.35)
-    if missing.any():
-        polygons[missing].plot(
-            ax=ax, facecolor="none", edgecolor="#8a8a8a", hatch="////", linewidth=0.0
+    if wide.any():
+        with rc_context(HATCH_STYLE):
+            polygons[wide].plot(
+                ax=ax, facecolor="none", edgecolor="#2a2a2a", hatch=UNCERTAIN_HATCH, linewidth=0.0
+            )
+    polygons[focus].boundary.plot(ax=ax, color="black", linewidth=1.6)
+    if (chosen & ~focus).any():
+        polygons[chosen & ~focus].boundary.plot(
+            ax=ax, color="black", linewidth=1.1, linestyle=(0, (3, 1.5))
         )
-    polygons[chosen].boundary.plot(ax=ax, color="black", linewidth=1.3)
     urban = polygons[(polygons.area / 1e6 < URBAN_MAX_AREA_KM2) | chosen]
     minx, miny, maxx, maxy = urban.total_bounds
     pad = 0.06 * max(maxx - minx, maxy - miny)
@@ -153,22 +212,42 @@ def map_figure(
     ax.set_aspect("equal")
     ax.set_axis_off()
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    points = polygons[chosen].geometry.representative_point()
-    for name, point in zip(polygons.loc[chosen, "name"], points, strict=True):
+    points = polygons.geometry.representative_point()
+    for i, point in enumerate(points):
+        inside = cx - half_w < point.x < cx + half_w and cy - half_h < point.y < cy + half_h
+        symbol = MAP_SYMBOL.get(verdicts[i], "") if scheme == "verdict" else ""
+        if chosen[i]:  # name, verdict symbol and "?" (the table beside says it in words)
+            text = f"{polygons['name'].iloc[i]} {symbol}{'?' if wide[i] else ''}".strip()
+        elif symbol and verdicts[i] != "similar":
+            # other districts only a difference's symbol: the hatch already marks "osäkert",
+            # and a symbol on every small town district would pile into a heap
+            text = symbol
+        else:
+            continue
+        if not inside:
+            continue
+        # a name near the right edge is right-aligned so it stays on the map
+        right = chosen[i] and point.x > cx + 0.55 * half_w
         ax.text(
             point.x,
             point.y,
-            name,
-            fontsize=6.5,
+            text,
+            fontsize=6.5 if chosen[i] else 7,
             fontweight="bold",
-            ha="center",
+            ha="right" if right else "center",
             va="center",
             path_effects=halo,
+            gid=f"label-{polygons['code'].iloc[i]}",
         )
 
-    overview = fig.add_axes((0.72, 0.60, 0.27, 0.38))
+    overview = fig.add_axes((0.72, 0.64, 0.27, 0.34))
     municipality_polygon().plot(ax=overview, color="#f1efe9", edgecolor="#777777", linewidth=0.3)
     polygons.plot(ax=overview, color=colours, edgecolor="#9a9a9a", linewidth=0.1)
+    if wide.any():
+        with rc_context(HATCH_STYLE):
+            polygons[wide].plot(
+                ax=overview, facecolor="none", edgecolor="#2a2a2a", hatch="///", linewidth=0.0
+            )
     overview.add_patch(
         Rectangle(
             (cx - half_w, cy - half_h),
@@ -183,25 +262,41 @@ def map_figure(
     overview.set_axis_off()
     overview.set_title("Hela kommunen", fontsize=6)
 
-    decimals = 0 if indicator.kind == "count" else 1
-    labels = legend_labels(breaks, decimals=decimals) if breaks.k else []
-    handles = [
-        Patch(facecolor=_hex(c), edgecolor="#6b6b6b", linewidth=0.4)
-        for c in palette_colors(palette, breaks.k)
-    ]
-    handles.append(
-        Patch(facecolor=_hex(MISSING_COLOR), edgecolor="#8a8a8a", hatch="////", linewidth=0.4)
-    )
-    handles.append(Line2D([], [], color="black", linewidth=1.3))
-    labels = [*labels, textwrap.fill(MISSING_LABEL, 16), "Valda områden"]
+    if scheme == "verdict":
+        entries = verdict_legend({v for v in verdicts if isinstance(v, str)}, lang="sv")
+        labels = [textwrap.fill(e["label"], 22) for e in entries]
+        handles = [
+            Patch(facecolor=_hex(e["color"]), edgecolor="#6b6b6b", linewidth=0.4) for e in entries
+        ]
+        title = f"Jämfört med {PLACE.name}"
+    else:
+        decimals = 0 if indicator.kind == "count" else 1
+        labels = [*(legend_labels(breaks, decimals=decimals) if breaks.k else []), MISSING_LABEL]
+        labels = [textwrap.fill(label, 22) for label in labels]
+        handles = [
+            Patch(facecolor=_hex(c), edgecolor="#6b6b6b", linewidth=0.4)
+            for c in [*palette_colors(palette, breaks.k), MISSING_COLOR]
+        ]
+        title = textwrap.fill(indicator.unit_sv, 22)
+    if wide.any():
+        with rc_context(HATCH_STYLE):
+            handles.append(
+                Patch(facecolor="white", edgecolor="#2a2a2a", hatch="////", linewidth=0.4)
+            )
+        labels.append(textwrap.fill("? " + UNCERTAIN_LABEL["sv"], 22))
+    handles.append(Line2D([], [], color="black", linewidth=1.6))
+    labels.append("Fokusområde")
+    if (chosen & ~focus).any():
+        handles.append(Line2D([], [], color="black", linewidth=1.1, linestyle=(0, (3, 1.5))))
+        labels.append("Valt område")
     fig.legend(
         handles,
         labels,
         loc="upper left",
-        bbox_to_anchor=(0.71, 0.57),
+        bbox_to_anchor=(0.71, 0.62),
         frameon=False,
-        fontsize=6,
-        title=textwrap.fill(indicator.unit_sv, 22),
+        fontsize=5.5,
+        title=title,
         title_fontsize=6,
         alignment="left",
         handlelength=1.6,
@@ -534,6 +629,7 @@ def build_brief(
     made_on: date | None = None,
     role: str = "rad",
     level: str = DEFAULT_LEVEL,
+    map_scheme: str = "verdict",
 ) -> Path:
     """Write the council brief PDF for one year and a few districts; returns its path.
 
@@ -559,6 +655,9 @@ def build_brief(
     level : str
         Confidence level of every interval and verdict: "95" (default) or Fingertips'
         "99.8" (:mod:`indicators.levels`); the brief names it.
+    map_scheme : str
+        The map's colouring: "verdict" against the municipality (default, as on screen) or
+        "quantiles" (value classes); see :func:`map_figure`.
 
     Examples
     --------
@@ -597,7 +696,14 @@ def build_brief(
         map_width = 100.0
         height = add_figure(
             pdf,
-            map_figure(values, ind, period=period, districts=codes, width_mm=map_width),
+            map_figure(
+                values,
+                ind,
+                period=period,
+                districts=codes,
+                width_mm=map_width,
+                scheme=map_scheme,
+            ),
             width=map_width,
             move_down=False,
         )
@@ -629,8 +735,8 @@ def build_brief(
     pdf.paragraph(
         f"Enhet: {ind.unit_sv}. Riktning: "
         f"{DIRECTION_LABELS[ind.direction]['sv'].lower()}. "
-        f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla "
-        f"områden; grått och streckat = uppgift saknas eller prickad. Källa: {ind.source}. "
+        + _map_note(ind, map_scheme, level=shown)
+        + f" Källa: {ind.source}. "
         + content.data_line,
         size=6.5,
         color=MUTED_TEXT,
@@ -711,6 +817,22 @@ def build_brief(
     out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
     return out
+
+
+def _map_note(ind: Indicator, scheme: str, *, level: str) -> str:
+    """The map's reading rule in words, beside the map."""
+    if scheme == "verdict":
+        how = (
+            f"Kartan färgar varje område efter jämförelsen med {PLACE.name} ({level}, som i "
+            "appen), inte efter värdets storlek"
+        )
+    else:
+        how = f"Klassindelning: {SCHEME_LABELS[ind.default_scheme]['sv'].lower()} över alla områden"
+    return (
+        f"{how}; grått = uppgift saknas eller skyddad; snedstreckat och ”?” = osäkert "
+        f"(intervallet bredare än värdet, eller ingen skillnad på färre än "
+        f"{UNCERTAIN_MIN_EVENTS} händelser)."
+    )
 
 
 def partial_benchmark_sentence(values: pd.DataFrame, catalogue, *, period: str) -> str | None:

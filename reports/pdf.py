@@ -45,6 +45,9 @@ FONT_FILES = {
 #: The label every page of a report on synthetic data carries.
 DEMO_LABEL = "Demodata – syntetiska värden"
 DEMO_DETAIL = "Inga siffror här beskriver verkliga förhållanden förrän riktiga data har lästs in."
+#: The same in an English edition (``BriefPDF(lang="en")``).
+DEMO_LABEL_EN = "Demo data – synthetic values"
+DEMO_DETAIL_EN = "No figure here describes real conditions until real data has been loaded."
 MARGIN_MM = 15.0
 TOP_MARGIN_MM = 10.0
 BOTTOM_MARGIN_MM = 14.0
@@ -70,6 +73,8 @@ class BriefPDF(FPDF):
         Date printed in the footer (default today).
     orientation : {"P", "L"}
         Portrait (default) or landscape A4.
+    lang : {"sv", "en"}
+        Language of the running texts (footer, demo banner) and of the document.
 
     Examples
     --------
@@ -80,10 +85,17 @@ class BriefPDF(FPDF):
     """
 
     def __init__(
-        self, *, title: str, demo: bool, made_on: date | None = None, orientation: str = "P"
+        self,
+        *,
+        title: str,
+        demo: bool,
+        made_on: date | None = None,
+        orientation: str = "P",
+        lang: str = "sv",
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.report_title = title
+        self.report_lang = lang
         self.demo = demo
         self.made_on = made_on or date.today()
         for style, file_name in FONT_FILES.items():
@@ -93,7 +105,7 @@ class BriefPDF(FPDF):
         self.set_auto_page_break(auto=True, margin=BOTTOM_MARGIN_MM)
         self.set_title(title)
         self.set_creator("UVTS")
-        self.set_lang("sv")
+        self.set_lang(lang)
 
     @property
     def content_width(self) -> float:
@@ -102,7 +114,10 @@ class BriefPDF(FPDF):
 
     def header(self) -> None:
         if self.demo:
-            demo_banner(self)
+            if self.report_lang == "en":
+                demo_banner(self, text=DEMO_LABEL_EN, detail=DEMO_DETAIL_EN)
+            else:
+                demo_banner(self)
         if self.page_no() > 1:
             self.set_font(FONT_FAMILY, size=7)
             self.set_text_color(*MUTED_TEXT)
@@ -115,10 +130,15 @@ class BriefPDF(FPDF):
         self.set_y(-10)
         self.set_font(FONT_FAMILY, size=7)
         self.set_text_color(*MUTED_TEXT)
+        en = self.report_lang == "en"
+        made = "made" if en else "framtaget"
         self.cell(
-            self.content_width / 2, 4, f"{self.report_title} · framtaget {fmt_date(self.made_on)}"
+            self.content_width / 2,
+            4,
+            f"{self.report_title} · {made} {fmt_date(self.made_on, lang=self.report_lang)}",
         )
-        self.cell(self.content_width / 2, 4, f"Sida {self.page_no()} av {{nb}}", align="R")
+        page = f"Page {self.page_no()} of {{nb}}" if en else f"Sida {self.page_no()} av {{nb}}"
+        self.cell(self.content_width / 2, 4, page, align="R")
         self.set_text_color(0, 0, 0)
 
     def section_heading(self, text: str, *, size: float = 12, space_after: float = 1.5) -> None:

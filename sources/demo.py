@@ -33,7 +33,7 @@ from common.settings import ROOT
 from geo.areas import read_areas, read_deso_mapping
 from geo.boundaries import has_boundaries
 from sources.__main__ import publish
-from sources.demo_est import load_est_demo
+from sources.demo_est import has_est_demo, load_est_demo
 from sources.events import import_interventions
 from sources.public import load_public
 from sources.template import import_file
@@ -108,27 +108,27 @@ FALLBACK = {
     "count": (50.0, "pop_total"),
 }
 
-# Dated interventions (illustrative dates, synthetic like the rest) and their demo effect.
+# Dated interventions (illustrative dates, synthetic like the rest) and their demo effect; the
+# place file names them and says where (demo.interventions), else they go to the focus districts.
 INTERVENTIONS = [
     {
-        "name": "Ungdomens hus öppnar på Ersboda",
-        "districts": ["d-ersboda"],
+        "name": "Ungdomens hus öppnar (demo)",
         "start": date(2021, 9, 1),
         "description": "Mötesplats för unga 13–19 år med kvällsöppet (demo: datum illustrativt).",
-        "unit": "Fritid Umeå (demo)",
+        "unit": "Fritid (demo)",
         "effect": {"fritidsgard_besok": 1.6, "skadegorelse": 0.85},
+        "n_districts": 1,
     },
     {
-        "name": "Fritidsbanken Ålidhem",
-        "districts": ["d-alidhem"],
+        "name": "Fritidsbanken öppnar (demo)",
         "start": date(2019, 3, 1),
         "description": "Gratis lån av sport- och fritidsutrustning (demo: datum illustrativt).",
         "unit": "Fritidsbanken (demo)",
         "effect": {"deltagande_fritid": 1.12, "lok_stod": 1.1},
+        "n_districts": 1,
     },
     {
-        "name": "Nattvandring och fältarbete förstärks",
-        "districts": ["d-mariehem", "d-tomtebo"],
+        "name": "Nattvandring förstärks (demo)",
         "start": date(2023, 8, 15),
         "description": "Fler vuxna ute kvällar och helger (demo).",
         "unit": "Fältgruppen (demo)",
@@ -136,23 +136,31 @@ INTERVENTIONS = [
         # should say "no clear change" there.
         "targets": ["vuxennarvaro", "skadegorelse"],
         "effect": {"vuxennarvaro": 2.0},
+        "n_districts": 2,
     },
 ]
 
 
 def place_interventions(areas: pd.DataFrame) -> list[dict]:
-    """The demo interventions for the place's districts: Umeå's as written; elsewhere the same
-    three, placed in the place's focus districts (names without Umeå's district names)."""
+    """The demo interventions for the place's districts: named and placed as the place file says
+    (``demo.interventions``), else in the place's focus districts under generic names."""
     districts = areas.loc[areas["level"] == "district"]
     known = set(districts["code"])
-    if all(d in known for iv in INTERVENTIONS for d in iv["districts"]):
-        return INTERVENTIONS
+    given = PLACE.demo_interventions
+    if given and all(set(g.get("districts") or ()) <= known for g in given):
+        return [
+            {
+                **generic,
+                **{k: g[k] for k in ("name", "unit", "description") if g.get(k)},
+                "districts": [str(d) for d in g["districts"]],
+            }
+            for generic, g in zip(INTERVENTIONS, given, strict=False)
+        ]
     focus = districts.loc[districts["focus"].astype(bool), "code"].tolist() or list(known)[:4]
-    names = ["Ungdomens hus öppnar", "Fritidsbanken öppnar", "Nattvandring förstärks"]
     out = []
     for i, iv in enumerate(INTERVENTIONS):
-        placed = [focus[(i + j) % len(focus)] for j in range(len(iv["districts"]))]
-        out.append({**iv, "name": f"{names[i]} (demo)", "districts": sorted(set(placed))})
+        placed = [focus[(i + j) % len(focus)] for j in range(iv["n_districts"])]
+        out.append({**iv, "districts": sorted(set(placed))})
     return out
 
 
@@ -371,7 +379,7 @@ def load_demo(store, *, out: Path | None = None) -> int:
             loaded += import_file(
                 store, path, source=SOURCE, user="demo", synthetic=True
             ).rows_loaded
-    if has_boundaries():  # the EST stream is placed on the place's map (Umeå's coordinates)
+    if has_boundaries() and has_est_demo():  # on the place's map, at its est.demo spots
         load_est_demo(store, out / "est")
     return loaded
 

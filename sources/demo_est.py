@@ -6,10 +6,10 @@ it has the shapes the weekly lägesbild is built to show, not real levels:
 * about 115 incidents a week over :data:`N_WEEKS` weeks ending :data:`LAST_WEEK`, with an
   annual cycle (more in late summer and autumn, fewer in late winter);
 * evening and weekend peaks (Friday and Saturday evenings most);
-* mostly in the town districts, a little in Holmsund, Hörnefors and Sävar;
-* lasting clusters near Ålidhem centrum, Ersboda centrum and Rådhustorget, and a cluster that
-  appears near Ersboda centrum in the last three weeks (so weeks 46–48 of 2025 show "fler än
-  vanligt" in Ersboda and a hotspot);
+* at the place file's spots (``est.demo`` in ``data/place/<place>.yml``; for Umeå mostly the
+  town districts, a little in Holmsund, Hörnefors and Sävar), with lasting clusters at the
+  spots that have their own type mix, and a cluster that appears at ``est.demo.emerging`` in
+  the last three weeks (so weeks 46–48 of 2025 show "fler än vanligt" there and a hotspot);
 * activities: weekend patrols and night walks, field-worker walks, fritidsgård evenings and
   holiday activities; held ("genomförd") up to the last week, planned for the two after.
 
@@ -20,6 +20,7 @@ only (as a partner's export would be) and snapped to 250 m cells on import throu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +28,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from common.errors import UserError
 from common.fmt import iso_week
+from common.place import Place, current_place
 from geo.boundaries import municipality_polygon
 from sources.est import import_est_file
 
@@ -41,29 +44,9 @@ SOURCE = "demo"
 INCIDENT_FILE = "demo_est_handelser.csv"
 ACTIVITY_FILE = "demo_est_aktiviteter.csv"
 MEAN_PER_WEEK = 115.0
-#: The emerging cluster near Ersboda centrum: extra incidents in each of the last three weeks.
+#: The emerging cluster (``est.demo.emerging``): extra incidents in each of the last three weeks.
 EMERGING_COUNTS = (12, 30, 18)
 
-# Where incidents happen: (name, x, y, spread in metres, share).  Points are SWEREF 99 TM,
-# placed by hand inside the named district (checked by tests through geo.grid).
-PLACES: list[tuple[str, float, float, float, float]] = [
-    ("Ålidhem centrum", 761950, 7086850, 120, 0.09),
-    ("Ersboda centrum", 761400, 7092300, 130, 0.08),
-    ("Rådhustorget", 758806, 7088247, 160, 0.10),
-    ("Centrum", 758900, 7088300, 700, 0.10),
-    ("Ålidhem", 761900, 7086700, 500, 0.07),
-    ("Ersboda", 761700, 7092200, 700, 0.08),
-    ("Mariehem", 761700, 7089700, 500, 0.07),
-    ("Tomtebo", 764377, 7086664, 500, 0.05),
-    ("Haga", 759800, 7089700, 500, 0.06),
-    ("Teg", 759000, 7087000, 600, 0.06),
-    ("Nydala", 762900, 7089500, 500, 0.04),
-    ("Universitetet", 761100, 7087955, 400, 0.04),
-    ("Västerslätt", 756400, 7090400, 600, 0.04),
-    ("Holmsund", 765600, 7076300, 500, 0.03),
-    ("Hörnefors", 743300, 7064200, 400, 0.02),
-    ("Sävar", 772200, 7098100, 400, 0.02),
-]
 INCIDENT_TYPES = (
     "skadegörelse",
     "klotter",
@@ -78,12 +61,6 @@ INCIDENT_TYPES = (
     "annat",
 )
 _BACKGROUND_TYPES = (0.22, 0.20, 0.07, 0.03, 0.07, 0.14, 0.05, 0.08, 0.08, 0.04, 0.02)
-#: Type mix by place where it differs from the background.
-_PLACE_TYPES = {
-    "Ålidhem centrum": (0.22, 0.10, 0.08, 0.04, 0.06, 0.12, 0.10, 0.22, 0.04, 0.01, 0.01),
-    "Ersboda centrum": (0.25, 0.22, 0.06, 0.03, 0.05, 0.12, 0.05, 0.16, 0.04, 0.01, 0.01),
-    "Rådhustorget": (0.08, 0.10, 0.15, 0.06, 0.13, 0.25, 0.01, 0.07, 0.13, 0.01, 0.01),
-}
 PARTNERS = ("polis", "fastighetsbolag", "Gator och parker", "fältare", "handel")
 _DEFAULT_PARTNERS = (0.35, 0.25, 0.15, 0.15, 0.10)
 _TYPE_PARTNERS = {
@@ -159,7 +136,7 @@ def _inside(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return shapely.contains_xy(polygon, x, y)
 
 
-def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
+def generate_incidents(*, seed: int = SEED, place: Place | None = None) -> pd.DataFrame:
     """The synthetic incident stream as a partner export: one row per incident with a point.
 
     Returns
@@ -175,6 +152,7 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     >>> 10_000 < len(inc) < 15_000, inc["tidpunkt"].max() < "2025-12-01"
     (True, True)
     """
+    plan = demo_plan(place)
     rng = np.random.default_rng(seed)
     weeks = demo_weeks()
     mondays = np.array([np.datetime64(_monday(w)) for w in weeks])
@@ -186,19 +164,20 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     week_index = np.repeat(np.arange(len(weeks)), counts)
     n = week_index.size
 
-    names = [p[0] for p in PLACES]
-    shares = np.array([p[4] for p in PLACES])
-    place = rng.choice(len(PLACES), size=n, p=shares / shares.sum())
-    # The emerging cluster: extra incidents near Ersboda centrum in the last weeks.
+    spots = plan.spots
+    names = [p[0] for p in spots]
+    shares = np.array([p[4] for p in spots])
+    place = rng.choice(len(spots), size=n, p=shares / shares.sum())
+    # The emerging cluster: extra incidents at one spot in the last weeks.
     extra_weeks = np.repeat(
         np.arange(len(weeks) - len(EMERGING_COUNTS), len(weeks)), EMERGING_COUNTS
     )
     week_index = np.concatenate([week_index, extra_weeks])
-    place = np.concatenate([place, np.full(extra_weeks.size, names.index("Ersboda centrum"))])
+    place = np.concatenate([place, np.full(extra_weeks.size, names.index(plan.emerging))])
     n = week_index.size
 
-    centre = np.array([[p[1], p[2]] for p in PLACES])[place]
-    spread = np.array([p[3] for p in PLACES])[place]
+    centre = np.array([[p[1], p[2]] for p in spots])[place]
+    spread = np.array([p[3] for p in spots])[place]
     xy = centre + rng.normal(size=(n, 2)) * spread[:, None]
     outside = ~_inside(xy[:, 0], xy[:, 1])
     xy[outside] = centre[outside]  # the few points beyond the coast or border go to the centre
@@ -217,7 +196,7 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     types = np.empty(n, dtype=object)
     for i, name in enumerate(names):
         rows = np.flatnonzero(place == i)
-        mix = np.array(_PLACE_TYPES.get(name, _BACKGROUND_TYPES))
+        mix = np.array(plan.type_mix.get(name, _BACKGROUND_TYPES))
         types[rows] = np.array(INCIDENT_TYPES, dtype=object)[
             rng.choice(len(INCIDENT_TYPES), size=rows.size, p=mix / mix.sum())
         ]
@@ -248,37 +227,120 @@ def generate_incidents(*, seed: int = SEED) -> pd.DataFrame:
     return frame.sort_values("tidpunkt", kind="stable", ignore_index=True)
 
 
-# (kind, organiser, weekdays (0 = Monday), start hour, hours, places, places per evening)
-_ACTIVITY_PLAN: list[tuple[str, str, tuple[int, ...], int, int, tuple[str, ...], int]] = [
-    ("patrull", "polis", (4, 5), 20, 4, ("Ålidhem centrum", "Ersboda centrum", "Rådhustorget"), 2),
-    (
-        "nattvandring",
-        "nattvandrare",
-        (4, 5),
-        21,
-        4,
-        ("Ersboda", "Ålidhem", "Mariehem", "Tomtebo"),
-        2,
-    ),
-    ("fältvandring", "fältare", (1, 3), 18, 4, ("Ersboda", "Ålidhem", "Centrum", "Haga"), 1),
-    ("fritidsgårdskväll", "fritid", (0, 2), 18, 3, ("Ersboda", "Ålidhem", "Mariehem"), 3),
+# (kind, organiser, weekdays (0 = Monday), start hour, hours, the place file's list of spots
+# (est.demo), spots per evening).
+_ACTIVITY_PLAN: list[tuple[str, str, tuple[int, ...], int, int, str, int]] = [
+    ("patrull", "polis", (4, 5), 20, 4, "patrols", 2),
+    ("nattvandring", "nattvandrare", (4, 5), 21, 4, "night_walks", 2),
+    ("fältvandring", "fältare", (1, 3), 18, 4, "field_walks", 1),
+    ("fritidsgårdskväll", "fritid", (0, 2), 18, 3, "youth_centres", 3),
 ]
 #: Patrols are placed at a point (snapped to a cell on import); the rest by district.
 _POINT_KINDS = {"patrull"}
-#: ISO weeks with school holidays in Umeå (illustrative): sportlov, påsklov, sommarlov, höstlov,
-#: jullov.
+#: ISO weeks with school holidays (illustrative): sportlov, påsklov, sommarlov, höstlov, jullov.
 _HOLIDAY_WEEKS = {9, 15, 26, 27, 28, 29, 30, 31, 32, 44, 52, 1}
-_DISTRICT_OF_PLACE = {
-    "Ersboda": "Ersboda",
-    "Ålidhem": "Ålidhem",
-    "Mariehem": "Mariehem",
-    "Tomtebo": "Tomtebo",
-    "Centrum": "Centrum",
-    "Haga": "Haga-Sandbacka",
-}
+_SPOT_LISTS = ("patrols", "night_walks", "field_walks", "youth_centres", "holiday_activities")
 
 
-def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
+@dataclass(frozen=True)
+class DemoPlan:
+    """Where the place's synthetic EST stream happens (``est.demo`` in the place file).
+
+    ``spots`` are ``(name, x, y, spread, share)`` in SWEREF 99 TM; ``type_mix`` the incident
+    type shares of spots whose mix differs from the background; ``district_of`` the district
+    name of spots used for activities by district; ``emerging`` the spot of the late cluster;
+    ``lists`` the spots of each activity (:data:`_SPOT_LISTS`).
+    """
+
+    spots: tuple[tuple[str, float, float, float, float], ...]
+    type_mix: dict[str, tuple[float, ...]]
+    district_of: dict[str, str]
+    emerging: str
+    lists: dict[str, tuple[str, ...]]
+
+
+def _number(value) -> float:
+    """A coordinate as written (an integer stays one, so the demo files keep their bytes)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else float(value)
+
+
+def has_est_demo(place: Place | None = None) -> bool:
+    """True when the place file describes an EST demo stream (``est.demo``).
+
+    Examples
+    --------
+    >>> from common.place import load_place
+    >>> has_est_demo(load_place("skelleftea"))
+    False
+    """
+    return bool((place or current_place()).est.get("demo"))
+
+
+def demo_plan(place: Place | None = None) -> DemoPlan:
+    """The place's EST demo plan, checked; a Swedish message naming the place file if not.
+
+    Examples
+    --------
+    >>> from common.place import load_place
+    >>> plan = demo_plan(load_place("umea"))
+    >>> plan.emerging in [s[0] for s in plan.spots], sum(s[4] for s in plan.spots) > 0
+    (True, True)
+    """
+    place = place or current_place()
+    file = f"data/place/{place.key}.yml"
+    raw = place.est.get("demo")
+    if not raw:
+        raise UserError(
+            "Platsfilen beskriver ingen EST-demo (est.demo saknas).",
+            file=file,
+            column="est.demo",
+            message_en="The place file has no EST demo (est.demo).",
+        )
+    try:
+        spots = tuple(
+            (
+                str(s["name"]),
+                _number(s["x"]),
+                _number(s["y"]),
+                float(s["spread"]),
+                float(s["share"]),
+            )
+            for s in raw["spots"]
+        )
+        type_mix = {
+            str(s["name"]): tuple(float(s["types"].get(k, 0.0)) for k in INCIDENT_TYPES)
+            for s in raw["spots"]
+            if s.get("types")
+        }
+        district_of = {
+            str(s["name"]): str(s["district"]) for s in raw["spots"] if s.get("district")
+        }
+        lists = {key: tuple(str(n) for n in raw.get(key) or ()) for key in _SPOT_LISTS}
+        emerging = str(raw["emerging"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UserError(
+            f"EST-demon i platsfilen är ofullständig ({exc!r}); fälten beskrivs i docs/place.md.",
+            file=file,
+            column="est.demo",
+        ) from exc
+    names = {s[0] for s in spots}
+    unknown = sorted(
+        ({emerging} | {n for v in lists.values() for n in v}) - names
+        | {n for s in raw["spots"] for n in (s.get("types") or {}) if n not in INCIDENT_TYPES}
+    )
+    by_district = {n for k in _SPOT_LISTS if k != "patrols" for n in lists[k]}
+    unplaced = sorted(by_district - set(district_of))
+    if unknown or unplaced:
+        raise UserError(
+            "EST-demon i platsfilen nämner okända platser eller typer: "
+            f"{', '.join(unknown + [f'{n} (saknar district)' for n in unplaced])}.",
+            file=file,
+            column="est.demo",
+        )
+    return DemoPlan(spots, type_mix, district_of, emerging, lists)
+
+
+def generate_activities(*, seed: int = SEED, place: Place | None = None) -> pd.DataFrame:
     """Synthetic activities as an organiser's export: held up to the last week, then planned.
 
     Returns
@@ -293,18 +355,20 @@ def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
     >>> sorted(act["status"].unique()), act["start"].max() > "2025-12-01"
     (['genomförd', 'planerad'], True)
     """
+    plan = demo_plan(place)
     rng = np.random.default_rng(seed + 1)
     last = _monday(LAST_WEEK)
     weeks = demo_weeks() + [
         iso_week(last + timedelta(weeks=k)) for k in range(1, PLANNED_WEEKS + 1)
     ]
-    points = {p[0]: (p[1], p[2]) for p in PLACES}
+    points = {p[0]: (p[1], p[2]) for p in plan.spots}
     rows = []
     for week in weeks:
         monday = _monday(week)
         number = int(week.split("-W")[1])
         held = monday <= last
-        for kind, organiser, weekdays, hour, hours, places, per_evening in _ACTIVITY_PLAN:
+        for kind, organiser, weekdays, hour, hours, spot_list, per_evening in _ACTIVITY_PLAN:
+            places = plan.lists[spot_list]
             if kind == "fritidsgårdskväll" and 26 <= number <= 32:
                 continue  # youth centres close in summer
             for weekday in weekdays:
@@ -314,7 +378,7 @@ def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
                     start += timedelta(hours=hour)
                     place = places[i]
                     x, y = points[place] if kind in _POINT_KINDS else ("", "")
-                    district = "" if kind in _POINT_KINDS else _DISTRICT_OF_PLACE[place]
+                    district = "" if kind in _POINT_KINDS else plan.district_of[place]
                     status = "genomförd" if held and rng.random() > 0.03 else "planerad"
                     rows.append(
                         (
@@ -329,7 +393,7 @@ def generate_activities(*, seed: int = SEED) -> pd.DataFrame:
                         )
                     )
         if number in _HOLIDAY_WEEKS:
-            for district in ("Ersboda", "Ålidhem", "Mariehem", "Tomtebo"):
+            for district in (plan.district_of[n] for n in plan.lists["holiday_activities"]):
                 start = datetime.combine(monday + timedelta(days=2), datetime.min.time())
                 start += timedelta(hours=13)
                 rows.append(

@@ -14,8 +14,22 @@ import urllib.error
 import urllib.request
 
 from common.errors import UserError
+from common.place import current_place
 
-USER_AGENT = "uvts-dashboard (Umeå kommun, Umebrå; aggregated statistics)"
+
+def user_agent() -> str:
+    """The User-Agent sent with every fetch: the app, the place's municipality and council.
+
+    Examples
+    --------
+    >>> current_place().name_municipality in user_agent()
+    True
+    """
+    place = current_place()
+    who = ", ".join(x for x in (place.name_municipality, place.council) if x)
+    return f"uvts-dashboard ({who}; aggregated statistics)"
+
+
 TIMEOUT_SECONDS = 30
 
 
@@ -52,7 +66,7 @@ def fetch_json(
         method="POST" if data else "GET",
         headers={
             "Accept": accept,
-            "User-Agent": USER_AGENT,
+            "User-Agent": user_agent(),
             **({"Content-Type": "application/json"} if data else {}),
         },
     )

@@ -8,10 +8,10 @@ evenings).  The rules (docs/architecture.md principle 1, issue 6):
   :func:`geo.grid.snap_points` and the district is taken from the cell; the raw point is never
   stored.  Positions may be SWEREF 99 TM (``x``/``y``, EPSG:3006, the default) or WGS84
   (``lat``/``lon`` columns, or ``x``/``y`` with a ``crs`` column or option of 4326).  Points
-  outside Umeå kommun are refused.
+  outside the place's municipality are refused.
 * **No free text about persons.**  Type, reporting partner, activity kind and organiser come
   from fixed vocabularies (:data:`INCIDENT_TYPES`, :data:`PARTNERS`, :data:`ACTIVITY_KINDS`,
-  :data:`ORGANISERS`), so nothing typed about a person can reach the store through them.  A
+  :data:`ORGANISERS`: the built-in ones plus the place file's ``est.vocabularies``), so nothing typed about a person can reach the store through them.  A
   ``beskrivning`` column is allowed for the partner's own use: the file is refused as a whole
   when it (or any other cell) holds a personnummer or samordningsnummer, otherwise the column
   is dropped and never stored.  Columns we do not know are dropped too.
@@ -75,6 +75,33 @@ EARLIEST = pd.Timestamp("2000-01-01")
 
 # --- vocabularies ---------------------------------------------------------------------------------
 # Stored value → other ways partners write it.  Matching folds case, å/ä/ö and punctuation.
+# The place file adds its own (est.vocabularies: value → aliases; a new value is a new category).
+
+
+def with_place_words(
+    base: dict[str, tuple[str, ...]], key: str, *, place=PLACE
+) -> dict[str, tuple[str, ...]]:
+    """A built-in vocabulary with the place file's additions (``est.vocabularies.<key>``).
+
+    Examples
+    --------
+    >>> from common.place import load_place
+    >>> with_place_words({"fritid": ("fritidsgård",)}, "partners", place=load_place("umea"))
+    {'fritid': ('fritidsgård', 'fritid umeå')}
+    """
+    extra = (place.est.get("vocabularies") or {}).get(key) or {}
+    if not isinstance(extra, dict):
+        raise UserError(
+            f"est.vocabularies.{key} ska vara värde → lista av andra skrivsätt.",
+            file=f"data/place/{place.key}.yml",
+            column=f"est.vocabularies.{key}",
+        )
+    out = dict(base)
+    for value, aliases in extra.items():
+        words = [aliases] if isinstance(aliases, str) else list(aliases or ())
+        out[str(value)] = tuple(dict.fromkeys([*out.get(str(value), ()), *map(str, words)]))
+    return out
+
 
 INCIDENT_TYPES: dict[str, tuple[str, ...]] = {
     "skadegörelse": ("vandalisering", "skadegorelse vandalisering"),
@@ -97,7 +124,7 @@ PARTNERS: dict[str, tuple[str, ...]] = {
     "fältare": ("fältgruppen", "fältassistent", "fältassistenter", "fältarbetare"),
     "handel": ("butik", "handlare", "köpcentrum", "centrumförening"),
     "skola": ("skolan",),
-    "fritid": ("fritidsgård", "fritidsgården", "fritid umeå"),
+    "fritid": ("fritidsgård", "fritidsgården"),
     "annan": ("annat", "övrig"),
 }
 ACTIVITY_KINDS: dict[str, tuple[str, ...]] = {
@@ -117,8 +144,12 @@ ORGANISERS: dict[str, tuple[str, ...]] = {
     **PARTNERS,
     "nattvandrare": ("nattvandrarna", "föreningen nattvandrarna", "vuxenvandrare"),
     "socialtjänst": ("socialtjänsten", "soc"),
-    "kommunen": ("umeå kommun", "kommun"),
+    "kommunen": ("kommun",),
 }
+INCIDENT_TYPES = with_place_words(INCIDENT_TYPES, "incident_types")
+ACTIVITY_KINDS = with_place_words(ACTIVITY_KINDS, "activity_kinds")
+ORGANISERS = with_place_words(with_place_words(ORGANISERS, "partners"), "organisers")
+PARTNERS = with_place_words(PARTNERS, "partners")
 
 # --- columns -------------------------------------------------------------------------------------
 # Canonical column → headers accepted (compared after folding; the canonical name is implied).

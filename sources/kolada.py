@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from common.errors import UserError
+from common.place import current_place
 from sources.tidy import ParsedSource, tidy_frame
 
 SOURCE = "Kolada"
@@ -22,15 +23,23 @@ BASE_URL = "https://api.kolada.se"
 
 
 def data_url(
-    kpi: str, municipality: str = "2480", *, years: list[int] | None = None, base: str = BASE_URL
+    kpi: str,
+    municipality: str | None = None,
+    *,
+    years: list[int] | None = None,
+    base: str = BASE_URL,
 ) -> str:
-    """The Kolada v2 data address for one KPI and municipality.
+    """The Kolada v2 data address for one KPI and municipality (default: the place's code,
+    ``data/place/<place>.yml``).
 
     Examples
     --------
-    >>> data_url("N15428", years=[2022, 2023])
+    >>> data_url("N15428", "2480", years=[2022, 2023])
     'https://api.kolada.se/v2/data/kpi/N15428/municipality/2480/year/2022,2023'
+    >>> data_url("N15428").endswith(f"/municipality/{current_place().code}")
+    True
     """
+    municipality = municipality or current_place().code
     url = f"{base}/v2/data/kpi/{kpi}/municipality/{municipality}"
     return url + (f"/year/{','.join(str(y) for y in years)}" if years else "")
 

@@ -41,7 +41,7 @@ name_municipality_en: {name} municipality
 aliases: [{name}, {municipality}, Kommunen, Hela kommunen]
 programme: Trygg i {name} (exempel)
 programme_en: Safe in {name} (example)
-council: Brottsförebyggande rådet (exempel)
+council: BRÅ i {name} (exempel)
 # Example: the four most populous RegSO; choose the programme's own (also in the areas file).
 focus_districts: [{focus}]
 areas: data/place/{key}_areas.csv
@@ -56,6 +56,12 @@ school_key: data/templates/skola_distrikt_{key}.csv
 demo:
   population: {population}
   n_deso: 0
+# EST: this place's own ways of writing vocabulary values (docs/place.md); no EST demo stream
+# (est.demo), so the EST pages start empty until partners' files are imported.
+est:
+  vocabularies:
+    partners: {{fritid: [fritid {name_lower}]}}
+    organisers: {{kommunen: [{municipality_lower}]}}
 """
 
 
@@ -142,6 +148,8 @@ def make_place(name: str, code: str, key: str, *, overwrite_yaml: bool = False) 
             PLACE_TEMPLATE.format(
                 name=name,
                 municipality=f"{name} kommun",
+                name_lower=name.casefold(),
+                municipality_lower=f"{name} kommun".casefold(),
                 code=code,
                 key=key,
                 n=len(districts),

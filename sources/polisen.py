@@ -28,6 +28,7 @@ from datetime import datetime
 import pandas as pd
 
 from common.errors import UserError
+from common.place import current_place
 from geo.areas import resolve_area as default_resolve_area
 from sources.tidy import ParsedSource, slug, tidy_frame
 
@@ -57,16 +58,21 @@ _MONTHS = {
 _NAME_TIME = re.compile(r"^\s*(\d{1,2})\s+([a-zåäö]+)\s+(\d{1,2})[.:](\d{2})", re.IGNORECASE)
 
 
-def events_url(location: str | None = "Umeå", *, base: str = BASE_URL) -> str:
-    """The events API address, optionally filtered by location name.
+def events_url(location: str | None = "", *, base: str = BASE_URL) -> str:
+    """The events API address, filtered by location name (default ``""``: the place's name,
+    ``data/place/<place>.yml``; ``None``: no filter).
 
     Examples
     --------
     >>> events_url("Umeå")
     'https://polisen.se/api/events?locationname=Ume%C3%A5'
+    >>> events_url() == events_url(current_place().name)
+    True
     """
     from urllib.parse import quote
 
+    if location == "":
+        location = current_place().name
     return f"{base}/api/events" + (f"?locationname={quote(location)}" if location else "")
 
 

@@ -28,7 +28,7 @@ import yaml
 
 from common.cli import run_cli
 from common.errors import UserError
-from common.place import Place, load_place
+from common.place import DEFAULT_PLACE, Place, load_place
 from common.settings import DATA_DIR
 from geo.areas import SWEDEN_CODE, read_areas, resolve_area
 from sources import scb_regso, skolverket
@@ -215,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Läs in den verkliga offentliga statistiken i data/public/.",
     )
     parser.add_argument("--db", help="databas-URL")
-    parser.add_argument("--place", help="plats (data/place/<plats>.yml), standard $PLACE/umea")
+    parser.add_argument(
+        "--place", help=f"plats (data/place/<plats>.yml), standard $PLACE eller {DEFAULT_PLACE}"
+    )
     parser.add_argument("--school-key", type=Path, help="ifylld nyckel skola → distrikt")
     args = parser.parse_args(argv)
     place = load_place(args.place)

@@ -128,31 +128,37 @@ def read_regso_table(path: str | Path) -> RegsoTable:
             file=path.name,
             row=int(line_nos[k]),
         )
-    cells = pd.DataFrame([r for _, r in body], dtype=str)  # column-wise from here
+    columns = list(zip(*(r for _, r in body), strict=True))  # column-wise from here
     # Each distinct area text is split once (a region repeats for every category and sex).
-    region_codes, regions = pd.factorize(cells[0], use_na_sentinel=False)
-    split = pd.Series(regions, dtype="str").str.strip().str.extract(rf"^{_REGION.pattern}$")
-    parts = split.iloc[region_codes].reset_index(drop=True)
-    if parts["municipality"].isna().any():
-        k = int(np.flatnonzero(parts["municipality"].isna().to_numpy())[0])
+    split: dict[str, tuple[str, str] | None] = {}
+    for text in dict.fromkeys(columns[0]):
+        match = _REGION.fullmatch(text.strip())
+        split[text] = (match["municipality"], match["regso"].strip()) if match else None
+    parts = [split[text] for text in columns[0]]
+    if None in parts:
+        k = parts.index(None)
         raise UserError(
-            f"Området {cells.iloc[k, 0]!r} har inte formen 'Kommun (RegSO-namn)'.",
+            f"Området {columns[0][k]!r} har inte formen 'Kommun (RegSO-namn)'.",
             file=path.name,
             row=int(line_nos[k]),
             column="region",
         )
-    keep = np.ones(len(cells), dtype=bool)
+    keep = np.ones(len(parts), dtype=bool)
     if len(keys) == 3:  # by sex: only the total is used
-        keep = cells[2].str.strip().str.casefold().eq("totalt").to_numpy()
+        keep = np.array([c.strip().casefold() == "totalt" for c in columns[2]], dtype=bool)
     n_years = len(years)
     m = int(keep.sum())
+    kept = np.flatnonzero(keep)
+    values = np.array(columns[len(keys) :], dtype=object).T[keep]
     frame = pd.DataFrame(
         {
-            "municipality": np.repeat(parts["municipality"].to_numpy()[keep], n_years),
-            "regso": np.repeat(parts["regso"].str.strip().to_numpy()[keep], n_years),
-            "category": np.repeat(cells[1].str.strip().to_numpy()[keep], n_years),
+            "municipality": np.repeat(np.array([parts[i][0] for i in kept], dtype=object), n_years),
+            "regso": np.repeat(np.array([parts[i][1] for i in kept], dtype=object), n_years),
+            "category": np.repeat(
+                np.array([columns[1][i].strip() for i in kept], dtype=object), n_years
+            ),
             "year": np.tile(np.array(years, dtype=object), m),
-            "value": cells.iloc[:, len(keys) :].to_numpy()[keep].reshape(-1),
+            "value": values.reshape(-1),
             "row": np.repeat(line_nos[keep], n_years),
         }
     )
@@ -258,10 +264,12 @@ def context_measures(tables: Mapping[str, RegsoTable]) -> pd.DataFrame:
     if INCOME in tables and population is not None:
         income = _wide(tables[INCOME]).iloc[:, 0]  # löneinkomst, totalt: one column
         weight = population.reindex(income.index)
+        # The sum is exact at the source's precision (tkr to one decimal × persons): rounding
+        # drops the binary noise (829349.7999999999), which also spares the personal-number
+        # scan thousands of long digit chains.
+        total = (income * weight).round(6)
         parts.append(
-            pd.DataFrame(
-                {"measure_id": "medelinkomst_lon", "count": income * weight, "denominator": weight}
-            )
+            pd.DataFrame({"measure_id": "medelinkomst_lon", "count": total, "denominator": weight})
         )
     if not parts:
         return pd.DataFrame(

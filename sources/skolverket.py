@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import UserError
+from common.place import current_place
 from sources.tidy import ParsedSource, tidy_frame
 
 SOURCE = "Skolverket"
@@ -43,22 +44,24 @@ _LON_KEYS = ("wgs84Longitude", "wgs84Long", "wgs84Lng", "longitude", "lon", "lng
 
 
 def school_units_url(
-    municipality: str = "2480",
+    municipality: str | None = None,
     *,
     type_of_schooling: str | None = "gr",
     page: int = 0,
     size: int = 100,
     base: str = BASE_URL,
 ) -> str:
-    """The v4 school-units address for one municipality.
+    """The v4 school-units address for one municipality (default: the place's code).
 
     Examples
     --------
     >>> school_units_url("2480")
     'https://api.skolverket.se/planned-educations/v4/school-units?geographicalAreaCode=2480&typeOfSchooling=gr&page=0&size=100'
+    >>> school_units_url() == school_units_url(current_place().code)
+    True
     """
     query = {
-        "geographicalAreaCode": municipality,
+        "geographicalAreaCode": municipality or current_place().code,
         "typeOfSchooling": type_of_schooling,
         "page": page,
         "size": size,

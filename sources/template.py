@@ -33,6 +33,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from common.errors import Problem, UserError
+from common.place import current_place
+from geo.areas import read_areas
 from sources.personal_data import (
     demographic_columns,
     find_personal_numbers,
@@ -1297,13 +1299,14 @@ def import_dataframe(
 
 # --- the blank template --------------------------------------------------------------------------
 
-#: Rows of the instruction sheet of the Excel template (column, meaning, example).
+#: Rows of the instruction sheet of the Excel template (column, meaning, example);
+#: ``{municipality}`` and ``{district}`` are filled from the place (data/place/<place>.yml).
 TEMPLATE_HELP = [
     (
         "omrade",
-        "Distrikt eller stadsdel (namn eller kod), Umeå kommun, eller en DeSO-/RegSO-kod. "
+        "Distrikt eller stadsdel (namn eller kod), {municipality}, eller en DeSO-/RegSO-kod. "
         "DeSO/RegSO summeras till distrikt.",
-        "Ålidhem",
+        "{district}",
     ),
     ("period", "År, termin, månad eller ISO-vecka.", "2025, 2025-VT, 2025-03, 2025-W47"),
     ("matt", "Måttets id (se sidan Om & metod).", "barn_ekonomiskt_utsatta"),
@@ -1347,8 +1350,14 @@ def write_template_files(folder: str | Path) -> list[Path]:
     data.freeze_panes = "A2"
     help_sheet = workbook.create_sheet("Instruktioner")
     help_sheet.append(["kolumn", "innehåll", "exempel"])
+    districts = read_areas(level="district")
+    focus = districts.loc[districts["focus"], "name"]
+    fill = {
+        "municipality": current_place().name_municipality,
+        "district": (focus if len(focus) else districts["name"]).iloc[0],
+    }
     for row in TEMPLATE_HELP:
-        help_sheet.append(list(row))
+        help_sheet.append([cell.format(**fill) for cell in row])
     help_sheet.append([])
     help_sheet.append(
         [

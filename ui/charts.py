@@ -147,7 +147,9 @@ def funnel(
             y=curve["baseline"],
             mode="lines",
             line={"color": "#000", "width": 1.5},
-            name="Umeå (hela kommunen)" if lang == "sv" else "Umeå (whole municipality)",
+            name=f"{PLACE.name} (hela kommunen)"
+            if lang == "sv"
+            else f"{PLACE.name} (whole municipality)",
             hoverinfo="skip",
         )
     )

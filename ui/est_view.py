@@ -26,11 +26,14 @@ from access.reads import est_week as read_est_week
 from common.errors import UserError
 from common.fmt import fmt_int, fmt_week
 from common.settings import database_url
+from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import boundary_layer, deck, grid_layer, label_layer, urban_view_state
 from indicators import est
 from indicators.disclosure import PROTECTED, PROTECTED_EN, SYMBOL
 from indicators.est_public import period_label
+from indicators.est_words import est_word as est_word_in
+from indicators.est_words import weekday_names
 from reports.est_week import build_est_week_pdf
 from ui.i18n import escape_markdown, lang, t
 from ui.reads import areas, data_version, session_role, store, store_at, user_name
@@ -47,6 +50,16 @@ def est_controls() -> tuple[str, int, bool]:
     first, last = _est_span(data_version(), database_url())
     if last is None:
         st.info(t("Inga EST-händelser inlästa ännu.", "No EST incidents imported yet."))
+        if not has_boundaries():  # EST positions are cells checked against the boundary
+            st.info(
+                t(
+                    "EST kräver kommunens gränsfil: positioner blir rutor inom kommunen. ",
+                    "EST needs the municipality's boundary file: positions become cells "
+                    "inside it. ",
+                )
+                + missing_boundaries_message(),
+                icon="🗺️",
+            )
         st.stop()
     default = est.default_week(date.today(), latest_with_data=last)
     weeks = [default]
@@ -98,47 +111,6 @@ def est_hotspots(week: str) -> pd.DataFrame:
     )
 
 
-#: English words for the EST vocabulary (stored in Swedish, as the partners write it).
-EST_WORDS_EN = {
-    "skadegörelse": "vandalism",
-    "klotter": "graffiti",
-    "narkotika": "drugs",
-    "personrån": "robbery",
-    "hot": "threats",
-    "våld": "violence",
-    "ordningsstörning": "disorder",
-    "brand": "fire",
-    "samling av unga": "gathering of young people",
-    "stöld": "theft",
-    "inbrott": "burglary",
-    "annat": "other",
-    "annan": "other",
-    "polis": "police",
-    "fastighetsbolag": "housing company",
-    "Gator och parker": "Streets and parks",
-    "fältare": "field workers",
-    "handel": "retail",
-    "skola": "school",
-    "fritid": "youth leisure",
-    "nattvandrare": "night walkers",
-    "socialtjänst": "social services",
-    "kommunen": "the municipality",
-    "patrull": "patrol",
-    "nattvandring": "night walk",
-    "fältvandring": "field walk",
-    "fritidsgårdskväll": "youth-club evening",
-    "lovaktivitet": "holiday activity",
-    "planerad": "planned",
-    "genomford": "held",
-    "genomförd": "held",
-}
-WEEKDAYS = {
-    "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-STATUS_SV = {"planerad": "planerad", "genomford": "genomförd"}
-
-
 EXCESS_CAVEAT_EN = (
     "'More than usual' means the week's count in the district is significantly higher than "
     "the mean of the eight previous weeks (Poisson test, p < 0.01 and at least three "
@@ -181,10 +153,7 @@ def est_label(label) -> str:
 
 def est_word(word) -> str:
     """A stored EST word (type, partner, activity, status) in the session's language."""
-    word = str(word)
-    if lang() == "en":
-        return EST_WORDS_EN.get(word, word)
-    return STATUS_SV.get(word, word)
+    return est_word_in(word, lang())
 
 
 def _cell_district(cells: pd.DataFrame) -> pd.Series:
@@ -339,7 +308,7 @@ def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> 
         week, [(int(x), int(y)) for x, y in zip(ranked["cell_x"], ranked["cell_y"], strict=True)]
     )
     ranked["district"] = _cell_district(ranked)
-    days = WEEKDAYS[lang()]
+    days = weekday_names(lang())
     for rank, (_, r) in enumerate(ranked.iterrows(), start=1):
         p = patterns.get((int(r["cell_x"]), int(r["cell_y"])))
         when = (
@@ -406,7 +375,7 @@ def est_weekday_hour(data: dict) -> None:
     import plotly.graph_objects as go
 
     grid = data["weekday_hour"].to_numpy() + data["weekday_hour_previous"].to_numpy()
-    days = [d.capitalize() for d in WEEKDAYS[lang()]]
+    days = [d.capitalize() for d in weekday_names(lang())]
     fig = go.Figure(
         go.Heatmap(
             z=grid,
@@ -574,22 +543,28 @@ def _weekly_brief(week: str, role: str) -> None:
             ),
         }[e],
     )
-    name = f"veckobrev_{week}{'' if edition == 'est' else '_delas'}.pdf"
+    language = lang()  # the PDF speaks the UI's language (reports.est_week, lang=)
+    name = (
+        f"est_weekly_{week}{'' if edition == 'est' else '_shared'}.pdf"
+        if language == "en"
+        else f"veckobrev_{week}{'' if edition == 'est' else '_delas'}.pdf"
+    )
+    made_key = f"est-pdf-{language}"
     if st.button(t("Skapa veckobrev (PDF)", "Make the weekly brief (PDF)"), key="est-brief"):
 
         def make() -> bytes:
             with tempfile.TemporaryDirectory() as tmp:
                 out = build_est_week_pdf(
-                    store(), week, out=Path(tmp) / name, role=role, edition=edition
+                    store(), week, out=Path(tmp) / name, role=role, edition=edition, lang=language
                 )
                 return out.read_bytes()
 
-        st.session_state["est-pdf"] = (
+        st.session_state[made_key] = (
             name,
             produce(store(), role, "est_brief", make, user=user_name(), what=name),
         )
-    if st.session_state.get("est-pdf"):
-        made, pdf = st.session_state["est-pdf"]
+    if st.session_state.get(made_key):
+        made, pdf = st.session_state[made_key]
         st.download_button(
             t(f"⬇ Ladda ned {made}", f"⬇ Download {made}"),
             pdf,
@@ -616,7 +591,7 @@ def est_public(data: dict) -> None:
         )
     )
     st.metric(
-        t("Händelser i perioden, hela Umeå", "Incidents in the period, all Umeå"),
+        t(f"Händelser i perioden, hela {PLACE.name}", f"Incidents in the period, all {PLACE.name}"),
         shown(data["municipality"]["count"]),
     )
     d = data["districts"]

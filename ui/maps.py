@@ -13,23 +13,29 @@ from common.fmt import fmt_interval, fmt_number, fmt_value
 from geo import PLACE
 from geo.boundaries import district_polygons, has_boundaries, missing_boundaries_message
 from geo.layers import (
-    MISSING_COLOR,
+    HATCH_SPACING_M,
     UNCERTAIN_MIN_EVENTS,
-    VERDICT_MAP_COLORS,
     area_tooltip,
     boundary_layer,
     choropleth_colors,
     choropleth_layer,
     deck,
+    hatch_layer,
     label_layer,
     legend_entries,
     municipality_view_state,
     palette_for_role,
-    uncertain,
     urban_view_state,
     verdict_colors,
 )
 from indicators.disclosure import PROTECTED, PROTECTED_EN
+from indicators.verdict_map import (
+    MAP_SYMBOL,
+    UNCERTAIN_LABEL,
+    has_verdicts,
+    map_uncertain,
+    verdict_legend,
+)
 
 
 @st.cache_data(show_spinner=False)
@@ -42,8 +48,9 @@ def _legend(entries: list[dict], unit: str) -> None:
     """Colour chips with words (and the symbol drawn on the map) — never colour alone."""
     chips = "".join(
         f"<span style='display:inline-block;margin-right:10px;white-space:nowrap'>"
-        f"<span style='display:inline-block;width:14px;height:14px;vertical-align:middle;"
-        f"border:1px solid #555;background:rgb({e['color'][0]},{e['color'][1]},{e['color'][2]})'>"
+        f"<span class='{'uvts-hatch' if e.get('hatch') else 'uvts-chip'}' "
+        f"style='display:inline-block;width:14px;height:14px;vertical-align:middle;"
+        f"border:1px solid #555;background:{_chip_background(e)}'>"
         f"</span> {html.escape(e['label'])}</span>"
         for e in entries
     )
@@ -51,6 +58,13 @@ def _legend(entries: list[dict], unit: str) -> None:
         f"<div class='uvts-legend' style='font-size:0.85rem;color:#222'>"
         f"<b>{html.escape(unit)}</b>: {chips}</div>"
     )
+
+
+def _chip_background(entry: dict) -> str:
+    r, g, b = entry["color"][:3]
+    if entry.get("hatch"):  # the map's diagonal "osäkert" lines (geo.layers.hatch_layer)
+        return f"repeating-linear-gradient(135deg,#3c3c3c 0 1.5px,rgb({r},{g},{b}) 1.5px 5px)"
+    return f"rgb({r},{g},{b})"
 
 
 SCHEMES = ("verdict", "quantiles")
@@ -64,59 +78,12 @@ def select_scheme(*, key: str) -> str:
         key=key,
         horizontal=True,
         format_func=lambda s: {
-            "verdict": ui.t("Jämfört med Umeå", "Compared with Umeå"),
+            "verdict": ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"),
             "quantiles": ui.t("Värde (kvantiler)", "Value (quantiles)"),
         }[s],
     )
 
 
-def _verdict_legend(present: set) -> list[dict]:
-    order = [
-        ("higher_worse", "lower_worse"),
-        ("similar",),
-        ("higher_better", "lower_better"),
-        ("higher",),
-        ("lower",),
-    ]
-    rows = []
-    for codes in order:
-        shown = [c for c in codes if c in present]
-        if not shown:
-            continue
-        if codes[0].endswith(("worse", "better")):
-            label = ui.t("✕ Sämre än Umeå", "✕ Worse than Umeå")
-            if codes[0].endswith("better"):
-                label = ui.t("★ Bättre än Umeå", "★ Better than Umeå")
-        else:
-            label = ui.verdict_text(codes[0])
-        rows.append({"label": label, "color": VERDICT_MAP_COLORS[codes[0]]})
-    rows.append(
-        {
-            "label": ui.t(
-                "Uppgift saknas, dold eller ej jämförbar", "Missing, suppressed or not compared"
-            ),
-            "color": list(MISSING_COLOR),
-        }
-    )
-    return rows
-
-
-#: The legend's words for the "osäkert" mark (geo.layers.uncertain; docs/maps.md).
-UNCERTAIN_LABEL = {
-    "sv": f"? osäkert (brett intervall, eller ingen skillnad på färre än {UNCERTAIN_MIN_EVENTS} "
-    "händelser)",
-    "en": f"? uncertain (wide interval, or no difference on fewer than {UNCERTAIN_MIN_EVENTS} "
-    "events)",
-}
-MAP_SYMBOL = {
-    "higher_worse": "✕",
-    "lower_worse": "✕",
-    "higher_better": "★",
-    "lower_better": "★",
-    "similar": "●",
-    "higher": "▲",
-    "lower": "▼",
-}
 #: Districts smaller than this (km²) get no label in the whole-municipality view: the town's
 #: districts would pile into one unreadable heap (their names are in the tooltip and table).
 LABEL_MIN_KM2_MUNICIPALITY = 15.0
@@ -140,7 +107,8 @@ def district_choropleth(
     be built once per published version and role (ui.reads.derived) instead of per rerun.
 
     Focus districts are outlined; areas whose interval is very wide are marked "osäkert" in the
-    label and drawn paler; in the whole-municipality view only large districts are labelled.
+    label, drawn paler and hatched with diagonal lines (geo.layers.hatch_layer, docs/maps.md);
+    in the whole-municipality view only large districts are labelled.
     """
     return _choropleth(
         rows,
@@ -167,9 +135,12 @@ def index_choropleth(
     view: str = "urban",
     map_style: str | None = None,
     scheme: str = "quantiles",
+    cache_key: tuple | None = None,
 ) -> str | None:
     """Draw a composite index (``role`` "risk" or "protective", scores in ``value``) by
-    district in value classes; returns the clicked district code, if any."""
+    district in value classes; returns the clicked district code, if any.
+
+    ``cache_key`` as for :func:`district_choropleth`."""
     return _choropleth(
         rows,
         kind="mean",
@@ -182,6 +153,7 @@ def index_choropleth(
         view=view,
         map_style=map_style,
         scheme=scheme,
+        cache_key=cache_key,
     )
 
 
@@ -238,12 +210,13 @@ def _choropleth(
     _legend(entries, title)
     st.caption(
         ui.t(
-            "Tjock svart kant = fokusområde. ”?” och blekare färg = osäkert: "
+            "Tjock svart kant = fokusområde. Snedstreck, ”?” och blekare färg = osäkert: "
             f"{ui.level_label()}-intervallet är "
             "bredare än värdet självt, eller ”ingen signifikant skillnad” bygger på färre än "
             f"{UNCERTAIN_MIN_EVENTS} händelser (jämförelsen kunde knappast visa en skillnad). "
             "Klicka på ett område för dess profil.",
-            "Thick black outline = focus district. '?' and paler colour = uncertain: the "
+            "Thick black outline = focus district. Diagonal lines, '?' and paler colour = "
+            "uncertain: the "
             f"{ui.level_label()} interval is wider than the value itself, or 'no significant difference' rests on "
             f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
             "difference). Click a district for its profile.",
@@ -300,8 +273,7 @@ def _choropleth_parts(
         right_on="area_code",
         how="left",
     )
-    has_verdicts = gdf["verdict"].map(lambda v: isinstance(v, str) and v in MAP_SYMBOL).any()
-    if scheme == "verdict" and not has_verdicts:
+    if scheme == "verdict" and not has_verdicts(gdf["verdict"]):
         scheme = "quantiles"  # e.g. composite indices: no verdict to colour by
     palette = palette_for_role(role)
     decimals = 0 if kind == "count" else 1
@@ -315,15 +287,9 @@ def _choropleth_parts(
             palette=palette,
             decimals=decimals,
         )
-    counted = kind in ("proportion", "rate")  # events behind the verdict, not a mean
-    wide = uncertain(
-        gdf["lower"],
-        gdf["upper"],
-        gdf["value"],
-        numerator=gdf["numerator"] if counted else None,
-        verdict=gdf["verdict"].tolist() if counted else None,
-    )
-    # paler fill where the interval is wide (the label says "osäkert" too)
+    # the one "osäkert" rule of every map (indicators.verdict_map, docs/maps.md)
+    wide = map_uncertain(gdf, kind=kind)
+    # paler fill and hatch lines where the figure is uncertain (the label says "?" too)
     colours = [[*c[:3], 110] if w else [*c[:3], 235] for c, w in zip(colours, wide, strict=True)]
     mult = multiplier
     gdf["v_text"] = [fmt_value(v, kind=kind, multiplier=mult, lang=lg) for v in gdf["value"]]
@@ -376,9 +342,15 @@ def _choropleth_parts(
     focus = polygons[polygons["focus"].astype(bool)]
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
     view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
+    hatch = (
+        [hatch_layer(polygons[wide], spacing_m=HATCH_SPACING_M[view], layer_id="uncertain")]
+        if wide.any()
+        else []
+    )
     d = deck(
         [
             layer,
+            *hatch,
             boundary_layer(focus, layer_id="focus", line_color=[20, 20, 20], line_width_px=4),
             label_layer(labels),
         ],
@@ -389,12 +361,14 @@ def _choropleth_parts(
         background=map_style is None,
     )
     if scheme == "verdict":
-        entries = _verdict_legend(set(gdf["verdict"].dropna()))
-        title = ui.t("Jämfört med Umeå", "Compared with Umeå")
+        entries = verdict_legend(set(gdf["verdict"].dropna()), lang=lg)
+        title = ui.t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}")
     else:
         entries = legend_entries(breaks, palette=palette, decimals=decimals)
         entries[-1]["label"] = ui.t("Uppgift saknas eller dold", "Missing or suppressed")
         title = unit
     if wide.any():
-        entries.append({"label": UNCERTAIN_LABEL[ui.lang()], "color": [236, 236, 236]})
+        entries.append(
+            {"label": "? " + UNCERTAIN_LABEL[lg], "color": [236, 236, 236], "hatch": True}
+        )
     return d, entries, title

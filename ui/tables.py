@@ -9,6 +9,7 @@ from access.reads import council_meetings, loaded_since, set_council_meetings
 from catalogue import Indicator
 from common.errors import UserError
 from common.fmt import fmt_interval, fmt_number, fmt_value
+from geo import PLACE
 from indicators.changes import change_sentence
 from indicators.disclosure import PROTECTED, PROTECTED_EN
 from indicators.levels import level_text
@@ -65,11 +66,13 @@ def trend_text(code, direction: str | None = None) -> str:
 
 
 VERDICT_HELP = (
-    "Jämfört med hela Umeå kommun samma år. 'Signifikant högre/lägre' betyder att områdets "
+    f"Jämfört med hela {PLACE.name_municipality} samma år. "
+    "'Signifikant högre/lägre' betyder att områdets "
     "{level}-konfidensintervall inte omfattar kommunens värde; 'Ingen signifikant skillnad' att det "
     "gör det – skillnaden kan då vara slump, även om siffrorna ser olika ut (små områden har "
     "breda intervall).",
-    "Compared with all of Umeå municipality the same year. 'Significantly higher/lower' means the "
+    f"Compared with all of {PLACE.name_municipality_en} the same year. "
+    "'Significantly higher/lower' means the "
     "district's {level_en} confidence interval does not include the municipal value; 'No significant "
     "difference' that it does – the gap may then be chance even if the figures look different "
     "(small districts have wide intervals).",
@@ -106,7 +109,9 @@ def column_config(ind: Indicator | None = None) -> dict:
     text = st.column_config.TextColumn
     return {
         t("Område", "Area"): text(width=140, pinned=True),
-        t("Jämfört med Umeå", "Compared with Umeå"): text(width=215, help=verdict_help()),
+        t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): text(
+            width=215, help=verdict_help()
+        ),
         value: text(width="small", help=t("Värdet i indikatorns enhet", "The indicator's unit")),
         ci_heading(): text(
             width=125,
@@ -148,7 +153,7 @@ def display_table(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             t("Område", "Area"): frame["area_name"],
-            t("Jämfört med Umeå", "Compared with Umeå"): [
+            t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
                 verdict_text(v) for v in frame["verdict"]
             ],
             t("Värde", "Value") + (f" ({unit})" if unit else ""): [
@@ -322,7 +327,7 @@ def since_meeting_section() -> None:
         name = indicator_name(cat[r["indicator_id"]])
         st.markdown(
             f"- {escape_markdown(r['area_name'])}: {name} {r['period']} – "
-            + t("jämfört med Umeå nu", "against Umeå now")
+            + t(f"jämfört med {PLACE.name} nu", f"against {PLACE.name} now")
             + f" **{verdict_text(r['verdict_now'])}** ("
             + t("året före", "the year before")
             + f": {verdict_text(r['verdict_before'])})"
@@ -348,10 +353,10 @@ def partial_benchmark_note(rows: pd.DataFrame) -> str | None:
     if not flagged.any():
         return None
     text = t(
-        "Jämförelsevärdet för Umeå är ofullständigt: det finns ingen inläst kommunsiffra, "
+        f"Jämförelsevärdet för {PLACE.name} är ofullständigt: det finns ingen inläst kommunsiffra, "
         "så det är summan av bara de distrikt som finns i databasen. Jämförelserna gäller "
         "mot dem, inte mot hela kommunen.",
-        "The Umeå benchmark is partial: no municipal figure is stored, so it is the sum of "
+        f"The {PLACE.name} benchmark is partial: no municipal figure is stored, so it is the sum of "
         "only the districts in the database. Comparisons are against those, not the whole "
         "municipality.",
     )

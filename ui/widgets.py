@@ -9,6 +9,7 @@ from catalogue import Indicator
 from common.errors import UserError
 from common.fmt import fmt_period
 from common.periods import is_year
+from geo import PLACE
 from indicators.levels import DEFAULT_LEVEL, LEVELS, level_text, parse_level
 from ui.i18n import indicator_name, lang, t
 from ui.reads import (
@@ -73,10 +74,10 @@ def select_level(*, where=st.sidebar) -> str:
         horizontal=True,
         format_func=lambda k: level_text(k, lang=lang()),
         help=t(
-            "Intervall och jämförelser med Umeå på alla sidor, i export och i underlaget. "
+            f"Intervall och jämförelser med {PLACE.name} på alla sidor, i export och i underlaget. "
             "99,8 % (Fingertips andra nivå) ger färre skillnader av slump: ungefär var "
             "femhundrade i stället för var tjugonde jämförelse utan verklig skillnad.",
-            "Intervals and comparisons with Umeå on every page, in exports and in the brief. "
+            f"Intervals and comparisons with {PLACE.name} on every page, in exports and in the brief. "
             "99.8% (Fingertips' second level) gives fewer chance differences: about one in "
             "five hundred comparisons without a real difference instead of one in twenty.",
         ),

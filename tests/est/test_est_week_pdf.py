@@ -237,3 +237,54 @@ def test_what_the_weekly_pdf_prints_passes_the_audit(tmp_path):
     assert not result["pinned"].any(), result[result["pinned"]]
     shown = frame.loc[~frame["suppressed"], "numerator"]
     assert (shown == truth.loc[~frame["suppressed"], "numerator"]).all()
+
+
+#: Swedish words that must not show in the English edition (headings, weekdays, months, legends).
+SWEDISH_WORDS = re.compile(
+    r"Händelser|händelser|Veckolägesbild|Distrikt\b|Aktivitet|Genomförda|Planerade|Veckodag"
+    r"|[Mm]åndag|[Tt]isdag|[Oo]nsdag|[Tt]orsdag|[Ff]redag|[Ll]ördag|[Ss]öndag|oftast|framtaget"
+    r"|Sida \d|Demodata|november|oktober|Hela kommunen|Endast|Summa|Skadegörelse|skadegörelse"
+    r"|Nattvandringar|Patruller|kommun\b|uppgift skyddad"
+)
+
+
+def test_english_edition_has_english_words_weekdays_months_and_numbers(demo_store, tmp_path):
+    """Issue 14: the English UI gives an English weekly PDF — every label, weekday, month and
+    legend in English, numbers by Babel's en_GB (1,234), the same figures as the Swedish one."""
+    sv_path = build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "sv.pdf", role="est")
+    en_path = build_est_week_pdf(
+        demo_store, "2025-W47", out=tmp_path / "en.pdf", role="est", lang="en"
+    )
+    sv_pages, sv = pdf_text(sv_path)
+    en_pages, en = pdf_text(en_path)
+    assert en_pages == sv_pages
+    assert "EST weekly situation report – week 47 2025" in en
+    assert "Demo data – synthetic values" in en and "Page 1 of" in en
+    assert "FOR THE EST GROUP ONLY" in en and "Weekday × time of day" in en
+    assert re.search(r"\n1 \S+ (hotspot|many incidents) \d+ \d+ mostly \w+days \d\d–\d\d", en)
+    assert re.search(r"Figures for period 11 2025 \(weeks 41–44\): \d+ \w+ 2025", en)
+    assert "Monday" in en and "Saturday" in en
+    assert "Incidents per district" in en and "Held" in en and "Planned" in en
+    leftover = SWEDISH_WORDS.findall(en)
+    assert not leftover, leftover
+    # numbers: the municipality's four-week total is the same figure, grouped per locale
+    sv_total = re.search(r"Hela kommunen: ([\d\xa0 ]+) händelser", sv).group(1)
+    en_total = re.search(r"Whole municipality: ([\d,]+) incidents", en).group(1)
+    assert re.sub(r"\D", "", sv_total) == re.sub(r"\D", "", en_total)
+    if int(re.sub(r"\D", "", en_total)) >= 1000:
+        assert "," in en_total and re.search(r"[\xa0 ]", sv_total)
+    # and the Swedish edition keeps its Swedish words and Babel's sv_SE weekdays
+    assert "Veckolägesbild EST – v. 47 2025" in sv and "Måndag" in sv
+    assert "Monday" not in sv and "Whole municipality" not in sv
+    with pytest.raises(Exception, match="Okänt språk"):
+        build_est_week_pdf(demo_store, "2025-W47", out=tmp_path / "x.pdf", lang="de")
+
+
+def test_cli_lang_en_writes_the_english_edition(small_store, tmp_path):
+    out = tmp_path / "week_en.pdf"
+    argv = ["est-week", "--week", "2025-W48", "--db", small_store.url, "--out", str(out)]
+    assert reports_main([*argv, "--lang", "en", "--public"]) == 0
+    _, text = pdf_text(out)
+    assert "EST weekly situation report – week 48 2025" in text
+    assert "Ersboda 12" in text and "Ålidhem .." in text
+    assert not SWEDISH_WORDS.findall(text), SWEDISH_WORDS.findall(text)

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
 import indicators.brief_content
@@ -31,9 +32,12 @@ import reports.pdf
 from catalogue import load_catalogue
 from common.errors import UserError
 from geo.areas import read_areas
+from geo.boundaries import district_polygons
+from geo.layers import VERDICT_MAP_COLORS, palette_colors
 from indicators.brief_content import MAX_DISTRICTS, brief_changes, verdict_summary
+from indicators.levels import at_level
 from reports.__main__ import main as cli_main
-from reports.brief import TITLE, build_brief
+from reports.brief import TITLE, brief_values, build_brief, map_figure
 from reports.pdf import DEMO_LABEL
 from store import Store
 from store.areas import sync_areas
@@ -456,3 +460,78 @@ def test_the_brief_says_when_the_umea_benchmark_is_partial(demo_store, tmp_path)
     out = reports.brief.build_brief(demo_store, period="2025", out=tmp_path / "partial.pdf")
     text = " ".join(page_texts(out)).replace("\n", " ")
     assert "Jämförelsevärdet för Umeå är ofullständigt" in text
+
+
+# --------------------------------------------------------------------------- the map (issue 14)
+
+
+def _map_rows(ind, overrides: dict[str, dict]) -> pd.DataFrame:
+    """Every district "similar" on plenty of events, narrow interval; ``overrides`` by code."""
+    rows = []
+    for code in district_polygons()["code"]:
+        row = {"value": 20.0, "lower": 18.0, "upper": 22.0, "numerator": 200.0}
+        row |= {"verdict": "similar", **overrides.get(code, {})}
+        rows.append({"period": "2025", "indicator_id": ind.id, "area_code": code, **row})
+    return pd.DataFrame(rows)
+
+
+def test_brief_map_colours_by_verdict_hatches_uncertain_and_outlines_focus():
+    """Issue 14 'honest maps', printed: a big rural district with tiny numbers (11/32, the
+    highest value) is not dark red but the 'no difference' colour, hatched as uncertain by the
+    screen's rule; a focus district that is significantly worse is the 'worse' colour; the
+    legend says it in words; the focus districts are outlined."""
+    ind = load_catalogue()["skadegorelse"]
+    rural, worse = "d-taftea-tavle", "d-ersboda"
+    rows = _map_rows(
+        ind,
+        {
+            rural: {"value": 34.4, "lower": 17.9, "upper": 55.0, "numerator": 11.0},
+            worse: {"value": 30.0, "lower": 28.0, "upper": 32.0, "verdict": "higher_worse"},
+        },
+    )
+    figure = map_figure(rows, ind, period="2025", districts=["d-ersboda", "d-mariehem"])
+    ax = figure.axes[0]
+    polygons = district_polygons()
+    fill = ax.collections[0].get_facecolor()
+    colour = {code: tuple(np.round(fill[i][:3] * 255)) for i, code in enumerate(polygons["code"])}
+    assert colour[rural] == tuple(VERDICT_MAP_COLORS["similar"])
+    assert colour[worse] == tuple(VERDICT_MAP_COLORS["higher_worse"])
+    hatched = [c for c in ax.collections if c.get_hatch()]
+    assert len(hatched) == 1 and len(hatched[0].get_paths()) == 1  # only the rural district
+    legend = [t.get_text().replace("\n", " ") for t in figure.legends[0].get_texts()]
+    assert "✕ Sämre än Umeå" in legend and "Fokusområde" in legend
+    assert any(t.startswith("? osäkert (brett intervall") for t in legend)
+    # thick outlines: one per focus district (four), none for the rest
+    outlined = [c for c in ax.collections if c.get_linewidth().max() >= 1.5]
+    assert sum(len(c.get_paths()) for c in outlined) == int(polygons["focus"].sum())
+    labels = {t.get_gid(): t.get_text() for t in ax.texts}
+    assert labels["label-d-ersboda"] == "Ersboda ✕"
+    assert labels["label-d-mariehem"] == "Mariehem ●"
+    # the quantile option is still there: the rural district is then the top (darkest) class
+    figure = map_figure(rows, ind, period="2025", districts=[], scheme="quantiles")
+    fill = figure.axes[0].collections[0].get_facecolor()
+    rural_fill = tuple(np.round(fill[list(polygons["code"]).index(rural)][:3] * 255))
+    assert rural_fill == tuple(palette_colors("YlOrRd", 5)[-1])
+
+
+@pytest.mark.parametrize("indicator", ["skadegorelse", "ej_behoriga_gymnasiet"])
+def test_brief_map_labels_do_not_pile_up(demo_db_file, indicator):
+    """No label heap: on the shipped demo data the printed map's texts do not overlap."""
+    store = Store(f"sqlite:///{demo_db_file}")
+    try:
+        rows = at_level(brief_values(store, "rad"), level="95")
+    finally:
+        store.dispose()
+    ind = load_catalogue()[indicator]
+    focus = ["d-ersboda", "d-mariehem", "d-tomtebo", "d-alidhem"]
+    figure = map_figure(rows, ind, period="2025", districts=focus)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].texts]
+    assert len(boxes) >= len(focus)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), (a, b)
+    # every label lies on the map (none cut off at the edge by the legend column)
+    map_box = figure.axes[0].get_window_extent(renderer)
+    for box in boxes:
+        assert map_box.x0 <= box.x0 and box.x1 <= map_box.x1 + 1, (box, map_box)

@@ -1,0 +1,67 @@
+"""Issue 14 'honest maps' on screen (AppTest, demo database): the "osäkert" districts are
+hatched with lines (not colour alone) and the Karta page builds its map once per published
+version, role and choices (the cache key every map page passes)."""
+
+from __future__ import annotations
+
+import json
+
+import shapely
+
+import ui.maps
+
+
+def _deck(at) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def _layer(spec: dict, layer_id: str) -> dict | None:
+    return next((layer for layer in spec["layers"] if layer.get("id") == layer_id), None)
+
+
+def test_karta_hatches_exactly_the_uncertain_districts(demo_store, run_app):
+    at = run_app(demo_store, page="pages/karta.py", query={"ind": "skadegorelse"})
+    spec = _deck(at)
+    districts = _layer(spec, "districts")["data"]["features"]
+    unsure = {
+        f["properties"]["code"]: shapely.geometry.shape(f["geometry"])
+        for f in districts
+        if f["properties"]["ci_text"].endswith("(osäkert)")
+    }
+    sure = [
+        shapely.geometry.shape(f["geometry"])
+        for f in districts
+        if f["properties"]["code"] not in unsure
+    ]
+    assert unsure, "the demo data has uncertain districts (small numbers)"
+    hatch = _layer(spec, "uncertain")
+    assert hatch is not None and hatch["@@type"] == "PathLayer"
+    lines = [shapely.LineString(row["path"]) for row in hatch["data"]]
+    hit = set()
+    for line in lines:
+        middle = line.interpolate(0.5, normalized=True)
+        owner = [code for code, shape in unsure.items() if shape.buffer(1e-6).contains(middle)]
+        assert owner, "a hatch line outside the uncertain districts"
+        assert not any(shape.buffer(-1e-6).contains(middle) for shape in sure)
+        hit.update(owner)
+    assert hit == set(unsure)  # every uncertain district is hatched
+    legend = [m.value for m in at.get("html") if "uvts-legend" in m.value]
+    assert legend and "uvts-hatch" in legend[0] and "repeating-linear-gradient" in legend[0]
+
+
+def test_karta_builds_its_map_once_per_choices(demo_store, run_app, monkeypatch):
+    built = []
+    original = ui.maps._choropleth_parts
+
+    def counting(*args, **kwargs):
+        if kwargs["height"] == 640:  # Karta's map (the start page, Översikt, draws one too)
+            built.append(kwargs["view"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ui.maps, "_choropleth_parts", counting)
+    at = run_app(demo_store, page="pages/karta.py", query={"ind": "narkotikabrott"})
+    at.run()
+    at.run()
+    assert len(built) == 1  # reruns with the same choices reuse the built map
+    at.sidebar.toggle(key="karta_whole").set_value(True).run()
+    assert built == ["urban", "municipality"] and not at.exception
