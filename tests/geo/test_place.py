@@ -283,3 +283,15 @@ def test_the_est_demo_comes_from_the_place_file_and_a_broken_one_is_refused_in_s
     assert "Atlantis torg" in problem.message and problem.file == "data/place/umea.yml"
     with pytest.raises(UserError, match="est.demo saknas"):
         demo_plan(other)
+
+
+@pytest.mark.parametrize("key", PLACES)
+def test_connectors_ask_for_the_place_they_run_for(monkeypatch, key):
+    from sources import download, kolada, polisen, skolverket
+
+    monkeypatch.setenv("PLACE", key)
+    place = load_place(key)
+    assert kolada.data_url("N15428").endswith(f"/municipality/{place.code}")
+    assert f"geographicalAreaCode={place.code}" in skolverket.school_units_url()
+    assert polisen.events_url() == polisen.events_url(place.name)
+    assert place.name_municipality in download.user_agent()
