@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from access import allowed_pages
+from common.fmt import fmt_int
 from geo import PLACE
 from ui import auth
 
@@ -117,6 +118,23 @@ elif ui.is_demo():
             "förrän riktiga data har lästs in.",
             "**Demo data – synthetic values.** No figure describes real conditions until "
             "real data has been imported.",
+        ),
+        icon="⚠️",
+    )
+elif (left := ui.synthetic_left()) > 0:
+    # Real data arrived while the demo stays loaded: never let the mix pass as real (issue 14).
+    st.warning(
+        t(
+            f"**Blandat: syntetiska demodata finns kvar bredvid verkliga data** "
+            f"({fmt_int(left)} påhittade rader). Siffror, jämförelser med {PLACE.name} och "
+            "kartor bygger på båda tills demodatan tas bort: en inloggad analytiker återställer "
+            "demo-importerna på sidan Data, eller med `.venv/bin/python -m sources rollback ID` "
+            "(id:n visar `… sources batches`).",
+            f"**Mixed: synthetic demo data are still loaded beside real data** "
+            f"({fmt_int(left, lang='en')} made-up rows). Figures, comparisons with {PLACE.name} "
+            "and maps rest on both until the demo data is removed: a signed-in analyst rolls back "
+            "the demo imports on the Data page, or with `.venv/bin/python -m sources rollback "
+            "ID` (ids from `… sources batches`).",
         ),
         icon="⚠️",
     )

@@ -717,6 +717,26 @@ def database_mode(store: Store) -> str:
     return "demo" if state == DEMO and counts.get(True) else "empty"
 
 
+def synthetic_rows_left(store: Store) -> int:
+    """Rows of synthetic demo batches still loaded (0 when none): after a real import these
+    stay on screen beside the real figures, and every page says so (issue 14, the
+    demo/real trap). A count of demo rows only, so no role is needed.
+
+    Examples
+    --------
+    >>> s = Store("sqlite://"); s.migrate()
+    >>> synthetic_rows_left(s)
+    0
+    """
+
+    b = schema.import_batch
+    query = sa.select(sa.func.coalesce(sa.func.sum(b.c.rows_loaded), 0)).where(
+        b.c.status == "loaded", b.c.synthetic.is_(True)
+    )
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar() or 0)
+
+
 __all__ = [
     "AUDIT_ACTIONS",
     "AUDIT_ACTION_LABELS",
@@ -738,6 +758,7 @@ __all__ = [
     "role_of_subject",
     "rollback",
     "set_role",
+    "synthetic_rows_left",
     "shipped_public_data",
     "user_roles",
 ]

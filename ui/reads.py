@@ -17,7 +17,7 @@ from access.app import freshness, has_real_data, open_store
 from access.app import interventions as read_interventions
 from access.reads import batches as read_batches
 from access.reads import composite_ranks as read_composite_ranks
-from access.reads import indicator_values, shipped_public_data
+from access.reads import indicator_values, shipped_public_data, synthetic_rows_left
 from access.reads import provenance as read_provenance
 from access.reads import values_version as published_version
 from catalogue import Indicator, load_catalogue
@@ -234,6 +234,11 @@ def municipality_code() -> str:
 
 def is_demo() -> bool:
     return not has_real_data(store())
+
+
+def synthetic_left() -> int:
+    """Rows of synthetic demo data still loaded (access.reads.synthetic_rows_left)."""
+    return synthetic_rows_left(store())
 
 
 def has_public_data() -> bool:

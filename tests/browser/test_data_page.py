@@ -1,6 +1,7 @@
 """An analyst loads files through the Data page in Chromium: a good file lands, a bad one is
 refused with row and column, and a rollback takes the batch out again."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -44,7 +45,8 @@ def test_a_good_file_lands_and_the_app_leaves_demo_mode(analyst_page, artifacts)
     page.screenshot(path=str(artifacts / "data_import.png"))
     batches = list_batches(Store(f"sqlite:///{db}"))
     assert len(batches) == before + 1 and batches.iloc[0]["user_name"] == "demo-analytiker"
-    # real data now: the demo role switcher is gone for good (issue 7) and so is the banner
+    # real data now: the demo role switcher is gone for good (issue 7), but the synthetic rows
+    # still on screen are never passed off as real: every page says the data are mixed (#14)
     page.reload()
     page.wait_for_selector("h1", timeout=60_000)
     page.wait_for_timeout(1500)
@@ -52,6 +54,13 @@ def test_a_good_file_lands_and_the_app_leaves_demo_mode(analyst_page, artifacts)
     assert "Data" not in [
         a.inner_text() for a in page.locator("[data-testid='stSidebarNav'] a").all()
     ]
+    warning = page.locator("[data-testid='stAlert']").filter(has_text="Blandat")
+    assert warning.count() == 1, page.inner_text("body")[:1500]
+    text = warning.inner_text()
+    assert "syntetiska demodata finns kvar bredvid verkliga data" in text
+    assert re.search(r"\(\d[\d\xa0 ]* påhittade rader\)", text), text
+    assert "sources rollback" in text
+    page.screenshot(path=str(artifacts / "data_import_mixed_banner.png"))
 
 
 def test_rollback_from_the_data_page(analyst_page, artifacts):
