@@ -12,8 +12,11 @@ resident set size of the whole process, interpreter and libraries included.
 * ``import`` — ``import_file`` into an empty SQLite file (target ≥ 300 000 rows/s, ≥ 150 000 on PostgreSQL (issue 17), peak
   RSS < 1 GB); with ``postgres_url`` also into PostgreSQL;
 * ``floor`` — the same validated rows inserted by the bare driver (SQLite ``executemany`` in
-  one transaction; PostgreSQL ``COPY``) into a fresh database with the same schema: what the
-  write costs without reading, checks, supersede or audit;
+  one transaction; PostgreSQL binary ``COPY``) into a fresh database with the same schema: what
+  the write costs without reading, checks, supersede or audit;
+* ``raw`` — the fastest write this machine reaches into the same schema: the database makes the
+  rows itself (no file, no Python per row), secondary indexes dropped and rebuilt, one
+  transaction; an upper bound for any import, to judge the targets by;
 * ``rebuild`` — :func:`indicators.publish.rebuild` after the SQLite import, timed apart;
 * ``check`` — ``check_file`` alone (read + personal-data check + validation), to show how
   the time splits between this package and the store's write.
@@ -148,9 +151,65 @@ elif mode == "floor":
         import psycopg
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as con:
             con.execute(batch)
-            with con.cursor() as cur, cur.copy(f"COPY observation ({{names}}) FROM STDIN") as copy:
+            with (
+                con.cursor() as cur,
+                cur.copy(f"COPY observation ({{names}}) FROM STDIN (FORMAT BINARY)") as copy,
+            ):
+                copy.set_types(["text", "text", "text", "float8", "float8", "float8", "text",
+                                "bool", "int4"])
                 for row in rows:
                     copy.write_row(row)
+    seconds, cpu_s = time.perf_counter() - start, cpu() - cpu0
+    rows = n
+elif mode == "raw":
+    # The fastest raw write this machine reaches, nothing from Python per row: SQLite makes the
+    # rows itself (INSERT ... SELECT over a counter), PostgreSQL copies them with
+    # generate_series; both into the same schema with its secondary indexes dropped before and
+    # built after, in one transaction.
+    from store import Store
+    n = int(sys.argv[4])
+    store = Store(url)
+    store.migrate()
+    store.dispose()
+    batch = ("INSERT INTO import_batch (id, source, kind, file_name, checksum, user_name, "
+             "created_at, rows_total, rows_loaded, rows_replaced, status, synthetic, shipped) "
+             "VALUES (1, 'Skolan', 'observation', 'raw', 'raw', 'bench', "
+             "'2026-01-01 00:00:00', 0, 0, 0, 'loaded', false, false)")
+    names = ("measure_id, area_code, period, count, denominator, value, source, synthetic, "
+             "batch_id")
+    select = ("'m' || (i % 11), 'd-' || (i / 11 % 150), 'w' || (i / 1650), i % 97, 1000.0, NULL, "
+              "'Skolan', false, 1")
+    start, cpu0 = time.perf_counter(), cpu()
+    if url.startswith("sqlite"):
+        import sqlite3
+        con = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        con.execute("PRAGMA foreign_keys=ON")
+        con.execute("BEGIN")
+        con.execute(batch)
+        idx = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                          "tbl_name = 'observation' AND sql IS NOT NULL").fetchall()
+        for name, _ in idx:
+            con.execute(f'DROP INDEX "{{name}}"')
+        con.execute(f"INSERT INTO observation ({{names}}) WITH RECURSIVE c(i) AS (SELECT 0 UNION "
+                    f"ALL SELECT i + 1 FROM c WHERE i < ?) SELECT {{select}} FROM c", (n - 1,))
+        for _, sql in idx:
+            con.execute(sql)
+        con.execute("COMMIT")
+        con.close()
+    else:
+        import psycopg
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as con:
+            con.execute("SET LOCAL synchronous_commit = off")
+            con.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            con.execute(batch)
+            idx = con.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+                              "'observation' AND indexname <> 'observation_pkey'").fetchall()
+            for name, _ in idx:
+                con.execute(f'DROP INDEX "{{name}}"')
+            con.execute(f"INSERT INTO observation ({{names}}) SELECT {{select.replace('%', '%%')}} FROM "
+                        f"generate_series(0, %s) AS g(i)", (n - 1,))
+            for _, sql in idx:
+                con.execute(sql)
     seconds, cpu_s = time.perf_counter() - start, cpu() - cpu0
     rows = n
 else:
@@ -202,6 +261,7 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
             options = ("rebuild",) if label == "sqlite" else ()
             measured = _child("import", path, url_for("bench_import"), *options)
             floor = _child("floor", path, url_for("bench_floor"))
+            raw = _child("raw", path, url_for("bench_raw"), str(rows))
             assert measured["rows"] == rows, measured
             out.append(
                 {
@@ -213,6 +273,23 @@ def _run(*, rows: int, postgres_url: str | None) -> list[dict]:
                     f"{size_mb:.0f} MB CSV; floor (bare driver insert of the same rows, same "
                     f"schema) {rows / floor['seconds']:,.0f} rows/s = {floor['seconds']:.1f} s "
                     f"({floor['cpu']:.1f} s CPU); load average {load:.1f}",
+                }
+            )
+            out.append(
+                {
+                    "name": f"fastest raw write on this machine ({label})",
+                    "value": rows / raw["seconds"],
+                    "unit": "rows/s",
+                    "target": "reference",
+                    "note": f"{raw['seconds']:.1f} s ({raw['cpu']:.1f} s CPU in the client): "
+                    f"{rows:,} rows made by the database itself "
+                    + (
+                        "(INSERT … SELECT over a recursive counter)"
+                        if label == "sqlite"
+                        else "(INSERT … SELECT generate_series)"
+                    )
+                    + ", no file, no Python per row; indexes dropped and rebuilt; an upper "
+                    "bound for any import into this schema",
                 }
             )
             out.append(

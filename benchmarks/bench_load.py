@@ -53,6 +53,8 @@ PAGES = [
 ]
 SESSIONS = int(os.environ.get("UVTS_LOAD_SESSIONS", "30"))
 VIEWS = int(os.environ.get("UVTS_LOAD_VIEWS", "6"))
+#: Views of the reference page per session (its p95 settles with fewer views than 9 pages).
+REFERENCE_ROUNDS = int(os.environ.get("UVTS_LOAD_REFERENCE_ROUNDS", "3"))
 TIMEOUT_S = 240
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -72,8 +74,15 @@ COMPLETE = """() => {
   if (!main) return false;
   return main.querySelectorAll('[data-testid="stElementContainer"]').length > 0;
 }"""
-FAILED = """() => !!document.querySelector('[data-testid="stException"]')
-  || document.body.innerText.includes('kan inte nås')"""
+#: What went wrong on the page ("" when nothing did): an exception box or the database message.
+FAILED = """() => {
+  const e = document.querySelector('[data-testid="stException"]');
+  if (e) return 'exception: ' + e.innerText.slice(0, 300).replace(/\\s+/g, ' ');
+  if (document.body.innerText.includes('kan inte nås')) return 'database unreachable';
+  return '';
+}"""
+#: Errors seen by the walks, "page: what" (printed in the figures' notes).
+ERRORS: list[str] = []
 
 
 def _free_port() -> int:
@@ -179,26 +188,66 @@ def _cpu_per_view(context, pid: int, urls: list[str]) -> float:
     return used / len(urls)
 
 
-def _walk(context, bases: list[str], paths: list[str], *, during=None) -> tuple[list[float], int]:
-    """SESSIONS tabs spread over ``bases`` each load every path in turn (all tabs at once)."""
+def _walk(
+    context, bases: list[str], paths: list[str], *, during=None
+) -> tuple[list[float], int, float]:
+    """SESSIONS tabs spread over ``bases``; each walks ``paths`` on its own, like a visitor: the
+    next page is opened as soon as the current one is complete (or has failed), and session
+    ``i`` starts at page ``i`` so every page is in flight at once. Returns the page-complete
+    times, the errors and the wall time of the walk."""
     tabs = [context.new_page() for _ in range(SESSIONS)]
     worker = threading.Thread(target=during) if during else None
     times: list[float] = []
     errors = 0
+    order = [[paths[(i + k) % len(paths)] for k in range(len(paths))] for i in range(SESSIONS)]
+    step = [0] * SESSIONS
+    started = [0.0] * SESSIONS
+    begin = time.perf_counter()
+
+    def navigate(i: int) -> None:
+        started[i] = time.perf_counter()
+        tabs[i].goto(
+            f"{bases[i % len(bases)]}{order[i][step[i]]}",
+            wait_until="commit",
+            timeout=TIMEOUT_S * 1000,
+        )
+
     try:
         if worker:
             worker.start()
-        for path in paths:
-            urls = [f"{bases[i % len(bases)]}{path}" for i in range(SESSIONS)]
-            t, e = _load_all(tabs, urls)
-            times += t
-            errors += e
+        for i in range(SESSIONS):
+            navigate(i)
+        pending = set(range(SESSIONS))
+        while pending:
+            for i in sorted(pending):
+                now = time.perf_counter()
+                try:
+                    failed = tabs[i].evaluate(FAILED)
+                    done = failed or tabs[i].evaluate(COMPLETE)
+                except Exception:  # noqa: BLE001 - a navigation in flight; ask again
+                    failed = done = False
+                if not done and now - started[i] > TIMEOUT_S:
+                    failed = done = True
+                if not done:
+                    continue
+                if failed:
+                    errors += 1
+                    what = failed if isinstance(failed, str) else f"no page after {TIMEOUT_S} s"
+                    ERRORS.append(f"{order[i][step[i]]}: {what}")
+                else:
+                    times.append(now - started[i])
+                step[i] += 1
+                if step[i] == len(paths):
+                    pending.discard(i)
+                else:
+                    navigate(i)
+            time.sleep(0.05)
         if worker:
             worker.join()
     finally:
         for tab in tabs:
             tab.close()
-    return times, errors
+    return times, errors, time.perf_counter() - begin
 
 
 def _stats(times: list[float]) -> tuple[float, float, float]:
@@ -320,23 +369,36 @@ def _cpu_rows(context, app, ref) -> list[dict]:
 def _session_rows(context, apps, refs, url: str, tmp: Path) -> list[dict]:
     log: list[str] = []
     paths = [f"/{page}?roll=admin" for page in PAGES]
-    product, product_errors = _walk(
+    app_pids = [proc.pid for proc, _ in apps]
+    cpu0 = sum(cpu_seconds(pid) for pid in app_pids)
+    product, product_errors, product_wall = _walk(
         context,
         [b for _, b in apps],
         paths,
         during=lambda: _import_and_rollback(url, tmp, log),
     )
-    reference, reference_errors = _walk(context, [b for _, b in refs], ["/"] * len(PAGES))
+    product_cpu = (sum(cpu_seconds(pid) for pid in app_pids) - cpu0) / max(len(product), 1)
+    ref_pids = [proc.pid for proc, _ in refs]
+    cpu0 = sum(cpu_seconds(pid) for pid in ref_pids)
+    reference, reference_errors, reference_wall = _walk(
+        context, [b for _, b in refs], ["/"] * REFERENCE_ROUNDS
+    )
+    reference_cpu = (sum(cpu_seconds(pid) for pid in ref_pids) - cpu0) / max(len(reference), 1)
     pm, p95, pmax = _stats(product)
     rm, r95, rmax = _stats(reference)
-    note = f"{SESSIONS} sessions × {len(PAGES)} pages on 2 app processes + PostgreSQL"
+    load = os.getloadavg()
+    note = (
+        f"{SESSIONS} sessions × {len(PAGES)} pages on 2 app processes + PostgreSQL, "
+        f"{len(product)} views in {product_wall:.0f} s; load average {load[0]:.1f}/{load[1]:.1f}"
+    )
     return [
         {
             "name": f"load: {SESSIONS} sessions, errors (product)",
             "value": product_errors,
             "unit": "",
             "target": "0",
-            "note": f"{note}; meanwhile: {'; '.join(log) or 'import/rollback did not finish'}",
+            "note": f"{note}; meanwhile: {'; '.join(log) or 'import/rollback did not finish'}"
+            + (f"; errors: {' | '.join(sorted(set(ERRORS)))[:600]}" if ERRORS else ""),
         },
         {
             "name": f"load: {SESSIONS} sessions, page-complete p95 (product)",
@@ -350,7 +412,19 @@ def _session_rows(context, apps, refs, url: str, tmp: Path) -> list[dict]:
             "value": round(r95, 2),
             "unit": "s",
             "target": "",
-            "note": f"median {rm:.2f} s, max {rmax:.2f} s; errors {reference_errors}",
+            "note": f"median {rm:.2f} s, max {rmax:.2f} s; errors {reference_errors}; the same "
+            f"{SESSIONS} sessions, {REFERENCE_ROUNDS} views each ({len(reference)} views in "
+            f"{reference_wall:.0f} s)",
+        },
+        {
+            "name": f"load: {SESSIONS} sessions, server CPU per view under load (product)",
+            "value": round(product_cpu, 3),
+            "unit": "s",
+            "target": "≤ 1,3× ref",
+            "note": f"both app processes (/proc), all pages, while the import and rollback ran "
+            f"(in the benchmark process); "
+            f"{product_cpu / max(reference_cpu, 1e-9):.2f}× the reference app's "
+            f"{reference_cpu:.3f} s under the same sessions",
         },
     ]
 

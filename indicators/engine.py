@@ -41,14 +41,18 @@ from indicators.rollup import (
     with_sum_squares,
 )
 from indicators.stats import (
+    DIRECTIONS,
+    VERDICT_CODES,
     _z_for,
     compare_to_benchmark,
+    dispersion_by_group,
     mean_ci,
-    overdispersed_intervals,
     poisson_count_ci,
     proportion_ci,
+    quasi_interval,
     rate_ci,
     sd_from_sums,
+    verdict_index,
 )
 from indicators.trend import recent_trend
 from store.areas import read_area_table
@@ -64,6 +68,7 @@ LEVELS = ("country", "municipality", "district", "stadsdel")
 WIDE_CONFIDENCE = 0.998
 WIDE_COLUMNS = ("lower_998", "upper_998")
 _KEY = ["indicator_id", "area_code", "period"]
+KINDS = ("proportion", "rate", "mean", "count")
 _TEXT_COLUMNS = ("indicator_id", "area_code", "area_name", "area_level", "period", "kind")
 
 
@@ -137,10 +142,19 @@ def gather_inputs(
     ['skadegorelse', 'A', '2024', '9.0', '2000.0', 'False']
     """
     columns = [*_KEY, "numerator", "denominator", "synthetic"]
-    codes, names = pd.factorize(observations["measure_id"])
+    measure = observations["measure_id"]
+    if isinstance(measure.dtype, pd.CategoricalDtype):
+        # The categorical's own small codes: a stable argsort of int8/int16 is a radix sort.
+        codes, names = measure.cat.codes.to_numpy(), measure.cat.categories
+    else:
+        codes, names = pd.factorize(measure)
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    rows_of = {name: order[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)}
+    rows_of = {
+        name: order[bounds[i] : bounds[i + 1]]
+        for i, name in enumerate(names)
+        if bounds[i + 1] > bounds[i]
+    }
     parts = []
     for ind_id in indicator_ids:
         ind = catalogue[ind_id]
@@ -365,9 +379,57 @@ def _meta(catalogue: Mapping[str, Indicator]) -> pd.DataFrame:
     ).set_index("indicator_id")
 
 
+def _kind_codes(frame: pd.DataFrame) -> tuple[np.ndarray, list]:
+    """Codes of the ``kind`` categorical and its categories as plain strings (no per-row
+    text is touched)."""
+    kind = frame["kind"]
+    return kind.cat.codes.to_numpy(), [str(c) for c in kind.cat.categories]
+
+
+def _intervals(
+    f: pd.DataFrame, kind_code: np.ndarray, kinds: list, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper limits per kind (docs/methods.md §1), in display units."""
+    num, den, mult = (
+        f["numerator"].to_numpy(float),
+        f["denominator"].to_numpy(float),
+        f["multiplier"].to_numpy(float),
+    )
+    lower = np.full(len(f), np.nan)
+    upper = np.full(len(f), np.nan)
+    rows = {k: kind_code == kinds.index(k) if k in kinds else None for k in KINDS}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, interval in (("proportion", proportion_ci), ("rate", rate_ci)):
+            m = rows[k]
+            if m is None or not m.any():
+                continue
+            lo, hi = interval(num[m], den[m], confidence)
+            lower[m], upper[m] = lo * mult[m], hi * mult[m]
+        m = rows["mean"]
+        if m is not None and m.any():
+            # A mean's spread only from stored sums of squares: no assumed standard deviation.
+            squares = (
+                f["sum_squares"].to_numpy(float)[m]
+                if "sum_squares" in f.columns
+                else np.full(int(m.sum()), np.nan)
+            )
+            sd = sd_from_sums(num[m], den[m], squares)
+            lower[m], upper[m] = mean_ci(num[m], den[m], sd, confidence)
+        m = rows["count"]
+        if m is not None and m.any():
+            lower[m], upper[m] = poisson_count_ci(num[m], confidence)
+    return lower, upper
+
+
 def _values(
-    frame: pd.DataFrame, catalogue: Mapping[str, Indicator], confidence: float = 0.95
+    frame: pd.DataFrame,
+    catalogue: Mapping[str, Indicator],
+    confidence: float = 0.95,
+    *,
+    wide: float | None = None,
 ) -> pd.DataFrame:
+    """Catalogue attributes, value and interval per row; with ``wide`` also the interval at
+    that level (``lower_998``, ``upper_998``): the value is computed once."""
     meta = _meta(catalogue)
     at = _index_of(frame["indicator_id"], meta.index)
     f = frame.copy(deep=False)  # copy-on-write: new columns never touch the caller's
@@ -378,33 +440,65 @@ def _values(
         f[column] = pd.Categorical.from_codes(
             categories.codes.to_numpy()[at], categories=categories.categories
         )
+    kind_code, kinds = _kind_codes(f)
     num, den, mult = (
         f["numerator"].to_numpy(float),
         f["denominator"].to_numpy(float),
         f["multiplier"].to_numpy(float),
     )
     value = np.full(len(f), np.nan)
-    lower = np.full(len(f), np.nan)
-    upper = np.full(len(f), np.nan)
-    kind = f["kind"].to_numpy(dtype=object)
     with np.errstate(divide="ignore", invalid="ignore"):
-        m = kind == "proportion"
-        lo, hi = proportion_ci(num[m], den[m], confidence)
-        value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
-        m = kind == "rate"
-        lo, hi = rate_ci(num[m], den[m], confidence)
-        value[m], lower[m], upper[m] = num[m] / den[m] * mult[m], lo * mult[m], hi * mult[m]
-        m = kind == "mean"
-        # A mean's spread only from stored sums of squares: no assumed standard deviation.
-        squares = f["sum_squares"] if "sum_squares" in f.columns else pd.Series(np.nan, f.index)
-        sd = sd_from_sums(num[m], den[m], squares.to_numpy(float)[m])
-        lo, hi = mean_ci(num[m], den[m], sd, confidence)
-        value[m], lower[m], upper[m] = num[m] / den[m], lo, hi
-        m = kind == "count"
-        lo, hi = poisson_count_ci(num[m], confidence)
-        value[m], lower[m], upper[m] = num[m], lo, hi
-    f["value"], f["lower"], f["upper"] = value, lower, upper
+        for k in kinds:
+            m = kind_code == kinds.index(k)
+            if k in ("proportion", "rate"):
+                value[m] = num[m] / den[m] * mult[m]
+            elif k == "mean":
+                value[m] = num[m] / den[m]
+            elif k == "count":
+                value[m] = num[m]
+    f["value"] = value
+    f["lower"], f["upper"] = _intervals(f, kind_code, kinds, confidence)
+    if wide is not None:
+        f[WIDE_COLUMNS[0]], f[WIDE_COLUMNS[1]] = _intervals(f, kind_code, kinds, wide)
     return f
+
+
+def _overdispersed(
+    f: pd.DataFrame, *, units: np.ndarray, levels: Mapping[tuple[str, str], float]
+) -> pd.DataFrame:
+    """φ per indicator × period from ``units`` (:func:`indicators.stats.dispersion_by_group`,
+    computed once) and quasi intervals where φ > 1 (:func:`indicators.stats.quasi_interval`)
+    for every ``(lower, upper)`` column pair at its level: the rule of
+    :func:`indicators.stats.overdispersed_intervals`, shared by the 95 % and 99,8 % limits."""
+    out = f.copy(deep=False)
+    phi = dispersion_by_group(out, units=units)
+    out["phi"] = phi
+    phi = phi.to_numpy(float)
+    kind_code, kinds = _kind_codes(out)
+    level = out["area_level"]
+    not_municipality = level.cat.codes.to_numpy() != (
+        list(level.cat.categories).index("municipality")
+        if "municipality" in set(level.cat.categories)
+        else -2
+    )
+    widen = (phi > 1.0) & not_municipality
+    num, den = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
+    mult = out["multiplier"].to_numpy(float)
+    for kind in ("proportion", "rate"):
+        if kind not in kinds:
+            continue
+        rows = widen & (kind_code == kinds.index(kind))
+        if not rows.any():
+            continue
+        for (lo_col, hi_col), confidence in levels.items():
+            lower, upper = quasi_interval(
+                num[rows], den[rows], phi[rows], kind=kind, confidence=confidence
+            )
+            for column, limit in ((lo_col, lower), (hi_col, upper)):
+                values = out[column].to_numpy(float).copy()
+                values[rows] = np.asarray(limit) * mult[rows]
+                out[column] = values
+    return out
 
 
 # --- 4. disclosure control -----------------------------------------------------------------------
@@ -468,43 +562,84 @@ def _disclose(
 # --- 5. verdicts and trends ----------------------------------------------------------------------
 
 
+class _Benchmark:
+    """Per row, the position of its municipality row (same indicator and period; -1 if
+    none), from the categorical codes: no text per row."""
+
+    def __init__(self, f: pd.DataFrame, municipality: str) -> None:
+        ind, indicators = _codes_of(f["indicator_id"])
+        per, periods = _codes_of(f["period"])
+        area, areas = _codes_of(f["area_code"])
+        n_p = max(len(periods), 1)
+        key = ind * n_p + per
+        muni_code = areas.get_indexer([municipality])[0]
+        self.is_muni = (area == muni_code) & (muni_code >= 0)
+        rows = np.full(max(len(indicators), 1) * n_p, -1, dtype=np.int64)
+        muni_rows = np.flatnonzero(self.is_muni & (ind >= 0) & (per >= 0))
+        rows[key[muni_rows]] = muni_rows  # the last one wins, as a plain assignment
+        self.row = np.where((ind >= 0) & (per >= 0), rows[np.maximum(key, 0)], -1)
+
+    def of(self, values: np.ndarray, missing) -> np.ndarray:
+        found = self.row >= 0
+        out = np.full(len(self.row), missing, dtype=values.dtype)
+        out[found] = values[self.row[found]]
+        return out
+
+
 def _verdicts(
-    f: pd.DataFrame, municipality: str, limits: tuple[str, str] = ("lower", "upper")
+    f: pd.DataFrame,
+    municipality: str,
+    limits: tuple[str, str] = ("lower", "upper"),
+    *,
+    bench: _Benchmark | None = None,
 ) -> pd.Series:
     """Verdict against the municipality's value of the same indicator and period, read from
-    the interval in the ``limits`` columns (95 % or 99,8 %)."""
-    ind_codes, _ = pd.factorize(f["indicator_id"])
-    per_codes, periods = pd.factorize(f["period"])
-    n_p = len(periods)
-    key = ind_codes.astype(np.int64) * n_p + per_codes
-    is_muni = (f["area_code"] == municipality).to_numpy()
-    bench = np.full((ind_codes.max() + 1 if len(f) else 0) * n_p, np.nan)
-    bench[key[is_muni]] = f["value"].to_numpy(float)[is_muni]
-    verdict = pd.Series(
-        compare_to_benchmark(
-            f[limits[0]].to_numpy(float),
-            f[limits[1]].to_numpy(float),
-            bench[key] if len(f) else np.zeros(0),
-            direction=f["direction"].to_numpy(object),
-        ),
-        index=f.index,
-        dtype=object,
+    the interval in the ``limits`` columns (95 % or 99,8 %); the rule of
+    :func:`indicators.stats.compare_to_benchmark` on integer codes."""
+    bench = _Benchmark(f, municipality) if bench is None else bench
+    direction, directions = _codes_of(f["direction"])
+    known = [str(d) for d in directions]
+    unknown = sorted({d for d in known if d not in DIRECTIONS})
+    if unknown and np.isin(direction, [known.index(d) for d in unknown]).any():
+        compare_to_benchmark(0.0, 0.0, 0.0, direction=unknown[0])  # raises its UserError
+
+    def is_(name: str) -> np.ndarray:
+        return direction == (known.index(name) if name in known else -2)
+
+    index = verdict_index(
+        f[limits[0]].to_numpy(float),
+        f[limits[1]].to_numpy(float),
+        bench.of(f["value"].to_numpy(float), np.nan),
+        worse_if_high=is_("higher_is_worse"),
+        better_if_high=is_("higher_is_better"),
     )
-    verdict[is_muni | (f["area_level"] == "country").to_numpy()] = "benchmark"
-    verdict[(f["kind"] == "count").to_numpy()] = "not_compared"  # no per-capita benchmark
-    return verdict
+    verdict = np.asarray(VERDICT_CODES, dtype=object)[index]
+    level = f["area_level"]
+    country = (
+        (level == "country").to_numpy()
+        if not isinstance(level.dtype, pd.CategoricalDtype)
+        else _codes_of(level)[0] == _code_for(level, "country")
+    )
+    verdict[bench.is_muni | country] = "benchmark"
+    kind = f["kind"]
+    verdict[_codes_of(kind)[0] == _code_for(kind, "count")] = "not_compared"  # no per-capita
+    return pd.Series(verdict, index=f.index, dtype=object)
 
 
-def _benchmark_partial(f: pd.DataFrame, municipality: str) -> np.ndarray:
+def _code_for(column: pd.Series, label: str) -> int:
+    """The categorical code of ``label`` in ``column`` (-2, never a code, if absent)."""
+    categories = _codes_of(column)[1]
+    at = categories.get_indexer([label])[0]
+    return int(at) if at >= 0 else -2
+
+
+def _benchmark_partial(
+    f: pd.DataFrame, municipality: str, *, bench: _Benchmark | None = None
+) -> np.ndarray:
     """Per row: is the municipality value of its indicator and period a partial sum? (the
     ``partial`` flag of the municipality row; :func:`indicators.rollup.benchmark_partial`)."""
-    ind, _ = pd.factorize(f["indicator_id"])
-    per, periods = pd.factorize(f["period"])
-    key = ind.astype(np.int64) * len(periods) + per
-    is_muni = (f["area_code"] == municipality).to_numpy()
-    flags = np.zeros((ind.max() + 1) * len(periods) if len(f) else 0, dtype=bool)
-    flags[key[is_muni]] = f["partial"].to_numpy(bool)[is_muni]
-    return flags[key] if len(f) else np.zeros(0, dtype=bool)
+    bench = _Benchmark(f, municipality) if bench is None else bench
+    return bench.of(f["partial"].to_numpy(bool), False)
 
 
 def _codes_of(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -534,36 +669,51 @@ def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
         & (label >= 0)
         & (label_as_period[np.maximum(label, 0)] == period)
     )
-    indicator, _ = _codes_of(f["indicator_id"])
+    indicator, indicators = _codes_of(f["indicator_id"])
     area, areas = _codes_of(f["area_code"])
     kind_codes, kinds = _codes_of(f["kind"])
-    columns = {
-        name: f[name].to_numpy(float)
-        for name in ("numerator", "denominator", "value", "lower", "upper")
-    }
     # Fingertips reads 95 % limits; rescale limits shown at another level (means only).
     to95 = _z_for(0.95) / _z_for(confidence)
+    n_series = (len(indicators) + 1) * (len(areas) + 1)
     for k in np.unique(kind_codes[is_year]):
         kind = kinds[k]
+        if kind == "count":
+            continue  # Fingertips computes no trend for counts: "cannot_calculate" stays
         rows = np.flatnonzero(is_year & (kind_codes == k))
-        series, _ = pd.factorize(indicator[rows] * (len(areas) + 1) + area[rows])
-        # Sorted period codes sort like the strings: columns are this kind's years, in order.
-        col, _years = pd.factorize(period[rows], sort=True)
-        shape = (series.max() + 1, len(_years))
-        matrices = {}
-        for name, values in columns.items():
+        # One matrix row per indicator × area: dense positions when the key space is small,
+        # else a compact numbering (the order of the series never matters, only their rows).
+        key = indicator[rows] * (len(areas) + 1) + area[rows]
+        if n_series <= 4 * len(rows) + 1024:
+            used = np.zeros(n_series, dtype=bool)
+            used[key] = True
+            series = (np.cumsum(used) - 1)[key]
+        else:
+            series = pd.factorize(key)[0]
+        # Columns are this kind's years in the order of their sorted codes (codes sort like
+        # the strings).
+        present = np.zeros(len(periods) + 1, dtype=bool)
+        present[period[rows]] = True
+        col = (np.cumsum(present) - 1)[period[rows]]
+        shape = (int(series.max()) + 1, int(present.sum()))
+
+        def matrix(name: str, shape=shape, series=series, col=col, rows=rows) -> np.ndarray:
             m = np.full(shape, np.nan)
-            m[series, col] = values[rows]
-            matrices[name] = m
-        value = matrices["value"]
-        codes = recent_trend(
-            matrices["numerator"],
-            matrices["denominator"],
-            kind=kind,
-            values=value,
-            lower=value - (value - matrices["lower"]) * to95,
-            upper=value + (matrices["upper"] - value) * to95,
-        )["trend"].to_numpy(object)
+            m[series, col] = f[name].to_numpy(float)[rows]
+            return m
+
+        if kind in ("mean", "other"):
+            value = matrix("value")
+            inputs = {
+                "values": value,
+                "lower": value - (value - matrix("lower")) * to95,
+                "upper": value + (matrix("upper") - value) * to95,
+            }
+            numerators = denominators = None
+        else:  # proportions and rates: the trend recomputes its 95 % limits from the counts
+            inputs = {}
+            numerators, denominators = matrix("numerator"), matrix("denominator")
+        codes = recent_trend(numerators, denominators, kind=kind, **inputs)["trend"]
+        codes = codes.to_numpy(object)
         latest = np.full(shape[0], -1)
         np.maximum.at(latest, series, col)
         is_latest = col == latest[series]
@@ -625,36 +775,37 @@ def compute_frame(
     ids = list(indicator_ids) if indicator_ids is not None else list(catalogue)
     observations = _as_categories(observations, ["measure_id", "area_code", "period"])
     frame = gather_inputs(observations, catalogue=catalogue, indicator_ids=ids)
+    del observations  # the caller's reference is all that keeps the store rows now
     if frame.empty:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "kind"])
     frame = roll_up_periods(frame, catalogue)
     frame = _roll_up_areas(frame, area_table)
     frame = pool_years(frame, catalogue)
-    pooled = frame
-    frame = _values(frame, catalogue, confidence)
+    frame = _values(frame, catalogue, confidence, wide=WIDE_CONFIDENCE)
     at = _index_of(frame["area_code"], pd.Index(area_table["code"].to_numpy(dtype=object)))
     frame["area_level"] = _category_of_area(at, area_table["level"], fallback=None)
     frame["area_name"] = _category_of_area(at, area_table["name"], fallback=frame["area_code"])
     municipality = area_table.loc[area_table["level"] == "municipality", "code"].iloc[0]
-    # Between-district spread (φ) widens district intervals where φ > 1 (docs/methods.md).
+    # Between-district spread (φ) widens district intervals where φ > 1 (docs/methods.md),
+    # at the chosen level and at Fingertips' 99,8 % level published beside it.
     units = (frame["area_level"] == "district").to_numpy()
-    frame = overdispersed_intervals(frame, units=units & overdispersion, confidence=confidence)
-    # The same intervals at Fingertips' 99,8 % level, published beside the 95 % ones.
-    wide = overdispersed_intervals(
-        _values(pooled, catalogue, WIDE_CONFIDENCE).assign(area_level=frame["area_level"]),
+    frame = _overdispersed(
+        frame,
         units=units & overdispersion,
-        confidence=WIDE_CONFIDENCE,
+        levels={("lower", "upper"): confidence, WIDE_COLUMNS: WIDE_CONFIDENCE},
     )
-    frame["lower_998"] = wide["lower"].to_numpy(float)
-    frame["upper_998"] = wide["upper"].to_numpy(float)
     frame = _disclose(frame, area_table, threshold=threshold, min_denominator=min_denominator)
-    frame["benchmark_partial"] = _benchmark_partial(frame, municipality)
-    frame["verdict"] = _verdicts(frame, municipality)
-    frame["verdict_998"] = _verdicts(frame, municipality, limits=WIDE_COLUMNS)
+    bench = _Benchmark(frame, municipality)
+    frame["benchmark_partial"] = _benchmark_partial(frame, municipality, bench=bench)
+    frame["verdict"] = _verdicts(frame, municipality, bench=bench)
+    frame["verdict_998"] = _verdicts(frame, municipality, limits=WIDE_COLUMNS, bench=bench)
     frame["trend"] = _trends(frame, confidence)
     frame.loc[frame["suppressed"].to_numpy(bool), ["verdict", "verdict_998"]] = None
-    keep = frame["area_level"].isin(list(levels)).to_numpy()
-    out = sort_values(frame.loc[keep, [*OUTPUT_COLUMNS, "kind"]])
+    keep = np.flatnonzero(frame["area_level"].isin(list(levels)).to_numpy())
+    # One take of the published columns in publishing order (no filtered copy before it).
+    order = keep[_publishing_order(frame.iloc[keep][list(_ORDER_COLUMNS)])]
+    out = frame[[*OUTPUT_COLUMNS, "kind"]].iloc[order].reset_index(drop=True)
+    del frame
     if not categorical:
         for column in (*_TEXT_COLUMNS, "period_label"):
             out[column] = out[column].astype("str")
@@ -671,6 +822,17 @@ def _rank(values: pd.Series) -> np.ndarray:
     return pd.factorize(values, sort=True)[0]
 
 
+def _stable_order(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Stable order by ``high``, then ``low`` (non-negative integers): two 16-bit radix sorts
+    when both fit in 16 bits (a national table has ~6 000 names), else one sort of a
+    combined key."""
+    limit = np.iinfo(np.uint16).max
+    if len(low) and low.max() <= limit and high.max() <= limit:
+        first = np.argsort(low.astype(np.uint16), kind="stable")
+        return first[np.argsort(high[first].astype(np.uint16), kind="stable")]
+    return np.argsort(high * (int(low.max(initial=0)) + 1) + low, kind="stable")
+
+
 def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in publishing order: indicator, period, level (municipality first), area name.
 
@@ -681,11 +843,26 @@ def sort_values(frame: pd.DataFrame) -> pd.DataFrame:
     """
     if frame.empty:
         return frame.reset_index(drop=True)
+    return frame.iloc[_publishing_order(frame)].reset_index(drop=True)
+
+
+_ORDER_COLUMNS = ("indicator_id", "period", "area_level", "area_name")
+
+
+def _publishing_order(frame: pd.DataFrame) -> np.ndarray:
+    """Row positions in publishing order (:func:`sort_values`)."""
+    if frame.empty:
+        return np.zeros(0, dtype=np.int64)
     level_rank = {lvl: i for i, lvl in enumerate(LEVELS)}
     level = frame["area_level"].map(level_rank).to_numpy(float)
-    ind, per, name = (_rank(frame[c]) for c in ("indicator_id", "period", "area_name"))
-    order = np.lexsort((name, level, per, ind))
-    return frame.iloc[order].reset_index(drop=True)
+    level = np.where(np.isnan(level), len(LEVELS), level).astype(np.int64)  # unknown: last
+    # One integer key (ranks shifted so that a missing one, -1, sorts first) sorted once:
+    # the order of a lexsort on the four keys.
+    key = np.zeros(len(frame), dtype=np.int64)
+    for rank in (*(_rank(frame[c]) for c in ("indicator_id", "period")), level):
+        key = key * (int(rank.max()) + 2) + (rank + 1)
+    name = _rank(frame["area_name"]) + 1
+    return _stable_order(name, key)
 
 
 def compute(

@@ -19,12 +19,13 @@ import pandas as pd
 
 from catalogue import load_catalogue
 from common.errors import UserError
+from common.memory import return_freed_memory
 from common.settings import MIN_DENOMINATOR, SUPPRESSION_THRESHOLD
 from indicators.audit import audit, summary_text
 from indicators.composite_view import district_composites
 from indicators.engine import compute_frame, period_parent_map
 from store.areas import read_area_table
-from store.observations import read_observations
+from store.observations import ENGINE_COLUMNS, read_observations
 from store.published import (
     COMPOSITE_COLUMNS,
     abandon_version,
@@ -138,14 +139,18 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
     version = begin_version(store, source_version=source)
     try:
         report(0.0, "Läser observationer …")
+        return_freed_memory()  # large intermediate arrays go back to the system when freed
         area_table = read_area_table(store)
-        observations = read_observations(store, categorical=True)
-        report(0.2, f"Beräknar {len(observations):,} observationer …".replace(",", " "))
+        observations = [read_observations(store, categorical=True, columns=ENGINE_COLUMNS)]
+        n_observations = len(observations[0])
+        report(0.2, f"Beräknar {n_observations:,} observationer …".replace(",", " "))
+        # The engine holds the only reference: the store rows are freed once gathered.
         frame = (
-            compute_frame(observations, area_table, categorical=True)
-            if len(observations) and len(area_table)
+            compute_frame(observations.pop(), area_table, categorical=True)
+            if n_observations and len(area_table)
             else pd.DataFrame(columns=["suppressed"])
         )
+        return_freed_memory()
         report(0.5, "Granskar röjandekontrollen …")
         note = _audit(frame, area_table) if len(frame) else "inga värden"
         report(0.55, "Beräknar sammanvägda index …")

@@ -261,6 +261,53 @@ def _direction_array(direction: Any) -> np.ndarray:
     return values
 
 
+#: Verdict codes in the order of :func:`verdict_index`.
+VERDICT_CODES = (
+    "not_compared",
+    "higher_worse",
+    "higher_better",
+    "higher",
+    "lower_better",
+    "lower_worse",
+    "lower",
+    "similar",
+)
+
+
+def verdict_index(
+    low: np.ndarray,
+    high: np.ndarray,
+    bench: np.ndarray,
+    *,
+    worse_if_high: np.ndarray,
+    better_if_high: np.ndarray,
+) -> np.ndarray:
+    """The rule of :func:`compare_to_benchmark` as positions in :data:`VERDICT_CODES` (float
+    arrays and boolean direction masks of one shape): no text per row, so the national table
+    maps 1,9 M verdicts through one small label array.
+
+    >>> VERDICT_CODES[verdict_index(np.array([0.12]), np.array([0.2]), np.array([0.1]),
+    ...     worse_if_high=np.array([True]), better_if_high=np.array([False]))[0]]
+    'higher_worse'
+    """
+    comparable = np.isfinite(low) & np.isfinite(high) & np.isfinite(bench)
+    higher = comparable & (bench < low)
+    lower_than = comparable & (bench > high)
+    return np.select(
+        [
+            ~comparable,
+            higher & worse_if_high,
+            higher & better_if_high,
+            higher,
+            lower_than & worse_if_high,
+            lower_than & better_if_high,
+            lower_than,
+        ],
+        [0, 1, 2, 3, 4, 5, 6],
+        default=7,
+    )
+
+
 def compare_to_benchmark(
     lower: Numeric,
     upper: Numeric,
@@ -288,32 +335,14 @@ def compare_to_benchmark(
         as_float_array(lower), as_float_array(upper), as_float_array(benchmark)
     )
     directions = np.broadcast_to(_direction_array(direction), low.shape)
-    comparable = np.isfinite(low) & np.isfinite(high) & np.isfinite(bench)
-    higher = comparable & (bench < low)
-    lower_than = comparable & (bench > high)
-    worse_if_high = directions == "higher_is_worse"
-    better_if_high = directions == "higher_is_better"
-    codes = np.select(
-        [
-            ~comparable,
-            higher & worse_if_high,
-            higher & better_if_high,
-            higher,
-            lower_than & worse_if_high,
-            lower_than & better_if_high,
-            lower_than,
-        ],
-        [
-            "not_compared",
-            "higher_worse",
-            "higher_better",
-            "higher",
-            "lower_better",
-            "lower_worse",
-            "lower",
-        ],
-        default="similar",
+    index = verdict_index(
+        low,
+        high,
+        bench,
+        worse_if_high=directions == "higher_is_worse",
+        better_if_high=directions == "higher_is_better",
     )
+    codes = np.asarray(VERDICT_CODES)[index]
     return _shaped_like(codes, (lower, upper, benchmark, direction), name="verdict")
 
 

@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from common.errors import UserError
-from store import observations
+from common.personal_numbers import text_has_personal_number
+from store import Store, observations
 from store.observations import read_observations, rollback_batch, write_observations
 from tests.sources.conftest import dump, sqlite_bytes
 
@@ -100,3 +103,49 @@ def test_a_failure_midway_through_a_large_batch_leaves_the_store_as_it_was(any_s
         write(any_store, broken, checksum="broken")
     assert dump(any_store) == before_rows
     assert sqlite_bytes(any_store) == before_bytes
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=2 * observations._ROWS_PER_INSERT + 3),
+    chunk=st.integers(min_value=1, max_value=700),
+    gaps=st.lists(st.booleans(), min_size=3, max_size=3),
+    source=st.text(min_size=1, max_size=12).filter(
+        lambda t: "\x00" not in t and not text_has_personal_number(t)
+    ),
+)
+def test_every_row_lands_exactly_whatever_the_statement_boundaries(n, chunk, gaps, source):
+    """SQLite writes many rows per INSERT statement (the batch's constants bound once); any
+    count of rows, chunking and missing numbers comes back exactly, with its source and batch."""
+    store = Store("sqlite://")
+    store.migrate()
+    try:
+        frame = rows(n)
+        for column, gap in zip(("count", "denominator", "value"), gaps, strict=True):
+            frame[column] = (
+                np.where(np.arange(n) % 3 == 1, np.nan, frame[column]) if gap else (frame[column])
+            )
+        pieces = [frame.iloc[k : k + chunk] for k in range(0, n, chunk)]
+        result = write_observations(
+            store, pieces, source=source, file_name="f.csv", checksum="p", user="u"
+        )
+        assert result.rows_loaded == n
+        with store.engine.connect() as conn:
+            stored = pd.read_sql(
+                "SELECT measure_id, area_code, period, count, denominator, value, source, "
+                "synthetic, batch_id FROM observation ORDER BY id",
+                conn,
+            )
+        assert stored["measure_id"].tolist() == frame["measure_id"].astype(str).tolist()
+        assert stored["area_code"].tolist() == frame["area_code"].astype(str).tolist()
+        assert stored["period"].tolist() == frame["period"].astype(str).tolist()
+        for column in ("count", "denominator", "value"):
+            got = stored[column].astype(float).to_numpy()
+            want = frame[column].astype(float).to_numpy()
+            assert np.array_equal(np.isnan(got), np.isnan(want)), column
+            assert np.array_equal(got[~np.isnan(got)], want[~np.isnan(want)]), column
+        assert set(stored["source"]) == {source}
+        assert set(stored["batch_id"]) == {result.batch_id}
+        assert set(stored["synthetic"]) == {0}
+    finally:
+        store.dispose()
