@@ -473,6 +473,63 @@ def background_layer(*, color: RGB = BACKGROUND_COLOR, layer_id: str = "backgrou
     )
 
 
+#: deck.gl's default label font is monospace (Monaco): a character is about 0.6 em wide.
+LABEL_CHAR_EM = 0.6
+
+
+def _mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixel position at ``zoom`` (deck.gl's 512-px world)."""
+    size = 512 * 2**zoom
+    y = math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat)))
+    return size * (lon + 180) / 360, size * (1 - y / math.pi) / 2
+
+
+def uncluttered(
+    positions: Sequence[Sequence[float]],
+    texts: Sequence[str],
+    *,
+    zoom: float,
+    size_px: int = 14,
+    gap_px: float = 3.0,
+) -> list[bool]:
+    """Which labels to keep so that none overlaps another at ``zoom``: greedily, in the order
+    given (put the most important first); a label that would touch a kept one is dropped.
+
+    Positions are (lon, lat); text boxes are estimated from the monospace label font.
+
+    Examples
+    --------
+    >>> uncluttered([(20.0, 63.8), (20.001, 63.8), (20.5, 63.8)], ["Aaaa", "Bbbb", "C"], zoom=8)
+    [True, False, True]
+    """
+    kept: list[tuple[float, float, float, float]] = []
+    keep = []
+    for (lon, lat), text in zip(positions, texts, strict=True):
+        x, y = _mercator_px(lon, lat, zoom)
+        half_w = LABEL_CHAR_EM * size_px * len(text) / 2 + gap_px
+        half_h = size_px / 2 + gap_px
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        clear = all(
+            box[2] <= k[0] or k[2] <= box[0] or box[3] <= k[1] or k[3] <= box[1] for k in kept
+        )
+        if clear:
+            kept.append(box)
+        keep.append(clear)
+    return keep
+
+
+def label_positions(gdf: gpd.GeoDataFrame) -> list[tuple[float, float]]:
+    """(lon, lat) of each area's label, as :func:`label_layer` places it (cached per shapes).
+
+    Examples
+    --------
+    >>> len(label_positions(district_polygons()))
+    21
+    """
+    crs = gdf.crs.to_wkt() if gdf.crs is not None else None
+    return list(_label_positions(_wkb(gdf), crs))
+
+
 def label_layer(
     gdf: gpd.GeoDataFrame,
     *,

@@ -339,7 +339,9 @@ def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> 
                 f"activities in the district: {held} held, {planned} planned",
             )
         )
-        if st.button(t("Planera här", "Plan here"), key=f"plan-{rank}", icon="📍"):
+        if st.button(
+            t("Planera här", "Plan here"), key=f"plan-{rank}", icon=":material/add_location_alt:"
+        ):
             st.session_state["est_plan_cell"] = {
                 "cell_x": int(r["cell_x"]),
                 "cell_y": int(r["cell_y"]),

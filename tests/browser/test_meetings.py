@@ -348,6 +348,17 @@ def test_ux_profile_columns_spine_markers_trend_bands_and_viewer_toolbar(served,
     """#14 'Why': verdict/reason columns were cut off in Områdesprofil; the spine chart had no
     symbol legend on screen; five trend bands blurred and bridged gaps; Streamlit's Deploy
     button and developer menu were visible."""
+    # English mode names the municipality and Sweden in English in the tables (#14)
+    open_page(page, served, "oversikt", lang="en", role="rad")
+    page.wait_for_selector(
+        "[data-testid='stDataFrame'] [role=gridcell]", state="attached", timeout=60_000
+    )
+    cells = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stDataFrame] [role=gridcell]')]"
+        ".map(e => e.textContent)"
+    )
+    assert "Umeå municipality" in cells and "Sweden" in cells, cells[:20]
+    assert "Umeå kommun" not in cells and "Sverige" not in cells, cells[:20]
     open_page(page, served, "omradesprofil", lang="sv", role="rad")
     page.wait_for_selector(
         "[data-testid='stDataFrame'] [role=columnheader]", state="attached", timeout=60_000
