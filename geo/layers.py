@@ -382,12 +382,18 @@ HATCH_COLOR: RGB = [40, 40, 40, 200]
 
 @lru_cache(maxsize=64)
 def _hatch_paths(
-    wkb: tuple[bytes, ...], crs: str | None, spacing: float
+    wkb: tuple[bytes, ...],
+    crs: str | None,
+    spacing: float,
+    clip: tuple[float, float, float, float] | None = None,
 ) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Diagonal (45°) lines ``spacing`` metres apart, clipped to each shape, in EPSG:4326.
+    """Diagonal (45°) lines ``spacing`` metres apart, clipped to each shape (and to ``clip``,
+    a metric bounding box), in EPSG:4326.
 
-    Computed once per set of shapes and spacing (the display geometry is static; issue 17)."""
+    Computed once per set of shapes, spacing and clip (the display geometry is static)."""
     shapes = gpd.GeoSeries.from_wkb(list(wkb), crs=crs).to_crs(METRIC_CRS)
+    if clip is not None:
+        shapes = shapes.intersection(shapely.box(*clip))
     lines = []
     for shape in shapes:
         if shape is None or shape.is_empty:
@@ -423,11 +429,13 @@ def hatch_layer(
     spacing_m: float = HATCH_SPACING_M["urban"],
     layer_id: str = "hatch",
     color: RGB = HATCH_COLOR,
+    clip_m: tuple[float, float, float, float] | None = None,
 ) -> pdk.Layer:
     """Diagonal hatch lines over the areas of ``gdf`` (deck.gl has no fill patterns): the
     maps' "osäkert" mark, so uncertainty is seen without colour (docs/maps.md).
 
-    The lines are cut once per set of shapes and spacing (cached), not on every rerun.
+    The lines are cut once per set of shapes and spacing (cached), not on every rerun;
+    ``clip_m`` (EPSG:3006 bounds) keeps them to what a view can show, e.g. the town.
 
     Examples
     --------
@@ -437,7 +445,8 @@ def hatch_layer(
     ('PathLayer', True, True)
     """
     crs = gdf.crs.to_wkt() if gdf.crs is not None else None
-    paths = _hatch_paths(_wkb(gdf), crs, float(spacing_m))
+    clip = None if clip_m is None else tuple(float(v) for v in clip_m)
+    paths = _hatch_paths(_wkb(gdf), crs, float(spacing_m), clip)
     return pdk.Layer(
         "PathLayer",
         data=[{"path": [list(p) for p in path]} for path in paths],
@@ -528,6 +537,22 @@ def label_positions(gdf: gpd.GeoDataFrame) -> list[tuple[float, float]]:
     """
     crs = gdf.crs.to_wkt() if gdf.crs is not None else None
     return list(_label_positions(_wkb(gdf), crs))
+
+
+def town_bounds(*, max_km2: float = 30.0, margin_m: float = 4000.0) -> tuple[float, ...]:
+    """EPSG:3006 bounds of the town (districts under ``max_km2``) plus ``margin_m``: what the
+    town view of a map can show.
+
+    Examples
+    --------
+    >>> x0, y0, x1, y1 = town_bounds()
+    >>> bool(10_000 < x1 - x0 < 40_000)
+    True
+    """
+    districts = district_polygons(crs=METRIC_CRS)
+    town = districts[districts.area / 1e6 < max_km2]
+    x0, y0, x1, y1 = town.total_bounds
+    return (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
 
 
 def label_layer(

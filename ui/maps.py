@@ -26,6 +26,7 @@ from geo.layers import (
     legend_entries,
     municipality_view_state,
     palette_for_role,
+    town_bounds,
     uncluttered,
     urban_view_state,
     verdict_colors,
@@ -352,7 +353,14 @@ def _choropleth_parts(
     )
     labels = labels[keep]
     hatch = (
-        [hatch_layer(polygons[wide], spacing_m=HATCH_SPACING_M[view], layer_id="uncertain")]
+        [
+            hatch_layer(
+                polygons[wide],
+                spacing_m=HATCH_SPACING_M[view],
+                layer_id="uncertain",
+                clip_m=town_bounds() if view == "urban" else None,
+            )
+        ]
         if wide.any()
         else []
     )
