@@ -380,9 +380,21 @@ def _cpu_rows(context, app, ref) -> list[dict]:
     return rows
 
 
+def _warm(context, urls: list[str]) -> None:
+    """Open each URL once (not timed): every process has run every page before the walk."""
+    tabs = [context.new_page() for _ in urls]
+    try:
+        _load_all(tabs, urls)
+    finally:
+        for tab in tabs:
+            tab.close()
+
+
 def _session_rows(context, apps, refs, url: str, tmp: Path) -> list[dict]:
     log: list[str] = []
     paths = [f"/{page}?roll=admin" for page in PAGES]
+    _warm(context, [f"{base}{path}" for _, base in apps for path in paths])
+    _warm(context, [f"{base}/" for _, base in refs])
     app_pids = [proc.pid for proc, _ in apps]
     cpu0 = sum(cpu_seconds(pid) for pid in app_pids)
     product, product_errors, product_wall = _walk(
