@@ -44,14 +44,16 @@ node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --ignore-scripts
 	touch $@
 
+DOCTEST_PACKAGES = common geo catalogue store sources indicators access reports ui
+
 test: setup .venv/.dev-stamp system-deps node_modules/axe-core/axe.min.js
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-logo
-	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile $(PYTEST_ARGS)
-	# every runnable example in the application packages' docstrings (pages/ are scripts)
-	$(PY) -m pytest -p no:cacheprovider -q --doctest-modules --ignore=store/migrations \
-		common geo catalogue store sources indicators access reports ui
+	# the tests and every runnable example in the application packages' docstrings (pages/
+	# are scripts), in one run over both cores
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --doctest-modules \
+		--ignore=store/migrations tests $(DOCTEST_PACKAGES) $(PYTEST_ARGS)
 
 bench: setup .venv/.dev-stamp
 	$(PY) -m benchmarks

@@ -86,10 +86,10 @@ else:
     import indicators.engine as engine
     from indicators.publish import _audit, composites
     from store.areas import read_area_table
-    from store.observations import read_observations
+    from store.observations import ENGINE_COLUMNS, read_observations
     areas = read_area_table(store)
     obs, out["read_wall"], out["read_cpu"] = timed(
-        lambda: read_observations(store, categorical=True)
+        lambda: read_observations(store, categorical=True, columns=ENGINE_COLUMNS)
     )
     engine.compute_frame(obs.iloc[:2000], areas)  # warm: first calls import scipy etc.
     disclose = engine._disclose

@@ -86,14 +86,17 @@ def throwaway_server() -> Iterator[int]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def create_database(port: int, name: str) -> str:
-    """A fresh database on the server; returns its SQLAlchemy URL."""
-    import sqlalchemy as sa
+def create_database(port: int, name: str, *, template: str | None = None) -> str:
+    """A fresh database on the server; returns its SQLAlchemy URL.
 
-    admin = sa.create_engine(
-        f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
+    With ``template``, the new database is a copy of that one (PostgreSQL's ``CREATE DATABASE
+    … TEMPLATE``; nobody may be connected to the template while it is copied).
+    """
+    import psycopg
+
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(
+        f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"

@@ -382,12 +382,18 @@ HATCH_COLOR: RGB = [40, 40, 40, 200]
 
 @lru_cache(maxsize=64)
 def _hatch_paths(
-    wkb: tuple[bytes, ...], crs: str | None, spacing: float
+    wkb: tuple[bytes, ...],
+    crs: str | None,
+    spacing: float,
+    clip: tuple[float, float, float, float] | None = None,
 ) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Diagonal (45°) lines ``spacing`` metres apart, clipped to each shape, in EPSG:4326.
+    """Diagonal (45°) lines ``spacing`` metres apart, clipped to each shape (and to ``clip``,
+    a metric bounding box), in EPSG:4326.
 
-    Computed once per set of shapes and spacing (the display geometry is static; issue 17)."""
+    Computed once per set of shapes, spacing and clip (the display geometry is static)."""
     shapes = gpd.GeoSeries.from_wkb(list(wkb), crs=crs).to_crs(METRIC_CRS)
+    if clip is not None:
+        shapes = shapes.intersection(shapely.box(*clip))
     lines = []
     for shape in shapes:
         if shape is None or shape.is_empty:
@@ -423,11 +429,13 @@ def hatch_layer(
     spacing_m: float = HATCH_SPACING_M["urban"],
     layer_id: str = "hatch",
     color: RGB = HATCH_COLOR,
+    clip_m: tuple[float, float, float, float] | None = None,
 ) -> pdk.Layer:
     """Diagonal hatch lines over the areas of ``gdf`` (deck.gl has no fill patterns): the
     maps' "osäkert" mark, so uncertainty is seen without colour (docs/maps.md).
 
-    The lines are cut once per set of shapes and spacing (cached), not on every rerun.
+    The lines are cut once per set of shapes and spacing (cached), not on every rerun;
+    ``clip_m`` (EPSG:3006 bounds) keeps them to what a view can show, e.g. the town.
 
     Examples
     --------
@@ -437,7 +445,8 @@ def hatch_layer(
     ('PathLayer', True, True)
     """
     crs = gdf.crs.to_wkt() if gdf.crs is not None else None
-    paths = _hatch_paths(_wkb(gdf), crs, float(spacing_m))
+    clip = None if clip_m is None else tuple(float(v) for v in clip_m)
+    paths = _hatch_paths(_wkb(gdf), crs, float(spacing_m), clip)
     return pdk.Layer(
         "PathLayer",
         data=[{"path": [list(p) for p in path]} for path in paths],
@@ -471,6 +480,79 @@ def background_layer(*, color: RGB = BACKGROUND_COLOR, layer_id: str = "backgrou
         get_line_color=[150, 150, 150],
         line_width_min_pixels=1,
     )
+
+
+#: deck.gl's default label font is monospace (Monaco): a character is about 0.6 em wide.
+LABEL_CHAR_EM = 0.6
+
+
+def _mercator_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixel position at ``zoom`` (deck.gl's 512-px world)."""
+    size = 512 * 2**zoom
+    y = math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat)))
+    return size * (lon + 180) / 360, size * (1 - y / math.pi) / 2
+
+
+def uncluttered(
+    positions: Sequence[Sequence[float]],
+    texts: Sequence[str],
+    *,
+    zoom: float,
+    size_px: int = 14,
+    gap_px: float = 3.0,
+) -> list[bool]:
+    """Which labels to keep so that none overlaps another at ``zoom``: greedily, in the order
+    given (put the most important first); a label that would touch a kept one is dropped.
+
+    Positions are (lon, lat); text boxes are estimated from the monospace label font.
+
+    Examples
+    --------
+    >>> uncluttered([(20.0, 63.8), (20.001, 63.8), (20.5, 63.8)], ["Aaaa", "Bbbb", "C"], zoom=8)
+    [True, False, True]
+    """
+    kept: list[tuple[float, float, float, float]] = []
+    keep = []
+    for (lon, lat), text in zip(positions, texts, strict=True):
+        x, y = _mercator_px(lon, lat, zoom)
+        half_w = LABEL_CHAR_EM * size_px * len(text) / 2 + gap_px
+        half_h = size_px / 2 + gap_px
+        box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        clear = all(
+            box[2] <= k[0] or k[2] <= box[0] or box[3] <= k[1] or k[3] <= box[1] for k in kept
+        )
+        if clear:
+            kept.append(box)
+        keep.append(clear)
+    return keep
+
+
+def label_positions(gdf: gpd.GeoDataFrame) -> list[tuple[float, float]]:
+    """(lon, lat) of each area's label, as :func:`label_layer` places it (cached per shapes).
+
+    Examples
+    --------
+    >>> len(label_positions(district_polygons()))
+    21
+    """
+    crs = gdf.crs.to_wkt() if gdf.crs is not None else None
+    return list(_label_positions(_wkb(gdf), crs))
+
+
+def town_bounds(*, max_km2: float = 30.0, margin_m: float = 4000.0) -> tuple[float, ...]:
+    """EPSG:3006 bounds of the town (districts under ``max_km2``) plus ``margin_m``: what the
+    town view of a map can show.
+
+    Examples
+    --------
+    >>> x0, y0, x1, y1 = town_bounds()
+    >>> bool(10_000 < x1 - x0 < 40_000)
+    True
+    """
+    districts = district_polygons(crs=METRIC_CRS)
+    town = districts[districts.area / 1e6 < max_km2]
+    x0, y0, x1, y1 = town.total_bounds
+    return (x0 - margin_m, y0 - margin_m, x1 + margin_m, y1 + margin_m)
 
 
 def label_layer(

@@ -99,6 +99,18 @@ def _index_of(values: pd.Series, index: pd.Index) -> np.ndarray:
     return index.get_indexer(values)
 
 
+def _absent(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """The distinct values of ``values`` (non-missing) that ``index`` lacks; a categorical is
+    looked up once per category in use, never converted row by row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        categories = np.asarray(values.cat.categories, dtype=object)
+        return categories[used & (index.get_indexer(categories) < 0)]
+    at = index.get_indexer(values)
+    return pd.unique(values.to_numpy(dtype=object)[at < 0])
+
+
 def _as_categories(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Key columns as categoricals (integer codes underneath), so that filtering, grouping
     and joining the 1,65 M rows of a national store move integers, not strings."""
@@ -167,20 +179,23 @@ def gather_inputs(
             continue
         # Synthetic if any measure the value is made from is (e.g. ej_behoriga_gymnasiet is
         # read from behoriga_yrkesprogram); a value from real measures only is real.
-        inputs = inputs.assign(indicator_id=ind_id, synthetic=_synthetic_flags(inputs, subset))
+        inputs = inputs.assign(synthetic=_synthetic_flags(inputs, subset))
         if getattr(ind, "sum_squares_measure", None):
             inputs = with_sum_squares(inputs, ind, observations)
         extra = ["sum_squares"] if "sum_squares" in inputs.columns else []
-        parts.append(inputs[[*columns, *extra]])
+        parts.append((ind_id, inputs[[*columns[1:], *extra]]))
     if not parts:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
-    # The indicator id as a categorical (sorted ids): 1,65 M repeated strings otherwise.
-    ids = sorted({part["indicator_id"].iloc[0] for part in parts})
-    codes = np.repeat(
-        [ids.index(p["indicator_id"].iloc[0]) for p in parts], [len(p) for p in parts]
+    out = pd.concat([part for _, part in parts], ignore_index=True)
+    # The indicator id as a categorical (sorted ids) made from the parts' lengths: never
+    # 1,65 M repeated strings.
+    ids = sorted({ind_id for ind_id, _ in parts})
+    codes = np.repeat([ids.index(i) for i, _ in parts], [len(p) for _, p in parts])
+    out.insert(
+        0,
+        "indicator_id",
+        pd.Categorical.from_codes(codes, categories=pd.Index(ids, dtype=object)),
     )
-    out["indicator_id"] = pd.Categorical.from_codes(codes, categories=pd.Index(ids, dtype=object))
     return out
 
 
@@ -216,8 +231,7 @@ class _Codes:
         self.indicator, indicators = pd.factorize(frame["indicator_id"], sort=True)
         self.indicators = np.asarray(indicators, dtype=object)
         table_codes = pd.Index(area_table["code"].to_numpy(dtype=object))
-        area = _index_of(frame["area_code"], table_codes)
-        extra = pd.unique(frame["area_code"].to_numpy(dtype=object)[area < 0])
+        extra = _absent(frame["area_code"], table_codes)
         # Sorted categories: codes order like the strings (suppression breaks ties by code).
         self.areas = np.asarray(sorted({*table_codes, *extra}), dtype=object)
         index = pd.Index(self.areas)
@@ -306,6 +320,7 @@ def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFram
         return frame
     rows_all = np.concatenate(rows)
     groups = _Groups(np.concatenate(keys), n_keys)
+    del keys, rows, ancestor  # 1,8 M-row intermediates freed as soon as they are summed
     reached = groups.count() > 0
     stored = np.zeros(groups.n, dtype=bool)
     at = (
@@ -331,8 +346,11 @@ def _roll_up_areas(frame: pd.DataFrame, area_table: pd.DataFrame) -> pd.DataFram
             "synthetic": synthetic[new],
         }
     )
+    del groups, rows_all
+    n_stored = len(frame)
     out = pd.concat([frame, added], ignore_index=True)
-    out["partial"] = _partial(np.concatenate([own_key, key]), codes, n_stored=len(frame))
+    del frame, added
+    out["partial"] = _partial(np.concatenate([own_key, key]), codes, n_stored=n_stored)
     return out
 
 
@@ -571,7 +589,7 @@ class _Benchmark:
         per, periods = _codes_of(f["period"])
         area, areas = _codes_of(f["area_code"])
         n_p = max(len(periods), 1)
-        key = ind * n_p + per
+        key = ind.astype(np.int64) * n_p + per
         muni_code = areas.get_indexer([municipality])[0]
         self.is_muni = (area == muni_code) & (muni_code >= 0)
         rows = np.full(max(len(indicators), 1) * n_p, -1, dtype=np.int64)
@@ -643,10 +661,11 @@ def _benchmark_partial(
 
 
 def _codes_of(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes and their labels: a categorical's own codes (no string is touched),
+    """Integer codes and their labels: a categorical's own codes in their own small dtype
+    (no string is touched, no 1,9 M int64 copy; arithmetic on them casts first),
     otherwise a sorted factorisation."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
+        return column.cat.codes.to_numpy(), column.cat.categories
     codes, labels = pd.factorize(column, sort=True)
     return codes.astype(np.int64), pd.Index(labels)
 
@@ -682,7 +701,7 @@ def _trends(f: pd.DataFrame, confidence: float = 0.95) -> pd.Series:
         rows = np.flatnonzero(is_year & (kind_codes == k))
         # One matrix row per indicator × area: dense positions when the key space is small,
         # else a compact numbering (the order of the series never matters, only their rows).
-        key = indicator[rows] * (len(areas) + 1) + area[rows]
+        key = indicator[rows].astype(np.int64) * (len(areas) + 1) + area[rows]
         if n_series <= 4 * len(rows) + 1024:
             used = np.zeros(n_series, dtype=bool)
             used[key] = True

@@ -79,9 +79,16 @@ def _audit(frame: pd.DataFrame, area_table: pd.DataFrame) -> str:
         if isinstance(p, str) and p
     }
     columns = ["indicator_id", "kind", "area_code", "period", "numerator", "denominator"]
-    table = frame[[*columns, "suppressed"]].copy()
+    table = frame[[*columns, "suppressed"]]
     for column in ("indicator_id", "kind", "area_code", "period"):
-        table[column] = table[column].astype("str")
+        # Categoricals with sorted categories are coded like their texts (the audit sorts
+        # its codes): no 1,9 M strings built for the audit.
+        values = table[column]
+        if not (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            and values.cat.categories.is_monotonic_increasing
+        ):
+            table = table.assign(**{column: values.astype("str")})
     result = audit(
         table,
         area_parent=area_parent,
@@ -155,6 +162,7 @@ def rebuild(store, *, progress: Progress | None = None) -> RebuildResult:
         note = _audit(frame, area_table) if len(frame) else "inga värden"
         report(0.55, "Beräknar sammanvägda index …")
         indices = composites(frame) if len(frame) else pd.DataFrame(columns=COMPOSITE_COLUMNS)
+        return_freed_memory()
         report(0.6, "Skriver publicerade värden …")
         rows = write_rows(
             store,

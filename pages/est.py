@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from common.fmt import fmt_int
+from common.fmt import fmt_int, fmt_week
 from geo import PLACE
 
 ui.page_guard("est")
@@ -20,14 +20,17 @@ st.title(t("EST – veckans lägesbild", "EST – weekly situation"))
 if not cells_allowed:
     ui.est_public(data)
     st.stop()
+week_label = fmt_week(week, lang=ui.lang())  # "v. 48 2025" / "week 48 2025"
 st.caption(
-    f"{data['week_label']} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}"
+    f"{week_label} · {t('händelser i 250-metersrutor, aldrig adresser', 'incidents in 250 m cells, never addresses')}"
     if cells_allowed
-    else f"{data['week_label']} · {t('områdestotaler; små tal prickas', 'district totals; small numbers suppressed')}"
+    else f"{week_label} · {t('områdestotaler; små tal prickas', 'district totals; small numbers suppressed')}"
 )
 total = data["municipality"]
 m1, m2, m3 = st.columns(3)
-m1.metric(t("Händelser denna vecka", "Incidents this week"), fmt_int(total["count"]))
+m1.metric(
+    t("Händelser denna vecka", "Incidents this week"), fmt_int(total["count"], lang=ui.lang())
+)
 m2.metric(
     t("Snitt föregående 8 veckor", "Mean of previous 8 weeks"),
     ui.fmt_num(total["previous_mean"], decimals=1),

@@ -12,6 +12,15 @@ from indicators.compare import spine_data
 from indicators.disclosure import PROTECTED, PROTECTED_EN
 from ui import charts
 
+
+def _verdict_second(columns: dict, *, verdict: str) -> pd.DataFrame:
+    """The table with the verdict right after the indicator, as on Översikt: at 1280 px the
+    fourth column was cut off at the grid's edge (issue 14)."""
+    frame = pd.DataFrame(columns)
+    order = [frame.columns[0], verdict, *[c for c in frame.columns[1:] if c != verdict]]
+    return frame[order]
+
+
 ui.page_guard("omradesprofil")
 t = ui.t
 a = ui.areas()
@@ -101,7 +110,7 @@ for col, role, title in (
             key=f"spine-{role}",
         )
         st.dataframe(
-            pd.DataFrame(
+            _verdict_second(
                 {
                     t("Indikator", "Indicator"): part[
                         "name_sv" if ui.lang() == "sv" else "name_en"
@@ -143,7 +152,8 @@ for col, role, title in (
                     t("Jämfört med Sverige", "Compared with Sweden"): [
                         ui.verdict_text(v) for v in part["verdict_sweden"]
                     ],
-                }
+                },
+                verdict=t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"),
             ),
             hide_index=True,
             width="stretch",

@@ -55,17 +55,52 @@ def postgres_server():
         yield make_database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request, tmp_path):
-    """A migrated, empty store on SQLite and on a real PostgreSQL server."""
+@pytest.fixture(scope="session")
+def migrated_store(request, tmp_path_factory):
+    """A function ``(dialect, folder) -> Store`` giving a migrated, empty store.
+
+    The schema is built once per session by the real ``Store.migrate`` (Alembic) into a
+    template; every store after that is a copy of it: the SQLite file copied, or a PostgreSQL
+    ``CREATE DATABASE … TEMPLATE``. A copy is the same schema, row for row, as a migration
+    would make, at a tenth of the cost (migrating is tested on its own in tests/store/).
+    """
     from store import Store
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'uvts.sqlite'}"
-    else:
-        url = request.getfixturevalue("postgres_server")()
-    store = Store(url)
-    store.migrate()
+    templates: dict[str, str] = {}
+    counter = iter(range(100_000))
+
+    def template(dialect: str) -> str:
+        if dialect not in templates:
+            if dialect == "sqlite":
+                path = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+                url = f"sqlite:///{path}"
+            else:
+                url = request.getfixturevalue("postgres_server")()
+            made = Store(url)
+            made.migrate()
+            made.dispose()
+            templates[dialect] = str(path) if dialect == "sqlite" else url.rsplit("/", 1)[1]
+        return templates[dialect]
+
+    def make(dialect: str, folder: Path) -> Store:
+        source = template(dialect)
+        if dialect == "sqlite":
+            target = folder / f"uvts_{next(counter)}.sqlite"
+            shutil.copyfile(source, target)
+            return Store(f"sqlite:///{target}")
+        from common import pgserver
+
+        port = request.getfixturevalue("postgres_server").port
+        name = f"uvts_copy_{next(counter)}_{os.getpid()}"
+        return Store(pgserver.create_database(port, name, template=source))
+
+    return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path, migrated_store):
+    """A migrated, empty store on SQLite and on a real PostgreSQL server."""
+    store = migrated_store(request.param, tmp_path)
     yield store
     store.dispose()
 

@@ -329,8 +329,8 @@ def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> 
         held = int((acts["status"] != "planerad").sum()) if not acts.empty else 0
         planned = int((acts["status"] == "planerad").sum()) if not acts.empty else 0
         tag = t("hotspot", "hotspot") if r["is_hot"] else t("många händelser", "busy")
-        c1, c2 = st.columns([5, 1], vertical_alignment="center")
-        c1.markdown(
+        # the button on its own line: in a narrow column beside the text it was cut to "Pl…"
+        st.markdown(
             f"**{rank}. {escape_markdown(r['district'])}** ({tag}) · "
             + t(f"{int(r['count'])} denna vecka", f"{int(r['count'])} this week")
             + f" · {when} · "
@@ -339,7 +339,9 @@ def est_hotspot_list(week: str, hot: pd.DataFrame, activities: pd.DataFrame) -> 
                 f"activities in the district: {held} held, {planned} planned",
             )
         )
-        if c2.button(t("Planera här", "Plan here"), key=f"plan-{rank}"):
+        if st.button(
+            t("Planera här", "Plan here"), key=f"plan-{rank}", icon=":material/add_location_alt:"
+        ):
             st.session_state["est_plan_cell"] = {
                 "cell_x": int(r["cell_x"]),
                 "cell_y": int(r["cell_y"]),
@@ -580,7 +582,7 @@ def est_public(data: dict) -> None:
     (:func:`indicators.est_public.public_view`; docs/disclosure.md §6)."""
 
     def shown(x: float) -> str:
-        return SYMBOL if pd.isna(x) else fmt_int(x)
+        return SYMBOL if pd.isna(x) else fmt_int(x, lang=lang())
 
     note = t(PROTECTED, PROTECTED_EN)
     st.caption(

@@ -22,9 +22,12 @@ from geo.layers import (
     deck,
     hatch_layer,
     label_layer,
+    label_positions,
     legend_entries,
     municipality_view_state,
     palette_for_role,
+    town_bounds,
+    uncluttered,
     urban_view_state,
     verdict_colors,
 )
@@ -221,13 +224,9 @@ def _choropleth(
             f"fewer than {UNCERTAIN_MIN_EVENTS} events (the comparison could hardly show a "
             "difference). Click a district for its profile.",
         )
-        + (
-            ""
-            if view == "urban"
-            else ui.t(
-                " Tätortens små områden har namn i verktygstipset.",
-                " The town's small districts are named in the tooltip.",
-            )
+        + ui.t(
+            " Namn som inte får plats på kartan står i verktygstipset.",
+            " Names that do not fit on the map are in the tooltip.",
         )
     )
     try:
@@ -331,19 +330,38 @@ def _choropleth_parts(
     labels = polygons.copy()
     symbol = [MAP_SYMBOL.get(v, "") if isinstance(v, str) else "" for v in gdf["verdict"]]
     labels["name"] = [
-        f"{n} {s}{' ?' if w else ''}".strip()
+        f"{n} {s}{'?' if w else ''}".strip()
         for n, s, w in zip(
             polygons["name"], symbol if scheme == "verdict" else [""] * len(gdf), wide, strict=True
         )
     ]
+    km2 = polygons.to_crs(3006).area / 1e6
     if view != "urban":
-        km2 = polygons.to_crs(3006).area / 1e6
-        labels = labels[km2.to_numpy() >= LABEL_MIN_KM2_MUNICIPALITY]
+        labels = labels[(km2 >= LABEL_MIN_KM2_MUNICIPALITY).to_numpy()]
     focus = polygons[polygons["focus"].astype(bool)]
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
-    view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
+    if view == "urban":  # a little room around the town districts
+        view_state.zoom = round(view_state.zoom - 0.45, 2)
+    # No label heap: focus districts first, then the larger districts; a label that would
+    # overlap one already placed is left out (its name is in the tooltip and the table).
+    order = sorted(
+        range(len(labels)),
+        key=lambda i: (not bool(labels["focus"].iloc[i]), -km2.loc[labels.index[i]]),
+    )
+    labels = labels.iloc[order]
+    keep = uncluttered(
+        label_positions(labels), labels["name"].tolist(), zoom=view_state.zoom, size_px=14
+    )
+    labels = labels[keep]
     hatch = (
-        [hatch_layer(polygons[wide], spacing_m=HATCH_SPACING_M[view], layer_id="uncertain")]
+        [
+            hatch_layer(
+                polygons[wide],
+                spacing_m=HATCH_SPACING_M[view],
+                layer_id="uncertain",
+                clip_m=town_bounds() if view == "urban" else None,
+            )
+        ]
         if wide.any()
         else []
     )

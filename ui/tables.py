@@ -145,6 +145,17 @@ def show_table(frame: pd.DataFrame, ind: Indicator, **kwargs) -> None:
     )
 
 
+def area_names(frame: pd.DataFrame) -> list[str]:
+    """Area names in the session's language: the municipality and Sweden are named in English
+    in English mode ("Umeå municipality", "Sweden"); district names are names."""
+    levels = frame["area_level"] if "area_level" in frame else [None] * len(frame)
+    names = {
+        "municipality": t(PLACE.name_municipality, PLACE.name_municipality_en),
+        "country": t("Sverige", "Sweden"),
+    }
+    return [names.get(level, name) for level, name in zip(levels, frame["area_name"], strict=True)]
+
+
 def display_table(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     """Values formatted the Swedish way; suppressed cells as '–' with "uppgift skyddad" (one
     text for every hidden cell: docs/disclosure.md §5)."""
@@ -152,7 +163,7 @@ def display_table(frame: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     unit = indicator_unit(ind)
     out = pd.DataFrame(
         {
-            t("Område", "Area"): frame["area_name"],
+            t("Område", "Area"): area_names(frame),
             t(f"Jämfört med {PLACE.name}", f"Compared with {PLACE.name}"): [
                 verdict_text(v) for v in frame["verdict"]
             ],

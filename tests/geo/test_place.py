@@ -19,7 +19,7 @@ import pytest
 
 from common.errors import UserError
 from common.place import load_place, place_file
-from common.settings import ROOT
+from common.settings import DEFAULT_PLACE, ROOT
 from geo.areas import read_areas
 from sources.public import SCB_DIR
 from sources.scb_regso import read_regso_tables, regso_names
@@ -123,9 +123,15 @@ DEMO_LOAD = """
 
 
 @pytest.fixture(scope="module")
-def place_db(tmp_path_factory):
-    """The demo database of each place, loaded once through the make-run path (read-only use)."""
+def place_db(tmp_path_factory, request):
+    """The demo database of each place, loaded once through the make-run path (read-only use).
+
+    The default place's is the session's demo database (tests/conftest.py), which is loaded by
+    the same command (``sources.demo --if-empty`` on an empty store) with ``$PLACE`` unset.
+    """
     built: dict = {}
+    if os.environ.get("PLACE", "").strip().casefold() in ("", DEFAULT_PLACE):
+        built[DEFAULT_PLACE] = request.getfixturevalue("demo_db_file")
 
     def get(key: str, tmp_path) -> str:
         if key not in built:
@@ -241,3 +247,57 @@ def test_second_place_every_page_runs_without_a_map_or_an_umea_word(tmp_path, pl
         for i in out["est"]["info"]
     )
     assert "Skellefteå" in out["oversikt"]["text"] + out["om_metod"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("place", "name"),
+    [(None, "uvts.sqlite"), ("umea", "uvts.sqlite"), ("skelleftea", "uvts-skelleftea.sqlite")],
+)
+def test_each_place_has_its_own_default_database(monkeypatch, place, name):
+    from common.settings import database_url
+
+    monkeypatch.delenv("UVTS_DATABASE_URL", raising=False)
+    if place is None:
+        monkeypatch.delenv("PLACE", raising=False)
+    else:
+        monkeypatch.setenv("PLACE", place)
+    assert database_url().endswith(f"/var/{name}")  # another place never opens Umeå's file
+    monkeypatch.setenv("UVTS_DATABASE_URL", "sqlite:////tmp/x.sqlite")
+    assert database_url() == "sqlite:////tmp/x.sqlite"
+
+
+def test_the_est_demo_comes_from_the_place_file_and_a_broken_one_is_refused_in_swedish():
+    from dataclasses import replace
+
+    from sources.demo_est import demo_plan, has_est_demo
+    from sources.est import with_place_words
+
+    umea, other = load_place("umea"), load_place("skelleftea")
+    assert has_est_demo(umea) and not has_est_demo(other)
+    plan = demo_plan(umea)
+    assert plan.emerging in {s[0] for s in plan.spots}
+    # Every spot used for activities by district names a district of the place.
+    districts = set(read_areas(path=umea.areas_file, level="district")["name"])
+    assert set(plan.district_of.values()) <= districts
+    # The place's own words extend the built-in vocabularies; other places get theirs.
+    assert "skellefteå kommun" in with_place_words({}, "organisers", place=other)["kommunen"]
+    assert "umeå kommun" not in with_place_words({}, "organisers", place=other)["kommunen"]
+    broken = replace(umea, est={"demo": {**umea.est["demo"], "emerging": "Atlantis torg"}})
+    with pytest.raises(UserError) as caught:
+        demo_plan(broken)
+    problem = caught.value.problem
+    assert "Atlantis torg" in problem.message and problem.file == "data/place/umea.yml"
+    with pytest.raises(UserError, match="est.demo saknas"):
+        demo_plan(other)
+
+
+@pytest.mark.parametrize("key", PLACES)
+def test_connectors_ask_for_the_place_they_run_for(monkeypatch, key):
+    from sources import download, kolada, polisen, skolverket
+
+    monkeypatch.setenv("PLACE", key)
+    place = load_place(key)
+    assert kolada.data_url("N15428").endswith(f"/municipality/{place.code}")
+    assert f"geographicalAreaCode={place.code}" in skolverket.school_units_url()
+    assert polisen.events_url() == polisen.events_url(place.name)
+    assert place.name_municipality in download.user_agent()

@@ -1,9 +1,11 @@
-"""The attacker's test of issue 15's promise "one place file replaces every Umeå literal in code".
+"""The attacker's tests of issue 15's promise "one place file replaces every Umeå literal in code".
 
 Every string constant in the product's code (docstrings aside: their examples are examples)
 is scanned for what belongs to a place: the names, codes and aliases of every place file in
 data/place/, the names and codes of its districts and stadsdelar, and the spots of its EST
-demo. A hit means a place leaked back into code; it belongs in data/place/<place>.yml.
+demo. A hit means a place leaked back into code; it belongs in data/place/<place>.yml. Numbers
+that are SWEREF 99 TM northings (a hard-coded position, like the EST demo's spots once were) are
+refused too.
 """
 
 from __future__ import annotations
@@ -79,6 +81,12 @@ def _maybe(text: str) -> bool:
     return not _tokens().isdisjoint(_TOKEN.findall(text.casefold()))
 
 
+@cache
+def _parse(source: str) -> ast.AST:
+    """One parse per file text for both scans."""
+    return ast.parse(source)
+
+
 def _docstrings(tree: ast.AST) -> set[int]:
     found = set()
     for node in ast.walk(tree):
@@ -97,7 +105,7 @@ def place_literals(source: str, *, file: str) -> list[tuple[int, str, str]]:
     """(line, word, literal) for each string constant outside docstrings naming a place."""
     if not _maybe(source):  # a literal naming a place is in the text too
         return []
-    tree = ast.parse(source)
+    tree = _parse(source)
     skip = _docstrings(tree)
     hits = []
     for node in ast.walk(tree):
@@ -148,3 +156,35 @@ def test_the_scan_catches_a_planted_literal(snippet):
 def test_the_scan_leaves_docstrings_and_generic_words_alone():
     source = 'def f():\n    """Example: Umeå, 2480, Ersboda."""\n    return "Hela kommunen", "centrumförening"\n'
     assert place_literals(source, file="sources/x.py") == []
+
+
+#: SWEREF 99 TM northings of Sweden: a number in this range in code is a hard-coded position.
+NORTHINGS = (6_100_000, 7_700_000)
+
+
+def positions(source: str) -> list[tuple[int, float]]:
+    """(line, number) of every number in the code that is a SWEREF 99 TM northing."""
+    found = []
+    for node in ast.walk(_parse(source)):
+        value = node.value if isinstance(node, ast.Constant) else None
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and NORTHINGS[0] <= value <= NORTHINGS[1]
+        ):
+            found.append((node.lineno, value))
+    return found
+
+
+def test_no_hard_coded_position_in_code():
+    hits = [
+        f"{file}:{line}: {value}"
+        for file in _code_files()
+        for line, value in positions((ROOT / file).read_text("utf-8"))
+    ]
+    assert hits == [], "positions belong in data/place/<place>.yml:\n" + "\n".join(hits)
+
+
+def test_the_position_scan_catches_a_planted_point():
+    assert positions("SPOTS = [(761950, 7086850.0)]") == [(1, 7086850.0)]
+    assert positions("N = 250\nFLAG = True\nBIG = 10_000_000") == []

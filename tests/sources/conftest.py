@@ -17,17 +17,10 @@ BAD, GOOD, FIXTURES = DATA / "bad", DATA / "good", DATA / "fixtures"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
+def store(request, tmp_path, migrated_store):
     """A migrated, empty store on SQLite and on PostgreSQL (a fresh database on the session's
-    throwaway server, see tests/conftest.py)."""
-    from store import Store
-
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_server")()
-    else:
-        url = f"sqlite:///{tmp_path / 'uvts.sqlite'}"
-    s = Store(url)
-    s.migrate()
+    throwaway server; both copies of a migrated template, see tests/conftest.py)."""
+    s = migrated_store(request.param, tmp_path)
     yield s
     s.dispose()
 
@@ -39,10 +32,30 @@ def _plain(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+_SCHEMAS: dict[tuple[str, tuple[str, ...]], sa.MetaData] = {}
+
+
+def _reflected(store) -> sa.MetaData:
+    """The store's tables, reflected once per dialect, set of table names and schema revision
+    (every store migrated to the same revision has the same schema)."""
+    names = tuple(sorted(sa.inspect(store.engine).get_table_names()))
+    revision = ()
+    if "alembic_version" in names:
+        with store.engine.connect() as conn:
+            revision = tuple(
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars()
+            )
+    key = (store.engine.dialect.name, names + revision)
+    if key not in _SCHEMAS:
+        metadata = sa.MetaData()
+        metadata.reflect(store.engine)
+        _SCHEMAS[key] = metadata
+    return _SCHEMAS[key]
+
+
 def dump(store) -> dict[str, list[str]]:
     """Every row of every table (reflected, so nothing is missed), sorted."""
-    metadata = sa.MetaData()
-    metadata.reflect(store.engine)
+    metadata = _reflected(store)
     with store.engine.connect() as conn:
         return {
             table.name: sorted(

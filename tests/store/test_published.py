@@ -364,3 +364,46 @@ def test_a_store_published_before_the_998_level_is_rebuilt_once_with_it(any_stor
     assert rows.loc[rows["area_level"] == "district", "verdict_998"].notna().all()
     state = status(any_store)
     assert state["values_version"] == state["source_version"]
+
+
+def test_missing_numbers_are_stored_as_null_and_text_survives_copy(any_store, monkeypatch):
+    """The bulk write (PostgreSQL COPY through the row writer, SQLite executemany) stores a
+    missing number as NULL, never NaN, and a name with a tab, a backslash or a newline
+    byte for byte; the SQLite index is dropped and built again around a large write."""
+    import store.published as published
+
+    load(any_store, {"s-a1": 30, "s-a2": 3, "d-b": 40, "d-c": 50})
+    frame = compute_frame(read_observations(any_store), read_area_table(any_store))
+    frame["area_name"] = frame["area_name"] + "\t\\x\nå"
+    monkeypatch.setattr(published, "_REBUILD_INDEX_MIN_ROWS", 1)  # take the rebuild path
+    version = begin_version(any_store, source_version=0)
+    write_rows(any_store, version, frame, chunk_rows=3)
+    pv = schema.published_value
+    with any_store.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(pv.c.area_name, pv.c.value, pv.c.lower_998)
+            .where(pv.c.version == version)
+            .order_by(pv.c.seq)
+        ).all()
+        nulls = conn.execute(
+            sa.select(sa.func.count()).where(pv.c.version == version, pv.c.value.is_(None))
+        ).scalar()
+        indexes = sa.inspect(conn).get_indexes("published_value")
+    assert [row.area_name for row in stored] == frame["area_name"].tolist()
+    assert nulls == int(frame["value"].isna().sum()) > 0  # the hidden small count
+    assert all(row.value is None or row.value == row.value for row in stored)  # no NaN
+    assert [i["name"] for i in indexes] == ["ix_published_value_key"]
+
+
+def test_the_rebuild_reads_only_the_engines_columns(any_store):
+    """read_observations(columns=...) returns those columns with the values of the full
+    read; an unknown column is refused."""
+    from store.observations import ENGINE_COLUMNS
+
+    load(any_store, {"s-a1": 30, "s-a2": 3, "d-b": 40})
+    full = read_observations(any_store, categorical=True)
+    some = read_observations(any_store, categorical=True, columns=ENGINE_COLUMNS)
+    assert some.columns.tolist() == list(ENGINE_COLUMNS)
+    pd.testing.assert_frame_equal(some, full[list(ENGINE_COLUMNS)])
+    with pytest.raises(ValueError, match="not an observation column"):
+        read_observations(any_store, columns=["password"])
