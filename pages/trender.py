@@ -47,7 +47,11 @@ fig = ui.derived(
     ind_id,
     tuple(districts),
     unit,
-    tuple(interventions[["name", "start_date"]].astype(str).itertuples(index=False, name=None)),
+    tuple(
+        interventions.reindex(columns=["name", "start_date"])  # none registered: no columns
+        .astype(str)
+        .itertuples(index=False, name=None)
+    ),
 )
 st.plotly_chart(fig, width="stretch", key="trend-chart")
 latest = rows.sort_values("period").groupby("area_code").tail(1)

@@ -340,7 +340,8 @@ def _choropleth_parts(
         labels = labels[(km2 >= LABEL_MIN_KM2_MUNICIPALITY).to_numpy()]
     focus = polygons[polygons["focus"].astype(bool)]
     view_state = urban_view_state() if view == "urban" else municipality_view_state()
-    view_state.zoom = round(view_state.zoom - 0.45, 2)  # a little room around the town districts
+    if view == "urban":  # a little room around the town districts
+        view_state.zoom = round(view_state.zoom - 0.45, 2)
     # No label heap: focus districts first, then the larger districts; a label that would
     # overlap one already placed is left out (its name is in the tooltip and the table).
     order = sorted(

@@ -19,7 +19,7 @@ import pytest
 
 from common.errors import UserError
 from common.place import load_place, place_file
-from common.settings import ROOT
+from common.settings import DEFAULT_PLACE, ROOT
 from geo.areas import read_areas
 from sources.public import SCB_DIR
 from sources.scb_regso import read_regso_tables, regso_names
@@ -123,9 +123,15 @@ DEMO_LOAD = """
 
 
 @pytest.fixture(scope="module")
-def place_db(tmp_path_factory):
-    """The demo database of each place, loaded once through the make-run path (read-only use)."""
+def place_db(tmp_path_factory, request):
+    """The demo database of each place, loaded once through the make-run path (read-only use).
+
+    The default place's is the session's demo database (tests/conftest.py), which is loaded by
+    the same command (``sources.demo --if-empty`` on an empty store) with ``$PLACE`` unset.
+    """
     built: dict = {}
+    if os.environ.get("PLACE", "").strip().casefold() in ("", DEFAULT_PLACE):
+        built[DEFAULT_PLACE] = request.getfixturevalue("demo_db_file")
 
     def get(key: str, tmp_path) -> str:
         if key not in built:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from common.cli import run_cli
 from indicators import compute
+from indicators.__main__ import main as indicators_main
 from indicators.stats import proportion_ci
 from store.areas import sync_areas
 from store.observations import write_observations
@@ -224,14 +226,32 @@ def test_export_cli_level_998_names_the_level_and_exports_the_998_limits(demo_db
         (["export", "--out", "x.csv", "--niva", "90"], "Okänd konfidensnivå"),
     ],
 )
-def test_export_cli_bad_arguments_give_one_line_and_exit_2(args, fragment, demo_db_file, tmp_path):
+def test_export_cli_bad_arguments_give_one_line_and_exit_2(
+    args, fragment, demo_db_file, tmp_path, monkeypatch, capsys
+):
+    """In process through the CLI's own entry (``run_cli``, as ``python -m indicators`` runs
+    it); the real command is run once below."""
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = run_cli(indicators_main, [*args, "--db", f"sqlite:///{demo_db_file}"])
+    except SystemExit as exit_:  # argparse leaves through SystemExit, as in the real command
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert fragment in err and "Traceback" not in err
+    assert err.startswith("Fel")  # Swedish first (an English line follows)
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_real_export_command_exits_2_without_traceback(demo_db_file, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "indicators", *args, "--db", f"sqlite:///{demo_db_file}"],
+        [sys.executable, "-m", "indicators", "export", "--out", "x.csv", "--indicator", "no_such"]
+        + ["--db", f"sqlite:///{demo_db_file}"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
         env=env,
     )
     assert proc.returncode == 2
-    assert fragment in proc.stderr and "Traceback" not in proc.stderr
+    assert "Okänd indikator" in proc.stderr and "Traceback" not in proc.stderr

@@ -75,6 +75,9 @@ def test_a_new_version_from_another_process_shows_on_the_next_rerun(
 ):
     sync_areas(any_store, read_areas())
     reads.import_file(any_store, "admin", _write(tmp_path / "a.csv", base=100), user="anna")
+    # a store with no interventions registered: Trender draws (it raised a KeyError)
+    trender = run_app(any_store, role="admin", page="pages/trender.py", query={"ind": IND})
+    assert trender.dataframe and not trender.exception
     at = run_app(any_store, role="admin", query={"ind": IND})
     before = _table(at)
     counted.clear()
