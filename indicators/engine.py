@@ -507,6 +507,7 @@ def _overdispersed(
     widen = (phi > 1.0) & not_municipality
     num, den = out["numerator"].to_numpy(float), out["denominator"].to_numpy(float)
     mult = out["multiplier"].to_numpy(float)
+    widened: dict[str, np.ndarray] = {}  # each limit column copied once, whatever the kinds
     for kind in ("proportion", "rate"):
         if kind not in kinds:
             continue
@@ -518,9 +519,11 @@ def _overdispersed(
                 num[rows], den[rows], phi[rows], kind=kind, confidence=confidence
             )
             for column, limit in ((lo_col, lower), (hi_col, upper)):
-                values = out[column].to_numpy(float).copy()
-                values[rows] = np.asarray(limit) * mult[rows]
-                out[column] = values
+                if column not in widened:
+                    widened[column] = out[column].to_numpy(float).copy()
+                widened[column][rows] = np.asarray(limit) * mult[rows]
+    for column, values in widened.items():
+        out[column] = values
     return out
 
 
