@@ -275,10 +275,12 @@ class _Groups:
         return np.bincount(group, minlength=self.n)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of the known values per group, NaN where none is known (``min_count=1``)."""
+        """Sum of the known values per group, NaN where none is known (``min_count=1``).
+        Unknown values weigh 0 (adding 0.0 changes no sum), so no row is picked out."""
         known = ~np.isnan(values)
-        total = np.bincount(self.group[known], weights=values[known], minlength=self.n)
-        return np.where(self.count(known) > 0, total, np.nan)
+        total = np.bincount(self.group, weights=np.where(known, values, 0.0), minlength=self.n)
+        n_known = np.bincount(self.group, weights=known, minlength=self.n)
+        return np.where(n_known > 0, total, np.nan)
 
 
 def _position(keys: np.ndarray, wanted: np.ndarray, n_keys: int) -> np.ndarray:
@@ -370,6 +372,9 @@ def _partial(key: np.ndarray, codes: _Codes, *, n_stored: int) -> np.ndarray:
     computed = np.arange(len(key)) >= n_stored
     present = np.bincount(parent_row, minlength=len(key))
     partial = computed & (present < n_children[area])
+    # Only computed rows can be partial: follow just their links up the tree.
+    from_computed = computed[child]
+    child, parent_row = child[from_computed], parent_row[from_computed]
     for _ in range(8):  # the tree is 2-3 levels deep: a partial child makes its parent partial
         inherited = np.bincount(parent_row[partial[child]], minlength=len(key)) > 0
         updated = partial | (inherited & computed)
