@@ -77,21 +77,35 @@ PAGES = {
     ),
 }
 allowed = [key for key in PAGES if key in allowed_pages(role)]
-nav = st.navigation([PAGES[key] for key in allowed])
+
+
+def refusal(key: str) -> st.Page:
+    """A hidden stand-in at the address of a page the role may not open: it says so in the UI
+    language and links to Översikt. It never runs the page's file (the page is not registered),
+    and Streamlit does not show its own English "Page not found" for a typed or stale address.
+    """
+
+    def refused() -> None:
+        st.title(PAGES[key].title)
+        st.warning(
+            t(
+                f"Sidan ”{PAGES[key].title}” är inte öppen för din roll. Byt roll eller logga "
+                "in med ett konto som har behörighet.",
+                f"The page '{PAGES[key].title}' is not open to your role. Switch role or sign "
+                "in with an account that may open it.",
+            ),
+            icon="🔒",
+        )
+        st.page_link(PAGES["oversikt"], label=t("Till Översikt", "Go to the Overview"))
+
+    refused.__name__ = f"refused_{key.replace('-', '_')}"
+    return st.Page(refused, title=PAGES[key].title, url_path=key, visibility="hidden")
+
+
+nav = st.navigation(
+    [PAGES[key] for key in allowed] + [refusal(key) for key in PAGES if key not in allowed]
+)
 deep_link = st.session_state.pop("_deep_link", None)
-# A page the role may not open: say so (Streamlit would show the start page silently).
-asked = deep_link or (st.context.url or "").rstrip("/").rsplit("/", 1)[-1].split("?")[0]
-if asked in PAGES and asked not in allowed and st.session_state.get("_refused") != asked:
-    st.session_state["_refused"] = asked  # once per session and page, not on every rerun
-    st.warning(
-        t(
-            f"Sidan ”{PAGES[asked].title}” är inte öppen för din roll, så du ser Översikt i "
-            "stället. Byt roll eller logga in med ett konto som har behörighet.",
-            f"The page '{PAGES[asked].title}' is not open to your role, so you see the "
-            "Overview instead. Switch role or sign in with an account that may open it.",
-        ),
-        icon="🔒",
-    )
 if deep_link in allowed and deep_link != "oversikt":
     st.session_state["_entry_seen"] = True
     st.switch_page(PAGES[deep_link], query_params=st.query_params.to_dict())

@@ -59,7 +59,7 @@ SESSIONS = int(os.environ.get("UVTS_LOAD_SESSIONS", "30"))
 VIEWS = int(os.environ.get("UVTS_LOAD_VIEWS", "4"))
 #: Seconds a walk opens new pages (then the pages in flight finish): keeps the whole benchmark
 #: near 10 minutes on the 2-core machine; the views left are reported.
-WALK_BUDGET_S = float(os.environ.get("UVTS_LOAD_BUDGET_S", "240"))
+WALK_BUDGET_S = float(os.environ.get("UVTS_LOAD_BUDGET_S", "150"))
 #: Views of the reference page per session (its p95 settles with fewer views than 9 pages).
 REFERENCE_ROUNDS = int(os.environ.get("UVTS_LOAD_REFERENCE_ROUNDS", "3"))
 TIMEOUT_S = 240

@@ -269,9 +269,23 @@ def test_roles_and_rollback_ask_and_explain(served, page, artifacts):
     page.goto(f"{served}/data?roll=rad")
     settle(page)
     body = page.inner_text("body")
-    assert "Översikt" in page.inner_text("h1")
-    assert "inte öppen för din roll" in body
+    # Our own refusal at the page's address, never Streamlit's English "Page not found" and
+    # never the page itself (no uploader, no batch list).
+    assert "Data" in page.inner_text("h1")
+    assert "inte öppen för din roll" in body and "Till Översikt" in body
+    assert "Page not found" not in body and "does not exist" not in body
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+    nav = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert "Data" not in [title.strip() for title in nav]  # hidden, not offered
     page.screenshot(path=str(artifacts / "meetings_refused_page.png"))
+    page.goto(f"{served}/admin?roll=rad&lang=en")
+    settle(page)
+    body = page.inner_text("body")
+    assert "not open to your role" in body and "Page not found" not in body
+    assert "Granskningslogg" not in body and "Audit log" not in body
+    page.get_by_text("Go to the Overview").click()
+    settle(page)
+    assert "Overview" in page.inner_text("h1")
 
     open_page(page, served, "data", lang="sv", role="analytiker")
     statuses = visible_text(page)

@@ -147,6 +147,7 @@ def test_claim_role_lands_and_forbidden_pages_are_refused(served, browser, artif
         page.wait_for_timeout(1000)
         body = page.inner_text("body")
         assert "Granskningslogg" not in body and "Användare och roller" not in body
+        assert "inte öppen för din roll" in body and "Page not found" not in body
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         context.close()
