@@ -45,9 +45,6 @@ node_modules/axe-core/axe.min.js: package.json
 	touch $@
 
 DOCTEST_PACKAGES = common geo catalogue store sources indicators access reports ui
-# Three workers on two cores: with two, a clean-clone run used 1,1 cores on average (browser
-# tests, servers and subprocesses wait a lot), so a third worker fills the idle time.
-TEST_WORKERS ?= 3
 
 test: setup .venv/.dev-stamp system-deps node_modules/axe-core/axe.min.js
 	.venv/bin/ruff check .
@@ -55,7 +52,7 @@ test: setup .venv/.dev-stamp system-deps node_modules/axe-core/axe.min.js
 	.venv/bin/lint-imports --no-logo
 	# the tests and every runnable example in the application packages' docstrings (pages/
 	# are scripts), in one run over both cores
-	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --doctest-modules \
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --doctest-modules \
 		--ignore=store/migrations tests $(DOCTEST_PACKAGES) $(PYTEST_ARGS)
 
 bench: setup .venv/.dev-stamp
